@@ -1,0 +1,7 @@
+"""Prefect flows and the CLI: thin orchestration over extractors -> transforms -> warehouse -> factsheets."""
+import os
+
+# Prefect's temporary API server needs ~12 s to start on small machines (longer on a first run with
+# migrations), more than its default start-up timeout; and a pipeline has no business phoning home.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -1,0 +1,227 @@
+"""The refresh flow: for each source fetch -> transform -> load, then export the sheets.
+
+A flow here only lists steps; what each step does lives in its stage package.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, fields
+from typing import Callable
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+import extractors
+import transforms.oews
+import transforms.projections
+import warehouse
+from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, serve_mirror
+from extractors.http import HttpConfig
+from extractors.records import FetchResult
+from factsheets.summary import export_summary_sheets
+from flows.report import RunReport, SheetsReport, SourceReport
+from flows.settings import Settings
+from transforms.errors import LayoutError
+from warehouse.load import LoadError, ReleaseRecord
+from warehouse.queries import release_with_sha
+
+log = logging.getLogger("bls_refresh")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The raw files of one source's release, as the extractors handed them on."""
+
+    files: dict[str, FetchResult]
+    primary: str  # which file names the release (its URL and fetch time go on the release record)
+    form: str
+
+    @property
+    def sha256(self) -> str:
+        if len(self.files) == 1:
+            return next(iter(self.files.values())).sha256
+        joined = "".join(f"{name}:{r.sha256}\n" for name, r in sorted(self.files.items()))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+
+@contextmanager
+def bls_endpoints(settings: Settings):
+    """Base URLs for this run: bls.gov, a configured server, or a local mirror folder served over HTTP."""
+    if settings.mirror is None:
+        yield settings.www_base_url.rstrip("/"), settings.download_base_url.rstrip("/")
+        return
+    with serve_mirror(settings.mirror) as base:
+        yield f"{base}/www.bls.gov", f"{base}/download.bls.gov"
+
+
+def make_fetcher(settings: Settings, archive: RawArchive):
+    if settings.replay:
+        return ArchiveClient(archive)
+    config = HttpConfig(
+        user_agent=settings.user_agent(),
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        backoff_factor=settings.backoff_factor,
+        delay=settings.politeness_delay(),
+    )
+    return PoliteClient(config, archive)
+
+
+def check_contact(settings: Settings) -> None:
+    if settings.talks_to_bls() and not settings.contact:
+        raise SystemExit(
+            "BLS blocks anonymous robots (HTTP 403). Set a contact address for the User-Agent: "
+            "--contact you@example.org or BLS_REFRESH_CONTACT=you@example.org."
+        )
+
+
+def fetch_oews(settings: Settings, fetcher, www: str, download: str) -> Fetched:
+    if settings.oews_form == "flatfiles":
+        files = extractors.oews.fetch_flatfiles(fetcher, download)
+        return Fetched(files, primary="oe.data.0.Current", form="flatfiles")
+    newest = settings.newest_oews_year
+    _, result = extractors.oews.fetch_newest_national_zip(
+        fetcher, www, newest, newest - settings.oews_years_back
+    )
+    return Fetched({"national_zip": result}, primary="national_zip", form="national_zip")
+
+
+def fetch_projections(fetcher, www: str) -> Fetched:
+    result = extractors.projections.fetch_occupation_workbook(fetcher, www)
+    return Fetched({"workbook": result}, primary="workbook", form="workbook")
+
+
+def transform_oews(fetched: Fetched):
+    if fetched.form == "flatfiles":
+        release = transforms.oews.read_flatfiles({name: r.path for name, r in fetched.files.items()})
+    else:
+        result = fetched.files["national_zip"]
+        release = transforms.oews.read_national_zip(result.path, name=result.url)
+    record = release_record("oews", release.release_id, release.period, release.year, fetched)
+    return record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates}
+
+
+def transform_projections(fetched: Fetched):
+    result = fetched.files["workbook"]
+    release = transforms.projections.read_occupation_workbook(result.path, name=result.url)
+    period = f"{release.base_year}-{release.target_year}"
+    record = release_record("projections", release.cycle, period, release.base_year, fetched)
+    return record, {"projections": release.occupations}
+
+
+def release_record(source: str, release_id: str, period: str, year: int, fetched: Fetched) -> ReleaseRecord:
+    primary = fetched.files[fetched.primary]
+    return ReleaseRecord(
+        source=source, release_id=release_id, period=period, reference_year=year, form=fetched.form,
+        source_url=primary.url, fetched_at=primary.fetched_at, archive_sha256=fetched.sha256,
+    )
+
+
+def load(con, record: ReleaseRecord, frames) -> dict[str, int]:
+    return warehouse.load_release(con, record, frames)
+
+
+def export_sheets(con, out_dir: Path, refreshed_on: date):
+    return export_summary_sheets(con, out_dir, refreshed_on)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The steps of a refresh, either as plain functions (tests, no Prefect) or as Prefect tasks."""
+
+    fetch_oews: Callable
+    fetch_projections: Callable
+    transform_oews: Callable
+    transform_projections: Callable
+    load: Callable
+    export_sheets: Callable
+
+    @classmethod
+    def plain(cls) -> "Steps":
+        return cls(**{f.name: globals()[f.name] for f in fields(cls)})
+
+    @classmethod
+    def as_prefect_tasks(cls) -> "Steps":
+        # No input hashing: the inputs are connections, clients and DataFrames.
+        return cls(**{
+            f.name: task(globals()[f.name], name=f.name.replace("_", "-"), cache_policy=NO_CACHE)
+            for f in fields(cls)
+        })
+
+
+def count_fetches(report: SourceReport, fetched: Fetched) -> None:
+    for result in fetched.files.values():
+        report.urls.append(result.url)
+        report.requests += 1
+        report.not_modified += int(result.status == 304)
+        report.bytes_downloaded += result.bytes_downloaded
+
+
+def refresh_source(
+    steps: Steps, source: str, settings: Settings, fetcher, con, www: str, download: str
+) -> SourceReport:
+    """fetch -> (skip if these bytes are loaded) -> transform -> load, for one source."""
+    report = SourceReport(source=source)
+    try:
+        if source == "oews":
+            fetched = steps.fetch_oews(settings, fetcher, www, download)
+        else:
+            fetched = steps.fetch_projections(fetcher, www)
+        count_fetches(report, fetched)
+        loaded = release_with_sha(con, source, fetched.sha256)
+        if loaded is not None:
+            report.status, report.release_id = "unchanged", loaded
+            report.period = con.execute(
+                "SELECT period FROM releases WHERE source = ? AND release_id = ?", [source, loaded]
+            ).fetchone()[0]
+            return report
+        transform = steps.transform_oews if source == "oews" else steps.transform_projections
+        record, frames = transform(fetched)
+        report.release_id, report.period = record.release_id, record.period
+        report.row_counts = steps.load(con, record, frames)
+        report.rows_loaded = sum(report.row_counts.values())
+        report.status = "loaded"
+    except (FetchError, LayoutError, LoadError) as exc:
+        log.error("%s failed: %s", source, exc)
+        report.status, report.error = "failed", str(exc)
+    return report
+
+
+def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Steps | None = None) -> RunReport:
+    """The steps of a refresh; the `refresh` flow runs the same steps as Prefect tasks."""
+    steps = steps or Steps.plain()
+    check_contact(settings)
+    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
+    archive = RawArchive(settings.raw_archive_dir)
+    fetcher = make_fetcher(settings, archive)
+    with ExitStack() as stack:
+        www, download = stack.enter_context(bls_endpoints(settings))
+        con = warehouse.connect(settings.warehouse_path)
+        stack.callback(con.close)
+        for source in settings.sources:
+            report.sources.append(refresh_source(steps, source, settings, fetcher, con, www, download))
+        report.sheets = publish_sheets(steps, report, settings, con, refreshed_on or date.today())
+    report.finished_at = datetime.now(timezone.utc)
+    report.save(settings.report_path)
+    return report
+
+
+def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, refreshed_on: date) -> SheetsReport:
+    if not report.ok:
+        return SheetsReport(
+            status="skipped",
+            reason=f"source(s) failed: {', '.join(report.failed_sources)}; published sheets left as they were",
+        )
+    export = steps.export_sheets(con, settings.sheets_output_dir, refreshed_on)
+    return SheetsReport(
+        status="written", directory=str(export.directory), written=len(export.written), unchanged=export.unchanged
+    )
+
+
+@flow(name="refresh", log_prints=True)
+def refresh(settings: Settings, refreshed_on: date | None = None) -> RunReport:
+    return run_refresh(settings, refreshed_on, Steps.as_prefect_tasks())

@@ -1,0 +1,95 @@
+"""The one typed settings object: every knob of a run, from env vars (BLS_REFRESH_*) and CLI flags."""
+from __future__ import annotations
+
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SOURCES = ("oews", "projections")
+PROJECT_URL = "https://github.com/bls-refresh/bls-refresh"
+
+
+def package_version() -> str:
+    try:
+        return version("bls-refresh")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BLS_REFRESH_", extra="forbid")
+
+    contact: str | None = Field(
+        None,
+        description="Email or URL put in the User-Agent. BLS answers anonymous robots with 403, "
+        "so a run against bls.gov needs it.",
+    )
+    www_base_url: str = "https://www.bls.gov"
+    download_base_url: str = "https://download.bls.gov"
+    mirror: Path | None = Field(
+        None, description="A folder laid out like bls-mirror/ (www.bls.gov/, download.bls.gov/), served locally."
+    )
+    replay: bool = Field(False, description="Use the raw archive instead of the network.")
+
+    data_dir: Path = Path("bls-data")
+    db_path: Path | None = None
+    archive_dir: Path | None = None
+    sheets_dir: Path | None = None
+
+    sources: list[str] = Field(default_factory=lambda: list(SOURCES))
+    oews_form: Literal["national_zip", "flatfiles"] = "national_zip"
+    oews_newest_year: int | None = Field(None, description="First year to probe for OEWS; default this year.")
+    oews_years_back: int = Field(5, ge=0, description="How many older years to probe before giving up.")
+
+    timeout: float = Field(60.0, gt=0)
+    max_retries: int = Field(4, ge=0)
+    backoff_factor: float = Field(1.0, ge=0)
+    request_delay: float | None = Field(
+        None, ge=0, description="Seconds between requests; default 1 s against bls.gov, 0 against a local server."
+    )
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value):
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [s for s in value if s not in SOURCES]
+        if unknown:
+            raise ValueError(f"unknown source(s) {unknown}; choose from {', '.join(SOURCES)}")
+        return value
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.db_path or self.data_dir / "warehouse.duckdb"
+
+    @property
+    def raw_archive_dir(self) -> Path:
+        return self.archive_dir or self.data_dir / "raw"
+
+    @property
+    def sheets_output_dir(self) -> Path:
+        return self.sheets_dir or self.data_dir / "sheets"
+
+    @property
+    def report_path(self) -> Path:
+        return self.warehouse_path.with_name("last-run.json")
+
+    @property
+    def newest_oews_year(self) -> int:
+        return self.oews_newest_year or date.today().year
+
+    def talks_to_bls(self) -> bool:
+        return self.mirror is None and not self.replay and "bls.gov" in (self.www_base_url + self.download_base_url)
+
+    def politeness_delay(self) -> float:
+        if self.request_delay is not None:
+            return self.request_delay
+        return 1.0 if self.talks_to_bls() else 0.0
+
+    def user_agent(self) -> str:
+        contact = self.contact or "contact not set"
+        return f"bls-refresh/{package_version()} (+{PROJECT_URL}; {contact})"

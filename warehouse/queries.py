@@ -1,0 +1,36 @@
+"""Read-only questions the CLI, the flows and the fact sheets ask the warehouse."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def release_with_sha(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> str | None:
+    """The release id already loaded from exactly these raw bytes, if any: such a file needs no reload."""
+    row = con.execute(
+        "SELECT release_id FROM releases WHERE source = ? AND archive_sha256 = ?", [source, sha256]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        """
+        SELECT source, release_id, period, form, rows_loaded, fetched_at, loaded_at
+        FROM releases ORDER BY source, reference_year
+        """
+    ).df()
+
+
+def latest_releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM latest_releases ORDER BY source").df()
+
+
+def occupation_facts(con: duckdb.DuckDBPyConnection, soc_codes: list[str] | None = None) -> pd.DataFrame:
+    """The joined per-occupation figures a fact sheet needs, newest releases only."""
+    if soc_codes:
+        return con.execute(
+            "SELECT * FROM occupation_facts WHERE soc_code IN (SELECT unnest(?)) ORDER BY soc_code",
+            [soc_codes],
+        ).df()
+    return con.execute("SELECT * FROM occupation_facts ORDER BY soc_code").df()
