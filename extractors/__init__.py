@@ -1,0 +1,39 @@
+"""Extractors: fetch BLS files politely, archive every version, replay runs from the archive."""
+
+from .archive import RawArchive
+from .errors import FetchError, Forbidden, NotFound, TransientFetchError
+from .http import ArchiveClient, Fetcher, HttpConfig, PoliteClient
+from .mirror import serve_mirror
+from .oews import (
+    FLATFILE_NAMES,
+    fetch_flatfiles,
+    fetch_national_zip,
+    fetch_newest_national_zip,
+    flatfile_url,
+    national_zip_url,
+)
+from .projections import OCCUPATION_WORKBOOK_PATH, fetch_occupation_workbook, occupation_workbook_url
+from .records import FetchResult
+
+__all__ = [
+    "FLATFILE_NAMES",
+    "OCCUPATION_WORKBOOK_PATH",
+    "ArchiveClient",
+    "FetchError",
+    "FetchResult",
+    "Fetcher",
+    "Forbidden",
+    "HttpConfig",
+    "NotFound",
+    "PoliteClient",
+    "RawArchive",
+    "TransientFetchError",
+    "fetch_flatfiles",
+    "fetch_national_zip",
+    "fetch_newest_national_zip",
+    "fetch_occupation_workbook",
+    "flatfile_url",
+    "national_zip_url",
+    "occupation_workbook_url",
+    "serve_mirror",
+]

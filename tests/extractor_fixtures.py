@@ -1,0 +1,90 @@
+"""Fixtures for the extractor tests; test modules import the ones they use.
+
+The real BLS files are read in place from ../shared (never copied into the repo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from extractors import HttpConfig, PoliteClient, RawArchive, serve_mirror
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+BLS_MIRROR = SHARED / "bls-mirror"
+TEST_USER_AGENT = "bls-refresh-tests/0 (+https://example.org/bls-refresh; tests@example.org)"
+
+
+def shared_file(relative: str) -> Path:
+    path = BLS_MIRROR / relative
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: the extractor tests read the BLS mirror in ../shared/bls-mirror")
+    return path
+
+
+class SleepRecorder:
+    """Stands in for time.sleep: records the waits instead of waiting."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> SleepRecorder:
+    return SleepRecorder()
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> RawArchive:
+    return RawArchive(tmp_path / "raw")
+
+
+@pytest.fixture
+def make_client(archive: RawArchive, sleeps: SleepRecorder) -> Iterator[Callable[..., PoliteClient]]:
+    """Builds real PoliteClients over the test archive; HttpConfig fields come as keyword args."""
+    clients: list[PoliteClient] = []
+
+    def build(**config: object) -> PoliteClient:
+        config.setdefault("user_agent", TEST_USER_AGENT)
+        config.setdefault("timeout", 5.0)
+        client = PoliteClient(HttpConfig(**config), archive, sleep=sleeps)
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def mirror_base() -> Iterator[str]:
+    """Base URL of the ../shared BLS mirror served on 127.0.0.1."""
+    if not BLS_MIRROR.is_dir():
+        pytest.fail(f"{BLS_MIRROR} is missing: the extractor tests serve the BLS mirror from ../shared")
+    with serve_mirror(BLS_MIRROR) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def _running_fault_server() -> Iterator[HTTPServer]:
+    # One server per module: stopping werkzeug costs ~0.5 s, too much to pay per test.
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def fault_server(_running_fault_server: HTTPServer) -> Iterator[HTTPServer]:
+    """pytest-httpserver bound to 127.0.0.1 (not 'localhost') and threaded, so a handler that
+    stalls one request (timeout tests) does not hold up the retry behind it. Handlers and the
+    request log are cleared after each test."""
+    yield _running_fault_server
+    _running_fault_server.clear()
