@@ -20,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from extractors.archive import RawArchive
+from extractors.records import FetchResult
+
 log = logging.getLogger("extractors.mirror")
 
 
@@ -127,3 +130,25 @@ class _MirrorHandler(BaseHTTPRequestHandler):
 def _etag(stat: os.stat_result) -> str:
     # mtime+size changes whenever the file is replaced, without hashing 330 MB per request.
     return '"' + hashlib.sha1(f"{stat.st_mtime_ns}-{stat.st_size}".encode()).hexdigest() + '"'
+
+
+class MirrorArchive(RawArchive):
+    """A raw archive for runs served from a local mirror: entries are keyed by the bls.gov URL the
+    mirror stands for, not by its random local port, so conditional GETs and replays work across runs."""
+
+    def __init__(self, root: Path, mirror_base: str) -> None:
+        super().__init__(root)
+        self.mirror_base = mirror_base.rstrip("/")
+
+    def canonical(self, url: str) -> str:
+        prefix = self.mirror_base + "/"
+        return "https://" + url[len(prefix):] if url.startswith(prefix) else url
+
+    def latest(self, url: str) -> FetchResult | None:
+        return super().latest(self.canonical(url))
+
+    def store(self, url: str, *args, **kwargs) -> FetchResult:
+        return super().store(self.canonical(url), *args, **kwargs)
+
+    def record_not_modified(self, url: str, *args, **kwargs) -> FetchResult:
+        return super().record_not_modified(self.canonical(url), *args, **kwargs)

@@ -70,5 +70,22 @@ def status(db: Db = None, data_dir: DataDir = None) -> None:
         con.close()
 
 
+@app.command()
+def backfill(
+    paths: Annotated[list[Path], typer.Argument(help="OEWS national zips (oesmYYnat.zip), OEWS flat-file folders or EP occupation workbooks (.xlsx).", exists=True)],
+    db: Db = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Load earlier releases kept on disk into the warehouse's history (each is archived first)."""
+    settings = build_settings(db_path=db, data_dir=data_dir)
+    from flows.refresh import run_backfill
+
+    report = run_backfill(settings, paths)
+    for line in report.summary_lines():
+        typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

@@ -8,19 +8,23 @@ import hashlib
 import logging
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
-from typing import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-import extractors
+import extractors.oews
+import extractors.projections
 import transforms.oews
 import transforms.projections
 import warehouse
 from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, serve_mirror
 from extractors.http import HttpConfig
+from extractors.local import archive_local_file
+from extractors.mirror import MirrorArchive
+from extractors.oews import FLATFILE_NAMES
 from extractors.records import FetchResult
 from factsheets.summary import export_summary_sheets
 from flows.report import RunReport, SheetsReport, SourceReport
@@ -48,14 +52,26 @@ class Fetched:
         return hashlib.sha256(joined.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Endpoints:
+    www: str
+    download: str
+    archive: RawArchive
+
+
 @contextmanager
 def bls_endpoints(settings: Settings):
-    """Base URLs for this run: bls.gov, a configured server, or a local mirror folder served over HTTP."""
+    """Base URLs for this run and the archive keyed to match them: bls.gov, a configured server,
+    or a local mirror folder served over HTTP (archived under the bls.gov URLs it stands for)."""
     if settings.mirror is None:
-        yield settings.www_base_url.rstrip("/"), settings.download_base_url.rstrip("/")
+        yield Endpoints(
+            settings.www_base_url.rstrip("/"),
+            settings.download_base_url.rstrip("/"),
+            RawArchive(settings.raw_archive_dir),
+        )
         return
     with serve_mirror(settings.mirror) as base:
-        yield f"{base}/www.bls.gov", f"{base}/download.bls.gov"
+        yield Endpoints(f"{base}/www.bls.gov", f"{base}/download.bls.gov", MirrorArchive(settings.raw_archive_dir, base))
 
 
 def make_fetcher(settings: Settings, archive: RawArchive):
@@ -171,13 +187,18 @@ def refresh_source(
             fetched = steps.fetch_oews(settings, fetcher, www, download)
         else:
             fetched = steps.fetch_projections(fetcher, www)
-        count_fetches(report, fetched)
+    except FetchError as exc:
+        return failed(report, exc)
+    return ingest(steps, source, fetched, con, report)
+
+
+def ingest(steps: Steps, source: str, fetched: Fetched, con, report: SourceReport) -> SourceReport:
+    count_fetches(report, fetched)
+    try:
         loaded = release_with_sha(con, source, fetched.sha256)
         if loaded is not None:
             report.status, report.release_id = "unchanged", loaded
-            report.period = con.execute(
-                "SELECT period FROM releases WHERE source = ? AND release_id = ?", [source, loaded]
-            ).fetchone()[0]
+            report.period = release_period(con, source, loaded)
             return report
         transform = steps.transform_oews if source == "oews" else steps.transform_projections
         record, frames = transform(fetched)
@@ -185,9 +206,51 @@ def refresh_source(
         report.row_counts = steps.load(con, record, frames)
         report.rows_loaded = sum(report.row_counts.values())
         report.status = "loaded"
-    except (FetchError, LayoutError, LoadError) as exc:
-        log.error("%s failed: %s", source, exc)
-        report.status, report.error = "failed", str(exc)
+    except (LayoutError, LoadError) as exc:
+        return failed(report, exc)
+    return report
+
+
+def failed(report: SourceReport, exc: Exception) -> SourceReport:
+    log.error("%s failed: %s", report.source, exc)
+    report.status, report.error = "failed", str(exc)
+    return report
+
+
+def release_period(con, source: str, release_id: str) -> str:
+    return con.execute(
+        "SELECT period FROM releases WHERE source = ? AND release_id = ?", [source, release_id]
+    ).fetchone()[0]
+
+
+def fetched_from_local(archive: RawArchive, path: Path) -> tuple[str, Fetched]:
+    """What a file or folder kept on disk holds: an OEWS zip, OEWS flat files, or an EP workbook."""
+    path = Path(path)
+    if path.is_dir():
+        files = {name: archive_local_file(archive, path / name) for name in FLATFILE_NAMES if (path / name).exists()}
+        return "oews", Fetched(files, primary="oe.data.0.Current", form="flatfiles")
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return "oews", Fetched({"national_zip": archive_local_file(archive, path)}, "national_zip", "national_zip")
+    if suffix == ".xlsx":
+        return "projections", Fetched({"workbook": archive_local_file(archive, path)}, "workbook", "workbook")
+    raise ValueError(f"{path}: expected an OEWS national zip, an OEWS flat-file folder or an EP .xlsx workbook")
+
+
+def run_backfill(settings: Settings, paths: list[Path], steps: Steps | None = None) -> RunReport:
+    """Load earlier releases kept on disk into the warehouse's history, through the same steps as a refresh."""
+    steps = steps or Steps.plain()
+    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
+    archive = RawArchive(settings.raw_archive_dir)
+    con = warehouse.connect(settings.warehouse_path)
+    try:
+        for path in paths:
+            source, fetched = fetched_from_local(archive, path)
+            report.sources.append(ingest(steps, source, fetched, con, SourceReport(source=source)))
+    finally:
+        con.close()
+    report.sheets = SheetsReport(status="skipped", reason="backfill loads history; sheets follow the next run")
+    report.finished_at = datetime.now(timezone.utc)
     return report
 
 
@@ -196,14 +259,13 @@ def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Ste
     steps = steps or Steps.plain()
     check_contact(settings)
     report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
-    archive = RawArchive(settings.raw_archive_dir)
-    fetcher = make_fetcher(settings, archive)
     with ExitStack() as stack:
-        www, download = stack.enter_context(bls_endpoints(settings))
+        ends = stack.enter_context(bls_endpoints(settings))
+        fetcher = make_fetcher(settings, ends.archive)
         con = warehouse.connect(settings.warehouse_path)
         stack.callback(con.close)
         for source in settings.sources:
-            report.sources.append(refresh_source(steps, source, settings, fetcher, con, www, download))
+            report.sources.append(refresh_source(steps, source, settings, fetcher, con, ends.www, ends.download))
         report.sheets = publish_sheets(steps, report, settings, con, refreshed_on or date.today())
     report.finished_at = datetime.now(timezone.utc)
     report.save(settings.report_path)

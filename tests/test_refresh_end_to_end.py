@@ -1,0 +1,96 @@
+"""`run` against a real local HTTP server over ../shared/bls-mirror: the same code that talks to bls.gov."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from flows.refresh import run_refresh
+from flows.settings import Settings
+
+
+def mirror_settings(tmp_path, base: str, **overrides) -> Settings:
+    return Settings(
+        www_base_url=f"{base}/www.bls.gov",
+        download_base_url=f"{base}/download.bls.gov",
+        data_dir=tmp_path / "data",
+        oews_newest_year=2026,
+        contact="tests@example.org",
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, mirror_url):
+    tmp = tmp_path_factory.mktemp("e2e")
+    settings = mirror_settings(tmp, mirror_url)
+    report = run_refresh(settings)
+    return settings, report
+
+
+def query(settings: Settings, sql: str, params=None):
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_first_run_loads_newest_oews_and_ep(first_run):
+    settings, report = first_run
+    assert report.ok, report.to_json()
+    by_source = {s.source: s for s in report.sources}
+    assert by_source["oews"].status == "loaded" and by_source["oews"].period == "May 2025"
+    assert by_source["projections"].status == "loaded" and by_source["projections"].release_id == "2024-34"
+    assert query(settings, "SELECT source, release_id FROM latest_releases ORDER BY source") == [
+        ("oews", "2025A01"), ("projections", "2024-34")
+    ]
+
+
+def test_warehouse_answers_medical_records_specialists(first_run):
+    settings, _ = first_run
+    row = query(
+        settings,
+        """SELECT annual_median, annual_median_status, oews_employment, projected_employment_base,
+                  projected_employment_target, projected_change_percent, education, oews_period
+           FROM occupation_facts WHERE soc_code = '29-2072'""",
+    )
+    assert row == [(51140.0, "published", 194720.0, 194800, 208600, 7.1, "Postsecondary nondegree award", "May 2025")]
+    assert query(settings, "SELECT change_percent FROM latest_projections WHERE soc_code = '11-9111'") == [(23.2,)]
+
+
+def test_hourly_only_and_annual_only_carry_their_reasons(first_run):
+    settings, _ = first_run
+    actors = dict(query(settings, "SELECT measure, status FROM oews_estimates WHERE soc_code = '27-2011' AND measure LIKE 'annual_%'"))
+    assert set(actors.values()) == {"hourly_only"}
+    assert query(settings, "SELECT value FROM oews_estimates WHERE soc_code = '27-2011' AND measure = 'annual_median'") == [(None,)]
+    assert query(settings, "SELECT hourly_median FROM latest_oews_national WHERE soc_code = '27-2011'") == [(29.05,)]
+    admins = dict(query(settings, "SELECT measure, status FROM oews_estimates WHERE soc_code = '11-9032' AND measure LIKE 'hourly_%'"))
+    assert set(admins.values()) == {"annual_only"}
+
+
+def test_first_run_writes_summary_sheets(first_run):
+    settings, report = first_run
+    sheet = settings.sheets_output_dir / "29-2072-medical-records-specialists.md"
+    text = sheet.read_text()
+    assert "| Median Salary* | $51,140 (2025) |" in text
+    assert "| Career Outlook* | 7% (2024-2034) |" in text
+    assert "| Education | Postsecondary nondegree award |" in text
+    assert report.sheets.written > 800
+
+
+def test_second_run_downloads_nothing_and_loads_nothing(first_run):
+    settings, first = first_run
+    manifest_before = (settings.raw_archive_dir / "manifest.jsonl").read_text().count("\n")
+    sheet = settings.sheets_output_dir / "29-2072-medical-records-specialists.md"
+    mtime = sheet.stat().st_mtime_ns
+    loaded_at = query(settings, "SELECT source, loaded_at FROM releases ORDER BY source")
+    again = run_refresh(settings)
+    assert again.ok
+    for source in again.sources:
+        assert source.status == "unchanged"
+        assert source.bytes_downloaded == 0
+        assert source.not_modified == source.requests >= 1
+        assert source.rows_loaded == 0
+    assert query(settings, "SELECT source, loaded_at FROM releases ORDER BY source") == loaded_at
+    assert again.sheets.written == 0 and sheet.stat().st_mtime_ns == mtime
+    assert (settings.raw_archive_dir / "manifest.jsonl").read_text().count("\n") == manifest_before + 2
