@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from factsheets.figures import median_salary, outlook, text_or_unpublished
+from factsheets.figures import is_missing, median_salary, outlook, text_or_unpublished
 from warehouse.queries import occupation_facts
 
 _REFRESH_LINE = re.compile(r"^Refreshed .*$", re.MULTILINE)
@@ -30,9 +30,9 @@ def slug_for(soc_code: str, title: str) -> str:
 
 def source_line(row) -> str:
     parts = []
-    if row.get("oews_period"):
+    if not is_missing(row.get("oews_period")):
         parts.append(f"Occupational Employment and Wage Statistics, {row['oews_period']}")
-    if row.get("projection_cycle"):
+    if not is_missing(row.get("projection_cycle")):
         parts.append(
             f"Employment Projections {int(row['projection_base_year'])}-{int(row['projection_target_year'])}"
         )

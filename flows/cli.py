@@ -47,7 +47,12 @@ def run(
     )
     from flows.refresh import refresh, run_refresh
 
-    report = refresh(settings) if prefect else run_refresh(settings)
+    if prefect:
+        report = refresh(settings, return_state=True).result(raise_on_failure=False)
+        if isinstance(report, BaseException):
+            raise report
+    else:
+        report = run_refresh(settings)
     for line in report.summary_lines():
         typer.echo(line)
     typer.echo(f"report       {settings.report_path}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from prefect import flow, task
+from prefect.states import Failed
 from prefect.cache_policies import NO_CACHE
 
 import extractors.oews
@@ -285,5 +286,9 @@ def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, ref
 
 
 @flow(name="refresh", log_prints=True)
-def refresh(settings: Settings, refreshed_on: date | None = None) -> RunReport:
-    return run_refresh(settings, refreshed_on, Steps.as_prefect_tasks())
+def refresh(settings: Settings, refreshed_on: date | None = None):
+    """Ends Completed when every source refreshed, Failed (carrying the report) naming the failed sources."""
+    report = run_refresh(settings, refreshed_on, Steps.as_prefect_tasks())
+    if report.ok:
+        return report
+    return Failed(message=f"source(s) failed: {', '.join(report.failed_sources)}", data=report)

@@ -5,6 +5,7 @@ from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -83,7 +84,8 @@ class Settings(BaseSettings):
         return self.oews_newest_year or date.today().year
 
     def talks_to_bls(self) -> bool:
-        return self.mirror is None and not self.replay and "bls.gov" in (self.www_base_url + self.download_base_url)
+        hosts = {urlsplit(url).hostname or "" for url in (self.www_base_url, self.download_base_url)}
+        return self.mirror is None and not self.replay and any(h == "bls.gov" or h.endswith(".bls.gov") for h in hosts)
 
     def politeness_delay(self) -> float:
         if self.request_delay is not None:

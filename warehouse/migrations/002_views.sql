@@ -58,7 +58,7 @@ COMMENT ON VIEW latest_projections IS 'Employment Projections of the newest load
 CREATE VIEW occupation_facts AS
 SELECT
     coalesce(p.soc_code, w.soc_code)         AS soc_code,
-    coalesce(p.title, w.title)               AS title,
+    coalesce(w.title, p.title)               AS title,
     coalesce(w.level, p.level)               AS level,
     p.occupation_type,
     p.education,
