@@ -94,3 +94,46 @@ def test_second_run_downloads_nothing_and_loads_nothing(first_run):
     assert query(settings, "SELECT source, loaded_at FROM releases ORDER BY source") == loaded_at
     assert again.sheets.written == 0 and sheet.stat().st_mtime_ns == mtime
     assert (settings.raw_archive_dir / "manifest.jsonl").read_text().count("\n") == manifest_before + 2
+
+
+def test_both_oews_forms_give_the_same_national_figures(first_run, tmp_path, mirror_url):
+    zip_settings, _ = first_run
+    flat_settings = mirror_settings(tmp_path, mirror_url, oews_form="flatfiles", sources=["oews"])
+    report = run_refresh(flat_settings)
+    assert report.ok and report.sources[0].release_id == "2025A01"
+    columns = "soc_code, employment, annual_mean, hourly_median, annual_median, annual_median_status, annual_p10, annual_p90"
+    sql = f"SELECT {columns} FROM latest_oews_national WHERE level = 'detailed' ORDER BY soc_code"
+    from_flat = query(flat_settings, sql)
+    from_zip = {row[0]: row for row in query(zip_settings, sql)}
+    assert len(from_flat) > 800
+    assert [from_zip[row[0]] for row in from_flat] == from_flat
+
+
+def test_replay_rebuilds_a_warehouse_from_the_archive_without_network(first_run, tmp_path):
+    settings, _ = first_run
+    replayed = settings.model_copy(
+        update={"replay": True, "db_path": tmp_path / "replayed.duckdb", "sheets_dir": tmp_path / "sheets"}
+    )
+    report = run_refresh(replayed)
+    assert report.ok, report.to_json()
+    assert {s.source: s.status for s in report.sources} == {"oews": "loaded", "projections": "loaded"}
+    assert all(s.bytes_downloaded == 0 for s in report.sources)
+    assert query(replayed, "SELECT annual_median FROM latest_oews_national WHERE soc_code='29-2072'") == [(51140.0,)]
+
+
+def test_backfill_loads_archived_releases_as_history(tmp_path):
+    from flows.refresh import run_backfill
+    from tests.conftest import ARCHIVE, MIRROR
+
+    settings = Settings(data_dir=tmp_path / "data")
+    paths = [*sorted((ARCHIVE / "ep").glob("*.xlsx")), *sorted((ARCHIVE / "oews").glob("*.zip")),
+             MIRROR / "www.bls.gov" / "emp" / "ind-occ-matrix" / "occupation.xlsx"]
+    report = run_backfill(settings, paths)
+    assert report.ok, report.to_json()
+    assert query(settings, "SELECT source, release_id FROM releases ORDER BY source, reference_year") == [
+        ("oews", "2022A01"), ("oews", "2023A01"), ("oews", "2024A01"),
+        ("projections", "2021-31"), ("projections", "2022-32"), ("projections", "2023-33"), ("projections", "2024-34"),
+    ]
+    assert query(settings, "SELECT release_id FROM latest_releases WHERE source='projections'") == [("2024-34",)]
+    again = run_backfill(settings, paths[:1])
+    assert again.sources[0].status == "unchanged"
