@@ -12,6 +12,13 @@ import pandas as pd
 SOURCE_TABLES: dict[str, dict[str, str]] = {
     "oews": {"oews_occupations": "release_id", "oews_estimates": "release_id"},
     "projections": {"projections": "cycle"},
+    "ooh": {
+        "ooh_profiles": "edition",
+        "ooh_quick_facts": "edition",
+        "ooh_profile_soc": "edition",
+        "ooh_sections": "edition",
+        "ooh_similar": "edition",
+    },
 }
 
 
