@@ -1,6 +1,8 @@
 """`run` against a real local HTTP server over ../shared/bls-mirror: the same code that talks to bls.gov."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -123,7 +125,9 @@ def test_replay_rebuilds_a_warehouse_from_the_archive_without_network(first_run,
 
 def test_backfill_loads_archived_releases_as_history(tmp_path):
     from flows.refresh import run_backfill
-    from tests.conftest import ARCHIVE, MIRROR
+
+    shared = Path(__file__).resolve().parents[1].parent / "shared"
+    ARCHIVE, MIRROR = shared / "bls-archive", shared / "bls-mirror"
 
     settings = Settings(data_dir=tmp_path / "data")
     paths = [*sorted((ARCHIVE / "ep").glob("*.xlsx")), *sorted((ARCHIVE / "oews").glob("*.zip")),
