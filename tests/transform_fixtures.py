@@ -1,0 +1,104 @@
+"""Paths to the real BLS files in ../shared and helpers that build broken copies of them.
+
+The real files are read in place; broken copies are written under pytest's tmp_path only.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+MIRROR = SHARED / "bls-mirror"
+ARCHIVE = SHARED / "bls-archive"
+SAMPLE = SHARED / "sample"
+
+OE_FLATFILES = MIRROR / "download.bls.gov/pub/time.series/oe"
+SAMPLE_OE_FLATFILES = SAMPLE / "download.bls.gov/pub/time.series/oe"
+OEWS_ZIP_2025 = MIRROR / "www.bls.gov/oes/special-requests/oesm25nat.zip"
+OEWS_ARCHIVE_ZIPS = {year: ARCHIVE / f"oews/oesm{year % 100}nat.zip" for year in (2022, 2023, 2024)}
+
+EP_WORKBOOK_2024 = MIRROR / "www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"
+EP_SAMPLE_WORKBOOK = SAMPLE / "www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"
+EP_ARCHIVE_WORKBOOKS = {cycle: ARCHIVE / f"ep/occupation_{cycle}.xlsx" for cycle in ("2021-31", "2022-32", "2023-33")}
+EP_CSVS = {
+    "2021-31": ARCHIVE / "ep-csv/occupationProj_2021-31.csv",
+    "2022-32": ARCHIVE / "ep-csv/occupationProj_2022-32_wages2023.csv",
+}
+
+
+def flatfile_paths(directory: Path) -> dict[str, Path]:
+    """The oe.* files of a directory keyed by their BLS names, as read_flatfiles takes them."""
+    return {path.name: path for path in sorted(directory.iterdir()) if path.name.startswith("oe.")}
+
+
+def copy_flatfiles(target: Path) -> dict[str, Path]:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in flatfile_paths(OE_FLATFILES).values():
+        if path.name != "oe.series":  # not read by the transforms, and 3.5 MB
+            shutil.copyfile(path, target / path.name)
+    return flatfile_paths(target)
+
+
+def replace_data_line(paths: dict[str, Path], line_number: int, edit: Callable[[str], str]) -> str:
+    """Rewrite one line (1-based) of oe.data.0.Current; returns the new line."""
+    data = paths["oe.data.0.Current"]
+    lines = data.read_text().splitlines(keepends=True)
+    lines[line_number - 1] = edit(lines[line_number - 1])
+    data.write_text("".join(lines))
+    return lines[line_number - 1]
+
+
+def data_line_number(paths: dict[str, Path], series_id: str) -> int:
+    lines = paths["oe.data.0.Current"].read_text().splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(series_id))
+
+
+def edited_workbook(source: Path, target: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
+    """A copy of a real workbook with one edit, saved by openpyxl."""
+    workbook = openpyxl.load_workbook(source)
+    edit(workbook)
+    workbook.save(target)
+    return target
+
+
+def national_zip_member(source: Path = OEWS_ZIP_2025) -> tuple[str, bytes]:
+    with zipfile.ZipFile(source) as archive:
+        (member,) = archive.namelist()
+        return member, archive.read(member)
+
+
+def rebuilt_zip(member: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, content)
+    return buffer.getvalue()
+
+
+def edited_national_zip(edit: Callable[[openpyxl.Workbook], None], source: Path = OEWS_ZIP_2025) -> bytes:
+    """The national zip rebuilt around an edited copy of its xlsx."""
+    member, content = national_zip_member(source)
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    edit(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return rebuilt_zip(member, buffer.getvalue())
+
+
+def header_cell(sheet: openpyxl.worksheet.worksheet.Worksheet, text: str, header_row: int = 1):
+    """The cell of a header row whose text is `text`."""
+    return next(cell for cell in sheet[header_row] if cell.value == text)
+
+
+def find_row(sheet: openpyxl.worksheet.worksheet.Worksheet, column: int, value: str) -> int:
+    """First row number whose cell in `column` (1-based) equals value."""
+    for (cell,) in sheet.iter_rows(min_col=column, max_col=column):
+        if cell.value == value:
+            return cell.row
+    raise LookupError(value)
