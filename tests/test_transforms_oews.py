@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tests.transform_fixtures import (
+from transform_fixtures import (
     OE_FLATFILES,
     OEWS_ARCHIVE_ZIPS,
     OEWS_ZIP_2025,

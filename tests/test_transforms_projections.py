@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.transform_fixtures import (
+from transform_fixtures import (
     EP_ARCHIVE_WORKBOOKS,
     EP_CSVS,
     EP_SAMPLE_WORKBOOK,
