@@ -32,7 +32,7 @@ def run(
     mirror: Mirror = None,
     db: Db = None,
     data_dir: DataDir = None,
-    sources: Annotated[Optional[str], typer.Option(help="Comma-separated: oews,projections.")] = None,
+    sources: Annotated[Optional[str], typer.Option(help="Comma-separated: oews,projections,ooh [default: all].")] = None,
     oews_form: Annotated[Optional[str], typer.Option(help="national_zip (default) or flatfiles.")] = None,
     contact: Annotated[Optional[str], typer.Option(help="Contact address for the User-Agent (BLS requires one).")] = None,
     www_base_url: Annotated[Optional[str], typer.Option(help="Base URL standing for https://www.bls.gov.")] = None,
@@ -56,6 +56,8 @@ def run(
     for line in report.summary_lines():
         typer.echo(line)
     typer.echo(f"report       {settings.report_path}")
+    if report.ok and report.partial:
+        typer.echo(f"PARTIAL: {report.partial_summary()}", err=True)
     if not report.ok:
         typer.echo(f"FAILED: {', '.join(report.failed_sources)} (the warehouse keeps its previous data for them)", err=True)
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""The refresh flow: for each source fetch -> transform -> load, then export the sheets.
+"""The refresh flow: for each source fetch -> transform -> load, then check and export the sheets.
 
 A flow here only lists steps; what each step does lives in its stage package.
 """
@@ -7,18 +7,20 @@ from __future__ import annotations
 import hashlib
 import logging
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from prefect import flow, task
-from prefect.states import Failed
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed
 
+import extractors.ooh
 import extractors.oews
 import extractors.projections
 import transforms.oews
+import transforms.ooh
 import transforms.projections
 import warehouse
 from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, serve_mirror
@@ -28,10 +30,11 @@ from extractors.mirror import MirrorArchive
 from extractors.oews import FLATFILE_NAMES
 from extractors.records import FetchResult
 from factsheets.summary import export_summary_sheets
-from flows.report import RunReport, SheetsReport, SourceReport
-from flows.settings import Settings
+from flows.report import ConsistencyReport, RunReport, SheetsReport, SourceReport
+from flows.settings import SOURCES, Settings
 from transforms.errors import LayoutError
 from warehouse.load import LoadError, ReleaseRecord
+from warehouse.ooh_checks import check_consistency
 from warehouse.queries import release_with_sha
 
 log = logging.getLogger("bls_refresh")
@@ -44,6 +47,7 @@ class Fetched:
     files: dict[str, FetchResult]
     primary: str  # which file names the release (its URL and fetch time go on the release record)
     form: str
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) the source could not fetch
 
     @property
     def sha256(self) -> str:
@@ -51,6 +55,13 @@ class Fetched:
             return next(iter(self.files.values())).sha256
         joined = "".join(f"{name}:{r.sha256}\n" for name, r in sorted(self.files.items()))
         return hashlib.sha256(joined.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Transformed:
+    record: ReleaseRecord
+    frames: dict
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file or URL, reason) left out
 
 
 @dataclass(frozen=True)
@@ -96,38 +107,63 @@ def check_contact(settings: Settings) -> None:
         )
 
 
-def fetch_oews(settings: Settings, fetcher, www: str, download: str) -> Fetched:
+# ---- the steps ------------------------------------------------------------------------------
+
+
+def fetch_oews(settings: Settings, fetcher, ends: Endpoints) -> Fetched:
     if settings.oews_form == "flatfiles":
-        files = extractors.oews.fetch_flatfiles(fetcher, download)
+        files = extractors.oews.fetch_flatfiles(fetcher, ends.download)
         return Fetched(files, primary="oe.data.0.Current", form="flatfiles")
     newest = settings.newest_oews_year
     _, result = extractors.oews.fetch_newest_national_zip(
-        fetcher, www, newest, newest - settings.oews_years_back
+        fetcher, ends.www, newest, newest - settings.oews_years_back
     )
     return Fetched({"national_zip": result}, primary="national_zip", form="national_zip")
 
 
-def fetch_projections(fetcher, www: str) -> Fetched:
-    result = extractors.projections.fetch_occupation_workbook(fetcher, www)
+def fetch_projections(settings: Settings, fetcher, ends: Endpoints) -> Fetched:
+    result = extractors.projections.fetch_occupation_workbook(fetcher, ends.www)
     return Fetched({"workbook": result}, primary="workbook", form="workbook")
 
 
-def transform_oews(fetched: Fetched):
+def fetch_ooh(settings: Settings, fetcher, ends: Endpoints) -> Fetched:
+    index, links = extractors.ooh.discover_profiles(fetcher, ends.www)
+    crawl = extractors.ooh.crawl_profiles(fetcher, links)
+    if crawl.aborted:
+        raise FetchError(index.url, None, f"OOH crawl stopped: {crawl.aborted}")
+    # Keyed by the URL the archive knows (bls.gov's, also for a mirror run), not the request URL.
+    pages = {result.url: result for result in crawl.pages.values()}
+    return Fetched({"index": index, **pages}, primary="index", form="profiles", failures=list(crawl.failures))
+
+
+def transform_oews(fetched: Fetched, context: dict) -> Transformed:
     if fetched.form == "flatfiles":
         release = transforms.oews.read_flatfiles({name: r.path for name, r in fetched.files.items()})
     else:
         result = fetched.files["national_zip"]
         release = transforms.oews.read_national_zip(result.path, name=result.url)
     record = release_record("oews", release.release_id, release.period, release.year, fetched)
-    return record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates}
+    return Transformed(record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates})
 
 
-def transform_projections(fetched: Fetched):
+def transform_projections(fetched: Fetched, context: dict) -> Transformed:
     result = fetched.files["workbook"]
     release = transforms.projections.read_occupation_workbook(result.path, name=result.url)
     period = f"{release.base_year}-{release.target_year}"
     record = release_record("projections", release.cycle, period, release.base_year, fetched)
-    return record, {"projections": release.occupations}
+    return Transformed(record, {"projections": release.occupations})
+
+
+def transform_ooh(fetched: Fetched, context: dict) -> Transformed:
+    pages = {url: r for url, r in fetched.files.items() if url != "index"}
+    workbook = context.get("projections")
+    crosswalk = None
+    if workbook is not None:
+        result = workbook.files["workbook"]
+        crosswalk = transforms.ooh.read_ep_ooh_links(result.path, name=result.url)
+    release = transforms.ooh.read_profiles(pages, crosswalk=crosswalk)
+    record = release_record("ooh", release.edition, release.period, release.base_year, fetched)
+    return Transformed(record, release.frames, list(release.quarantined))
 
 
 def release_record(source: str, release_id: str, period: str, year: int, fetched: Fetched) -> ReleaseRecord:
@@ -138,8 +174,12 @@ def release_record(source: str, release_id: str, period: str, year: int, fetched
     )
 
 
-def load(con, record: ReleaseRecord, frames) -> dict[str, int]:
-    return warehouse.load_release(con, record, frames)
+def load(con, transformed: Transformed) -> dict[str, int]:
+    return warehouse.load_release(con, transformed.record, transformed.frames)
+
+
+def check_ooh(con, edition: str) -> int:
+    return len(check_consistency(con, edition))
 
 
 def export_sheets(con, out_dir: Path, refreshed_on: date):
@@ -152,10 +192,19 @@ class Steps:
 
     fetch_oews: Callable
     fetch_projections: Callable
+    fetch_ooh: Callable
     transform_oews: Callable
     transform_projections: Callable
+    transform_ooh: Callable
     load: Callable
+    check_ooh: Callable
     export_sheets: Callable
+
+    def fetch(self, source: str) -> Callable:
+        return getattr(self, f"fetch_{source}")
+
+    def transform(self, source: str) -> Callable:
+        return getattr(self, f"transform_{source}")
 
     @classmethod
     def plain(cls) -> "Steps":
@@ -170,30 +219,32 @@ class Steps:
         })
 
 
+# ---- the orchestration ----------------------------------------------------------------------
+
+
 def count_fetches(report: SourceReport, fetched: Fetched) -> None:
     for result in fetched.files.values():
-        report.urls.append(result.url)
         report.requests += 1
         report.not_modified += int(result.status == 304)
         report.bytes_downloaded += result.bytes_downloaded
+    primary = fetched.files[fetched.primary]
+    report.urls.append(primary.url)
+    report.failures = [list(f) for f in fetched.failures]
+    report.requests += len(fetched.failures)
 
 
-def refresh_source(
-    steps: Steps, source: str, settings: Settings, fetcher, con, www: str, download: str
-) -> SourceReport:
+def refresh_source(steps: Steps, source: str, settings: Settings, fetcher, con, ends: Endpoints, context: dict) -> SourceReport:
     """fetch -> (skip if these bytes are loaded) -> transform -> load, for one source."""
     report = SourceReport(source=source)
     try:
-        if source == "oews":
-            fetched = steps.fetch_oews(settings, fetcher, www, download)
-        else:
-            fetched = steps.fetch_projections(fetcher, www)
+        fetched = steps.fetch(source)(settings, fetcher, ends)
     except FetchError as exc:
         return failed(report, exc)
-    return ingest(steps, source, fetched, con, report)
+    context[source] = fetched
+    return ingest(steps, source, fetched, con, report, context)
 
 
-def ingest(steps: Steps, source: str, fetched: Fetched, con, report: SourceReport) -> SourceReport:
+def ingest(steps: Steps, source: str, fetched: Fetched, con, report: SourceReport, context: dict) -> SourceReport:
     count_fetches(report, fetched)
     try:
         loaded = release_with_sha(con, source, fetched.sha256)
@@ -201,10 +252,10 @@ def ingest(steps: Steps, source: str, fetched: Fetched, con, report: SourceRepor
             report.status, report.release_id = "unchanged", loaded
             report.period = release_period(con, source, loaded)
             return report
-        transform = steps.transform_oews if source == "oews" else steps.transform_projections
-        record, frames = transform(fetched)
-        report.release_id, report.period = record.release_id, record.period
-        report.row_counts = steps.load(con, record, frames)
+        transformed = steps.transform(source)(fetched, context)
+        report.release_id, report.period = transformed.record.release_id, transformed.record.period
+        report.quarantined = [list(q) for q in transformed.quarantined]
+        report.row_counts = steps.load(con, transformed)
         report.rows_loaded = sum(report.row_counts.values())
         report.status = "loaded"
     except (LayoutError, LoadError) as exc:
@@ -222,6 +273,68 @@ def release_period(con, source: str, release_id: str) -> str:
     return con.execute(
         "SELECT period FROM releases WHERE source = ? AND release_id = ?", [source, release_id]
     ).fetchone()[0]
+
+
+def in_pipeline_order(sources: list[str]) -> list[str]:
+    """EP before OOH: the OOH crosswalk reads the EP workbook fetched in the same run."""
+    return [s for s in SOURCES if s in sources]
+
+
+def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Steps | None = None) -> RunReport:
+    """The steps of a refresh; the `refresh` flow runs the same steps as Prefect tasks."""
+    steps = steps or Steps.plain()
+    check_contact(settings)
+    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
+    with ExitStack() as stack:
+        ends = stack.enter_context(bls_endpoints(settings))
+        fetcher = make_fetcher(settings, ends.archive)
+        con = warehouse.connect(settings.warehouse_path)
+        stack.callback(con.close)
+        context: dict[str, Fetched] = {}
+        for source in in_pipeline_order(settings.sources):
+            report.sources.append(refresh_source(steps, source, settings, fetcher, con, ends, context))
+        report.consistency = check_latest_ooh(steps, report, con)
+        report.sheets = publish_sheets(steps, report, settings, con, refreshed_on or date.today())
+    report.finished_at = datetime.now(timezone.utc)
+    report.save(settings.report_path)
+    return report
+
+
+def check_latest_ooh(steps: Steps, report: RunReport, con) -> ConsistencyReport | None:
+    """After anything new, compare the OOH edition in the warehouse with EP and OEWS again."""
+    if not any(s.status == "loaded" for s in report.sources):
+        return None
+    row = con.execute("SELECT release_id FROM latest_releases WHERE source = 'ooh'").fetchone()
+    if row is None:
+        return None
+    return ConsistencyReport(edition=row[0], mismatches=steps.check_ooh(con, row[0]))
+
+
+def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, refreshed_on: date) -> SheetsReport:
+    if not report.ok:
+        return SheetsReport(
+            status="skipped",
+            reason=f"source(s) failed: {', '.join(report.failed_sources)}; published sheets left as they were",
+        )
+    export = steps.export_sheets(con, settings.sheets_output_dir, refreshed_on)
+    return SheetsReport(
+        status="written", directory=str(export.directory), written=len(export.written), unchanged=export.unchanged
+    )
+
+
+@flow(name="refresh", log_prints=True)
+def refresh(settings: Settings, refreshed_on: date | None = None):
+    """Completed when every source refreshed; Completed named Partial when pages were missing or
+    quarantined; Failed (carrying the report) naming the failed sources."""
+    report = run_refresh(settings, refreshed_on, Steps.as_prefect_tasks())
+    if not report.ok:
+        return Failed(message=f"source(s) failed: {', '.join(report.failed_sources)}", data=report)
+    if report.partial:
+        return Completed(name="Partial", message=report.partial_summary(), data=report)
+    return report
+
+
+# ---- backfill -------------------------------------------------------------------------------
 
 
 def fetched_from_local(archive: RawArchive, path: Path) -> tuple[str, Fetched]:
@@ -247,48 +360,10 @@ def run_backfill(settings: Settings, paths: list[Path], steps: Steps | None = No
     try:
         for path in paths:
             source, fetched = fetched_from_local(archive, path)
-            report.sources.append(ingest(steps, source, fetched, con, SourceReport(source=source)))
+            report.sources.append(ingest(steps, source, fetched, con, SourceReport(source=source), {}))
+        report.consistency = check_latest_ooh(steps, report, con)
     finally:
         con.close()
     report.sheets = SheetsReport(status="skipped", reason="backfill loads history; sheets follow the next run")
     report.finished_at = datetime.now(timezone.utc)
     return report
-
-
-def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Steps | None = None) -> RunReport:
-    """The steps of a refresh; the `refresh` flow runs the same steps as Prefect tasks."""
-    steps = steps or Steps.plain()
-    check_contact(settings)
-    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
-    with ExitStack() as stack:
-        ends = stack.enter_context(bls_endpoints(settings))
-        fetcher = make_fetcher(settings, ends.archive)
-        con = warehouse.connect(settings.warehouse_path)
-        stack.callback(con.close)
-        for source in settings.sources:
-            report.sources.append(refresh_source(steps, source, settings, fetcher, con, ends.www, ends.download))
-        report.sheets = publish_sheets(steps, report, settings, con, refreshed_on or date.today())
-    report.finished_at = datetime.now(timezone.utc)
-    report.save(settings.report_path)
-    return report
-
-
-def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, refreshed_on: date) -> SheetsReport:
-    if not report.ok:
-        return SheetsReport(
-            status="skipped",
-            reason=f"source(s) failed: {', '.join(report.failed_sources)}; published sheets left as they were",
-        )
-    export = steps.export_sheets(con, settings.sheets_output_dir, refreshed_on)
-    return SheetsReport(
-        status="written", directory=str(export.directory), written=len(export.written), unchanged=export.unchanged
-    )
-
-
-@flow(name="refresh", log_prints=True)
-def refresh(settings: Settings, refreshed_on: date | None = None):
-    """Ends Completed when every source refreshed, Failed (carrying the report) naming the failed sources."""
-    report = run_refresh(settings, refreshed_on, Steps.as_prefect_tasks())
-    if report.ok:
-        return report
-    return Failed(message=f"source(s) failed: {', '.join(report.failed_sources)}", data=report)

@@ -19,6 +19,8 @@ class SourceReport:
     bytes_downloaded: int = 0
     rows_loaded: int = 0
     row_counts: dict[str, int] = field(default_factory=dict)
+    failures: list[list[str]] = field(default_factory=list)  # [url, reason] not fetched
+    quarantined: list[list[str]] = field(default_factory=list)  # [file or url, reason] fetched but left out
     error: str | None = None
 
 
@@ -32,11 +34,18 @@ class SheetsReport:
 
 
 @dataclass
+class ConsistencyReport:
+    edition: str
+    mismatches: int
+
+
+@dataclass
 class RunReport:
     started_at: datetime
     warehouse: str
     sources: list[SourceReport] = field(default_factory=list)
     sheets: SheetsReport = field(default_factory=SheetsReport)
+    consistency: ConsistencyReport | None = None
     finished_at: datetime | None = None
 
     @property
@@ -47,9 +56,21 @@ class RunReport:
     def ok(self) -> bool:
         return not self.failed_sources
 
+    @property
+    def partial(self) -> bool:
+        return any(s.failures or s.quarantined for s in self.sources)
+
+    def partial_summary(self) -> str:
+        parts = [
+            f"{s.source}: {len(s.failures)} not fetched, {len(s.quarantined)} quarantined"
+            for s in self.sources if s.failures or s.quarantined
+        ]
+        return "partial: " + "; ".join(parts)
+
     def to_json(self) -> str:
         data = asdict(self)
         data["ok"] = self.ok
+        data["partial"] = self.partial
         return json.dumps(data, indent=2, default=str)
 
     def save(self, path: Path) -> None:
@@ -67,6 +88,15 @@ class RunReport:
             lines.append(
                 f"{head} {release:<12} rows loaded {s.rows_loaded:>7,}   "
                 f"downloaded {s.bytes_downloaded:>11,} B in {s.requests} request(s), {s.not_modified} unchanged (304)"
+            )
+            if s.failures or s.quarantined:
+                lines.append(
+                    f"{'':<12} PARTIAL: {len(s.failures)} not fetched, {len(s.quarantined)} quarantined "
+                    f"(reasons in the run report)"
+                )
+        if self.consistency is not None:
+            lines.append(
+                f"{'consistency':<12} OOH {self.consistency.edition} vs EP/OEWS: {self.consistency.mismatches} mismatch(es)"
             )
         sh = self.sheets
         if sh.status == "written":

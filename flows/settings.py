@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SOURCES = ("oews", "projections")
+SOURCES = ("oews", "projections", "ooh")
 PROJECT_URL = "https://github.com/bls-refresh/bls-refresh"
 
 

@@ -44,7 +44,7 @@ def test_first_run_loads_newest_oews_and_ep(first_run):
     assert by_source["oews"].status == "loaded" and by_source["oews"].period == "May 2025"
     assert by_source["projections"].status == "loaded" and by_source["projections"].release_id == "2024-34"
     assert query(settings, "SELECT source, release_id FROM latest_releases ORDER BY source") == [
-        ("oews", "2025A01"), ("projections", "2024-34")
+        ("oews", "2025A01"), ("ooh", "2024-34"), ("projections", "2024-34")
     ]
 
 
@@ -91,11 +91,12 @@ def test_second_run_downloads_nothing_and_loads_nothing(first_run):
     for source in again.sources:
         assert source.status == "unchanged"
         assert source.bytes_downloaded == 0
-        assert source.not_modified == source.requests >= 1
+        assert source.not_modified == source.requests - len(source.failures) >= 1
         assert source.rows_loaded == 0
     assert query(settings, "SELECT source, loaded_at FROM releases ORDER BY source") == loaded_at
     assert again.sheets.written == 0 and sheet.stat().st_mtime_ns == mtime
-    assert (settings.raw_archive_dir / "manifest.jsonl").read_text().count("\n") == manifest_before + 2
+    fetched = sum(s.requests - len(s.failures) for s in again.sources)
+    assert (settings.raw_archive_dir / "manifest.jsonl").read_text().count("\n") == manifest_before + fetched
 
 
 def test_both_oews_forms_give_the_same_national_figures(first_run, tmp_path, mirror_url):
@@ -118,7 +119,7 @@ def test_replay_rebuilds_a_warehouse_from_the_archive_without_network(first_run,
     )
     report = run_refresh(replayed)
     assert report.ok, report.to_json()
-    assert {s.source: s.status for s in report.sources} == {"oews": "loaded", "projections": "loaded"}
+    assert {s.source: s.status for s in report.sources} == {"oews": "loaded", "projections": "loaded", "ooh": "loaded"}
     assert all(s.bytes_downloaded == 0 for s in report.sources)
     assert query(replayed, "SELECT annual_median FROM latest_oews_national WHERE soc_code='29-2072'") == [(51140.0,)]
 
@@ -141,3 +142,21 @@ def test_backfill_loads_archived_releases_as_history(tmp_path):
     assert query(settings, "SELECT release_id FROM latest_releases WHERE source='projections'") == [("2024-34",)]
     again = run_backfill(settings, paths[:1])
     assert again.sources[0].status == "unchanged"
+
+
+def test_first_run_crawls_the_ooh_and_reports_the_missing_pages(first_run):
+    settings, report = first_run
+    (ooh,) = [s for s in report.sources if s.source == "ooh"]
+    assert ooh.status == "loaded" and ooh.release_id == "2024-34"
+    assert len(ooh.failures) == 50 and all(reason == "404 Not Found" for _, reason in ooh.failures)
+    assert ooh.quarantined == []
+    assert report.partial and report.ok
+    assert query(settings, "SELECT count(*) FROM latest_ooh_profiles") == [(292,)]
+    facts = query(
+        settings,
+        """SELECT q.median_pay_annual, q.outlook_percent, q.outlook_phrase, s.soc_code
+           FROM ooh_quick_facts q JOIN ooh_profile_soc s USING (edition, slug)
+           WHERE q.slug = 'medical-records-and-health-information-technicians' AND s.is_primary""",
+    )
+    assert facts == [(50250.0, 7.0, "Much faster than average", "29-2072")]
+    assert report.consistency is not None and report.consistency.edition == "2024-34"

@@ -43,6 +43,7 @@ def settings_for(server: HTTPServer, tmp_path: Path, **overrides) -> Settings:
         download_base_url=server.url_for("/download.bls.gov"),
         data_dir=tmp_path / "data",
         oews_form="flatfiles",
+        sources=["oews", "projections"],  # the bundled sample has no OOH pages
         contact="tests@example.org",
         backoff_factor=0.0,
         max_retries=3,
