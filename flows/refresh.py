@@ -8,7 +8,7 @@ import hashlib
 import logging
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -23,15 +23,18 @@ import transforms.oews
 import transforms.ooh
 import transforms.projections
 import warehouse
-from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, serve_mirror
+from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, TransientFetchError, serve_mirror
 from extractors.http import HttpConfig
 from extractors.local import archive_local_file
 from extractors.mirror import MirrorArchive
 from extractors.oews import FLATFILE_NAMES
 from extractors.records import FetchResult
 from factsheets.summary import export_summary_sheets
+from flows.artifacts import publish_artifacts
+from flows.locking import exclusive_run
+from flows.observability import RUN_ID, new_run_id
 from flows.report import ConsistencyReport, RunReport, SheetsReport, SourceReport
-from flows.settings import SOURCES, Settings
+from flows.settings import SOURCES, Settings, package_version
 from transforms.errors import LayoutError
 from warehouse.load import LoadError, ReleaseRecord
 from warehouse.ooh_checks import check_consistency
@@ -186,6 +189,24 @@ def export_sheets(con, out_dir: Path, refreshed_on: date):
     return export_summary_sheets(con, out_dir, refreshed_on)
 
 
+def is_transient(task, task_run, state) -> bool:
+    """Prefect retries only what may pass: a fetch still failing with 429/5xx/timeouts after the
+    client's own retries. A 403, a 404, a layout change or a validation failure is never retried."""
+    try:
+        state.result()
+    except TransientFetchError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def cache_by_raw_hash(context, parameters) -> str:
+    """A parsed release is a function of the raw bytes and of this code's version."""
+    fetched = parameters["fetched"]
+    return f"{fetched.form}-{fetched.sha256}-{package_version()}"
+
+
 @dataclass(frozen=True)
 class Steps:
     """The steps of a refresh, either as plain functions (tests, no Prefect) or as Prefect tasks."""
@@ -199,6 +220,7 @@ class Steps:
     load: Callable
     check_ooh: Callable
     export_sheets: Callable
+    under_prefect: bool = False
 
     def fetch(self, source: str) -> Callable:
         return getattr(self, f"fetch_{source}")
@@ -208,15 +230,39 @@ class Steps:
 
     @classmethod
     def plain(cls) -> "Steps":
-        return cls(**{f.name: globals()[f.name] for f in fields(cls)})
+        return cls(**{f.name: globals()[f.name] for f in fields(cls) if f.name != "under_prefect"})
 
     @classmethod
-    def as_prefect_tasks(cls) -> "Steps":
-        # No input hashing: the inputs are connections, clients and DataFrames.
-        return cls(**{
-            f.name: task(globals()[f.name], name=f.name.replace("_", "-"), cache_policy=NO_CACHE)
-            for f in fields(cls)
-        })
+    def as_prefect_tasks(cls, settings: Settings) -> "Steps":
+        from prefect.filesystems import LocalFileSystem
+        from prefect.tasks import exponential_backoff
+
+        # Task results are kept only where a cache key makes them reusable (parsed releases).
+        LocalFileSystem(basepath=str(settings.prefect_results_dir.resolve())).save(RESULTS_BLOCK, overwrite=True)
+        fetch = dict(
+            retries=settings.task_retries,
+            retry_delay_seconds=exponential_backoff(backoff_factor=settings.task_retry_delay),
+            retry_jitter_factor=0.5,
+            retry_condition_fn=is_transient,
+        )
+        cached = dict(
+            cache_key_fn=cache_by_raw_hash, cache_expiration=timedelta(days=60),
+            persist_result=True, result_storage=f"local-file-system/{RESULTS_BLOCK}",
+        )
+        options = {
+            "fetch_oews": fetch, "fetch_projections": fetch, "fetch_ooh": fetch,
+            # The national OEWS frames are cheap to re-read; all-area ones too big to pickle.
+            "transform_projections": cached, "transform_ooh": cached,
+        }
+        tasks = {
+            f.name: task(globals()[f.name], name=f.name.replace("_", "-"),
+                         **options.get(f.name, {"cache_policy": NO_CACHE}))
+            for f in fields(cls) if f.name != "under_prefect"
+        }
+        return cls(**tasks, under_prefect=True)
+
+
+RESULTS_BLOCK = "bls-refresh-results"
 
 
 # ---- the orchestration ----------------------------------------------------------------------
@@ -244,6 +290,32 @@ def refresh_source(steps: Steps, source: str, settings: Settings, fetcher, con, 
     return ingest(steps, source, fetched, con, report, context)
 
 
+def source_subflow(source: str):
+    """Under Prefect each source runs as its own subflow, Failed when the source failed."""
+
+    @flow(name=f"refresh-{source}", validate_parameters=False)
+    def run(steps: Steps, settings: Settings, fetcher, con, ends: Endpoints, context: dict):
+        report = refresh_source(steps, source, settings, fetcher, con, ends, context)
+        return Failed(message=report.error, data=report) if report.status == "failed" else report
+
+    return run
+
+
+def refresh_one(steps: Steps, source: str, settings: Settings, fetcher, con, ends: Endpoints, context: dict) -> SourceReport:
+    """One source, isolated: whatever goes wrong with it, the other sources still run."""
+    try:
+        if not steps.under_prefect:
+            return refresh_source(steps, source, settings, fetcher, con, ends, context)
+        state = source_subflow(source)(steps, settings, fetcher, con, ends, context, return_state=True)
+        outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+    except Exception as exc:  # a bug in one source's code must not sink the others
+        log.exception("%s: unexpected error", source)
+        return failed(SourceReport(source=source), RuntimeError(f"unexpected {type(exc).__name__}: {exc}"))
+
+
 def ingest(steps: Steps, source: str, fetched: Fetched, con, report: SourceReport, context: dict) -> SourceReport:
     count_fetches(report, fetched)
     try:
@@ -253,6 +325,7 @@ def ingest(steps: Steps, source: str, fetched: Fetched, con, report: SourceRepor
             report.period = release_period(con, source, loaded)
             return report
         transformed = steps.transform(source)(fetched, context)
+        report.files_parsed = len(fetched.files)
         report.release_id, report.period = transformed.record.release_id, transformed.record.period
         report.quarantined = [list(q) for q in transformed.quarantined]
         report.row_counts = steps.load(con, transformed)
@@ -284,15 +357,18 @@ def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Ste
     """The steps of a refresh; the `refresh` flow runs the same steps as Prefect tasks."""
     steps = steps or Steps.plain()
     check_contact(settings)
-    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
+    run_id = new_run_id()
+    RUN_ID.set(run_id)
+    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path), run_id=run_id)
     with ExitStack() as stack:
+        stack.enter_context(exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=steps.under_prefect))
         ends = stack.enter_context(bls_endpoints(settings))
         fetcher = make_fetcher(settings, ends.archive)
         con = warehouse.connect(settings.warehouse_path)
         stack.callback(con.close)
         context: dict[str, Fetched] = {}
         for source in in_pipeline_order(settings.sources):
-            report.sources.append(refresh_source(steps, source, settings, fetcher, con, ends, context))
+            report.sources.append(refresh_one(steps, source, settings, fetcher, con, ends, context))
         report.consistency = check_latest_ooh(steps, report, con)
         report.sheets = publish_sheets(steps, report, settings, con, refreshed_on or date.today())
     report.finished_at = datetime.now(timezone.utc)
@@ -310,7 +386,14 @@ def check_latest_ooh(steps: Steps, report: RunReport, con) -> ConsistencyReport 
     return ConsistencyReport(edition=row[0], mismatches=steps.check_ooh(con, row[0]))
 
 
+def nothing_new(report: RunReport, settings: Settings) -> bool:
+    published = settings.sheets_output_dir.is_dir() and any(settings.sheets_output_dir.iterdir())
+    return published and all(s.status == "unchanged" for s in report.sources)
+
+
 def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, refreshed_on: date) -> SheetsReport:
+    if nothing_new(report, settings):
+        return SheetsReport(status="skipped", reason="nothing changed at BLS; published sheets are current")
     if not report.ok:
         return SheetsReport(
             status="skipped",
@@ -326,7 +409,8 @@ def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, ref
 def refresh(settings: Settings, refreshed_on: date | None = None):
     """Completed when every source refreshed; Completed named Partial when pages were missing or
     quarantined; Failed (carrying the report) naming the failed sources."""
-    report = run_refresh(settings, refreshed_on, Steps.as_prefect_tasks())
+    report = run_refresh(settings, refreshed_on, Steps.as_prefect_tasks(settings))
+    publish_artifacts(report, str(settings.report_path))
     if not report.ok:
         return Failed(message=f"source(s) failed: {', '.join(report.failed_sources)}", data=report)
     if report.partial:

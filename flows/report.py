@@ -17,6 +17,7 @@ class SourceReport:
     requests: int = 0
     not_modified: int = 0
     bytes_downloaded: int = 0
+    files_parsed: int = 0
     rows_loaded: int = 0
     row_counts: dict[str, int] = field(default_factory=dict)
     failures: list[list[str]] = field(default_factory=list)  # [url, reason] not fetched
@@ -30,6 +31,8 @@ class SheetsReport:
     directory: str | None = None
     written: int = 0
     unchanged: int = 0
+    held_back: int = 0
+    changelog: str | None = None
     reason: str | None = None
 
 
@@ -47,6 +50,7 @@ class RunReport:
     sheets: SheetsReport = field(default_factory=SheetsReport)
     consistency: ConsistencyReport | None = None
     finished_at: datetime | None = None
+    run_id: str | None = None
 
     @property
     def failed_sources(self) -> list[str]:

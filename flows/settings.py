@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SOURCES = ("oews", "projections", "ooh")
@@ -24,11 +24,13 @@ def package_version() -> str:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BLS_REFRESH_", extra="forbid")
 
-    contact: str | None = Field(
+    # A SecretStr so that Prefect stores flow-run and deployment parameters with it masked.
+    contact: SecretStr | None = Field(
         None,
         description="Email or URL put in the User-Agent. BLS answers anonymous robots with 403, "
         "so a run against bls.gov needs it.",
     )
+    contact_private: bool = Field(False, description="Mask the contact address in logs, reports and artifacts.")
     www_base_url: str = "https://www.bls.gov"
     download_base_url: str = "https://download.bls.gov"
     mirror: Path | None = Field(
@@ -52,6 +54,14 @@ class Settings(BaseSettings):
     request_delay: float | None = Field(
         None, ge=0, description="Seconds between requests; default 1 s against bls.gov, 0 against a local server."
     )
+    task_retries: int = Field(2, ge=0, description="Prefect retries of a fetch that still fails transiently.")
+    task_retry_delay: float = Field(60.0, ge=0, description="Base seconds between those retries (exponential, jittered).")
+
+    lock_timeout: float = Field(600.0, ge=0, description="Seconds a run waits for another run on the same warehouse.")
+    results_dir: Path | None = Field(None, description="Prefect task results (parsed releases cached by file hash).")
+    schedule_cron: str = "0 6 * * *"
+    schedule_timezone: str = "America/New_York"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -76,6 +86,10 @@ class Settings(BaseSettings):
         return self.sheets_dir or self.data_dir / "sheets"
 
     @property
+    def prefect_results_dir(self) -> Path:
+        return self.results_dir or self.data_dir / "prefect-results"
+
+    @property
     def report_path(self) -> Path:
         return self.warehouse_path.with_name("last-run.json")
 
@@ -92,6 +106,9 @@ class Settings(BaseSettings):
             return self.request_delay
         return 1.0 if self.talks_to_bls() else 0.0
 
+    def contact_address(self) -> str | None:
+        return self.contact.get_secret_value() if self.contact else None
+
     def user_agent(self) -> str:
-        contact = self.contact or "contact not set"
+        contact = self.contact_address() or "contact not set"
         return f"bls-refresh/{package_version()} (+{PROJECT_URL}; {contact})"

@@ -1,0 +1,93 @@
+"""Logs a person can follow: every line carries the run id; secrets never reach a log line."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from contextvars import ContextVar
+
+RUN_ID: ContextVar[str] = ContextVar("bls_refresh_run_id", default="-")
+_SECRET_ENV = ("PREFECT_API_KEY",)
+
+
+def new_run_id() -> str:
+    try:
+        from prefect.runtime import flow_run
+
+        if flow_run.id:
+            return str(flow_run.id)
+    except Exception:  # no Prefect context: a plain run gets its own id
+        pass
+    return uuid.uuid4().hex
+
+
+class RecordContext:
+    """A log record factory: every record, whoever logs it (our stages, Prefect, urllib3), carries the
+    run id and has secrets (a private contact address, API keys) masked before any handler sees it."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        self.secrets = [s for s in secrets if s and len(s) >= 4]
+        self.base = _BASE_FACTORY
+
+    def __call__(self, *args, **kwargs) -> logging.LogRecord:
+        record = self.base(*args, **kwargs)
+        record.run_id = RUN_ID.get()
+        if self.secrets:
+            message = record.getMessage()
+            masked = message
+            for secret in self.secrets:
+                masked = masked.replace(secret, "***")
+            if masked != message:
+                record.msg, record.args = masked, None
+        return record
+
+
+_BASE_FACTORY = logging.getLogRecordFactory()
+
+
+def mask(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "run_id": getattr(record, "run_id", "-"),
+            "message": record.getMessage(),
+        })
+
+
+def secrets_of(settings) -> list[str]:
+    found = [os.environ.get(name, "") for name in _SECRET_ENV]
+    if settings.contact and settings.contact_private:
+        found.append(settings.contact_address())
+    return found
+
+
+STAGE_LOGGERS = ("bls_refresh", "extractors", "transforms", "warehouse", "factsheets")
+
+
+def install(settings, *, log_format: str = "text", console: bool = True) -> RecordContext:
+    """Mask secrets and tag run ids in every log record from now on. Under Prefect the stage loggers
+    go to Prefect's handlers (PREFECT_LOGGING_EXTRA_LOGGERS, set in flows/__init__) and so to the UI;
+    `console` adds our own handler for plain runs."""
+    factory = RecordContext(secrets_of(settings))
+    logging.setLogRecordFactory(factory)
+    if console:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            JsonFormatter() if log_format == "json"
+            else logging.Formatter("%(asctime)s %(levelname)s [run %(run_id)s] %(name)s: %(message)s")
+        )
+        for name in STAGE_LOGGERS:
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.INFO)
+            logger.addHandler(handler)
+    return factory
