@@ -64,7 +64,8 @@ def run(
     from flows.locking import RunLocked
     from flows.refresh import refresh, run_refresh
 
-    observability.install(settings, log_format=settings.log_format, console=not prefect)
+    if not prefect:
+        observability.add_console_handler(settings.log_format)
     try:
         if prefect:
             report = refresh(settings, return_state=True).result(raise_on_failure=False)

@@ -74,20 +74,22 @@ def secrets_of(settings) -> list[str]:
 STAGE_LOGGERS = ("bls_refresh", "extractors", "transforms", "warehouse", "factsheets")
 
 
-def install(settings, *, log_format: str = "text", console: bool = True) -> RecordContext:
-    """Mask secrets and tag run ids in every log record from now on. Under Prefect the stage loggers
-    go to Prefect's handlers (PREFECT_LOGGING_EXTRA_LOGGERS, set in flows/__init__) and so to the UI;
-    `console` adds our own handler for plain runs."""
+def mask_secrets(settings) -> RecordContext:
+    """From now on every log record carries the run id and has this run's secrets masked."""
     factory = RecordContext(secrets_of(settings))
     logging.setLogRecordFactory(factory)
-    if console:
-        handler = logging.StreamHandler()
-        handler.setFormatter(
-            JsonFormatter() if log_format == "json"
-            else logging.Formatter("%(asctime)s %(levelname)s [run %(run_id)s] %(name)s: %(message)s")
-        )
-        for name in STAGE_LOGGERS:
-            logger = logging.getLogger(name)
-            logger.setLevel(logging.INFO)
-            logger.addHandler(handler)
     return factory
+
+
+def add_console_handler(log_format: str = "text") -> None:
+    """For plain runs; under Prefect the stage loggers go to Prefect's handlers
+    (PREFECT_LOGGING_EXTRA_LOGGERS, set in flows/__init__) and so to the UI."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonFormatter() if log_format == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s [run %(run_id)s] %(name)s: %(message)s")
+    )
+    for name in STAGE_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)

@@ -32,7 +32,7 @@ from extractors.records import FetchResult
 from factsheets.summary import export_summary_sheets
 from flows.artifacts import publish_artifacts
 from flows.locking import exclusive_run
-from flows.observability import RUN_ID, new_run_id
+from flows.observability import RUN_ID, mask_secrets, new_run_id
 from flows.report import ConsistencyReport, RunReport, SheetsReport, SourceReport
 from flows.settings import SOURCES, Settings, package_version
 from transforms.errors import LayoutError
@@ -359,6 +359,7 @@ def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Ste
     check_contact(settings)
     run_id = new_run_id()
     RUN_ID.set(run_id)
+    mask_secrets(settings)
     report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path), run_id=run_id)
     with ExitStack() as stack:
         stack.enter_context(exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=steps.under_prefect))

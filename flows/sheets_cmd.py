@@ -1,0 +1,86 @@
+"""`bls-refresh sheets`: render the fact sheets from the warehouse, without fetching anything.
+
+Registered by flows/cli.py with `app.command()(sheets)`.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from pydantic import ValidationError
+
+
+def sheets(
+    career: Annotated[Optional[str], typer.Option("--career", help="Only the sheet of this career (its name in the careers config).")] = None,
+    soc: Annotated[Optional[str], typer.Option("--soc", help="Only the sheets of this SOC code, e.g. 29-2072.")] = None,
+    format: Annotated[str, typer.Option("--format", help="Comma-separated formats to write: md, html, json.")] = "md,html,json",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: DATA_DIR/sheets; with --as-of, DATA_DIR/sheets-as-of-YEAR).", file_okay=False)] = None,
+    as_of: Annotated[Optional[int], typer.Option("--as-of", help="Render what the sheets said with the releases of YEAR (OEWS May YEAR, the EP cycle based in YEAR) from the warehouse's history.", min=1990, max=2200)] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB warehouse file (default: DATA_DIR/warehouse.duckdb).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option(help="Where the warehouse and sheets live (default: ./bls-data).")] = None,
+    careers: Annotated[Optional[Path], typer.Option("--careers", help="Careers config (TOML) (default: the shipped factsheets/careers.toml).", dir_okay=False)] = None,
+) -> None:
+    """Render the fact sheets from the warehouse (no fetching): only changed sheets are rewritten."""
+    import warehouse
+    from factsheets.careers import CareersConfigError, default_careers_path
+    from factsheets.publish import SheetSelectionError, normalize_formats, publish_sheets
+    from flows.settings import Settings
+    from warehouse.sheet_queries import has_sheet_schema, history_years
+
+    if career and soc:
+        raise typer.BadParameter("give --career or --soc, not both")
+    try:
+        formats = normalize_formats(format)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from None
+    given = {k: v for k, v in {"db_path": db, "data_dir": data_dir}.items() if v is not None}
+    try:
+        settings = Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise typer.BadParameter(problems) from None
+
+    path = settings.warehouse_path
+    if not path.exists():
+        typer.echo(f"no warehouse at {path}: run `bls-refresh run` first", err=True)
+        raise typer.Exit(1)
+    con = warehouse.connect(path, read_only=True)
+    if not has_sheet_schema(con):
+        # A warehouse made before the sheet macros existed: migrate it once, then read it read-only.
+        con.close()
+        warehouse.connect(path).close()
+        typer.echo(f"migrated {path} to the current schema (fact-sheet macros)", err=True)
+        con = warehouse.connect(path, read_only=True)
+    try:
+        if as_of is not None:
+            years = history_years(con)
+            if not any(min(y) <= as_of for y in years.values() if y):
+                held = ", ".join(f"{s} {', '.join(map(str, y))}" for s, y in sorted(years.items()))
+                typer.echo(f"the warehouse holds no release of {as_of} or earlier (it holds {held or 'none'}); "
+                           "load history with `bls-refresh backfill`", err=True)
+                raise typer.Exit(1)
+        target = out or (settings.sheets_output_dir.with_name(f"{settings.sheets_output_dir.name}-as-of-{as_of}")
+                         if as_of is not None else settings.sheets_output_dir)
+        only = [f"career:{career}"] if career else [f"soc:{soc}"] if soc else None
+        try:
+            result = publish_sheets(
+                con, out_dir=target, refreshed_on=date.today(), careers_config=careers or default_careers_path(),
+                formats=formats, as_of=as_of, only=only,
+            )
+        except CareersConfigError as exc:
+            typer.echo(f"careers config rejected: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except SheetSelectionError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+    finally:
+        con.close()
+
+    typer.echo(f"{'sheets':<12} {len(result.written)} rewritten, {result.unchanged} unchanged, "
+               f"{len(result.held_back)} held back in {result.directory}")
+    if result.changelog_path:
+        typer.echo(f"{'changelog':<12} {result.changelog_path}")
+    for slug, reason in result.held_back:
+        typer.echo(f"held back    {slug}: {reason}", err=True)
