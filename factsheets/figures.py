@@ -1,23 +1,42 @@
-"""How BLS figures read in a sheet: money, percents, periods, and words for what BLS did not publish."""
+"""How BLS figures read in a sheet: money, percents, periods, growth phrases, and words for what BLS
+did not publish. Pure functions of warehouse rows (dicts with None for NULL); no I/O.
+
+Never "$nan", "None%" or an empty cell: every reading either carries a number or says in words why
+there is none — NOT_PUBLISHED when the release is loaded but BLS published no figure for the
+occupation, NOT_LOADED when the warehouse holds no release of that program for the sheet.
+"""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Mapping
 
 NOT_PUBLISHED = "Not published by BLS"
+NOT_LOADED = "Not in the loaded BLS releases"
+
+PROGRAMS = {
+    "oews": "Occupational Employment and Wage Statistics (OEWS)",
+    "projections": "Employment Projections (EP)",
+    "ooh": "Occupational Outlook Handbook (OOH)",
+}
+PROGRAM_SHORT = {"oews": "OEWS", "projections": "EP", "ooh": "OOH", "config": "careers config"}
+
+# Statuses a figure can have in a sheet.
+AVAILABLE = ("published", "top_coded", "hourly_only")
 
 
 def is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is _pd_na()
-
-
-def _pd_na():
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
     try:
         import pandas as pd
 
-        return pd.NA
+        return value is pd.NA or value is pd.NaT
     except ImportError:  # pragma: no cover - pandas is a dependency
-        return None
+        return False
 
 
 def round_half_away(value: float) -> int:
@@ -26,41 +45,263 @@ def round_half_away(value: float) -> int:
 
 
 def dollars(amount: float, *, cents: bool = False) -> str:
-    return f"${amount:,.2f}" if cents else f"${round_half_away(amount):,}"
+    if cents:
+        return f"${Decimal(str(amount)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    return f"${round_half_away(amount):,}"
+
+
+def count(value: float) -> str:
+    return f"{round_half_away(value):,}"
 
 
 def full_period(base_year, target_year) -> str:
+    """2024-2034: the period written in full, as the sheets show it."""
     return f"{int(base_year)}-{int(target_year)}"
 
 
-def median_salary(row) -> str:
-    """Annual median with its year; hourly when BLS publishes only an hourly wage; words when neither."""
-    year = row.get("oews_year")
-    status = row.get("annual_median_status")
-    annual = row.get("annual_median")
-    hourly = row.get("hourly_median")
+def full_period_from_cycle(cycle: str) -> str:
+    """'2024-34' (EP cycle / OOH edition) -> '2024-2034'."""
+    start, _, end = cycle.partition("-")
+    if len(end) == 2 and len(start) == 4:
+        full = int(start[:2] + end)
+        end = str(full + 100 if full < int(start) else full)
+    return f"{start}-{end}"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a figure came from: the program, its release and the raw file it was read from."""
+
+    program: str  # oews | projections | ooh | config
+    release: str | None = None
+    period: str | None = None
+    source_url: str | None = None
+    fetched_at: str | None = None
+    sha256: str | None = None
+
+    @classmethod
+    def of(cls, release: Mapping[str, Any] | None, program: str) -> "Provenance":
+        if not release:
+            return cls(program=program)
+        fetched = release.get("fetched_at")
+        return cls(
+            program=program,
+            release=release.get("release_id"),
+            period=release.get("period"),
+            source_url=release.get("source_url"),
+            fetched_at=fetched.isoformat() if hasattr(fetched, "isoformat") else fetched,
+            sha256=release.get("archive_sha256"),
+        )
+
+    @property
+    def label(self) -> str:
+        """Short release label for changelogs: 'OEWS May 2025 (2025A01)', 'EP 2024-34'."""
+        name = PROGRAM_SHORT.get(self.program, self.program)
+        if self.program == "oews" and self.period:
+            return f"{name} {self.period} ({self.release})"
+        return f"{name} {self.release}" if self.release else name
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "program": PROGRAMS.get(self.program, self.program),
+            "program_code": self.program,
+            "release": self.release,
+            "period": self.period,
+            "source_url": self.source_url,
+            "fetched_at": self.fetched_at,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure as a sheet shows it: the table reading, the number behind it and its provenance."""
+
+    text: str  # the summary-table reading, e.g. "$51,140 (2025)" or "decline 5% (2024-2034)"
+    status: str  # published | top_coded | hourly_only | not_published | not_loaded
+    value: float | None = None
+    unit: str | None = None  # USD per year | USD per hour | percent
+    period: str | None = None  # "May 2025" or "2024-2034"
+    provenance: Provenance | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def available(self) -> bool:
+        return self.status in AVAILABLE
+
+    def as_json(self) -> dict[str, Any]:
+        out = {
+            "text": self.text,
+            "value": self.value,
+            "unit": self.unit,
+            "status": self.status,
+            "period": self.period,
+            **self.extra,
+            "provenance": self.provenance.as_json() if self.provenance else None,
+        }
+        return out
+
+
+def _num(row: Mapping[str, Any], key: str) -> float | None:
+    value = row.get(key)
+    return None if is_missing(value) else float(value)
+
+
+# ---- median salary ---------------------------------------------------------------------------
+
+
+def wage_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | None) -> Figure:
+    """The newest OEWS national median with its year: annual; "or more" when top-coded; hourly when
+    BLS publishes only an hourly wage; words when neither (or when no OEWS release is loaded)."""
+    prov = Provenance.of(release, "oews")
+    if not release:
+        return Figure(NOT_LOADED, "not_loaded", provenance=prov)
+    period = release.get("period")
+    year = int(release["reference_year"])
+    suffix = f" ({year})"
+    row = row or {}
+    annual, a_status = _num(row, "annual_median"), row.get("annual_median_status")
+    hourly, h_status = _num(row, "hourly_median"), row.get("hourly_median_status")
+    if annual is not None and a_status == "published":
+        return Figure(dollars(annual) + suffix, "published", annual, "USD per year", period, prov, {"year": year})
+    if annual is not None and a_status == "top_coded":
+        return Figure(f"{dollars(annual)} or more{suffix}", "top_coded", annual, "USD per year", period, prov,
+                      {"year": year, "lower_bound": True})
+    if hourly is not None and h_status in ("published", "top_coded"):
+        more = " or more" if h_status == "top_coded" else ""
+        return Figure(f"{dollars(hourly, cents=True)} per hour{more}{suffix}", "hourly_only", hourly, "USD per hour",
+                      period, prov, {"year": year, "lower_bound": h_status == "top_coded"})
+    return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
+
+
+def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
+    """The OOH quick facts' median pay, for profiles whose figures have no single SOC code."""
+    prov = Provenance.of(release, "ooh")
+    year = profile.get("pay_year")
     if is_missing(year):
-        return NOT_PUBLISHED
-    suffix = f" ({int(year)})"
-    if status == "published" and not is_missing(annual):
-        return dollars(annual) + suffix
-    if status == "top_coded" and not is_missing(annual):
-        return f"{dollars(annual)} or more" + suffix
-    if row.get("hourly_median_status") == "published" and not is_missing(hourly):
-        return f"{dollars(hourly, cents=True)} per hour" + suffix
-    return NOT_PUBLISHED
+        return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
+    year = int(year)
+    period = f"May {year}"
+    suffix = f" ({year})"
+    annual, hourly, status = _num(profile, "median_pay_annual"), _num(profile, "median_pay_hourly"), profile.get("pay_status")
+    more = " or more" if status == "top_coded" else ""
+    kind = "top_coded" if status == "top_coded" else "published"
+    if annual is not None:
+        return Figure(f"{dollars(annual)}{more}{suffix}", kind, annual, "USD per year", period, prov, {"year": year})
+    if hourly is not None:
+        return Figure(f"{dollars(hourly, cents=True)} per hour{more}{suffix}", "hourly_only", hourly, "USD per hour",
+                      period, prov, {"year": year})
+    return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
 
 
-def outlook(row) -> str:
-    """Whole-percent change over the projection period; a decline says so."""
-    change = row.get("projected_change_percent")
-    if is_missing(change) or is_missing(row.get("projection_base_year")):
-        return NOT_PUBLISHED
-    period = full_period(row["projection_base_year"], row["projection_target_year"])
-    whole = round_half_away(change)
+def similar_wage_figure(similar: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
+    """The pay an OOH Similar Occupations row lists, when its profile is not in the warehouse."""
+    year = similar.get("pay_year")
+    annual = _num(similar, "median_pay_annual")
+    prov = Provenance.of(release, "ooh")
+    if is_missing(year) or annual is None:
+        return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
+    year = int(year)
+    if similar.get("pay_status") == "top_coded":
+        return Figure(f"{dollars(annual)} or more ({year})", "top_coded", annual, "USD per year", f"May {year}", prov, {"year": year})
+    return Figure(f"{dollars(annual)} ({year})", "published", annual, "USD per year", f"May {year}", prov, {"year": year})
+
+
+# ---- outlook ---------------------------------------------------------------------------------
+
+
+def outlook_text(whole: int, period: str) -> str:
     if whole < 0:
         return f"decline {abs(whole)}% ({period})"
     return f"{whole}% ({period})"
+
+
+def outlook_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | None) -> Figure:
+    """The EP percent change, rounded half away from zero, with the period in full; a decline says so."""
+    prov = Provenance.of(release, "projections")
+    if not release:
+        return Figure(NOT_LOADED, "not_loaded", provenance=prov)
+    row = row or {}
+    base, target = row.get("projection_base_year"), row.get("projection_target_year")
+    period = full_period(base, target) if not (is_missing(base) or is_missing(target)) else full_period_from_cycle(release["release_id"])
+    change = _num(row, "projected_change_percent")
+    if change is None:
+        return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov)
+    whole = round_half_away(change)
+    return Figure(outlook_text(whole, period), "published", change, "percent", period, prov,
+                  {"rounded": whole, "published_value": change})
+
+
+def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
+    prov = Provenance.of(release, "ooh")
+    change, cycle = _num(profile, "outlook_percent"), profile.get("outlook_period")
+    if change is None or not cycle:
+        return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
+    period = full_period_from_cycle(cycle)
+    whole = round_half_away(change)
+    return Figure(outlook_text(whole, period), "published", change, "percent", period, prov,
+                  {"rounded": whole, "published_value": change})
+
+
+# ---- growth phrase ---------------------------------------------------------------------------
+
+GROWTH_PHRASES = (
+    "Much faster than average", "Faster than average", "As fast as average",
+    "Slower than average", "Little or no change", "Decline",
+)
+
+GROWTH_RULE = (
+    "Derived from the projected change rounded to a whole percent (w) and the all-occupations average "
+    "of the same cycle rounded the same way (A): Decline when w <= -1; Little or no change when w = 0; "
+    "Slower than average when 1 <= w < A; As fast as average when A <= w <= A+1; Faster than average "
+    "when A+2 <= w <= A+3; Much faster than average when w >= A+4. This reproduces every phrase of the "
+    "2024-34 OOH (A = 3)."
+)
+
+
+def derive_growth_phrase(whole: int, average_whole: int) -> str:
+    """BLS's outlook words for a whole-percent change, relative to the all-occupations average (GROWTH_RULE)."""
+    if whole <= -1:
+        return "Decline"
+    if whole == 0:
+        return "Little or no change"
+    if whole < average_whole:
+        return "Slower than average"
+    if whole <= average_whole + 1:
+        return "As fast as average"
+    if whole <= average_whole + 3:
+        return "Faster than average"
+    return "Much faster than average"
+
+
+def growth_clause(phrase: str) -> str | None:
+    """The comparison words that follow the change in a sentence, or None for declines/no change."""
+    return {
+        "Much faster than average": "much faster than the average for all occupations",
+        "Faster than average": "faster than the average for all occupations",
+        "As fast as average": "about as fast as the average for all occupations",
+        "Slower than average": "slower than the average for all occupations",
+    }.get(phrase)
+
+
+# ---- compatibility with the first sheets (factsheets/summary.py) -------------------------------
+
+
+def median_salary(row) -> str:
+    """Annual median with its year from an occupation_facts row (the first summary sheets)."""
+    year = row.get("oews_year")
+    if is_missing(year):
+        return NOT_LOADED
+    release = {"reference_year": int(year), "period": row.get("oews_period"), "release_id": row.get("oews_release_id")}
+    return wage_figure(row, release).text
+
+
+def outlook(row) -> str:
+    """Whole-percent change over the projection period from an occupation_facts row; a decline says so."""
+    change = row.get("projected_change_percent")
+    if is_missing(change) or is_missing(row.get("projection_base_year")):
+        return NOT_PUBLISHED
+    return outlook_text(round_half_away(change), full_period(row["projection_base_year"], row["projection_target_year"]))
 
 
 def text_or_unpublished(value) -> str:

@@ -1,0 +1,215 @@
+"""The careers config: the shipped file reproduces the reference career; a wrong file is rejected
+with the file, the line and what is wrong."""
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from factsheets.careers import (
+    CareersConfigError, default_careers_path, english_plural, load_careers, parse_careers, slugify,
+)
+
+KNOWN = {"29-2072", "11-9111", "31-9094", "29-2071", "medical-records-and-health-information-technicians"}
+
+
+def config(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def rejected(text: str, known=KNOWN) -> CareersConfigError:
+    with pytest.raises(CareersConfigError) as info:
+        parse_careers(config(text), known, name="careers.toml")
+    return info.value
+
+
+def line_of(text: str, needle: str) -> int:
+    for number, line in enumerate(config(text).splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_the_shipped_config_is_the_reference_career():
+    (career,) = load_careers(default_careers_path(), KNOWN)
+    assert (career.name, career.plural, career.soc_codes, career.slug) == (
+        "Health Information Technician", "Health Information Technicians", ("29-2072",), "health-information-technician"
+    )
+    assert [(a.name, a.soc) for a in career.alternatives] == [
+        ("Health Information Manager", "11-9111"), ("Medical Transcriptionist", "31-9094")
+    ]
+    assert career.overrides.skills and all(career.overrides.skills)
+    text = default_careers_path().read_text()
+    assert career.line == line_of(text, "[[career]]")
+    headers = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("[[career.alternative]]")]
+    assert [a.line for a in career.alternatives] == headers
+
+
+GOOD = """
+[[career]]
+name = "Health Information Technician"
+soc = "29-2072"
+
+[[career.alternative]]
+name = "Health Information Manager"
+soc = "11-9111"
+
+[[career]]
+name = "Medical Coder"
+soc = ["29-2072", "29-2071"]
+slug = "coder"
+
+[career.overrides]
+skills = [
+  "Coding",
+  "Terminology",
+]
+education = "A postsecondary certificate"
+"""
+
+
+def test_a_good_config_with_two_careers():
+    first, second = parse_careers(config(GOOD), KNOWN)
+    assert first.plural == "Health Information Technicians" and first.alternatives[0].soc == "11-9111"
+    assert second.soc_codes == ("29-2072", "29-2071") and second.slug == "coder"
+    assert second.overrides.skills == ("Coding", "Terminology") and second.overrides.education == "A postsecondary certificate"
+    assert (first.line, second.line) == (1, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-9999"  # <-
+         """, "unknown SOC code 29-9999"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-2072"
+
+         [[career.alternative]]
+         name = "Health Information Manager"
+         soc = "11-9111"
+
+         [[career.alternative]]
+         name = "Manager again"
+         soc = "11-9111"  # <-
+         """, "SOC code 11-9111 is already the alternative"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-2072"
+
+         [[career.alternative]]  # <-
+         name = "Medical Transcriptionist"
+         """, "missing field 'soc'"),
+        ("""
+         [[career]]
+         name = "A"
+         soc = "29-2072"
+
+         [[career]]
+         name = "B"
+         soc = "11-9111"
+
+         [[career]]  # <-
+         soc = "31-9094"
+         """, "career 3: missing field 'name'"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-2072"
+
+         [[career]]
+         name = "health information technician"  # <-
+         soc = "11-9111"
+         """, "duplicate career"),
+        ("""
+         [[career]]  # <-
+         name = "Health Information Technician"
+         """, "missing field 'soc'"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-2072"
+         skils = ["typo"]  # <-
+         """, "unknown key 'skils'"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "292072"  # <-
+         """, "is not a SOC code"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-2072"
+
+         [career.overrides]
+         skills = []  # <-
+         """, "non-empty list"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = ["29-2072", "29-2072"]  # <-
+         """, "listed twice"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-2072"
+         ooh = "no-such-profile"  # <-
+         """, "unknown OOH profile"),
+        ("""
+         [[career]]
+         name = 42  # <-
+         soc = "29-2072"
+         """, "must be a string"),
+        ("""
+         [careers]  # <-
+         name = "x"
+         """, "unknown top-level key 'careers'"),
+        ("""
+         [[career]]
+         name = "Health Information Technician"
+         soc = "29-2072"
+
+         [[career.alternative]]
+         name = "Self"
+         soc = "29-2072"  # <-
+         """, "the career's own SOC code"),
+    ],
+)
+def test_a_wrong_config_names_the_line_and_the_problem(text, message):
+    """The line marked `# <-` is the one the error must name."""
+    error = rejected(text)
+    assert message in error.message
+    assert error.line == line_of(text, "# <-"), str(error)
+    assert str(error).startswith(f"careers.toml:{error.line}: ")
+
+
+def test_invalid_toml_and_unreadable_files(tmp_path):
+    error = rejected('[[career]]\nname = "x\nsoc = "29-2072"\n')
+    assert error.line == 2 and "not valid TOML" in error.message
+    duplicate_key = rejected('[[career]]\nname = "A"\nname = "B"\nsoc = "29-2072"\n')
+    assert duplicate_key.line == 3
+    with pytest.raises(CareersConfigError, match=re.escape(str(tmp_path / "missing.toml"))):
+        load_careers(tmp_path / "missing.toml", KNOWN)
+
+
+def test_codes_are_checked_against_the_warehouse_only_when_known_codes_are_given():
+    assert parse_careers(config('[[career]]\nname = "X"\nsoc = "99-9999"\n'), None)[0].soc_codes == ("99-9999",)
+    assert parse_careers("", KNOWN) == []
+
+
+def test_plurals_and_slugs():
+    assert english_plural("Health Information Technician") == "Health Information Technicians"
+    assert english_plural("Legal Secretary") == "Legal Secretaries"
+    assert english_plural("Welder and Brazer") == "Welder and Brazers"
+    assert english_plural("Fisherman") == "Fishermen"
+    assert english_plural("Coach") == "Coaches"
+    assert slugify("Health Information Technician") == "health-information-technician"
+    for name in ("../../etc/passwd", "CON", "Café <b>crème</b>", "a" * 300, "   ", ".hidden"):
+        slug = slugify(name)
+        assert re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", slug) and len(slug) <= 100, slug

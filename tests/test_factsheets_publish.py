@@ -1,0 +1,530 @@
+"""Fact sheets from a warehouse built from the real BLS files in ../shared: OEWS May 2023-2025, EP
+2023-33 then 2024-34, and every OOH profile of the mirror (parsed once for the module).
+
+The sheets are published twice: with EP 2023-33 (run 1, Feb 1) and after loading EP 2024-34
+(run 2, Mar 1), the way a refresh would see a new EP cycle arrive."""
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import warehouse
+from factsheets.figures import GROWTH_RULE, derive_growth_phrase, round_half_away
+from factsheets.publish import STATE_FILE, SheetSelectionError, publish_sheets
+from transforms.oews import read_national_zip
+from transforms.ooh import read_ep_ooh_links, read_profiles
+from transforms.projections import read_occupation_workbook
+from warehouse.load import ReleaseRecord, load_release
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+MIRROR = SHARED / "bls-mirror"
+WWW = MIRROR / "www.bls.gov"
+EP_2023 = SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx"
+EP_2024 = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
+OEWS = [SHARED / "bls-archive" / "oews" / "oesm23nat.zip", SHARED / "bls-archive" / "oews" / "oesm24nat.zip",
+        WWW / "oes" / "special-requests" / "oesm25nat.zip"]
+FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+RUN1, RUN2 = date(2026, 2, 1), date(2026, 3, 1)
+CAREER = "health-information-technician"
+MRS = "29-2072-medical-records-specialists"
+HEADINGS = [
+    "# Health Information Technician Career Requirements",
+    "## Career Definition for Health Information Technicians",
+    "## Required Education",
+    "## Skills Required",
+    "## Career and Economic Outlook",
+    "## Alternative Career Options",
+]
+
+
+def ooh_pages() -> dict[str, Path]:
+    return {f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p
+            for p in sorted((WWW / "ooh").glob("*/*.htm"))}
+
+
+def load_oews(con, path: Path) -> None:
+    r = read_national_zip(path, name=path.name)
+    load_release(con, ReleaseRecord("oews", r.release_id, r.period, r.year, r.form,
+                                    f"https://www.bls.gov/oes/special-requests/{path.name}", FETCHED, f"sha256-of-{path.name}"),
+                 {"oews_occupations": r.occupations, "oews_estimates": r.estimates})
+
+
+def load_ep(con, path: Path) -> None:
+    r = read_occupation_workbook(path, name=path.name)
+    load_release(con, ReleaseRecord("projections", r.cycle, f"{r.base_year}-{r.target_year}", r.base_year, "workbook",
+                                    "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx", FETCHED, f"sha256-of-{path.name}"),
+                 {"projections": r.occupations})
+
+
+def load_ooh(con) -> None:
+    release = read_profiles(ooh_pages(), crosswalk=read_ep_ooh_links(EP_2024, name=EP_2024.name))
+    load_release(con, ReleaseRecord("ooh", release.edition, release.period, release.base_year, "profiles",
+                                    "https://www.bls.gov/ooh/a-z-index.htm", FETCHED, "sha256-of-ooh"), release.frames)
+
+
+def snapshot(out: Path) -> dict[str, dict]:
+    """Every sheet file's bytes and mtime, and each sheet's JSON document."""
+    files = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+    docs = {name[:-5]: json.loads(data) for name, (data, _) in files.items() if name.endswith(".json")}
+    return {"files": files, "docs": docs}
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sheets")
+    con = warehouse.connect(tmp / "warehouse.duckdb")
+    for path in OEWS:
+        load_oews(con, path)
+    load_ep(con, EP_2023)
+    load_ooh(con)
+    out = tmp / "published"
+    first = publish_sheets(con, out_dir=out, refreshed_on=RUN1)
+    before = snapshot(out)
+    load_ep(con, EP_2024)
+    second = publish_sheets(con, out_dir=out, refreshed_on=RUN2)
+    after = snapshot(out)
+    yield SimpleNamespace(con=con, tmp=tmp, out=out, first=first, second=second, before=before, after=after)
+    con.close()
+
+
+def md(wh, slug: str) -> str:
+    return (wh.out / f"{slug}.md").read_text(encoding="utf-8")
+
+
+def one(con, sql: str, params=None):
+    return con.execute(sql, params or []).fetchone()
+
+
+def table_rows(text: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\| (Education|Job Skills|Median Salary\*|Career Outlook\*) \| (.*) \|$", text, re.MULTILINE)
+
+
+class Outline(html.parser.HTMLParser):
+    """Headings, summary-table cells and svg elements of a page, in document order."""
+
+    def __init__(self):
+        super().__init__()
+        self.items: list[tuple[str, str]] = []
+        self._open: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3", "th", "td", "title"):
+            self._open, self._text = tag, []
+        if tag in ("svg", "script", "img", "iframe"):
+            self.items.append((tag, dict(attrs).get("role", "")))
+
+    def handle_endtag(self, tag):
+        if tag == self._open:
+            self.items.append((tag, " ".join("".join(self._text).split())))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self._text.append(data)
+
+
+def outline(page: str) -> list[tuple[str, str]]:
+    parser = Outline()
+    parser.feed(page)
+    return parser.items
+
+
+# ---- the reference structure -------------------------------------------------------------------
+
+
+def test_the_shipped_career_renders_the_reference_structure_with_the_warehouse_figures(wh):
+    text = md(wh, CAREER)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert [l for l in lines if re.match(r"#{1,2} ", l)] == HEADINGS
+    assert lines[1] == "Refreshed March 1, 2026"
+    definition = lines[lines.index(HEADINGS[1]) + 1]
+    assert definition.startswith("Medical records specialists") and len(definition) > 150
+
+    median, change = one(wh.con, "SELECT annual_median, change_percent FROM occupation_facts f "
+                         "JOIN latest_projections p USING (soc_code) WHERE soc_code = '29-2072'")
+    assert (median, change) == (51140.0, 7.1)
+    rows = table_rows(text)
+    assert [r[0] for r in rows] == ["Education", "Job Skills", "Median Salary*", "Career Outlook*"]
+    assert dict(rows) == {
+        "Education": "Postsecondary nondegree award",
+        "Job Skills": dict(rows)["Job Skills"],
+        "Median Salary*": f"${int(median):,} (2025)",
+        "Career Outlook*": f"{round_half_away(change)}% (2024-2034)",
+    }
+    assert dict(rows)["Median Salary*"] == "$51,140 (2025)" and dict(rows)["Career Outlook*"] == "7% (2024-2034)"
+    assert dict(rows)["Job Skills"].startswith("Clinical classification and coding")  # the config's override
+    source = lines[lines.index("| Career Outlook* | 7% (2024-2034) |") + 1]
+    assert source.startswith("Source: \\*U.S. Bureau of Labor Statistics") and "May 2025" in source and "2024-2034" in source
+
+    outlook = text.split(HEADINGS[4])[1].split(HEADINGS[5])[0]
+    assert "grow 7 percent from 2024 to 2034, much faster than the average" in outlook
+    assert "$51,140 in May 2025" in outlook
+
+    alternatives = text.split(HEADINGS[5])[1]
+    assert re.findall(r"^### (.*)$", alternatives, re.MULTILINE) == ["Health Information Manager", "Medical Transcriptionist"]
+    manager, transcriptionist = alternatives.split("### ")[1:]
+    for code, part, grow in (("11-9111", manager, "grow 23 percent"), ("31-9094", transcriptionist, "decline 5 percent")):
+        wage, pct = one(wh.con, "SELECT annual_median, projected_change_percent FROM occupation_facts WHERE soc_code = ?", [code])
+        assert f"${int(wage):,} in May 2025" in part and f"{grow} from 2024 to 2034" in part
+        assert abs(round_half_away(pct)) == int(grow.split()[1])
+    assert "$123,860" in manager and "$40,410" in transcriptionist
+
+
+def test_the_html_page_has_the_same_structure_and_both_charts(wh):
+    items = outline((wh.out / f"{CAREER}.html").read_text(encoding="utf-8"))
+    headings = [(t, x) for t, x in items if t in ("h1", "h2")]
+    assert [x for _, x in headings] == [h.lstrip("# ") for h in HEADINGS]
+    cells = [x for t, x in items if t in ("th", "td")]
+    assert cells == ["Education", "Postsecondary nondegree award", "Job Skills", cells[3],
+                     "Median Salary*", "$51,140 (2025)", "Career Outlook*", "7% (2024-2034)"]
+    after_alternatives = items[items.index(("h2", "Alternative Career Options")):]
+    assert [x for t, x in after_alternatives if t == "h3"] == ["Health Information Manager", "Medical Transcriptionist"]
+    assert [t for t, role in items if t == "svg" and role == "img"] == ["svg", "svg"]
+    titles = [x for t, x in items if t == "title"]
+    assert "Wage distribution, May 2025 (per year)" in titles and "Employment, 2024 and projected 2034" in titles
+    assert not [t for t, _ in items if t in ("script", "img", "iframe")]
+
+
+def test_the_json_carries_every_figure_with_its_provenance(wh):
+    doc = json.loads((wh.out / f"{CAREER}.json").read_text())
+    releases = {row[0]: row[1:] for row in wh.con.execute(
+        "SELECT source, release_id, source_url, fetched_at, archive_sha256 FROM latest_releases").fetchall()}
+    salary, outlook = doc["summary"]["median_salary"], doc["summary"]["career_outlook"]
+    assert (salary["text"], salary["value"], salary["unit"], salary["period"]) == ("$51,140 (2025)", 51140.0, "USD per year", "May 2025")
+    assert (outlook["text"], outlook["value"], outlook["rounded"]) == ("7% (2024-2034)", 7.1, 7)
+
+    def figures(node, path=""):
+        if isinstance(node, dict):
+            if "provenance" in node and ("value" in node or "points" in node or "base" in node):
+                yield path, node
+            for key, value in node.items():
+                yield from figures(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from figures(value, f"{path}[{i}]")
+
+    found = dict(figures(doc))
+    assert {".summary.median_salary", ".summary.career_outlook", ".alternatives[0].median_salary",
+            ".alternatives[1].career_outlook", ".charts.wage_distribution", ".charts.employment",
+            ".career_and_economic_outlook.annual_openings"} <= set(found)
+    for path, figure in found.items():
+        prov = figure["provenance"]
+        source = prov["program_code"]
+        release_id, url, fetched_at, sha = releases[source]
+        assert (prov["release"], prov["source_url"], prov["sha256"]) == (release_id, url, sha), path
+        assert datetime.fromisoformat(prov["fetched_at"]) == fetched_at, path
+        assert prov["program"] in ("Occupational Employment and Wage Statistics (OEWS)", "Employment Projections (EP)",
+                                   "Occupational Outlook Handbook (OOH)")
+    alt = doc["alternatives"]
+    assert [(a["name"], a["soc_code"], a["median_salary"]["value"], a["career_outlook"]["rounded"]) for a in alt] == [
+        ("Health Information Manager", "11-9111", 123860.0, 23), ("Medical Transcriptionist", "31-9094", 40410.0, -5)
+    ]
+    assert alt[1]["career_outlook"]["text"] == "decline 5% (2024-2034)"
+    assert doc["refreshed_on"] == "2026-03-01" and doc["occupation"]["ooh_profile"]["slug"] == "medical-records-and-health-information-technicians"
+
+
+# ---- every occupation, every profile ------------------------------------------------------------
+
+
+def test_every_ep_line_item_and_every_ooh_profile_has_a_sheet(wh):
+    docs = wh.after["docs"]
+    line_items = {r[0] for r in wh.con.execute("SELECT soc_code FROM latest_projections WHERE occupation_type = 'Line item'").fetchall()}
+    by_code = {d["occupation"]["soc_code"]: d for d in docs.values() if d["kind"] == "occupation"}
+    assert line_items <= set(by_code) and len(by_code) >= 830
+    profiles = {r[0] for r in wh.con.execute("SELECT slug FROM latest_ooh_profiles").fetchall()}
+    shown = {d["occupation"]["ooh_profile"]["slug"] for d in docs.values()
+             if d["occupation"]["ooh_profile"] and d["occupation"]["ooh_profile"]["covers_code_as_primary"]}
+    assert profiles == shown
+    assert len(wh.second.written) + wh.second.unchanged == len(docs) == wh.second.sheets
+    for slug in docs:
+        assert re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?", slug), slug
+
+
+def test_no_sheet_says_nan_none_or_leaves_a_cell_empty(wh):
+    bad = re.compile(r"\$nan|\bnan\b|None%|\$None|\bNaN\b|\bnull\b|\(None\)|\bNone \(")
+    for name, (data, _) in wh.after["files"].items():
+        if not name.endswith(".md"):
+            continue
+        text = data.decode()
+        rows = table_rows(text)
+        assert len(rows) == 4 and all(value.strip() for _, value in rows), name
+        assert not bad.search(text), (name, bad.search(text))
+    for slug, doc in wh.after["docs"].items():
+        for key in ("median_salary", "career_outlook", "education", "job_skills"):
+            assert doc["summary"][key]["text"].strip(), (slug, key)
+
+
+def test_growth_phrases_are_bls_own_or_derived_by_the_documented_rule(wh):
+    average = round_half_away(one(wh.con, "SELECT change_percent FROM latest_projections WHERE soc_code = '00-0000'")[0])
+    assert average == 3
+    rows = wh.con.execute("SELECT outlook_percent, outlook_phrase FROM latest_ooh_profiles WHERE outlook_phrase IS NOT NULL").fetchall()
+    assert len(rows) == 291
+    assert all(derive_growth_phrase(round_half_away(pct), average) == phrase for pct, phrase in rows)
+    docs = wh.after["docs"]
+    growth = docs[MRS]["career_and_economic_outlook"]["growth"]
+    assert (growth["phrase"], growth["origin"]) == ("Much faster than average", "ooh")
+    derived = [d for d in docs.values() if (d["career_and_economic_outlook"]["growth"] or {}).get("origin") == "derived"]
+    assert derived and all(d["career_and_economic_outlook"]["growth"]["rule"] == GROWTH_RULE for d in derived)
+
+
+# ---- refresh behaviour -------------------------------------------------------------------------
+
+
+def visible(doc: dict) -> dict[str, object]:
+    """What a reader sees of a sheet, read back from its JSON, keyed like the changelog's fields."""
+    def blocks(section):
+        return ([b.get("items") or b["text"] for b in section["blocks"]], section["note"])
+
+    growth = doc["career_and_economic_outlook"]["growth"]
+    openings = doc["career_and_economic_outlook"]["annual_openings"]
+    wage, jobs = doc["charts"]["wage_distribution"], doc["charts"]["employment"]
+    occupation = doc["occupation"]
+    out = {
+        "title": doc["heading"],
+        "occupation": (occupation["soc_code"], occupation["bls_title"]),
+        "ooh_profile": occupation["ooh_profile"]["url"] if occupation["ooh_profile"] else None,
+        "definition": blocks(doc["definition"]),
+        "education": doc["summary"]["education"]["text"],
+        "job_skills": doc["summary"]["job_skills"]["text"],
+        "median_salary": doc["summary"]["median_salary"]["text"],
+        "outlook": doc["summary"]["career_outlook"]["text"],
+        "growth": (growth["phrase"], growth["origin"], growth["all_occupations_percent"] if growth["origin"] == "derived" else None) if growth else None,
+        "openings": openings["text"] if openings else None,
+        "sources": doc["summary"]["source_note"],
+        "required_education": blocks(doc["required_education"]),
+        "skills_required": blocks(doc["skills_required"]),
+        "wage_distribution": (wage["basis"], wage["period"], [(p["value"], p["status"]) for p in wage["points"]]) if wage else None,
+        "employment": (jobs["base_year"], jobs["base"], jobs["target_year"], jobs["target"]) if jobs else None,
+        "alternatives": [a["name"] for a in doc["alternatives"]],
+    }
+    for alt in doc["alternatives"]:
+        key = f"alternative[{alt['name']}]"
+        out[f"{key}.occupation"] = (alt["soc_code"], alt["bls_title"])
+        out[f"{key}.description"] = alt["description"]["text"]
+        out[f"{key}.median_salary"] = alt["median_salary"]["text"]
+        out[f"{key}.outlook"] = alt["career_outlook"]["text"]
+    return out
+
+
+def changelog_entries(result) -> list[dict]:
+    path = result.changelog_path.with_suffix(".jsonl")
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_a_new_ep_cycle_changes_the_outlook_and_the_changelog_lists_exactly_what_moved(wh):
+    entries = changelog_entries(wh.second)
+    assert entries and {e["run"] for e in entries} == {wh.second.run_id}
+    changed: dict[str, set[str]] = {}
+    for e in entries:
+        if e["kind"] == "changed":
+            changed.setdefault(e["sheet"], set()).add(e["field"])
+    before, after = wh.before["docs"], wh.after["docs"]
+    for slug in set(before) & set(after):
+        old, new = visible(before[slug]), visible(after[slug])
+        moved = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+        assert changed.get(slug, set()) == moved, slug
+
+    career = {e["field"]: e for e in entries if e["sheet"] == CAREER}
+    assert set(career) == {"outlook", "growth", "employment", "openings", "sources",
+                           "alternative[Health Information Manager].outlook", "alternative[Medical Transcriptionist].outlook"}
+    assert (career["outlook"]["old"], career["outlook"]["new"], career["outlook"]["release"]) == (
+        "9% (2023-2033)", "7% (2024-2034)", "EP 2024-34")
+    assert (career["alternative[Health Information Manager].outlook"]["old"], career["alternative[Health Information Manager].outlook"]["new"]) == (
+        "29% (2023-2033)", "23% (2024-2034)")
+    assert career["alternative[Medical Transcriptionist].outlook"]["new"] == "decline 5% (2024-2034)"
+    assert "median_salary" not in career  # OEWS did not move
+    assert visible(before[CAREER])["outlook"] == "9% (2023-2033)"
+    markdown = wh.second.changelog_path.read_text()
+    assert f"| {CAREER} | outlook | 9% (2023-2033) | 7% (2024-2034) | EP 2024-34 |" in markdown
+    assert (wh.out / "changelog" / "latest.md").read_text().startswith(markdown)
+
+
+def test_only_changed_sheets_are_rewritten_and_the_others_keep_their_bytes_and_mtime(wh):
+    entries = changelog_entries(wh.second)
+    touched = {e["sheet"] for e in entries if e["kind"] in ("changed", "created")}
+    assert set(wh.second.written) == touched
+    untouched = {name for name in wh.after["files"] if name.rsplit(".", 1)[0] not in touched}
+    assert len(untouched) >= 3  # at least one sheet in all three formats (e.g. ooh-military-careers)
+    assert "ooh-military-careers.md" in untouched
+    for name in untouched:
+        assert wh.after["files"][name] == wh.before["files"][name], name
+    assert "Refreshed February 1, 2026" in md(wh, "ooh-military-careers")
+    assert "Refreshed March 1, 2026" in md(wh, CAREER)
+    assert len(wh.first.written) == wh.first.sheets and wh.first.unchanged == 0
+
+
+def test_a_run_with_nothing_new_rewrites_nothing(wh):
+    again = publish_sheets(wh.con, out_dir=wh.out, refreshed_on=date(2026, 4, 1))
+    assert again.written == [] and again.unchanged == wh.second.sheets and again.held_back == []
+    assert again.changelog_path == wh.out / "changelog" / "latest.md"
+    assert "no sheet changed" in again.changelog_path.read_text()
+    now = snapshot(wh.out)
+    assert now["files"] == wh.after["files"]
+
+
+def test_a_sheet_that_would_lose_a_required_figure_keeps_the_published_version(wh, tmp_path):
+    out = tmp_path / "published"
+    shutil.copytree(wh.out, out, copy_function=shutil.copy2)
+    state_before = json.loads((out / STATE_FILE).read_text())["sheets"][MRS]
+    files_before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob(f"{MRS}.*")}
+    wh.con.begin()
+    try:
+        wh.con.execute("UPDATE oews_estimates SET value = NULL, status = 'wage_not_available' "
+                       "WHERE soc_code = '29-2072' AND release_id = '2025A01' AND measure LIKE '%median'")
+        result = publish_sheets(wh.con, out_dir=out, refreshed_on=date(2026, 4, 1), only=["soc:29-2072"])
+    finally:
+        wh.con.rollback()
+    assert {slug for slug, _ in result.held_back} == {MRS, CAREER}
+    reason = dict(result.held_back)[MRS]
+    assert "Median Salary" in reason and "$51,140 (2025)" in reason and "Not published by BLS" in reason
+    assert result.written == []
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob(f"{MRS}.*")} == files_before
+    assert json.loads((out / STATE_FILE).read_text())["sheets"][MRS] == state_before
+    held = [e for e in changelog_entries(result) if e["kind"] == "held_back"]
+    assert {(e["sheet"], e["field"]) for e in held} == {(MRS, "median_salary"), (CAREER, "median_salary")}
+
+
+def test_a_template_change_rerenders_with_the_stored_date_and_logs_nothing(wh, tmp_path, monkeypatch):
+    out = tmp_path / "published"
+    shutil.copytree(wh.out, out, copy_function=shutil.copy2)
+    import factsheets.render as render
+
+    original = render._template_source
+
+    def edited(name):
+        return original(name) + ("\nEdited template.\n" if name == "sheet.md.j2" else "")
+
+    def clear():
+        render._environments.cache_clear()
+        render.templates_hash.cache_clear()
+
+    clear()
+    monkeypatch.setattr(render, "_template_source", edited)
+    try:
+        result = publish_sheets(wh.con, out_dir=out, refreshed_on=date(2026, 5, 1), only=["soc:29-2072"])
+    finally:
+        monkeypatch.undo()
+        clear()
+    assert sorted(result.written) == sorted([MRS, CAREER]) and result.changes == []
+    text = (out / f"{CAREER}.md").read_text()
+    assert text.endswith("Edited template.\n") and "Refreshed March 1, 2026" in text  # the date content last changed
+    assert (out / f"{CAREER}.json").read_bytes() == wh.after["files"][f"{CAREER}.json"][0]  # unchanged bytes not rewritten
+    assert (out / f"{CAREER}.json").stat().st_mtime_ns == wh.after["files"][f"{CAREER}.json"][1]
+    assert "no sheet changed (2 re-rendered for a template change)" in result.changelog_path.read_text()
+
+
+def test_a_career_dropped_from_the_config_is_withdrawn_once_and_its_files_stay(wh, tmp_path):
+    out = tmp_path / "published"
+    shutil.copytree(wh.out, out, copy_function=shutil.copy2)
+    empty = tmp_path / "careers.toml"
+    empty.write_text("# no careers\n")
+    result = publish_sheets(wh.con, out_dir=out, refreshed_on=date(2026, 5, 1), careers_config=empty)
+    assert [(e.sheet, e.kind) for e in result.changes] == [(CAREER, "withdrawn")]
+    assert result.written == [] and (out / f"{CAREER}.md").is_file()
+    again = publish_sheets(wh.con, out_dir=out, refreshed_on=date(2026, 5, 2), careers_config=empty)
+    assert again.changes == []
+
+
+# ---- special figures ---------------------------------------------------------------------------
+
+
+def test_top_coded_hourly_only_and_unpublished_figures_read_correctly(wh, tmp_path):
+    actors = md(wh, "27-2011-actors")
+    assert "| Median Salary* | $29.05 per hour (2025) |" in actors
+    assert "BLS publishes only hourly wages for actors: the median was $29.05 per hour in May 2025." in actors
+
+    fishing = md(wh, "45-3031-fishing-and-hunting-workers")
+    assert "| Median Salary* | Not published by BLS |" in fishing
+    assert "BLS did not publish a median wage for fishing and hunting workers for May 2025." in fishing
+    doc = wh.after["docs"]["45-3031-fishing-and-hunting-workers"]["summary"]["median_salary"]
+    assert (doc["value"], doc["status"]) == (None, "not_published")
+
+    transcriptionists = md(wh, "31-9094-medical-transcriptionists")
+    assert "| Career Outlook* | decline 5% (2024-2034) |" in transcriptionists
+    assert "to decline 5 percent from 2024 to 2034" in transcriptionists
+
+    out = tmp_path / "as-of-2024"
+    publish_sheets(wh.con, out_dir=out, refreshed_on=RUN2, as_of=2024, only=["soc:29-1211"])
+    text = (out / "29-1211-anesthesiologists.md").read_text()
+    assert "| Median Salary* | $239,200 or more (2024) |" in text
+    assert "was $239,200 or more in May 2024" in text
+    doc = json.loads((out / "29-1211-anesthesiologists.json").read_text())
+    assert (doc["summary"]["median_salary"]["status"], doc["summary"]["median_salary"]["lower_bound"]) == ("top_coded", True)
+    assert doc["charts"]["wage_distribution"]["points"][-1]["text"] == "$239,200 or more"
+    assert "$239,200+" in (out / "29-1211-anesthesiologists.html").read_text()
+
+
+# ---- as of a year ------------------------------------------------------------------------------
+
+
+def test_as_of_2023_renders_the_sheet_of_the_2023_releases(wh, tmp_path):
+    out = tmp_path / "as-of-2023"
+    result = publish_sheets(wh.con, out_dir=out, refreshed_on=RUN2, as_of=2023, only=["career:Health Information Technician"])
+    assert result.written == [CAREER]
+    median = one(wh.con, "SELECT annual_median FROM oews_national WHERE soc_code = '29-2072' AND year = 2023")[0]
+    change = one(wh.con, "SELECT change_percent FROM projections WHERE soc_code = '29-2072' AND cycle = '2023-33'")[0]
+    text = (out / f"{CAREER}.md").read_text()
+    assert f"| Median Salary* | ${int(median):,} (2023) |" in text
+    assert f"| Career Outlook* | {round_half_away(change)}% (2023-2033) |" in text
+    assert "| Career Outlook* | 9% (2023-2033) |" in text
+    assert "As of the BLS releases of 2023: OEWS May 2023 (2023A01), EP 2023-33." in text
+    doc = json.loads((out / f"{CAREER}.json").read_text())
+    assert doc["as_of"] == 2023
+    assert doc["summary"]["median_salary"]["provenance"]["release"] == "2023A01"
+    assert doc["summary"]["career_outlook"]["provenance"]["release"] == "2023-33"
+    assert doc["definition"]["origin"] == "composed" and doc["occupation"]["ooh_profile"] is None  # no OOH edition of 2023
+    assert [a["career_outlook"]["text"] for a in doc["alternatives"]] == ["29% (2023-2033)", "decline 5% (2023-2033)"]
+    assert [l for l in text.splitlines() if re.match(r"#{1,2} ", l)] == HEADINGS
+    assert (wh.out / f"{CAREER}.md").read_text() == wh.after["files"][f"{CAREER}.md"][0].decode()  # published untouched
+
+
+def test_selectors_that_match_nothing_are_refused(wh, tmp_path):
+    with pytest.raises(SheetSelectionError, match="not a career"):
+        publish_sheets(wh.con, out_dir=tmp_path, refreshed_on=RUN2, only=["career:Astronaut"])
+    with pytest.raises(SheetSelectionError, match="SOC code"):
+        publish_sheets(wh.con, out_dir=tmp_path, refreshed_on=RUN2, only=["soc:99-9999"])
+
+
+# ---- the CLI command ----------------------------------------------------------------------------
+
+
+def test_the_sheets_command_renders_from_the_warehouse(wh, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from flows.sheets_cmd import sheets
+
+    app = typer.Typer()
+    app.command()(sheets)
+    app.command("noop")(lambda: None)  # more than one command, as in bls-refresh
+    wh.con.execute("CHECKPOINT")
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(wh.tmp / "warehouse.duckdb", db)
+    runner = CliRunner()
+
+    result = runner.invoke(app, ["sheets", "--db", str(db), "--data-dir", str(tmp_path), "--soc", "29-2072", "--format", "md,json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "sheets").glob("[!.]*.*")) == [
+        f"{MRS}.json", f"{MRS}.md", f"{CAREER}.json", f"{CAREER}.md"]
+    assert "2 rewritten, 0 unchanged, 0 held back" in result.output
+
+    result = runner.invoke(app, ["sheets", "--db", str(db), "--data-dir", str(tmp_path), "--career",
+                                 "Health Information Technician", "--as-of", "2023", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sheets-as-of-2023" / f"{CAREER}.html").is_file()
+
+    bad = tmp_path / "careers.toml"
+    bad.write_text('[[career]]\nname = "Health Information Technician"\nsoc = "29-9999"\n')
+    result = runner.invoke(app, ["sheets", "--db", str(db), "--data-dir", str(tmp_path), "--careers", str(bad)])
+    assert result.exit_code == 2 and f"{bad}:3: " in result.output and "unknown SOC code 29-9999" in result.output
+
+    result = runner.invoke(app, ["sheets", "--db", str(db), "--as-of", "2019"])
+    assert result.exit_code == 1 and "no release of 2019 or earlier" in result.output
