@@ -1,6 +1,5 @@
 """Fact sheets rendered from the warehouse's views; never fetches or parses BLS files.
 
 publish_sheets (factsheets.publish) writes every sheet as Markdown, HTML and JSON, rewriting only the
-changed ones and logging what moved; see factsheets/README.md. export_summary_sheets
-(factsheets.summary) is the first, table-only version kept until the flow switches over.
+changed ones and logging what moved; see factsheets/README.md.
 """

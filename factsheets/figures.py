@@ -284,11 +284,11 @@ def growth_clause(phrase: str) -> str | None:
     }.get(phrase)
 
 
-# ---- compatibility with the first sheets (factsheets/summary.py) -------------------------------
+# ---- readings of one occupation_facts row ------------------------------------------------------
 
 
 def median_salary(row) -> str:
-    """Annual median with its year from an occupation_facts row (the first summary sheets)."""
+    """Annual median with its year from an occupation_facts row."""
     year = row.get("oews_year")
     if is_missing(year):
         return NOT_LOADED

@@ -8,6 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from flows.settings import Settings
+from flows.sheets_cmd import sheets
 
 app = typer.Typer(help="Keep BLS occupational figures fresh in DuckDB and export career fact sheets.",
                   no_args_is_help=True, add_completion=False)
@@ -147,6 +148,9 @@ def backfill(
         typer.echo(line)
     if not report.ok:
         raise typer.Exit(EXIT_FAILED)
+
+
+app.command()(sheets)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from extractors.local import archive_local_file
 from extractors.mirror import MirrorArchive
 from extractors.oews import FLATFILE_NAMES
 from extractors.records import FetchResult
-from factsheets.summary import export_summary_sheets
+from factsheets.publish import publish_sheets as publish_fact_sheets
 from flows.artifacts import publish_artifacts
 from flows.locking import exclusive_run
 from flows.observability import RUN_ID, mask_secrets, new_run_id
@@ -185,8 +185,10 @@ def check_ooh(con, edition: str) -> int:
     return len(check_consistency(con, edition))
 
 
-def export_sheets(con, out_dir: Path, refreshed_on: date):
-    return export_summary_sheets(con, out_dir, refreshed_on)
+def export_sheets(con, settings: Settings, refreshed_on: date):
+    return publish_fact_sheets(
+        con, out_dir=settings.sheets_output_dir, refreshed_on=refreshed_on, careers_config=settings.careers_config
+    )
 
 
 def is_transient(task, task_run, state) -> bool:
@@ -400,9 +402,10 @@ def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, ref
             status="skipped",
             reason=f"source(s) failed: {', '.join(report.failed_sources)}; published sheets left as they were",
         )
-    export = steps.export_sheets(con, settings.sheets_output_dir, refreshed_on)
+    export = steps.export_sheets(con, settings, refreshed_on)
     return SheetsReport(
-        status="written", directory=str(export.directory), written=len(export.written), unchanged=export.unchanged
+        status="written", directory=str(export.directory), written=len(export.written), unchanged=export.unchanged,
+        held_back=len(export.held_back), changelog=str(export.changelog_path) if export.changelog_path else None,
     )
 
 

@@ -104,7 +104,10 @@ class RunReport:
             )
         sh = self.sheets
         if sh.status == "written":
-            lines.append(f"{'sheets':<12} {sh.written} rewritten, {sh.unchanged} unchanged in {sh.directory}")
+            held = f", {sh.held_back} held back (kept the published version)" if sh.held_back else ""
+            lines.append(f"{'sheets':<12} {sh.written} rewritten, {sh.unchanged} unchanged{held} in {sh.directory}")
+            if sh.changelog:
+                lines.append(f"{'changelog':<12} {sh.changelog}")
         else:
             lines.append(f"{'sheets':<12} skipped: {sh.reason}")
         lines.append(f"warehouse    {self.warehouse}")

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     archive_dir: Path | None = None
     sheets_dir: Path | None = None
 
+    careers_config: Path | None = Field(None, description="Careers TOML for curated sheets [default: the shipped one].")
     sources: list[str] = Field(default_factory=lambda: list(SOURCES))
     oews_form: Literal["national_zip", "flatfiles"] = "national_zip"
     oews_newest_year: int | None = Field(None, description="First year to probe for OEWS; default this year.")

@@ -70,7 +70,7 @@ def test_hourly_only_and_annual_only_carry_their_reasons(first_run):
     assert set(admins.values()) == {"annual_only"}
 
 
-def test_first_run_writes_summary_sheets(first_run):
+def test_first_run_publishes_the_sheets(first_run):
     settings, report = first_run
     sheet = settings.sheets_output_dir / "29-2072-medical-records-specialists.md"
     text = sheet.read_text()

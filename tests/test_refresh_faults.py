@@ -75,8 +75,13 @@ def loaded(server, tmp_path):
     report = run_refresh(settings)
     assert report.ok, report.to_json()
     server.clear()
-    sheets = {p.name: p.read_bytes() for p in settings.sheets_output_dir.iterdir()}
-    return settings, fingerprint(settings), sheets
+    return settings, fingerprint(settings), published(settings)
+
+
+def published(settings: Settings) -> dict:
+    """Every published file (sheets, state, changelog) with its bytes and modification time."""
+    root = settings.sheets_output_dir
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
 
 
 def rerun_with_workbook(server, settings, respond) -> object:
@@ -87,7 +92,7 @@ def rerun_with_workbook(server, settings, respond) -> object:
 
 def assert_untouched(settings, before, sheets):
     assert fingerprint(settings) == before
-    assert {p.name: p.read_bytes() for p in settings.sheets_output_dir.iterdir()} == sheets
+    assert published(settings) == sheets
 
 
 def projections_error(report) -> str:
