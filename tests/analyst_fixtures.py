@@ -1,0 +1,100 @@
+"""Helpers of the analyst-warehouse tests: the committed all-areas OEWS slice and warehouses built from it.
+
+tests/fixtures/oews-slice/ is a slice of the full May 2025 release (see tests/fixtures/README.md);
+its data file is stored gzip-compressed and unpacked into a temporary folder per test session.
+The earlier releases come from ../shared (the OEWS May 2022-2024 zips, the EP workbooks), read
+in place.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import warehouse
+from transforms.oews import read_national_zip
+from transforms.oews_stream import stream_flatfiles
+from transforms.projections import read_occupation_workbook
+from warehouse.areas import load_oews_stream
+from warehouse.load import ReleaseRecord, load_release
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SLICE = REPO / "tests" / "fixtures" / "oews-slice"
+README = REPO / "README.md"
+OEWS_ZIPS = {year: SHARED / "bls-archive" / "oews" / f"oesm{year % 100}nat.zip" for year in (2022, 2023, 2024)}
+EP_WORKBOOKS = [
+    SHARED / "bls-archive" / "ep" / "occupation_2021-31.xlsx",
+    SHARED / "bls-archive" / "ep" / "occupation_2022-32.xlsx",
+    SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx",
+    SHARED / "bls-mirror" / "www.bls.gov" / "emp" / "ind-occ-matrix" / "occupation.xlsx",
+]
+MIRROR_FLATFILES = SHARED / "bls-mirror" / "download.bls.gov" / "pub" / "time.series" / "oe"
+FETCHED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def unpack_slice(target: Path) -> dict[str, Path]:
+    """The slice's flat files under target, keyed by BLS name, as stream_flatfiles takes them."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in SLICE.iterdir():
+        if path.name == "oe.data.0.Current.gz":
+            with gzip.open(path, "rb") as source, open(target / "oe.data.0.Current", "wb") as out:
+                shutil.copyfileobj(source, out)
+        elif path.name.startswith("oe."):
+            shutil.copyfile(path, target / path.name)
+    return {path.name: path for path in sorted(target.iterdir()) if path.name.startswith("oe.")}
+
+
+def data_lines(paths: dict[str, Path]) -> dict[str, tuple[str, str]]:
+    """series id -> (value, footnote_codes) as the data file writes them, stripped."""
+    lines = {}
+    with open(paths["oe.data.0.Current"], encoding="utf-8") as file:
+        next(file)
+        for line in file:
+            series_id, _year, _period, value, footnotes = line.rstrip("\n").split("\t")
+            lines[series_id.strip()] = (value.strip(), footnotes.strip())
+    return lines
+
+
+def flat_record(stream, sha: str = "sha-oews-slice", url: str = "file:///oews-slice") -> ReleaseRecord:
+    return ReleaseRecord("oews", stream.release_id, stream.period, stream.year, stream.form, url, FETCHED, sha)
+
+
+def load_slice(con, paths: dict[str, Path], *, areas: str = "all", sha: str = "sha-oews-slice") -> dict[str, int]:
+    stream = stream_flatfiles(paths, areas=areas)
+    return load_oews_stream(con, flat_record(stream, sha), stream)
+
+
+@functools.cache
+def archive_releases() -> tuple:
+    """(record, frames) of OEWS May 2022-2024 and the four EP cycles, read once per session."""
+    loads = []
+    for path in OEWS_ZIPS.values():
+        release = read_national_zip(path, name=path.name)
+        record = ReleaseRecord(
+            "oews", release.release_id, release.period, release.year, release.form, path.as_uri(), FETCHED,
+            f"sha-{path.name}",
+        )
+        loads.append((record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates}))
+    for path in EP_WORKBOOKS:
+        release = read_occupation_workbook(path, name=path.name)
+        record = ReleaseRecord(
+            "projections", release.cycle, f"{release.base_year}-{release.target_year}", release.base_year,
+            "workbook", path.as_uri(), FETCHED, f"sha-{path.name}",
+        )
+        loads.append((record, {"projections": release.occupations}))
+    return tuple(loads)
+
+
+def build_history_warehouse(path: Path, slice_paths: dict[str, Path]) -> Path:
+    """OEWS May 2022-2024 (national zips) + May 2025 (the all-areas slice) + EP 2021-31 to 2024-34."""
+    con = warehouse.connect(path)
+    try:
+        for record, frames in archive_releases():
+            load_release(con, record, frames)
+        load_slice(con, slice_paths)
+    finally:
+        con.close()
+    return path
