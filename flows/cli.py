@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 from pydantic import ValidationError
 
+from flows.analyst_cmd import export, query, schema
 from flows.settings import Settings
 from flows.sheets_cmd import sheets
 
@@ -21,6 +22,7 @@ Db = Annotated[Optional[Path], typer.Option("--db", help="DuckDB warehouse file 
 DataDir = Annotated[Optional[Path], typer.Option(help="Where the warehouse, raw archive and sheets live [default: ./bls-data].")]
 Sources = Annotated[Optional[str], typer.Option(help="Comma-separated: oews,projections,ooh [default: all].")]
 OewsForm = Annotated[Optional[str], typer.Option(help="national_zip (default) or flatfiles.")]
+OewsAreas = Annotated[Optional[str], typer.Option(help="OEWS flat files: national (default) or all areas (states, metro and nonmetro areas).")]
 Contact = Annotated[Optional[str], typer.Option(help="Contact address for the User-Agent (BLS requires one).")]
 ContactPrivate = Annotated[Optional[bool], typer.Option("--contact-private", help="Mask the contact address in logs and reports.")]
 WwwBase = Annotated[Optional[str], typer.Option(help="Base URL standing for https://www.bls.gov.")]
@@ -46,6 +48,7 @@ def run(
     data_dir: DataDir = None,
     sources: Sources = None,
     oews_form: OewsForm = None,
+    oews_areas: OewsAreas = None,
     contact: Contact = None,
     contact_private: ContactPrivate = None,
     www_base_url: WwwBase = None,
@@ -57,7 +60,7 @@ def run(
 ) -> None:
     """Fetch what BLS changed, load it into the warehouse, refresh the sheets; print a summary."""
     settings = build_settings(
-        mirror=mirror, db_path=db, data_dir=data_dir, sources=sources, oews_form=oews_form, contact=contact,
+        mirror=mirror, db_path=db, data_dir=data_dir, sources=sources, oews_form=oews_form, oews_areas=oews_areas, contact=contact,
         contact_private=contact_private, www_base_url=www_base_url, download_base_url=download_base_url,
         replay=replay, lock_timeout=lock_timeout, log_format=log_format,
     )
@@ -97,6 +100,7 @@ def serve(
     data_dir: DataDir = None,
     sources: Sources = None,
     oews_form: OewsForm = None,
+    oews_areas: OewsAreas = None,
     contact: Contact = None,
     contact_private: ContactPrivate = None,
     www_base_url: WwwBase = None,
@@ -105,7 +109,7 @@ def serve(
     """Register the nightly deployment on a Prefect server and run it when due (needs `prefect server start`)."""
     settings = build_settings(
         schedule_cron=cron, schedule_timezone=timezone, mirror=mirror, db_path=db, data_dir=data_dir,
-        sources=sources, oews_form=oews_form, contact=contact, contact_private=contact_private,
+        sources=sources, oews_form=oews_form, oews_areas=oews_areas, contact=contact, contact_private=contact_private,
         www_base_url=www_base_url, download_base_url=download_base_url,
     )
     from flows.serve import NoPrefectServer, serve_nightly
@@ -151,6 +155,9 @@ def backfill(
 
 
 app.command()(sheets)
+app.command()(schema)
+app.command()(query)
+app.command()(export)
 
 
 if __name__ == "__main__":

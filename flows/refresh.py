@@ -36,9 +36,12 @@ from flows.observability import RUN_ID, mask_secrets, new_run_id
 from flows.report import ConsistencyReport, RunReport, SheetsReport, SourceReport
 from flows.settings import SOURCES, Settings, package_version
 from transforms.errors import LayoutError
+from transforms.oews_stream import REQUIRED_STREAM_FILES, release_fingerprint, stream_flatfiles
+from warehouse.areas import load_oews_stream
 from warehouse.load import LoadError, ReleaseRecord
 from warehouse.ooh_checks import check_consistency
 from warehouse.queries import release_with_sha
+from warehouse.swap import NightlyWarehouse
 
 log = logging.getLogger("bls_refresh")
 
@@ -51,13 +54,15 @@ class Fetched:
     primary: str  # which file names the release (its URL and fetch time go on the release record)
     form: str
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) the source could not fetch
+    areas: str = "national"  # OEWS flat files: which areas the load keeps (settings.oews_areas)
 
     @property
     def sha256(self) -> str:
         if len(self.files) == 1:
             return next(iter(self.files.values())).sha256
         joined = "".join(f"{name}:{r.sha256}\n" for name, r in sorted(self.files.items()))
-        return hashlib.sha256(joined.encode()).hexdigest()
+        files_sha = hashlib.sha256(joined.encode()).hexdigest()
+        return release_fingerprint(files_sha, self.areas) if self.form == "flatfiles" else files_sha
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def check_contact(settings: Settings) -> None:
 def fetch_oews(settings: Settings, fetcher, ends: Endpoints) -> Fetched:
     if settings.oews_form == "flatfiles":
         files = extractors.oews.fetch_flatfiles(fetcher, ends.download)
-        return Fetched(files, primary="oe.data.0.Current", form="flatfiles")
+        return Fetched(files, primary="oe.data.0.Current", form="flatfiles", areas=settings.oews_areas)
     newest = settings.newest_oews_year
     _, result = extractors.oews.fetch_newest_national_zip(
         fetcher, ends.www, newest, newest - settings.oews_years_back
@@ -140,6 +145,10 @@ def fetch_ooh(settings: Settings, fetcher, ends: Endpoints) -> Fetched:
 
 
 def transform_oews(fetched: Fetched, context: dict) -> Transformed:
+    if fetched.form == "flatfiles" and set(REQUIRED_STREAM_FILES) <= set(fetched.files):
+        stream = stream_flatfiles({name: r.path for name, r in fetched.files.items()}, areas=fetched.areas)
+        record = release_record("oews", stream.release_id, stream.period, stream.year, fetched)
+        return Transformed(record, {"oews_stream": stream})
     if fetched.form == "flatfiles":
         release = transforms.oews.read_flatfiles({name: r.path for name, r in fetched.files.items()})
     else:
@@ -178,6 +187,9 @@ def release_record(source: str, release_id: str, period: str, year: int, fetched
 
 
 def load(con, transformed: Transformed) -> dict[str, int]:
+    stream = transformed.frames.get("oews_stream")
+    if stream is not None:
+        return load_oews_stream(con, transformed.record, stream)
     return warehouse.load_release(con, transformed.record, transformed.frames)
 
 
@@ -281,7 +293,7 @@ def count_fetches(report: SourceReport, fetched: Fetched) -> None:
     report.requests += len(fetched.failures)
 
 
-def refresh_source(steps: Steps, source: str, settings: Settings, fetcher, con, ends: Endpoints, context: dict) -> SourceReport:
+def refresh_source(steps: Steps, source: str, settings: Settings, fetcher, wh: NightlyWarehouse, ends: Endpoints, context: dict) -> SourceReport:
     """fetch -> (skip if these bytes are loaded) -> transform -> load, for one source."""
     report = SourceReport(source=source)
     try:
@@ -289,26 +301,26 @@ def refresh_source(steps: Steps, source: str, settings: Settings, fetcher, con, 
     except FetchError as exc:
         return failed(report, exc)
     context[source] = fetched
-    return ingest(steps, source, fetched, con, report, context)
+    return ingest(steps, source, fetched, wh, report, context)
 
 
 def source_subflow(source: str):
     """Under Prefect each source runs as its own subflow, Failed when the source failed."""
 
     @flow(name=f"refresh-{source}", validate_parameters=False)
-    def run(steps: Steps, settings: Settings, fetcher, con, ends: Endpoints, context: dict):
-        report = refresh_source(steps, source, settings, fetcher, con, ends, context)
+    def run(steps: Steps, settings: Settings, fetcher, wh: NightlyWarehouse, ends: Endpoints, context: dict):
+        report = refresh_source(steps, source, settings, fetcher, wh, ends, context)
         return Failed(message=report.error, data=report) if report.status == "failed" else report
 
     return run
 
 
-def refresh_one(steps: Steps, source: str, settings: Settings, fetcher, con, ends: Endpoints, context: dict) -> SourceReport:
+def refresh_one(steps: Steps, source: str, settings: Settings, fetcher, wh: NightlyWarehouse, ends: Endpoints, context: dict) -> SourceReport:
     """One source, isolated: whatever goes wrong with it, the other sources still run."""
     try:
         if not steps.under_prefect:
-            return refresh_source(steps, source, settings, fetcher, con, ends, context)
-        state = source_subflow(source)(steps, settings, fetcher, con, ends, context, return_state=True)
+            return refresh_source(steps, source, settings, fetcher, wh, ends, context)
+        state = source_subflow(source)(steps, settings, fetcher, wh, ends, context, return_state=True)
         outcome = state.result(raise_on_failure=False)
         if isinstance(outcome, BaseException):
             raise outcome
@@ -318,19 +330,19 @@ def refresh_one(steps: Steps, source: str, settings: Settings, fetcher, con, end
         return failed(SourceReport(source=source), RuntimeError(f"unexpected {type(exc).__name__}: {exc}"))
 
 
-def ingest(steps: Steps, source: str, fetched: Fetched, con, report: SourceReport, context: dict) -> SourceReport:
+def ingest(steps: Steps, source: str, fetched: Fetched, wh: NightlyWarehouse, report: SourceReport, context: dict) -> SourceReport:
     count_fetches(report, fetched)
     try:
-        loaded = release_with_sha(con, source, fetched.sha256)
+        loaded = release_with_sha(wh.reader(), source, fetched.sha256)
         if loaded is not None:
             report.status, report.release_id = "unchanged", loaded
-            report.period = release_period(con, source, loaded)
+            report.period = release_period(wh.reader(), source, loaded)
             return report
         transformed = steps.transform(source)(fetched, context)
         report.files_parsed = len(fetched.files)
         report.release_id, report.period = transformed.record.release_id, transformed.record.period
         report.quarantined = [list(q) for q in transformed.quarantined]
-        report.row_counts = steps.load(con, transformed)
+        report.row_counts = steps.load(wh.writer(), transformed)
         report.rows_loaded = sum(report.row_counts.values())
         report.status = "loaded"
     except (LayoutError, LoadError) as exc:
@@ -367,26 +379,25 @@ def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Ste
         stack.enter_context(exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=steps.under_prefect))
         ends = stack.enter_context(bls_endpoints(settings))
         fetcher = make_fetcher(settings, ends.archive)
-        con = warehouse.connect(settings.warehouse_path)
-        stack.callback(con.close)
+        wh = stack.enter_context(NightlyWarehouse(settings.warehouse_path))
         context: dict[str, Fetched] = {}
         for source in in_pipeline_order(settings.sources):
-            report.sources.append(refresh_one(steps, source, settings, fetcher, con, ends, context))
-        report.consistency = check_latest_ooh(steps, report, con)
-        report.sheets = publish_sheets(steps, report, settings, con, refreshed_on or date.today())
+            report.sources.append(refresh_one(steps, source, settings, fetcher, wh, ends, context))
+        report.consistency = check_latest_ooh(steps, report, wh)
+        report.sheets = publish_sheets(steps, report, settings, wh, refreshed_on or date.today())
     report.finished_at = datetime.now(timezone.utc)
     report.save(settings.report_path)
     return report
 
 
-def check_latest_ooh(steps: Steps, report: RunReport, con) -> ConsistencyReport | None:
+def check_latest_ooh(steps: Steps, report: RunReport, wh: NightlyWarehouse) -> ConsistencyReport | None:
     """After anything new, compare the OOH edition in the warehouse with EP and OEWS again."""
     if not any(s.status == "loaded" for s in report.sources):
         return None
-    row = con.execute("SELECT release_id FROM latest_releases WHERE source = 'ooh'").fetchone()
+    row = wh.reader().execute("SELECT release_id FROM latest_releases WHERE source = 'ooh'").fetchone()
     if row is None:
         return None
-    return ConsistencyReport(edition=row[0], mismatches=steps.check_ooh(con, row[0]))
+    return ConsistencyReport(edition=row[0], mismatches=steps.check_ooh(wh.writer(), row[0]))
 
 
 def nothing_new(report: RunReport, settings: Settings) -> bool:
@@ -394,7 +405,7 @@ def nothing_new(report: RunReport, settings: Settings) -> bool:
     return published and all(s.status == "unchanged" for s in report.sources)
 
 
-def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, refreshed_on: date) -> SheetsReport:
+def publish_sheets(steps: Steps, report: RunReport, settings: Settings, wh: NightlyWarehouse, refreshed_on: date) -> SheetsReport:
     if nothing_new(report, settings):
         return SheetsReport(status="skipped", reason="nothing changed at BLS; published sheets are current")
     if not report.ok:
@@ -402,7 +413,7 @@ def publish_sheets(steps: Steps, report: RunReport, settings: Settings, con, ref
             status="skipped",
             reason=f"source(s) failed: {', '.join(report.failed_sources)}; published sheets left as they were",
         )
-    export = steps.export_sheets(con, settings, refreshed_on)
+    export = steps.export_sheets(wh.reader(), settings, refreshed_on)
     return SheetsReport(
         status="written", directory=str(export.directory), written=len(export.written), unchanged=export.unchanged,
         held_back=len(export.held_back), changelog=str(export.changelog_path) if export.changelog_path else None,
@@ -444,14 +455,11 @@ def run_backfill(settings: Settings, paths: list[Path], steps: Steps | None = No
     steps = steps or Steps.plain()
     report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
     archive = RawArchive(settings.raw_archive_dir)
-    con = warehouse.connect(settings.warehouse_path)
-    try:
+    with NightlyWarehouse(settings.warehouse_path) as wh:
         for path in paths:
             source, fetched = fetched_from_local(archive, path)
-            report.sources.append(ingest(steps, source, fetched, con, SourceReport(source=source), {}))
-        report.consistency = check_latest_ooh(steps, report, con)
-    finally:
-        con.close()
+            report.sources.append(ingest(steps, source, fetched, wh, SourceReport(source=source), {}))
+        report.consistency = check_latest_ooh(steps, report, wh)
     report.sheets = SheetsReport(status="skipped", reason="backfill loads history; sheets follow the next run")
     report.finished_at = datetime.now(timezone.utc)
     return report

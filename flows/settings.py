@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     careers_config: Path | None = Field(None, description="Careers TOML for curated sheets [default: the shipped one].")
     sources: list[str] = Field(default_factory=lambda: list(SOURCES))
     oews_form: Literal["national_zip", "flatfiles"] = "national_zip"
+    oews_areas: Literal["national", "all"] = Field(
+        "national", description="OEWS flat files: keep the nation only, or every area (states, metro and nonmetro areas)."
+    )
     oews_newest_year: int | None = Field(None, description="First year to probe for OEWS; default this year.")
     oews_years_back: int = Field(5, ge=0, description="How many older years to probe before giving up.")
 

@@ -83,7 +83,7 @@ def test_first_noop_and_changed_source_nights(prefect_harness, tmp_path, caplog)
 
         state, first = run_flow(settings)
         assert state.is_completed(), state.message
-        assert counters(first) == {"oews": ("loaded", 7, 17664), "projections": ("loaded", 1, 118)}
+        assert counters(first) == {"oews": ("loaded", 7, 18132), "projections": ("loaded", 1, 118)}
         assert first.sheets.status == "written"
 
         state, noop = run_flow(settings)
@@ -156,7 +156,7 @@ def test_403_is_not_retried_and_the_other_source_loads(prefect_harness, fault_se
     (ep_report,) = [s for s in report.sources if s.source == "projections"]
     assert "BLS_REFRESH_CONTACT" in ep_report.error and "User-Agent" in ep_report.error
     assert [r.path for r, _ in fault_server.log].count(ep) == 1
-    assert counters(report)["oews"] == ("loaded", 7, 17664)
+    assert counters(report)["oews"] == ("loaded", 7, 18132)
     assert report.sheets.status == "skipped"
 
 
