@@ -43,7 +43,7 @@ def timed_steps(timings: dict[str, float]) -> Steps:
                 timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
         return timed
 
-    return Steps(**{f.name: wrap(f.name, getattr(plain, f.name)) for f in fields(Steps)})
+    return Steps(**{f.name: wrap(f.name, getattr(plain, f.name)) for f in fields(Steps) if f.name != "under_prefect"})
 
 
 def in_process(mirror: Path, work: Path) -> dict:
