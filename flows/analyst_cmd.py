@@ -12,12 +12,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from pydantic import ValidationError
 
-from flows.settings import Settings
-
-Db = Annotated[Optional[Path], typer.Option("--db", help="DuckDB warehouse file [default: DATA_DIR/warehouse.duckdb].")]
-DataDir = Annotated[Optional[Path], typer.Option(help="Where the warehouse, raw archive and sheets live [default: ./bls-data].")]
+from flows.options import DataDir, Db, build_settings, existing_warehouse
 
 
 class OutputFormat(str, enum.Enum):
@@ -27,17 +23,7 @@ class OutputFormat(str, enum.Enum):
 
 
 def _warehouse(db: Path | None, data_dir: Path | None) -> Path:
-    given = {k: v for k, v in {"db_path": db, "data_dir": data_dir}.items() if v is not None}
-    try:
-        settings = Settings(**given)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise typer.BadParameter(problems) from None
-    path = settings.warehouse_path
-    if not path.exists():
-        typer.echo(f"no warehouse at {path}: run `bls-refresh run` first", err=True)
-        raise typer.Exit(1)
-    return path
+    return existing_warehouse(build_settings(db_path=db, data_dir=data_dir))
 
 
 def schema(

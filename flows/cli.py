@@ -5,10 +5,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from pydantic import ValidationError
 
 from flows.analyst_cmd import export, query, schema
-from flows.settings import Settings
+from flows.options import DataDir, Db, build_settings
 from flows.sheets_cmd import sheets
 
 app = typer.Typer(help="Keep BLS occupational figures fresh in DuckDB and export career fact sheets.",
@@ -18,8 +17,6 @@ EXIT_FAILED = 1
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
 
 Mirror = Annotated[Optional[Path], typer.Option(help="Serve this folder (laid out like bls-mirror/) locally instead of bls.gov.", exists=True, file_okay=False)]
-Db = Annotated[Optional[Path], typer.Option("--db", help="DuckDB warehouse file [default: DATA_DIR/warehouse.duckdb].")]
-DataDir = Annotated[Optional[Path], typer.Option(help="Where the warehouse, raw archive and sheets live [default: ./bls-data].")]
 Sources = Annotated[Optional[str], typer.Option(help="Comma-separated: oews,projections,ooh [default: all].")]
 OewsForm = Annotated[Optional[str], typer.Option(help="national_zip (default) or flatfiles.")]
 OewsAreas = Annotated[Optional[str], typer.Option(help="OEWS flat files: national (default) or all areas (states, metro and nonmetro areas).")]
@@ -29,16 +26,6 @@ WwwBase = Annotated[Optional[str], typer.Option(help="Base URL standing for http
 DownloadBase = Annotated[Optional[str], typer.Option(help="Base URL standing for https://download.bls.gov.")]
 LockTimeout = Annotated[Optional[float], typer.Option(help="Seconds to wait for another run on the same warehouse [default: 600].")]
 LogFormat = Annotated[Optional[str], typer.Option(help="text or json.")]
-
-
-def build_settings(**flags) -> Settings:
-    """Env vars (BLS_REFRESH_*) first, CLI flags over them."""
-    given = {k: v for k, v in flags.items() if v is not None}
-    try:
-        return Settings(**given)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise typer.BadParameter(problems) from None
 
 
 @app.command()

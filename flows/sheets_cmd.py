@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from pydantic import ValidationError
+
+from flows.options import DataDir, Db, build_settings, existing_warehouse
 
 
 def sheets(
@@ -18,15 +19,14 @@ def sheets(
     format: Annotated[str, typer.Option("--format", help="Comma-separated formats to write: md, html, json.")] = "md,html,json",
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: DATA_DIR/sheets; with --as-of, DATA_DIR/sheets-as-of-YEAR).", file_okay=False)] = None,
     as_of: Annotated[Optional[int], typer.Option("--as-of", help="Render what the sheets said with the releases of YEAR (OEWS May YEAR, the EP cycle based in YEAR) from the warehouse's history.", min=1990, max=2200)] = None,
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB warehouse file (default: DATA_DIR/warehouse.duckdb).")] = None,
-    data_dir: Annotated[Optional[Path], typer.Option(help="Where the warehouse and sheets live (default: ./bls-data).")] = None,
+    db: Db = None,
+    data_dir: DataDir = None,
     careers: Annotated[Optional[Path], typer.Option("--careers", help="Careers config (TOML) (default: the shipped factsheets/careers.toml).", dir_okay=False)] = None,
 ) -> None:
     """Render the fact sheets from the warehouse (no fetching): only changed sheets are rewritten."""
     import warehouse
     from factsheets.careers import CareersConfigError, default_careers_path
     from factsheets.publish import SheetSelectionError, normalize_formats, publish_sheets
-    from flows.settings import Settings
     from warehouse.sheet_queries import has_sheet_schema, history_years
 
     if career and soc:
@@ -35,17 +35,8 @@ def sheets(
         formats = normalize_formats(format)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
-    given = {k: v for k, v in {"db_path": db, "data_dir": data_dir}.items() if v is not None}
-    try:
-        settings = Settings(**given)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise typer.BadParameter(problems) from None
-
-    path = settings.warehouse_path
-    if not path.exists():
-        typer.echo(f"no warehouse at {path}: run `bls-refresh run` first", err=True)
-        raise typer.Exit(1)
+    settings = build_settings(db_path=db, data_dir=data_dir)
+    path = existing_warehouse(settings)
     con = warehouse.connect(path, read_only=True)
     if not has_sheet_schema(con):
         # A warehouse made before the sheet macros existed: migrate it once, then read it read-only.
