@@ -19,6 +19,7 @@ and, on the full analyst warehouse (the full release + OEWS May 2022-2024 + EP 2
     one `run_read_only` call (open, lock down, query, close) each.
 Writes bench/results/full_release.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -111,8 +113,11 @@ def compare_loads(folder: Path, work: Path, repeat: int) -> dict:
     def summary(results):
         walls = [r["wall_s"] for r in results]
         return {
-            "wall_s_median": statistics.median(walls), "wall_s_min": min(walls), "wall_s_runs": walls,
-            "peak_rss_mb_max": max(r["peak_rss_mb"] for r in results), "rows": results[0]["rows"],
+            "wall_s_median": statistics.median(walls),
+            "wall_s_min": min(walls),
+            "wall_s_runs": walls,
+            "peak_rss_mb_max": max(r["peak_rss_mb"] for r in results),
+            "rows": results[0]["rows"],
             "file_mb": results[0]["file_mb"],
         }
 
@@ -120,8 +125,11 @@ def compare_loads(folder: Path, work: Path, repeat: int) -> dict:
     db = work / "national.duckdb"
     national = child(OURS, str(folder), str(db), str(REPO), "national")
     db.unlink()
-    print(f"  national scope (the default; whole file read, the nation kept): {national['wall_s']:.2f} s, "
-          f"{national['rows']} rows, peak {national['peak_rss_mb']:.0f} MB", flush=True)
+    print(
+        f"  national scope (the default; whole file read, the nation kept): {national['wall_s']:.2f} s, "
+        f"{national['rows']} rows, peak {national['peak_rss_mb']:.0f} MB",
+        flush=True,
+    )
     return {
         "floor_read_csv": floor,
         "ours_stream_load": ours,
@@ -132,12 +140,14 @@ def compare_loads(folder: Path, work: Path, repeat: int) -> dict:
 
 
 def build_analyst_warehouse(folder: Path, path: Path) -> float:
-    import warehouse
+    from datetime import datetime
+
     from analyst_fixtures import archive_releases
+
+    import warehouse
     from transforms.oews_stream import stream_flatfiles
     from warehouse.areas import load_oews_stream
     from warehouse.load import ReleaseRecord, load_release
-    from datetime import datetime, timezone
 
     con = warehouse.connect(path)
     for record, frames in archive_releases():
@@ -145,8 +155,9 @@ def build_analyst_warehouse(folder: Path, path: Path) -> float:
     start = time.perf_counter()
     paths = {p.name: p for p in folder.iterdir() if p.name.startswith("oe.") and p.name != "oe.series"}
     stream = stream_flatfiles(paths, areas="all")
-    record = ReleaseRecord("oews", stream.release_id, stream.period, stream.year, "flatfiles", folder.as_uri(),
-                           datetime.now(timezone.utc), "bench")
+    record = ReleaseRecord(
+        "oews", stream.release_id, stream.period, stream.year, "flatfiles", folder.as_uri(), datetime.now(UTC), "bench"
+    )
     load_oews_stream(con, record, stream)
     con.close()
     return time.perf_counter() - start
@@ -161,13 +172,17 @@ def staging_cost(path: Path, repeat: int) -> dict:
         with staged_warehouse(path):
             pass
         times.append(time.perf_counter() - start)
-    return {"warehouse_mb": path.stat().st_size / 1e6, "copy_and_swap_s_median": statistics.median(times),
-            "copy_and_swap_s_runs": times}
+    return {
+        "warehouse_mb": path.stat().st_size / 1e6,
+        "copy_and_swap_s_median": statistics.median(times),
+        "copy_and_swap_s_runs": times,
+    }
 
 
 def example_queries(path: Path, repeat: int) -> list[dict]:
     import duckdb
     from test_analyst_queries import readme_examples
+
     from warehouse.analyst import run_read_only
 
     con = duckdb.connect(str(path), read_only=True)
@@ -183,10 +198,16 @@ def example_queries(path: Path, repeat: int) -> list[dict]:
         start = time.perf_counter()
         run_read_only(path, sql)
         fresh = (time.perf_counter() - start) * 1000
-        results.append({"question": heading, "rows": rows, "warm_ms_median": statistics.median(warm),
-                        "warm_ms_max": max(warm), "run_read_only_ms": fresh})
-        print(f"  {heading[:70]:70} {statistics.median(warm):7.1f} ms warm, {fresh:7.1f} ms run_read_only",
-              flush=True)
+        results.append(
+            {
+                "question": heading,
+                "rows": rows,
+                "warm_ms_median": statistics.median(warm),
+                "warm_ms_max": max(warm),
+                "run_read_only_ms": fresh,
+            }
+        )
+        print(f"  {heading[:70]:70} {statistics.median(warm):7.1f} ms warm, {fresh:7.1f} ms run_read_only", flush=True)
     con.close()
     return results
 
@@ -211,8 +232,11 @@ def main() -> None:
         path = work / "warehouse.duckdb"
         build_s = build_analyst_warehouse(args.full, path)
         staging = staging_cost(path, args.repeat)
-        print(f"staging a night ({staging['warehouse_mb']:.0f} MB warehouse): "
-              f"{staging['copy_and_swap_s_median']:.2f} s copy + migrate + checkpoint + swap", flush=True)
+        print(
+            f"staging a night ({staging['warehouse_mb']:.0f} MB warehouse): "
+            f"{staging['copy_and_swap_s_median']:.2f} s copy + migrate + checkpoint + swap",
+            flush=True,
+        )
         print("example queries on the full warehouse:", flush=True)
         queries = example_queries(path, max(5, args.repeat))
 

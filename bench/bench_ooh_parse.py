@@ -10,6 +10,7 @@ Pages are read into memory first, so disk time is out. For each parser it report
 and whether both parsers extract the same figures. The best of --repeat runs is kept.
 transforms.ooh.HTML_PARSER is the parser the pipeline uses: keep it the faster one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,7 +59,9 @@ def time_parser(pages: dict[str, bytes], parser: str, repeat: int) -> dict:
 def figures(profile) -> tuple:
     q = profile.quick_facts
     return (
-        profile.title, q, tuple(s.soc_code for s in profile.soc_rows),
+        profile.title,
+        q,
+        tuple(s.soc_code for s in profile.soc_rows),
         tuple((s.title, s.median_pay_annual) for s in profile.similar),
         tuple(s.section for s in profile.sections),
     )
@@ -73,16 +76,22 @@ def main() -> None:
 
     pages = load_pages(options.mirror)
     megabytes = sum(len(html) for html in pages.values()) / 1e6
-    print(f"{len(pages)} OOH profile pages, {megabytes:.1f} MB, best of {options.repeat}; pipeline parser: {HTML_PARSER}\n")
-    print(f"{'parser':<12} {'pages/s':>8} {'ms/page':>8} {'tree share':>10} {'tree ms':>8} {'extract ms':>10} "
-          f"{'read_profiles pages/s':>22} {'quarantined':>11}")
+    print(
+        f"{len(pages)} OOH profile pages, {megabytes:.1f} MB, best of {options.repeat}; pipeline parser: {HTML_PARSER}\n"
+    )
+    print(
+        f"{'parser':<12} {'pages/s':>8} {'ms/page':>8} {'tree share':>10} {'tree ms':>8} {'extract ms':>10} "
+        f"{'read_profiles pages/s':>22} {'quarantined':>11}"
+    )
     timings = {}
     for parser in options.parsers:
         t = timings[parser] = time_parser(pages, parser, options.repeat)
         n = len(pages)
-        print(f"{parser:<12} {n / t['total']:>8.1f} {1000 * t['total'] / n:>8.1f} {t['tree'] / t['total']:>10.0%} "
-              f"{1000 * t['tree'] / n:>8.1f} {1000 * t['extract'] / n:>10.1f} {n / t['release_seconds']:>22.1f} "
-              f"{t['quarantined']:>11}")
+        print(
+            f"{parser:<12} {n / t['total']:>8.1f} {1000 * t['total'] / n:>8.1f} {t['tree'] / t['total']:>10.0%} "
+            f"{1000 * t['tree'] / n:>8.1f} {1000 * t['extract'] / n:>10.1f} {n / t['release_seconds']:>22.1f} "
+            f"{t['quarantined']:>11}"
+        )
 
     if len(timings) > 1:
         fastest = min(timings, key=lambda p: timings[p]["total"])
@@ -91,11 +100,14 @@ def main() -> None:
             ratio = timings[other]["total"] / timings[fastest]["total"]
             print(f"\n{fastest} is {ratio:.2f}x as fast as {other} on the whole parse")
             differing = [
-                url for url in pages
+                url
+                for url in pages
                 if figures(timings[fastest]["results"][url]) != figures(timings[other]["results"][url])
             ]
-            print(f"figures differing between {fastest} and {other}: {len(differing)} pages"
-                  + (f" (first: {differing[0]})" if differing else ""))
+            print(
+                f"figures differing between {fastest} and {other}: {len(differing)} pages"
+                + (f" (first: {differing[0]})" if differing else "")
+            )
         if fastest != HTML_PARSER:
             print(f"NOTE: transforms.ooh.HTML_PARSER is {HTML_PARSER!r} but {fastest!r} was faster here")
 

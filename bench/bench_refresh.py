@@ -9,6 +9,7 @@ Reports, side by side in one run:
     server: the orchestration floor), a first full run, and a no-op second run;
 and the ratios that matter (Prefect start-up share of the first run, no-op / first).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,7 @@ def timed_steps(timings: dict[str, float]) -> Steps:
                 return fn(*args, **kwargs)
             finally:
                 timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
         return timed
 
     return Steps(**{f.name: wrap(f.name, getattr(plain, f.name)) for f in fields(Steps) if f.name != "under_prefect"})
@@ -78,7 +80,11 @@ def as_cli(mirror: Path, work: Path, repeat: int) -> dict:
         bare.append(run_cli([python, "-c", BARE_FLOW], env))
         first.append(run_cli([*cli, "--data-dir", str(data)], env))
         noop.append(run_cli([*cli, "--data-dir", str(data)], env))
-    return {"bare_flow_s": statistics.median(bare), "first_s": statistics.median(first), "noop_s": statistics.median(noop)}
+    return {
+        "bare_flow_s": statistics.median(bare),
+        "first_s": statistics.median(first),
+        "noop_s": statistics.median(noop),
+    }
 
 
 def main() -> None:
@@ -97,8 +103,12 @@ def main() -> None:
     print(f"  no-op run  {'total':<22} {ip['noop_s']:7.3f} s   ({ip['noop_s'] / ip['first_s']:.2f}x of first)")
     print(f"CLI processes (median of {args.repeat})")
     print(f"  bare Prefect flow            {cli['bare_flow_s']:7.3f} s   (orchestration floor)")
-    print(f"  first run                    {cli['first_s']:7.3f} s   (Prefect start-up share {cli['bare_flow_s'] / cli['first_s']:.0%})")
-    print(f"  no-op run                    {cli['noop_s']:7.3f} s   ({cli['noop_s'] / cli['first_s']:.2f}x of first, {cli['noop_s'] / cli['bare_flow_s']:.2f}x of bare flow)")
+    print(
+        f"  first run                    {cli['first_s']:7.3f} s   (Prefect start-up share {cli['bare_flow_s'] / cli['first_s']:.0%})"
+    )
+    print(
+        f"  no-op run                    {cli['noop_s']:7.3f} s   ({cli['noop_s'] / cli['first_s']:.2f}x of first, {cli['noop_s'] / cli['bare_flow_s']:.2f}x of bare flow)"
+    )
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "refresh.json").write_text(json.dumps(results, indent=2))

@@ -14,6 +14,7 @@ to one CPU and DuckDB to one thread. It reports, best of --repeat:
 as sheets per second (target: at least 200 per second for the cold publish), and saves them in
 bench/results/sheets.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,23 +48,59 @@ def build_warehouse(path: Path) -> None:
     from transforms.projections import read_occupation_workbook
     from warehouse.load import ReleaseRecord, load_release
 
-    fetched = datetime.now(timezone.utc)
+    fetched = datetime.now(UTC)
     con = warehouse.connect(path)
     try:
         zip_path = WWW / "oes" / "special-requests" / "oesm25nat.zip"
         oews = read_national_zip(zip_path, name=zip_path.name)
-        load_release(con, ReleaseRecord("oews", oews.release_id, oews.period, oews.year, oews.form,
-                                        "https://www.bls.gov/oes/special-requests/oesm25nat.zip", fetched, "0" * 64),
-                     {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates})
+        load_release(
+            con,
+            ReleaseRecord(
+                "oews",
+                oews.release_id,
+                oews.period,
+                oews.year,
+                oews.form,
+                "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
+                fetched,
+                "0" * 64,
+            ),
+            {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates},
+        )
         workbook = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
         ep = read_occupation_workbook(workbook, name=workbook.name)
-        load_release(con, ReleaseRecord("projections", ep.cycle, f"{ep.base_year}-{ep.target_year}", ep.base_year,
-                                        "workbook", "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx", fetched, "1" * 64),
-                     {"projections": ep.occupations})
-        pages = {f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))}
+        load_release(
+            con,
+            ReleaseRecord(
+                "projections",
+                ep.cycle,
+                f"{ep.base_year}-{ep.target_year}",
+                ep.base_year,
+                "workbook",
+                "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
+                fetched,
+                "1" * 64,
+            ),
+            {"projections": ep.occupations},
+        )
+        pages = {
+            f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))
+        }
         ooh = read_profiles(pages, crosswalk=read_ep_ooh_links(workbook, name=workbook.name))
-        load_release(con, ReleaseRecord("ooh", ooh.edition, ooh.period, ooh.base_year, "profiles",
-                                        "https://www.bls.gov/ooh/a-z-index.htm", fetched, "2" * 64), ooh.frames)
+        load_release(
+            con,
+            ReleaseRecord(
+                "ooh",
+                ooh.edition,
+                ooh.period,
+                ooh.base_year,
+                "profiles",
+                "https://www.bls.gov/ooh/a-z-index.htm",
+                fetched,
+                "2" * 64,
+            ),
+            ooh.frames,
+        )
     finally:
         con.close()
 
@@ -131,8 +168,10 @@ def main() -> None:
     print(f"  query (SheetFacts)       {query_s:7.3f} s")
     print(f"  build sheet models       {build_s:7.3f} s")
     print(f"  render md+html+json      {render_s:7.3f} s   {n / render_s:8.0f} sheets/s")
-    print(f"  publish, empty folder    {cold_s:7.3f} s   {n / cold_s:8.0f} sheets/s   (target {TARGET:.0f}/s: "
-          f"{'met' if n / cold_s >= TARGET else 'MISSED'})")
+    print(
+        f"  publish, empty folder    {cold_s:7.3f} s   {n / cold_s:8.0f} sheets/s   (target {TARGET:.0f}/s: "
+        f"{'met' if n / cold_s >= TARGET else 'MISSED'})"
+    )
     print(f"  publish, nothing changed {noop_s:7.3f} s   {n / noop_s:8.0f} sheets/s")
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)

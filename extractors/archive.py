@@ -14,7 +14,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -105,7 +105,13 @@ class RawArchive:
             "Last-Modified": _header(headers, "Last-Modified") or previous.last_modified,
         }
         entry = _entry(
-            url, fetched_at, 304, validators, 0, previous.size, previous.sha256,
+            url,
+            fetched_at,
+            304,
+            validators,
+            0,
+            previous.size,
+            previous.sha256,
             self._relative(previous.path),
         )
         with self._lock:
@@ -193,7 +199,7 @@ class RawArchive:
 
     def _version_path(self, url: str, fetched_at: datetime, sha256: str) -> str:
         host, segments, basename = _url_parts(url)
-        stamp = fetched_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = fetched_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         return "/".join([host, *segments, f"{stamp}-{sha256[:12]}", basename])
 
     def _relative(self, path: Path) -> str:
@@ -271,7 +277,7 @@ def _entry(
 ) -> dict:
     return {
         "url": url,
-        "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(),
+        "fetched_at": fetched_at.astimezone(UTC).isoformat(),
         "status": status,
         "etag": _header(headers, "ETag"),
         "last_modified": _header(headers, "Last-Modified"),

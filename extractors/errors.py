@@ -22,8 +22,7 @@ class NotFound(FetchError):
         super().__init__(
             url,
             status,
-            message
-            or f"{url} answered {status}: not published (yet)?  check the URL/base URL setting",
+            message or f"{url} answered {status}: not published (yet)?  check the URL/base URL setting",
         )
 
 

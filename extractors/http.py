@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Protocol, runtime_checkable
 
@@ -36,13 +36,13 @@ _CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class HttpConfig:
-    user_agent: str          # already composed by the settings layer, carries the contact address
-    timeout: float = 30.0    # seconds (connect and read)
+    user_agent: str  # already composed by the settings layer, carries the contact address
+    timeout: float = 30.0  # seconds (connect and read)
     max_retries: int = 4
-    backoff_factor: float = 1.0   # seconds; exponential with jitter
+    backoff_factor: float = 1.0  # seconds; exponential with jitter
     max_backoff: float = 60.0
     max_retry_after: float = 300.0  # never sleep longer than this for a Retry-After
-    delay: float = 0.0       # politeness delay between consecutive requests of this client
+    delay: float = 0.0  # politeness delay between consecutive requests of this client
 
     def __post_init__(self) -> None:
         if not self.user_agent.strip():
@@ -110,7 +110,11 @@ class PoliteClient:
                 wait = self._wait_before_retry(attempt, failure.retry_after)
                 log.warning(
                     "GET %s failed (%s); retry %d/%d in %.1fs",
-                    url, failure.reason, attempt, self.config.max_retries, wait,
+                    url,
+                    failure.reason,
+                    attempt,
+                    self.config.max_retries,
+                    wait,
                 )
                 self._sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises")
@@ -135,7 +139,7 @@ class PoliteClient:
         attempts: int,
     ) -> FetchResult:
         self._wait_for_politeness()
-        fetched_at = datetime.now(timezone.utc)
+        fetched_at = datetime.now(UTC)
         log.info("GET %s (attempt %d/%d%s)", url, attempt, attempts, ", conditional" if headers else "")
         self._count(requests_made=1)
         timeout = (self.config.timeout, self.config.timeout)
@@ -146,8 +150,11 @@ class PoliteClient:
             raise FetchError(url, None, f"TLS error fetching {url}: {exc}") from exc
         except _RETRYABLE_EXCEPTIONS as exc:
             raise _RetryableFailure(None, f"{type(exc).__name__}: {exc}") from exc
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema) as exc:
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+        ) as exc:
             raise FetchError(url, None, f"bad URL {url!r} ({exc}); check the base URL setting") from exc
         except requests.exceptions.RequestException as exc:
             # Anything else (e.g. a corrupt compressed body) is not helped by asking again.
@@ -172,9 +179,7 @@ class PoliteClient:
         if status in _GONE_STATUSES:
             raise NotFound(url, status)
         if status in RETRYABLE_STATUSES:
-            raise _RetryableFailure(
-                status, f"HTTP {status}", _retry_after_seconds(response.headers.get("Retry-After"))
-            )
+            raise _RetryableFailure(status, f"HTTP {status}", _retry_after_seconds(response.headers.get("Retry-After")))
         raise FetchError(url, status, f"{url} answered unexpected HTTP {status} {response.reason}")
 
     def _store_body(self, url: str, response: requests.Response, fetched_at: datetime) -> FetchResult:
@@ -279,8 +284,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _wire_bytes(response: requests.Response) -> int:

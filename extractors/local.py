@@ -1,7 +1,8 @@
 """Files already on disk (earlier releases kept elsewhere) brought into the raw archive like a fetch."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
 
@@ -16,4 +17,4 @@ def archive_local_file(archive: RawArchive, path: Path) -> FetchResult:
         raise FileNotFoundError(f"{path}: no such file to load")
     headers = {"Last-Modified": formatdate(path.stat().st_mtime, usegmt=True)}
     with path.open("rb") as body:
-        return archive.store(path.as_uri(), body, 200, headers, datetime.now(timezone.utc))
+        return archive.store(path.as_uri(), body, 200, headers, datetime.now(UTC))

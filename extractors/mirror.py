@@ -142,7 +142,7 @@ class MirrorArchive(RawArchive):
 
     def canonical(self, url: str) -> str:
         prefix = self.mirror_base + "/"
-        return "https://" + url[len(prefix):] if url.startswith(prefix) else url
+        return "https://" + url[len(prefix) :] if url.startswith(prefix) else url
 
     def latest(self, url: str) -> FetchResult | None:
         return super().latest(self.canonical(url))

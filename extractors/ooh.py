@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
-from bs4 import BeautifulSoup
 
 from .errors import FetchError, Forbidden, NotFound, TransientFetchError
 from .http import Fetcher
@@ -56,10 +55,10 @@ BLS_MIN_DELAY = 1.0
 
 @dataclass(frozen=True)
 class ProfileLink:
-    url: str            # absolute, on the configured www base (a mirror, or https://www.bls.gov)
-    group: str          # e.g. "healthcare"
-    slug: str           # e.g. "medical-records-and-health-information-technicians"
-    index_title: str    # the profile's title as the index lists it
+    url: str  # absolute, on the configured www base (a mirror, or https://www.bls.gov)
+    group: str  # e.g. "healthcare"
+    slug: str  # e.g. "medical-records-and-health-information-technicians"
+    index_title: str  # the profile's title as the index lists it
 
 
 class NoProfileLinks(FetchError):
@@ -76,9 +75,9 @@ class NoProfileLinks(FetchError):
 
 @dataclass
 class CrawlResult:
-    pages: dict[str, FetchResult]            # url -> archived page, in crawl order
-    failures: list[tuple[str, str]]          # (url, reason), e.g. "404 Not Found"
-    aborted: str | None = None               # why the crawl stopped early, if it did
+    pages: dict[str, FetchResult]  # url -> archived page, in crawl order
+    failures: list[tuple[str, str]]  # (url, reason), e.g. "404 Not Found"
+    aborted: str | None = None  # why the crawl stopped early, if it did
     links: list[ProfileLink] = field(default_factory=list)
 
     @property
@@ -169,7 +168,7 @@ def _site_path(href: str, www_base: str) -> str | None:
     base = urlsplit(www_base.rstrip("/"))
     # Links saved from a mirror may already point at the mirror's own base URL.
     if parts.netloc == base.netloc and path.startswith(base.path + "/"):
-        return path[len(base.path):]
+        return path[len(base.path) :]
     return None
 
 

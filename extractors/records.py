@@ -9,13 +9,13 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class FetchResult:
-    url: str                 # the URL requested
-    path: Path               # the archived file holding the body (for a 304: the earlier archived copy)
-    sha256: str              # of the file's bytes
-    fetched_at: datetime     # tz-aware UTC, when this request was made
-    status: int              # 200 or 304
+    url: str  # the URL requested
+    path: Path  # the archived file holding the body (for a 304: the earlier archived copy)
+    sha256: str  # of the file's bytes
+    fetched_at: datetime  # tz-aware UTC, when this request was made
+    status: int  # 200 or 304
     etag: str | None
     last_modified: str | None
-    bytes_downloaded: int    # body bytes transferred in this request (0 on 304)
-    size: int                # size of the archived file
-    unchanged: bool          # True when the server answered 304 (or replay)
+    bytes_downloaded: int  # body bytes transferred in this request (0 on 304)
+    size: int  # size of the archived file
+    unchanged: bool  # True when the server answered 304 (or replay)

@@ -19,6 +19,7 @@
 tomllib does not say where a key is, so errors are located by scanning the text for the offending
 table or key: every CareersConfigError names the file, the line and what is wrong.
 """
+
 from __future__ import annotations
 
 import re
@@ -235,9 +236,15 @@ class _Checker:
             career = self.career(index, entry)
             label = career.name.casefold()
             if label in names:
-                self.fail(("career", index, "name"), f"duplicate career {career.name!r} (also career {names[label] + 1}, line {self.where.line('career', names[label])})")
+                self.fail(
+                    ("career", index, "name"),
+                    f"duplicate career {career.name!r} (also career {names[label] + 1}, line {self.where.line('career', names[label])})",
+                )
             if career.slug in slugs:
-                self.fail(("career", index), f"career {career.name!r} has the same file name {career.slug!r} as career {slugs[career.slug] + 1}; set a distinct slug")
+                self.fail(
+                    ("career", index),
+                    f"career {career.name!r} has the same file name {career.slug!r} as career {slugs[career.slug] + 1}; set a distinct slug",
+                )
             names[label], slugs[career.slug] = index, index
             careers.append(career)
         return careers
@@ -246,7 +253,9 @@ class _Checker:
         at = ("career", index)
         for key in entry:
             if key not in CAREER_KEYS:
-                self.fail(at + (key,), f"career {index + 1}: unknown key {key!r} (expected one of {', '.join(CAREER_KEYS)})")
+                self.fail(
+                    at + (key,), f"career {index + 1}: unknown key {key!r} (expected one of {', '.join(CAREER_KEYS)})"
+                )
         name = self.text(at, entry, "name", required=True, what=f"career {index + 1}")
         label = f"career {name!r}"
         plural = self.text(at, entry, "plural", what=label) or english_plural(name)
@@ -260,7 +269,10 @@ class _Checker:
         if slug is None:
             slug = slugify(name, fallback=f"career-{index + 1}")
         elif not SLUG_PATTERN.match(slug):
-            self.fail(at + ("slug",), f"{label}: slug {slug!r} is not a safe file name (lower-case letters, digits and hyphens)")
+            self.fail(
+                at + ("slug",),
+                f"{label}: slug {slug!r} is not a safe file name (lower-case letters, digits and hyphens)",
+            )
         alternatives = self.alternatives(at, entry, label, codes)
         overrides = self.overrides(at, entry.get("overrides"), label)
         return Career(name, plural, codes, ooh, slug, alternatives, overrides, self.where.line(*at))
@@ -303,13 +315,18 @@ class _Checker:
     def alternatives(self, at: tuple, entry: dict, label: str, own: tuple[str, ...]) -> tuple[Alternative, ...]:
         raw = entry.get("alternative", [])
         if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
-            self.fail(at + ("alternative",), f"{label}: 'alternative' must be tables: write each under [[career.alternative]]")
+            self.fail(
+                at + ("alternative",), f"{label}: 'alternative' must be tables: write each under [[career.alternative]]"
+            )
         out: list[Alternative] = []
         for j, alt in enumerate(raw):
             where = at + ("alternative", j)
             for key in alt:
                 if key not in ALTERNATIVE_KEYS:
-                    self.fail(where + (key,), f"{label}, alternative {j + 1}: unknown key {key!r} (expected one of {', '.join(ALTERNATIVE_KEYS)})")
+                    self.fail(
+                        where + (key,),
+                        f"{label}, alternative {j + 1}: unknown key {key!r} (expected one of {', '.join(ALTERNATIVE_KEYS)})",
+                    )
             name = self.text(where, alt, "name", required=True, what=f"{label}, alternative {j + 1}")
             what = f"{label}, alternative {name!r}"
             if "soc" not in alt:
@@ -321,7 +338,10 @@ class _Checker:
                 if other.name.casefold() == name.casefold():
                     self.fail(where + ("name",), f"{what}: duplicate alternative (also on line {other.line})")
                 if other.soc == code:
-                    self.fail(where + ("soc",), f"{what}: SOC code {code} is already the alternative {other.name!r} (line {other.line})")
+                    self.fail(
+                        where + ("soc",),
+                        f"{what}: SOC code {code} is already the alternative {other.name!r} (line {other.line})",
+                    )
             description = self.text(where, alt, "description", what=what)
             out.append(Alternative(name, code, description, self.where.line(*where)))
         return tuple(out)
@@ -335,11 +355,15 @@ class _Checker:
         values: dict[str, Any] = {}
         for key, value in raw.items():
             if key not in OVERRIDE_KEYS:
-                self.fail(where + (key,), f"{label}: unknown override {key!r} (expected one of {', '.join(OVERRIDE_KEYS)})")
+                self.fail(
+                    where + (key,), f"{label}: unknown override {key!r} (expected one of {', '.join(OVERRIDE_KEYS)})"
+                )
             if key == "skills":
                 items = [value] if isinstance(value, str) else value
                 if not isinstance(items, list) or not items or not all(isinstance(s, str) and s.strip() for s in items):
-                    self.fail(where + (key,), f"{label}: override 'skills' must be a non-empty list of non-empty strings")
+                    self.fail(
+                        where + (key,), f"{label}: override 'skills' must be a non-empty list of non-empty strings"
+                    )
                 if len({s.strip().casefold() for s in items}) != len(items):
                     self.fail(where + (key,), f"{label}: override 'skills' lists a skill twice")
                 values[key] = tuple(s.strip() for s in items)

@@ -5,12 +5,14 @@ Never "$nan", "None%" or an empty cell: every reading either carries a number or
 there is none — NOT_PUBLISHED when the release is loaded but BLS published no figure for the
 occupation, NOT_LOADED when the warehouse holds no release of that program for the sheet.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Mapping
+from typing import Any
 
 NOT_PUBLISHED = "Not published by BLS"
 NOT_LOADED = "Not in the loaded BLS releases"
@@ -80,7 +82,7 @@ class Provenance:
     sha256: str | None = None
 
     @classmethod
-    def of(cls, release: Mapping[str, Any] | None, program: str) -> "Provenance":
+    def of(cls, release: Mapping[str, Any] | None, program: str) -> Provenance:
         if not release:
             return cls(program=program)
         fetched = release.get("fetched_at")
@@ -165,12 +167,26 @@ def wage_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | None
     if annual is not None and a_status == "published":
         return Figure(dollars(annual) + suffix, "published", annual, "USD per year", period, prov, {"year": year})
     if annual is not None and a_status == "top_coded":
-        return Figure(f"{dollars(annual)} or more{suffix}", "top_coded", annual, "USD per year", period, prov,
-                      {"year": year, "lower_bound": True})
+        return Figure(
+            f"{dollars(annual)} or more{suffix}",
+            "top_coded",
+            annual,
+            "USD per year",
+            period,
+            prov,
+            {"year": year, "lower_bound": True},
+        )
     if hourly is not None and h_status in ("published", "top_coded"):
         more = " or more" if h_status == "top_coded" else ""
-        return Figure(f"{dollars(hourly, cents=True)} per hour{more}{suffix}", "hourly_only", hourly, "USD per hour",
-                      period, prov, {"year": year, "lower_bound": h_status == "top_coded"})
+        return Figure(
+            f"{dollars(hourly, cents=True)} per hour{more}{suffix}",
+            "hourly_only",
+            hourly,
+            "USD per hour",
+            period,
+            prov,
+            {"year": year, "lower_bound": h_status == "top_coded"},
+        )
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
 
 
@@ -183,14 +199,25 @@ def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | Non
     year = int(year)
     period = f"May {year}"
     suffix = f" ({year})"
-    annual, hourly, status = _num(profile, "median_pay_annual"), _num(profile, "median_pay_hourly"), profile.get("pay_status")
+    annual, hourly, status = (
+        _num(profile, "median_pay_annual"),
+        _num(profile, "median_pay_hourly"),
+        profile.get("pay_status"),
+    )
     more = " or more" if status == "top_coded" else ""
     kind = "top_coded" if status == "top_coded" else "published"
     if annual is not None:
         return Figure(f"{dollars(annual)}{more}{suffix}", kind, annual, "USD per year", period, prov, {"year": year})
     if hourly is not None:
-        return Figure(f"{dollars(hourly, cents=True)} per hour{more}{suffix}", "hourly_only", hourly, "USD per hour",
-                      period, prov, {"year": year})
+        return Figure(
+            f"{dollars(hourly, cents=True)} per hour{more}{suffix}",
+            "hourly_only",
+            hourly,
+            "USD per hour",
+            period,
+            prov,
+            {"year": year},
+        )
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
 
 
@@ -203,8 +230,18 @@ def similar_wage_figure(similar: Mapping[str, Any], release: Mapping[str, Any] |
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
     year = int(year)
     if similar.get("pay_status") == "top_coded":
-        return Figure(f"{dollars(annual)} or more ({year})", "top_coded", annual, "USD per year", f"May {year}", prov, {"year": year})
-    return Figure(f"{dollars(annual)} ({year})", "published", annual, "USD per year", f"May {year}", prov, {"year": year})
+        return Figure(
+            f"{dollars(annual)} or more ({year})",
+            "top_coded",
+            annual,
+            "USD per year",
+            f"May {year}",
+            prov,
+            {"year": year},
+        )
+    return Figure(
+        f"{dollars(annual)} ({year})", "published", annual, "USD per year", f"May {year}", prov, {"year": year}
+    )
 
 
 # ---- outlook ---------------------------------------------------------------------------------
@@ -223,13 +260,24 @@ def outlook_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | N
         return Figure(NOT_LOADED, "not_loaded", provenance=prov)
     row = row or {}
     base, target = row.get("projection_base_year"), row.get("projection_target_year")
-    period = full_period(base, target) if not (is_missing(base) or is_missing(target)) else full_period_from_cycle(release["release_id"])
+    period = (
+        full_period(base, target)
+        if not (is_missing(base) or is_missing(target))
+        else full_period_from_cycle(release["release_id"])
+    )
     change = _num(row, "projected_change_percent")
     if change is None:
         return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov)
     whole = round_half_away(change)
-    return Figure(outlook_text(whole, period), "published", change, "percent", period, prov,
-                  {"rounded": whole, "published_value": change})
+    return Figure(
+        outlook_text(whole, period),
+        "published",
+        change,
+        "percent",
+        period,
+        prov,
+        {"rounded": whole, "published_value": change},
+    )
 
 
 def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
@@ -239,15 +287,26 @@ def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | 
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
     period = full_period_from_cycle(cycle)
     whole = round_half_away(change)
-    return Figure(outlook_text(whole, period), "published", change, "percent", period, prov,
-                  {"rounded": whole, "published_value": change})
+    return Figure(
+        outlook_text(whole, period),
+        "published",
+        change,
+        "percent",
+        period,
+        prov,
+        {"rounded": whole, "published_value": change},
+    )
 
 
 # ---- growth phrase ---------------------------------------------------------------------------
 
 GROWTH_PHRASES = (
-    "Much faster than average", "Faster than average", "As fast as average",
-    "Slower than average", "Little or no change", "Decline",
+    "Much faster than average",
+    "Faster than average",
+    "As fast as average",
+    "Slower than average",
+    "Little or no change",
+    "Decline",
 )
 
 GROWTH_RULE = (
@@ -301,7 +360,9 @@ def outlook(row) -> str:
     change = row.get("projected_change_percent")
     if is_missing(change) or is_missing(row.get("projection_base_year")):
         return NOT_PUBLISHED
-    return outlook_text(round_half_away(change), full_period(row["projection_base_year"], row["projection_target_year"]))
+    return outlook_text(
+        round_half_away(change), full_period(row["projection_base_year"], row["projection_target_year"])
+    )
 
 
 def text_or_unpublished(value) -> str:

@@ -14,6 +14,7 @@ Where the words come from: the careers config's overrides, else the OOH profile 
 Alternatives: the config's for a career; the OOH Similar Occupations (at most MAX_ALTERNATIVES) for
 a sheet with a profile; else the nearest line items of the same SOC group.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,9 +23,20 @@ from typing import Any
 from factsheets import prose
 from factsheets.careers import Career, Overrides, english_plural, slugify
 from factsheets.figures import (
-    GROWTH_RULE, NOT_PUBLISHED, Figure, Provenance, count, derive_growth_phrase, dollars,
-    full_period_from_cycle, ooh_outlook_figure, ooh_wage_figure, outlook_figure, round_half_away,
-    similar_wage_figure, wage_figure,
+    GROWTH_RULE,
+    NOT_PUBLISHED,
+    Figure,
+    Provenance,
+    count,
+    derive_growth_phrase,
+    dollars,
+    full_period_from_cycle,
+    ooh_outlook_figure,
+    ooh_wage_figure,
+    outlook_figure,
+    round_half_away,
+    similar_wage_figure,
+    wage_figure,
 )
 from factsheets.prose import Block
 from warehouse.sheet_queries import SheetFacts
@@ -143,10 +155,14 @@ class AlternativeSheet:
         names = {self.name.casefold(), english_plural(self.name).casefold()}
         if self.bls_title and self.soc_code and self.bls_title.casefold() not in names:
             lead = f"BLS counts this career with {prose.in_sentence(self.bls_title)} (SOC {self.soc_code})"
-            return [prose.alternative_wage_sentence(self.subject, self.median_salary, lead=lead),
-                    prose.alternative_outlook_sentence(self.outlook)]
-        return [prose.alternative_wage_sentence(self.subject, self.median_salary),
-                prose.alternative_outlook_sentence(self.outlook)]
+            return [
+                prose.alternative_wage_sentence(self.subject, self.median_salary, lead=lead),
+                prose.alternative_outlook_sentence(self.outlook),
+            ]
+        return [
+            prose.alternative_wage_sentence(self.subject, self.median_salary),
+            prose.alternative_outlook_sentence(self.outlook),
+        ]
 
 
 @dataclass
@@ -190,17 +206,34 @@ class Sheet:
     @property
     def required_missing(self) -> list[str]:
         """Required figures (the asterisked rows) the sheet cannot show."""
-        return [name for name, fig in (("median_salary", self.median_salary), ("outlook", self.outlook)) if not fig.available]
+        return [
+            name
+            for name, fig in (("median_salary", self.median_salary), ("outlook", self.outlook))
+            if not fig.available
+        ]
 
     def outlook_paragraphs(self) -> list[str]:
-        first = [prose.growth_sentence(self.subject, self.outlook, self.growth.phrase if self.growth else None,
-                                       self.growth.average if self.growth else None)]
+        first = [
+            prose.growth_sentence(
+                self.subject,
+                self.outlook,
+                self.growth.phrase if self.growth else None,
+                self.growth.average if self.growth else None,
+            )
+        ]
         opening = prose.openings_sentence(self.openings)
         if opening:
             first.append(opening)
         out = [" ".join(first), prose.wage_sentence(self.subject, self.median_salary)]
-        if self.kind == "career" and self.bls_title and self.soc_code and self.bls_title.casefold() != self.plural.casefold():
-            out.append(f"These figures are BLS's for the occupation {prose.in_sentence(self.bls_title)} (SOC {self.soc_code}).")
+        if (
+            self.kind == "career"
+            and self.bls_title
+            and self.soc_code
+            and self.bls_title.casefold() != self.plural.casefold()
+        ):
+            out.append(
+                f"These figures are BLS's for the occupation {prose.in_sentence(self.bls_title)} (SOC {self.soc_code})."
+            )
         return out
 
     def source_parts(self) -> list[str]:
@@ -236,25 +269,49 @@ class Sheet:
         hash and the changelog are both computed from this, so a rewrite always has a changelog entry."""
         out: dict[str, tuple[str, str]] = {
             "title": (self.heading, "config" if self.kind == "career" else self._label(self.definition.provenance)),
-            "occupation": (f"{self.soc_code or '-'} {self.bls_title or ''}".strip(), self._label(self.median_salary.provenance)),
+            "occupation": (
+                f"{self.soc_code or '-'} {self.bls_title or ''}".strip(),
+                self._label(self.median_salary.provenance),
+            ),
             "ooh_profile": (self.profile["url"] if self.profile else "none", self._label(self.releases.get("ooh"))),
-            "definition": (self.definition.plain + (f"\n{self.definition.note}" if self.definition.note else ""), self._label(self.definition.provenance)),
+            "definition": (
+                self.definition.plain + (f"\n{self.definition.note}" if self.definition.note else ""),
+                self._label(self.definition.provenance),
+            ),
             "education": (self.education.value, self._label(self.education.provenance)),
             "job_skills": (self.job_skills.value, self._label(self.job_skills.provenance)),
             "median_salary": (self.median_salary.text, self._label(self.median_salary.provenance)),
             "outlook": (self.outlook.text, self._label(self.outlook.provenance)),
-            "growth": (self.growth.display if self.growth else "none", self._label(self.growth.provenance if self.growth else self.outlook.provenance)),
-            "openings": (count(self.openings) if self.openings is not None else "none", self._label(self.outlook.provenance)),
+            "growth": (
+                self.growth.display if self.growth else "none",
+                self._label(self.growth.provenance if self.growth else self.outlook.provenance),
+            ),
+            "openings": (
+                count(self.openings) if self.openings is not None else "none",
+                self._label(self.outlook.provenance),
+            ),
             "sources": (self.source_line, self._label(self.outlook.provenance)),
             "required_education": (self.required_education.plain, self._label(self.required_education.provenance)),
             "skills_required": (self.skills_required.plain, self._label(self.skills_required.provenance)),
-            "wage_distribution": (self.wage_chart.display if self.wage_chart else "none", self._label(self.wage_chart.provenance if self.wage_chart else self.median_salary.provenance)),
-            "employment": (self.employment_chart.display if self.employment_chart else "none", self._label(self.employment_chart.provenance if self.employment_chart else self.outlook.provenance)),
-            "alternatives": (", ".join(a.name for a in self.alternatives) or "none", self._label(self.releases.get("ooh")) if self.kind != "career" else "config"),
+            "wage_distribution": (
+                self.wage_chart.display if self.wage_chart else "none",
+                self._label(self.wage_chart.provenance if self.wage_chart else self.median_salary.provenance),
+            ),
+            "employment": (
+                self.employment_chart.display if self.employment_chart else "none",
+                self._label(self.employment_chart.provenance if self.employment_chart else self.outlook.provenance),
+            ),
+            "alternatives": (
+                ", ".join(a.name for a in self.alternatives) or "none",
+                self._label(self.releases.get("ooh")) if self.kind != "career" else "config",
+            ),
         }
         for alt in self.alternatives:
             key = f"alternative[{alt.name}]"
-            out[f"{key}.occupation"] = (f"{alt.soc_code or '-'} {alt.bls_title or ''}".strip(), self._label(alt.median_salary.provenance))
+            out[f"{key}.occupation"] = (
+                f"{alt.soc_code or '-'} {alt.bls_title or ''}".strip(),
+                self._label(alt.median_salary.provenance),
+            )
             out[f"{key}.description"] = (alt.description.value, self._label(alt.description.provenance))
             out[f"{key}.median_salary"] = (alt.median_salary.text, self._label(alt.median_salary.provenance))
             out[f"{key}.outlook"] = (alt.outlook.text, self._label(alt.outlook.provenance))
@@ -278,7 +335,9 @@ class SheetBuilder:
         total = occupations.get("00-0000")
         change = total.get("projected_change_percent") if total else None
         self.average = round_half_away(change) if change is not None else None
-        self.groups = {code[:2]: row["title"] for code, row in occupations.items() if code.endswith("-0000") and code != "00-0000"}
+        self.groups = {
+            code[:2]: row["title"] for code, row in occupations.items() if code.endswith("-0000") and code != "00-0000"
+        }
         self.primary_soc: dict[str, str] = {}
         candidates: dict[str, list[tuple[tuple, str, bool]]] = {}
         for link in facts.links:
@@ -288,8 +347,10 @@ class SheetBuilder:
             candidates.setdefault(link["soc_code"], []).append((rank, link["slug"], bool(link["is_primary"])))
         self.profile_for_soc = {code: min(c)[1:] for code, c in candidates.items()}
         self.line_items = sorted(
-            code for code, row in occupations.items()
-            if row.get("occupation_type") == "Line item" or (row.get("occupation_type") is None and row.get("level") == "detailed")
+            code
+            for code, row in occupations.items()
+            if row.get("occupation_type") == "Line item"
+            or (row.get("occupation_type") is None and row.get("level") == "detailed")
         )
 
     # ---- sheet kinds ----
@@ -321,7 +382,9 @@ class SheetBuilder:
         code = self.primary_soc.get(slug)
         row = self.facts.occupations.get(code) if code else None
         codes = tuple(sorted({l["soc_code"] for l in self.facts.links if l["slug"] == slug}))
-        return self._sheet(f"ooh-{slug}", "profile", profile["title"], profile["title"], code, row, profile, True, codes, None)
+        return self._sheet(
+            f"ooh-{slug}", "profile", profile["title"], profile["title"], code, row, profile, True, codes, None
+        )
 
     def career_sheet(self, career: Career) -> Sheet:
         code = career.primary_soc
@@ -333,7 +396,9 @@ class SheetBuilder:
         else:
             profile, primary = self._profile(code) if code else (None, False)
         codes = career.soc_codes or ((code,) if code else ())
-        return self._sheet(career.slug, "career", career.name, career.plural, code, row, profile, primary, codes, career)
+        return self._sheet(
+            career.slug, "career", career.name, career.plural, code, row, profile, primary, codes, career
+        )
 
     # ---- the parts ----
 
@@ -349,15 +414,26 @@ class SheetBuilder:
         wage, outlook = self._figures(row, profile if primary else None)
         sections = self.facts.sections.get(profile["slug"], {}) if profile else {}
         sheet = Sheet(
-            slug=slug, kind=kind, title=title, plural=plural, soc_code=code,
+            slug=slug,
+            kind=kind,
+            title=title,
+            plural=plural,
+            soc_code=code,
             bls_title=row["title"] if row else (profile["title"] if profile and primary else None),
-            soc_codes=codes, profile=profile, profile_is_primary=primary,
-            definition=self._definition(title if kind != "career" else plural, code, row, profile, primary, sections, overrides),
+            soc_codes=codes,
+            profile=profile,
+            profile_is_primary=primary,
+            definition=self._definition(
+                title if kind != "career" else plural, code, row, profile, primary, sections, overrides
+            ),
             education=self._education(row, profile if primary else None, overrides),
             job_skills=self._job_skills(row, profile, sections, overrides),
-            median_salary=wage, outlook=outlook,
+            median_salary=wage,
+            outlook=outlook,
             growth=self._growth(outlook, profile if primary else None),
-            openings=float(row["projected_openings_annual"]) if row and row.get("projected_openings_annual") is not None else None,
+            openings=float(row["projected_openings_annual"])
+            if row and row.get("projected_openings_annual") is not None
+            else None,
             required_education=self._required_education(row, profile, sections, overrides),
             skills_required=self._skills_required(plural, row, profile, sections, overrides),
             alternatives=[],
@@ -368,7 +444,9 @@ class SheetBuilder:
             career_name=career.name if career else None,
         )
         if career is not None:
-            sheet.alternatives = [self._alternative_from_config(a.name, a.soc, a.description) for a in career.alternatives]
+            sheet.alternatives = [
+                self._alternative_from_config(a.name, a.soc, a.description) for a in career.alternatives
+            ]
         elif profile is not None and self.facts.similar.get(profile["slug"]):
             sheet.alternatives = self._alternatives_from_similar(profile["slug"], code)
         elif code:
@@ -377,8 +455,9 @@ class SheetBuilder:
 
     def _figures(self, row, profile) -> tuple[Figure, Figure]:
         if row is not None:
-            return wage_figure(row if row.get("oews_release_id") else None, self.rel.get("oews")), \
-                outlook_figure(row if row.get("projection_cycle") else None, self.rel.get("projections"))
+            return wage_figure(row if row.get("oews_release_id") else None, self.rel.get("oews")), outlook_figure(
+                row if row.get("projection_cycle") else None, self.rel.get("projections")
+            )
         if profile is not None and profile.get("pay_year") is not None:
             return ooh_wage_figure(profile, self.rel.get("ooh")), ooh_outlook_figure(profile, self.rel.get("ooh"))
         wage = wage_figure(None, self.rel.get("oews"))
@@ -391,18 +470,32 @@ class SheetBuilder:
         whole = outlook.extra["rounded"]
         prov = outlook.provenance
         same_cycle = prov.program == "ooh" or (profile is not None and profile.get("outlook_period") == prov.release)
-        if profile is not None and same_cycle and profile.get("outlook_phrase") and profile.get("outlook_percent") is not None \
-                and round_half_away(profile["outlook_percent"]) == whole:
-            return Growth(profile["outlook_phrase"], "ooh", self.average if prov.program == "projections" else None, self.prov["ooh"])
+        if (
+            profile is not None
+            and same_cycle
+            and profile.get("outlook_phrase")
+            and profile.get("outlook_percent") is not None
+            and round_half_away(profile["outlook_percent"]) == whole
+        ):
+            return Growth(
+                profile["outlook_phrase"],
+                "ooh",
+                self.average if prov.program == "projections" else None,
+                self.prov["ooh"],
+            )
         if self.average is None:
             return None
-        return Growth(derive_growth_phrase(whole, self.average), "derived", self.average, self.prov.get("projections", prov))
+        return Growth(
+            derive_growth_phrase(whole, self.average), "derived", self.average, self.prov.get("projections", prov)
+        )
 
     def _definition(self, plural, code, row, profile, primary, sections, overrides: Overrides) -> Section:
         if overrides.definition:
             return Section(tuple(prose.blocks_from_text(overrides.definition)), self.config_prov, "config")
         if profile is not None and (sections.get("what_they_do") or profile.get("description")):
-            texts = prose.first_paragraphs(sections.get("what_they_do", {}).get("text")) or [profile.get("description") or ""]
+            texts = prose.first_paragraphs(sections.get("what_they_do", {}).get("text")) or [
+                profile.get("description") or ""
+            ]
             where = prose.first_paragraphs(sections.get("work_environment", {}).get("text"))
             if where:
                 sentences = [s for s in _sentences(where[0]) if not s.rstrip().endswith(":")]
@@ -410,13 +503,26 @@ class SheetBuilder:
                     texts.append(" ".join(sentences))
             note = None
             if not primary:
-                note = f"BLS describes this occupation in its Occupational Outlook Handbook profile of {profile['title']}."
+                note = (
+                    f"BLS describes this occupation in its Occupational Outlook Handbook profile of {profile['title']}."
+                )
             return Section(tuple(prose.paragraphs(" ".join(texts))), self.prov["ooh"], "ooh", note)
         if row is None:
-            return Section((Block("p", NOT_PUBLISHED + ": no description in the loaded releases."),), self.prov.get("projections", self.config_prov), "composed")
+            return Section(
+                (Block("p", NOT_PUBLISHED + ": no description in the loaded releases."),),
+                self.prov.get("projections", self.config_prov),
+                "composed",
+            )
         group = self.groups.get(code[:2]) if code else None
-        text = prose.composed_definition(plural, code, group, row.get("projected_employment_base"),
-                                         row.get("projection_base_year"), row.get("oews_employment"), row.get("oews_period"))
+        text = prose.composed_definition(
+            plural,
+            code,
+            group,
+            row.get("projected_employment_base"),
+            row.get("projection_base_year"),
+            row.get("oews_employment"),
+            row.get("oews_period"),
+        )
         return Section(tuple(prose.paragraphs(text)), self._row_prov(row), "composed")
 
     def _row_prov(self, row) -> Provenance:
@@ -447,7 +553,9 @@ class SheetBuilder:
             if composed:
                 return Text(composed, self.prov["projections"], "composed")
             if row.get("training") == "None" and row.get("education"):
-                return Text(f"Gained through {prose.lower_first(row['education'])}", self.prov["projections"], "composed")
+                return Text(
+                    f"Gained through {prose.lower_first(row['education'])}", self.prov["projections"], "composed"
+                )
         return Text(NOT_PUBLISHED, self.prov.get("projections", self.config_prov), "none")
 
     def _required_education(self, row, profile, sections, overrides: Overrides) -> Section:
@@ -455,9 +563,15 @@ class SheetBuilder:
             return Section(tuple(prose.blocks_from_text(overrides.required_education)), self.config_prov, "config")
         text = sections.get("how_to_become_one", {}).get("text") if profile else None
         if text:
-            return Section(tuple(prose.blocks_from_text(text)), self.prov["ooh"], "ooh", self._profile_note(profile, row))
+            return Section(
+                tuple(prose.blocks_from_text(text)), self.prov["ooh"], "ooh", self._profile_note(profile, row)
+            )
         if row is None:
-            return Section((Block("p", "The loaded releases do not say what education this occupation needs."),), self.config_prov, "composed")
+            return Section(
+                (Block("p", "The loaded releases do not say what education this occupation needs."),),
+                self.config_prov,
+                "composed",
+            )
         texts = prose.composed_education(row.get("education"), row.get("work_experience"), row.get("training"))
         return Section(tuple(prose.paragraphs(*texts)), self._row_prov(row), "composed")
 
@@ -466,8 +580,12 @@ class SheetBuilder:
             return Section(tuple(prose.blocks_from_text(overrides.skills_required)), self.config_prov, "config")
         text = sections.get("important_qualities", {}).get("text") if profile else None
         if text:
-            return Section(tuple(prose.qualities_blocks(text)), self.prov["ooh"], "ooh", self._profile_note(profile, row))
-        texts = prose.composed_skills(plural, row.get("work_experience") if row else None, row.get("training") if row else None)
+            return Section(
+                tuple(prose.qualities_blocks(text)), self.prov["ooh"], "ooh", self._profile_note(profile, row)
+            )
+        texts = prose.composed_skills(
+            plural, row.get("work_experience") if row else None, row.get("training") if row else None
+        )
         return Section(tuple(prose.paragraphs(*texts)), self._row_prov(row), "composed")
 
     def _profile_note(self, profile, row) -> str | None:
@@ -489,14 +607,27 @@ class SheetBuilder:
         return WageChart(basis, row.get("oews_period") or "", points, self.prov["oews"])
 
     def _employment_chart(self, row, profile) -> EmploymentChart | None:
-        if row and row.get("projected_employment_base") is not None and row.get("projected_employment_target") is not None:
-            return EmploymentChart(int(row["projection_base_year"]), float(row["projected_employment_base"]),
-                                   int(row["projection_target_year"]), float(row["projected_employment_target"]),
-                                   self.prov["projections"])
+        if (
+            row
+            and row.get("projected_employment_base") is not None
+            and row.get("projected_employment_target") is not None
+        ):
+            return EmploymentChart(
+                int(row["projection_base_year"]),
+                float(row["projected_employment_base"]),
+                int(row["projection_target_year"]),
+                float(row["projected_employment_target"]),
+                self.prov["projections"],
+            )
         if row is None and profile is not None and profile.get("jobs") is not None and profile.get("outlook_period"):
             start, end = full_period_from_cycle(profile["outlook_period"]).split("-")
-            return EmploymentChart(int(start), float(profile["jobs"]), int(end),
-                                   float(profile["jobs"] + (profile.get("employment_change") or 0)), self.prov["ooh"])
+            return EmploymentChart(
+                int(start),
+                float(profile["jobs"]),
+                int(end),
+                float(profile["jobs"] + (profile.get("employment_change") or 0)),
+                self.prov["ooh"],
+            )
         return None
 
     # ---- alternatives ----
@@ -511,14 +642,24 @@ class SheetBuilder:
         else:
             text = self._composed_alternative_text(code, row)
         wage, outlook = self._figures(row, profile if primary else None)
-        return AlternativeSheet(name, code, row["title"] if row else None, text, wage, outlook,
-                                profile["url"] if profile is not None else None)
+        return AlternativeSheet(
+            name,
+            code,
+            row["title"] if row else None,
+            text,
+            wage,
+            outlook,
+            profile["url"] if profile is not None else None,
+        )
 
     def _composed_alternative_text(self, code: str, row) -> Text:
         title = row["title"] if row else code
         group = self.groups.get(code[:2])
-        return Text(prose.composed_alternative(title, code, group, row.get("education") if row else None),
-                    self._row_prov(row), "composed")
+        return Text(
+            prose.composed_alternative(title, code, group, row.get("education") if row else None),
+            self._row_prov(row),
+            "composed",
+        )
 
     def _alternatives_from_similar(self, slug: str, own_code: str | None) -> list[AlternativeSheet]:
         out = []
@@ -533,28 +674,51 @@ class SheetBuilder:
             if profile is None:
                 wage = similar_wage_figure(similar, self.rel.get("ooh"))
                 outlook = Figure("Not in the loaded BLS releases", "not_loaded", provenance=self.prov["ooh"])
-                out.append(AlternativeSheet(similar["similar_title"], None, None, description, wage, outlook, similar.get("similar_url")))
+                out.append(
+                    AlternativeSheet(
+                        similar["similar_title"], None, None, description, wage, outlook, similar.get("similar_url")
+                    )
+                )
                 continue
             code = self.primary_soc.get(other)
             if code is not None and code == own_code:
                 continue
             row = self.facts.occupations.get(code) if code else None
             wage, outlook = self._figures(row, profile)
-            out.append(AlternativeSheet(similar["similar_title"], code, row["title"] if row else None, description,
-                                        wage, outlook, profile["url"]))
+            out.append(
+                AlternativeSheet(
+                    similar["similar_title"],
+                    code,
+                    row["title"] if row else None,
+                    description,
+                    wage,
+                    outlook,
+                    profile["url"],
+                )
+            )
         return out
 
     def _siblings(self, code: str) -> list[AlternativeSheet]:
         items = self.line_items
+
         def distance(other: str) -> tuple:
             same_broad = other[:6] == code[:6]
-            return (0 if same_broad else 1, abs(int(other[3:].replace("-", "")) - int(code[3:].replace("-", ""))), other)
+            return (
+                0 if same_broad else 1,
+                abs(int(other[3:].replace("-", "")) - int(code[3:].replace("-", ""))),
+                other,
+            )
+
         near = sorted((c for c in items if c != code and c[:4] == code[:4]), key=distance)[:MAX_SIBLINGS]
         out = []
         for other in near:
             row = self.facts.occupations[other]
             wage, outlook = self._figures(row, None)
-            out.append(AlternativeSheet(row["title"], other, row["title"], self._composed_alternative_text(other, row), wage, outlook))
+            out.append(
+                AlternativeSheet(
+                    row["title"], other, row["title"], self._composed_alternative_text(other, row), wage, outlook
+                )
+            )
         return out
 
 

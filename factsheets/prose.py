@@ -3,6 +3,7 @@
 Every sentence here is composed from warehouse values (figures, categories, titles); none is copied
 from the reference sheet. BLS's own text (OOH sections) is passed through as blocks, never as HTML.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,22 @@ _SENTENCE_END = re.compile(r"[.!?:;)\"'”’]$")
 _QUALITY = re.compile(r"^([A-Z][A-Za-z'’\- ,/]{1,48}?)\.\s+\S")
 _KEEP_CASE = re.compile(r"[A-Z].*[A-Z]|\d")  # EMTs, HVAC, 3D: words whose case carries meaning
 PROPER_WORDS = {
-    "English", "Spanish", "French", "German", "American", "Federal", "Postsecondary,", "Internet", "Web",
-    "Protestant", "Catholic", "Jewish", "Christian", "Muslim", "Earth", "Government",
+    "English",
+    "Spanish",
+    "French",
+    "German",
+    "American",
+    "Federal",
+    "Postsecondary,",
+    "Internet",
+    "Web",
+    "Protestant",
+    "Catholic",
+    "Jewish",
+    "Christian",
+    "Muslim",
+    "Earth",
+    "Government",
 }
 
 
@@ -59,7 +74,12 @@ def blocks_from_text(text: str | None) -> list[Block]:
         elif any(" | " in line for line in lines):
             items = tuple(": ".join(cell.strip() for cell in line.split(" | ")) for line in lines)
             blocks.append(Block("ul", items=items))
-        elif len(lines) == 1 and len(lines[0].split()) <= 7 and not _SENTENCE_END.search(lines[0]) and lines[0][:1].isupper():
+        elif (
+            len(lines) == 1
+            and len(lines[0].split()) <= 7
+            and not _SENTENCE_END.search(lines[0])
+            and lines[0][:1].isupper()
+        ):
             blocks.append(Block("h", lines[0]))
         else:
             blocks.append(Block("p", " ".join(lines)))
@@ -85,14 +105,19 @@ def qualities(text: str | None) -> list[str]:
 def qualities_blocks(text: str | None) -> list[Block]:
     """The section without its boilerplate opening ("The following are examples of qualities ...")."""
     blocks = blocks_from_text(text)
-    if blocks and blocks[0].kind == "p" and not _QUALITY.match(blocks[0].text) and "qualities" in blocks[0].text.lower():
+    if (
+        blocks
+        and blocks[0].kind == "p"
+        and not _QUALITY.match(blocks[0].text)
+        and "qualities" in blocks[0].text.lower()
+    ):
         blocks = blocks[1:]
     out = []
     for block in blocks:
         match = _QUALITY.match(block.text) if block.kind == "p" else None
         if match and len(match[1].split()) <= 6:
             lead = match[1].strip() + "."
-            out.append(Block("p", block.text[len(match[1]) + 1:].strip(), lead=lead))
+            out.append(Block("p", block.text[len(match[1]) + 1 :].strip(), lead=lead))
         else:
             out.append(block)
     return out
@@ -140,16 +165,29 @@ def years_of(period: str | None) -> tuple[str, str] | None:
 # ---- composed from EP and OEWS (no OOH profile for the sheet) ----------------------------------
 
 
-def composed_definition(title: str, code: str, group: str | None, employment: float | None,
-                        employment_year: int | None, oews_employment: float | None, oews_period: str | None) -> str:
+def composed_definition(
+    title: str,
+    code: str,
+    group: str | None,
+    employment: float | None,
+    employment_year: int | None,
+    oews_employment: float | None,
+    oews_period: str | None,
+) -> str:
     subject = in_sentence(title)
     first = f"{sentence_case(subject)} are classified by BLS as occupation {code} of the Standard Occupational Classification"
     parts = [first + (f", within {in_sentence(group)}." if group else ".")]
     if employment is not None and employment_year is not None:
-        parts.append(f"Employment Projections count about {count(employment)} jobs in this occupation in {employment_year}.")
+        parts.append(
+            f"Employment Projections count about {count(employment)} jobs in this occupation in {employment_year}."
+        )
     elif oews_employment is not None and oews_period:
-        parts.append(f"Employers reported about {count(oews_employment)} of these jobs to the wage survey in {oews_period}.")
-    parts.append("The Occupational Outlook Handbook text for it is not in the loaded releases, so this sheet describes it from BLS's figures alone.")
+        parts.append(
+            f"Employers reported about {count(oews_employment)} of these jobs to the wage survey in {oews_period}."
+        )
+    parts.append(
+        "The Occupational Outlook Handbook text for it is not in the loaded releases, so this sheet describes it from BLS's figures alone."
+    )
     return " ".join(parts)
 
 
@@ -159,15 +197,21 @@ def composed_education(education: str | None, experience: str | None, training: 
         if education.lower() == "no formal educational credential":
             sentences.append("BLS lists no formal educational credential as typical for entering this occupation.")
         else:
-            sentences.append(f"BLS lists {lower_first(education)} as the typical level of education for entering this occupation.")
+            sentences.append(
+                f"BLS lists {lower_first(education)} as the typical level of education for entering this occupation."
+            )
     if experience:
         if experience == "None":
             sentences.append("Entrants are not usually expected to have worked in a related occupation first.")
         else:
-            sentences.append(f"Employers typically look for {lower_first(experience)} of experience in a related occupation.")
+            sentences.append(
+                f"Employers typically look for {lower_first(experience)} of experience in a related occupation."
+            )
     if training:
         if training == "None":
-            sentences.append("Once hired, workers do not typically need further on-the-job training to become competent.")
+            sentences.append(
+                "Once hired, workers do not typically need further on-the-job training to become competent."
+            )
         else:
             sentences.append(f"Once hired, workers typically become competent through {lower_first(training)}.")
     if not sentences:
@@ -186,14 +230,19 @@ def composed_skills_row(experience: str | None, training: str | None) -> str | N
 
 def composed_skills(title: str, experience: str | None, training: str | None) -> list[str]:
     subject = in_sentence(title)
-    text = (f"The loaded releases do not describe the qualities {subject} need. "
-            f"What BLS does publish is how the skills are usually gained:")
+    text = (
+        f"The loaded releases do not describe the qualities {subject} need. "
+        f"What BLS does publish is how the skills are usually gained:"
+    )
     detail = []
     if training:
         detail.append("no further on-the-job training" if training == "None" else lower_first(training))
     if experience:
-        detail.append("no prior work in a related occupation" if experience == "None"
-                      else f"{lower_first(experience)} of related work experience")
+        detail.append(
+            "no prior work in a related occupation"
+            if experience == "None"
+            else f"{lower_first(experience)} of related work experience"
+        )
     if not detail:
         return [f"The loaded releases do not describe the skills {subject} need."]
     return [f"{text} {' and '.join(detail)}."]
@@ -230,8 +279,10 @@ def growth_sentence(subject: str, outlook: Figure, phrase: str | None, average: 
 def openings_sentence(openings: float | None) -> str | None:
     if openings is None:
         return None
-    return (f"On average, about {count(openings)} openings a year are projected over the period, "
-            "counting new jobs and the need to replace workers who leave the occupation.")
+    return (
+        f"On average, about {count(openings)} openings a year are projected over the period, "
+        "counting new jobs and the need to replace workers who leave the occupation."
+    )
 
 
 def wage_sentence(subject: str, wage: Figure) -> str:
@@ -242,13 +293,23 @@ def wage_sentence(subject: str, wage: Figure) -> str:
         return f"BLS did not publish a median wage for {subject} for {when}."
     if wage.status == "hourly_only":
         more = " or more" if wage.extra.get("lower_bound") else ""
-        return (f"BLS publishes only hourly wages for {subject}: the median was "
-                f"{dollars(wage.value, cents=True)} per hour{more} in {when}.")
+        return (
+            f"BLS publishes only hourly wages for {subject}: the median was "
+            f"{dollars(wage.value, cents=True)} per hour{more} in {when}."
+        )
     if wage.status == "top_coded":
-        return (f"The median annual wage of {subject} was {dollars(wage.value)} or more in {when}; "
-                "BLS does not publish exact wages above that amount.")
-    source = " (as the Occupational Outlook Handbook reports it)" if wage.provenance and wage.provenance.program == "ooh" else ""
-    return f"The median annual wage of {subject} was {dollars(wage.value)} in {when}{source}: half earned more, half less."
+        return (
+            f"The median annual wage of {subject} was {dollars(wage.value)} or more in {when}; "
+            "BLS does not publish exact wages above that amount."
+        )
+    source = (
+        " (as the Occupational Outlook Handbook reports it)"
+        if wage.provenance and wage.provenance.program == "ooh"
+        else ""
+    )
+    return (
+        f"The median annual wage of {subject} was {dollars(wage.value)} in {when}{source}: half earned more, half less."
+    )
 
 
 def alternative_outlook_sentence(outlook: Figure) -> str:

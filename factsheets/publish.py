@@ -16,15 +16,17 @@ rewritten sheet always has changelog entries and a sheet without entries is neve
 Provenance (fetched-at, sha256) is not part of the content: a re-fetch of identical figures does
 not rewrite a sheet.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import duckdb
 from filelock import FileLock
@@ -56,8 +58,16 @@ class ChangeEntry:
     release: str
 
     def as_json(self, run: str) -> dict[str, Any]:
-        return {"run": run, "sheet": self.sheet, "title": self.title, "kind": self.kind, "field": self.field,
-                "old": self.old, "new": self.new, "release": self.release}
+        return {
+            "run": run,
+            "sheet": self.sheet,
+            "title": self.title,
+            "kind": self.kind,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+            "release": self.release,
+        }
 
 
 @dataclass
@@ -125,7 +135,9 @@ def publish_sheets(
 def _matches(sheet: Sheet, how: str, key: str) -> bool:
     if how in ("", "slug") and key == sheet.slug:
         return True
-    if how in ("", "soc") and (key == (sheet.soc_code or "").casefold() or key in (c.casefold() for c in sheet.soc_codes)):
+    if how in ("", "soc") and (
+        key == (sheet.soc_code or "").casefold() or key in (c.casefold() for c in sheet.soc_codes)
+    ):
         return True
     if how == "career":
         return sheet.kind == "career" and key == (sheet.career_name or "").casefold()
@@ -136,12 +148,17 @@ def select(sheets: list[Sheet], only: list[str]) -> list[Sheet]:
     """Selectors: 'career:NAME', 'soc:CODE', 'slug:SLUG', or a bare value matching any of them or a title."""
     chosen: dict[str, Sheet] = {}
     for selector in only:
-        how, _, value = selector.partition(":") if selector.split(":", 1)[0] in ("career", "soc", "slug") else ("", "", selector)
+        how, _, value = (
+            selector.partition(":") if selector.split(":", 1)[0] in ("career", "soc", "slug") else ("", "", selector)
+        )
         key = value.strip().casefold()
         matched = [s for s in sheets if _matches(s, how, key)]
         if not matched:
-            kind = {"career": "career in the careers config", "soc": "SOC code in the warehouse's releases",
-                    "slug": "sheet slug"}.get(how, "slug, SOC code or career")
+            kind = {
+                "career": "career in the careers config",
+                "soc": "SOC code in the warehouse's releases",
+                "slug": "sheet slug",
+            }.get(how, "slug, SOC code or career")
             raise SheetSelectionError(f"no sheet matches {value.strip()!r}: not a {kind}")
         for sheet in matched:
             chosen[sheet.slug] = sheet
@@ -178,7 +195,7 @@ def _atomic_write(path: Path, data: str) -> bool:
         try:
             view = memoryview(encoded)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -189,7 +206,9 @@ def _atomic_write(path: Path, data: str) -> bool:
 
 
 class _Publisher:
-    def __init__(self, out_dir: Path, refreshed_on: date, formats: tuple[str, ...], result: PublishResult, *, partial: bool):
+    def __init__(
+        self, out_dir: Path, refreshed_on: date, formats: tuple[str, ...], result: PublishResult, *, partial: bool
+    ):
         self.out_dir, self.refreshed_on, self.formats, self.result = out_dir, refreshed_on, formats, result
         self.partial = partial
         self.render_hash = hashlib.sha256(f"{templates_hash()}|{','.join(formats)}".encode()).hexdigest()
@@ -219,8 +238,17 @@ class _Publisher:
             for slug, prev in self.state["sheets"].items():
                 if slug not in seen and not prev.get("withdrawn"):
                     prev["withdrawn"] = True
-                    entries.append(ChangeEntry(slug, prev.get("title", slug), "withdrawn", "sheet", "published",
-                                               "no longer in the warehouse's releases (files left in place)", "-"))
+                    entries.append(
+                        ChangeEntry(
+                            slug,
+                            prev.get("title", slug),
+                            "withdrawn",
+                            "sheet",
+                            "published",
+                            "no longer in the warehouse's releases (files left in place)",
+                            "-",
+                        )
+                    )
         self._save_state()
         self._write_changelog()
 
@@ -244,14 +272,26 @@ class _Publisher:
         if prev:
             lost = [name for name in sheet.required_missing if prev.get("required", {}).get(name)]
             if lost:
-                reason = "; ".join(
-                    f"would lose {REQUIRED[name]} (published {prev['fields'].get(name)!r}, now {fields[name][0]!r})"
-                    for name in lost
-                ) + "; the published sheet is kept"
+                reason = (
+                    "; ".join(
+                        f"would lose {REQUIRED[name]} (published {prev['fields'].get(name)!r}, now {fields[name][0]!r})"
+                        for name in lost
+                    )
+                    + "; the published sheet is kept"
+                )
                 self.result.held_back.append((sheet.slug, reason))
                 for name in lost:
-                    entries.append(ChangeEntry(sheet.slug, sheet.heading, "held_back", name, prev["fields"].get(name),
-                                               fields[name][0], fields[name][1]))
+                    entries.append(
+                        ChangeEntry(
+                            sheet.slug,
+                            sheet.heading,
+                            "held_back",
+                            name,
+                            prev["fields"].get(name),
+                            fields[name][0],
+                            fields[name][1],
+                        )
+                    )
                 return
         short = {name: short_value(value) for name, (value, _) in fields.items()}
         releases = {name: release for name, (_, release) in fields.items()}
@@ -259,11 +299,29 @@ class _Publisher:
             old = prev.get("fields", {})
             for name in list(short) + [n for n in old if n not in short]:
                 if old.get(name) != short.get(name):
-                    entries.append(ChangeEntry(sheet.slug, sheet.heading, "changed", name, old.get(name), short.get(name),
-                                               releases.get(name) or prev.get("releases", {}).get(name, "-")))
+                    entries.append(
+                        ChangeEntry(
+                            sheet.slug,
+                            sheet.heading,
+                            "changed",
+                            name,
+                            old.get(name),
+                            short.get(name),
+                            releases.get(name) or prev.get("releases", {}).get(name, "-"),
+                        )
+                    )
         else:
-            entries.append(ChangeEntry(sheet.slug, sheet.heading, "created", "sheet", None, sheet.heading,
-                                       "; ".join(sorted({p.label for p in sheet.releases.values()}))))
+            entries.append(
+                ChangeEntry(
+                    sheet.slug,
+                    sheet.heading,
+                    "created",
+                    "sheet",
+                    None,
+                    sheet.heading,
+                    "; ".join(sorted({p.label for p in sheet.releases.values()})),
+                )
+            )
         self._write(sheet, self.refreshed_on)
         self.result.written.append(sheet.slug)
         self.state["sheets"][sheet.slug] = {
@@ -295,7 +353,7 @@ class _Publisher:
     def _write_changelog(self) -> None:
         folder = self.out_dir / CHANGELOG_DIR
         folder.mkdir(exist_ok=True)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         run = f"{now:%Y%m%dT%H%M%SZ}"
         suffix = 1
         while (folder / f"{run}.jsonl").exists():
@@ -303,8 +361,10 @@ class _Publisher:
             run = f"{now:%Y%m%dT%H%M%SZ}-{suffix}"
         self.result.run_id = run
         entries = self.result.changes
-        summary = (f"{len(self.result.written)} sheet(s) rewritten, {self.result.unchanged} unchanged, "
-                   f"{len(self.result.held_back)} held back")
+        summary = (
+            f"{len(self.result.written)} sheet(s) rewritten, {self.result.unchanged} unchanged, "
+            f"{len(self.result.held_back)} held back"
+        )
         if entries:
             lines = "".join(json.dumps(e.as_json(run), ensure_ascii=False) + "\n" for e in entries)
             _atomic_write(folder / f"{run}.jsonl", lines)
@@ -314,8 +374,10 @@ class _Publisher:
             latest = markdown + f"\nThis run's files: `{run}.md`, `{run}.jsonl`.\n"
         else:
             rerendered = f" ({self.rerendered} re-rendered for a template change)" if self.rerendered else ""
-            latest = (f"# Fact sheet changes\n\nRun {run}, refresh of {long_date(self.refreshed_on)}: "
-                      f"no sheet changed{rerendered}; {summary}.\n")
+            latest = (
+                f"# Fact sheet changes\n\nRun {run}, refresh of {long_date(self.refreshed_on)}: "
+                f"no sheet changed{rerendered}; {summary}.\n"
+            )
             self.result.changelog_path = folder / "latest.md"
         _atomic_write(folder / "latest.md", latest)
 
@@ -324,18 +386,27 @@ class _Publisher:
             return " ".join(str("—" if value is None else value).split()).replace("|", "\\|")
 
         entries = self.result.changes
-        out = [f"# Fact sheet changes, run {run}", "",
-               f"Refresh of {long_date(self.refreshed_on)}: {summary}.", ""]
+        out = [f"# Fact sheet changes, run {run}", "", f"Refresh of {long_date(self.refreshed_on)}: {summary}.", ""]
         changed = [e for e in entries if e.kind == "changed"]
         if changed:
             out += ["## Changed fields", "", "| Sheet | Field | Old | New | Release |", "|---|---|---|---|---|"]
-            out += [f"| {cell(e.sheet)} | {cell(e.field)} | {cell(e.old)} | {cell(e.new)} | {cell(e.release)} |" for e in changed]
+            out += [
+                f"| {cell(e.sheet)} | {cell(e.field)} | {cell(e.old)} | {cell(e.new)} | {cell(e.release)} |"
+                for e in changed
+            ]
             out.append("")
         held = [e for e in entries if e.kind == "held_back"]
         if held:
-            out += ["## Held back (the published sheet is kept)", "", "| Sheet | Field | Published | Would be | Release |",
-                    "|---|---|---|---|---|"]
-            out += [f"| {cell(e.sheet)} | {cell(e.field)} | {cell(e.old)} | {cell(e.new)} | {cell(e.release)} |" for e in held]
+            out += [
+                "## Held back (the published sheet is kept)",
+                "",
+                "| Sheet | Field | Published | Would be | Release |",
+                "|---|---|---|---|---|",
+            ]
+            out += [
+                f"| {cell(e.sheet)} | {cell(e.field)} | {cell(e.old)} | {cell(e.new)} | {cell(e.release)} |"
+                for e in held
+            ]
             out.append("")
         created = [e for e in entries if e.kind == "created"]
         if created:

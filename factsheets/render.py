@@ -5,6 +5,7 @@ every value from the warehouse or the careers config is escaped; BLS's own text 
 only as escaped paragraphs and list items (the stored OOH HTML is never used). Markdown escapes
 the characters that would start markup. JSON carries each figure's provenance.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,21 +62,49 @@ def wage_chart_geometry(chart: WageChart | None) -> dict[str, Any] | None:
         x = left + i * slot + slot * 0.18
         w = slot * 0.64
         if point.value is None:
-            bars.append({"x": x, "w": w, "y": top + plot_h, "h": 0, "label": point.label, "value": "n/a",
-                         "missing": True, "median": point.key == "median", "cx": x + w / 2, "open": False})
+            bars.append(
+                {
+                    "x": x,
+                    "w": w,
+                    "y": top + plot_h,
+                    "h": 0,
+                    "label": point.label,
+                    "value": "n/a",
+                    "missing": True,
+                    "median": point.key == "median",
+                    "cx": x + w / 2,
+                    "open": False,
+                }
+            )
             continue
         h = max(1.0, point.value / top_value * plot_h)
         money = dollars(point.value, cents=chart.basis == "hourly")
-        bars.append({
-            "x": round(x, 1), "w": round(w, 1), "y": round(top + plot_h - h, 1), "h": round(h, 1), "cx": round(x + w / 2, 1),
-            "label": point.label, "value": money + ("+" if point.status == "top_coded" else ""),
-            "missing": False, "median": point.key == "median", "open": point.status == "top_coded",
-        })
-    described = "; ".join(f"{p.label} percentile: {p.text}" if p.key != "median" else f"median: {p.text}" for p in chart.points)
+        bars.append(
+            {
+                "x": round(x, 1),
+                "w": round(w, 1),
+                "y": round(top + plot_h - h, 1),
+                "h": round(h, 1),
+                "cx": round(x + w / 2, 1),
+                "label": point.label,
+                "value": money + ("+" if point.status == "top_coded" else ""),
+                "missing": False,
+                "median": point.key == "median",
+                "open": point.status == "top_coded",
+            }
+        )
+    described = "; ".join(
+        f"{p.label} percentile: {p.text}" if p.key != "median" else f"median: {p.text}" for p in chart.points
+    )
     unit = "per year" if chart.basis == "annual" else "per hour"
     return {
-        "width": width, "height": height, "baseline": top + plot_h, "left": left, "right": width - right,
-        "bars": bars, "title": f"Wage distribution, {chart.period} ({unit})",
+        "width": width,
+        "height": height,
+        "baseline": top + plot_h,
+        "left": left,
+        "right": width - right,
+        "bars": bars,
+        "title": f"Wage distribution, {chart.period} ({unit})",
         "desc": f"{chart.basis.capitalize()} wages {unit}, {chart.period}: {described}.",
         "top_coded": any(b["open"] for b in bars),
     }
@@ -89,18 +118,32 @@ def employment_chart_geometry(chart: EmploymentChart | None) -> dict[str, Any] |
     scale = max(chart.base, chart.target) or 1.0
     span = width - label_w - right
     rows = []
-    for i, (label, value, projected) in enumerate(((f"{chart.base_year}", chart.base, False),
-                                                   (f"{chart.target_year} (projected)", chart.target, True))):
+    for i, (label, value, projected) in enumerate(
+        ((f"{chart.base_year}", chart.base, False), (f"{chart.target_year} (projected)", chart.target, True))
+    ):
         w = max(1.0, value / scale * span)
         y = top + i * (bar_h + gap)
-        rows.append({"label": label, "y": y, "w": round(w, 1), "h": bar_h, "value": f"{count(value)} jobs",
-                     "projected": projected, "text_y": y + bar_h / 2 + 5, "value_x": round(label_w + w + 8, 1)})
+        rows.append(
+            {
+                "label": label,
+                "y": y,
+                "w": round(w, 1),
+                "h": bar_h,
+                "value": f"{count(value)} jobs",
+                "projected": projected,
+                "text_y": y + bar_h / 2 + 5,
+                "value_x": round(label_w + w + 8, 1),
+            }
+        )
     change = chart.change
     pct = f"{change / chart.base * 100:+.1f}%" if chart.base else ""
     verb = "up" if change > 0 else "down" if change < 0 else "unchanged"
     change_text = f"{verb} {count(abs(change))} jobs ({pct})" if change else "no change"
     return {
-        "width": width, "height": height, "label_w": label_w, "rows": rows,
+        "width": width,
+        "height": height,
+        "label_w": label_w,
+        "rows": rows,
         "title": f"Employment, {chart.base_year} and projected {chart.target_year}",
         "desc": f"{count(chart.base)} jobs in {chart.base_year}; {count(chart.target)} projected for {chart.target_year}, {change_text}.",
         "change": change_text,
@@ -126,9 +169,14 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
             "bls_title": sheet.bls_title,
             "soc_codes": list(sheet.soc_codes),
             "ooh_profile": (
-                {"slug": sheet.profile["slug"], "title": sheet.profile["title"], "url": sheet.profile["url"],
-                 "covers_code_as_primary": sheet.profile_is_primary}
-                if sheet.profile else None
+                {
+                    "slug": sheet.profile["slug"],
+                    "title": sheet.profile["title"],
+                    "url": sheet.profile["url"],
+                    "covers_code_as_primary": sheet.profile_is_primary,
+                }
+                if sheet.profile
+                else None
             ),
         },
         "definition": sheet.definition.as_json(),
@@ -144,14 +192,24 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
         "career_and_economic_outlook": {
             "paragraphs": sheet.outlook_paragraphs(),
             "growth": (
-                {"phrase": sheet.growth.phrase, "origin": sheet.growth.origin, "all_occupations_percent": sheet.growth.average,
-                 "rule": GROWTH_RULE if sheet.growth.origin == "derived" else None,
-                 "provenance": sheet.growth.provenance.as_json()}
-                if sheet.growth else None
+                {
+                    "phrase": sheet.growth.phrase,
+                    "origin": sheet.growth.origin,
+                    "all_occupations_percent": sheet.growth.average,
+                    "rule": GROWTH_RULE if sheet.growth.origin == "derived" else None,
+                    "provenance": sheet.growth.provenance.as_json(),
+                }
+                if sheet.growth
+                else None
             ),
             "annual_openings": (
-                {"value": sheet.openings, "text": count(sheet.openings), "provenance": sheet.outlook.provenance.as_json()}
-                if sheet.openings is not None else None
+                {
+                    "value": sheet.openings,
+                    "text": count(sheet.openings),
+                    "provenance": sheet.outlook.provenance.as_json(),
+                }
+                if sheet.openings is not None
+                else None
             ),
         },
         "alternatives": [
@@ -169,16 +227,28 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
         ],
         "charts": {
             "wage_distribution": (
-                {"basis": sheet.wage_chart.basis, "period": sheet.wage_chart.period,
-                 "points": [{"percentile": p.key, "value": p.value, "status": p.status, "text": p.text} for p in sheet.wage_chart.points],
-                 "provenance": sheet.wage_chart.provenance.as_json()}
-                if sheet.wage_chart else None
+                {
+                    "basis": sheet.wage_chart.basis,
+                    "period": sheet.wage_chart.period,
+                    "points": [
+                        {"percentile": p.key, "value": p.value, "status": p.status, "text": p.text}
+                        for p in sheet.wage_chart.points
+                    ],
+                    "provenance": sheet.wage_chart.provenance.as_json(),
+                }
+                if sheet.wage_chart
+                else None
             ),
             "employment": (
-                {"base_year": sheet.employment_chart.base_year, "base": sheet.employment_chart.base,
-                 "target_year": sheet.employment_chart.target_year, "target": sheet.employment_chart.target,
-                 "provenance": sheet.employment_chart.provenance.as_json()}
-                if sheet.employment_chart else None
+                {
+                    "base_year": sheet.employment_chart.base_year,
+                    "base": sheet.employment_chart.base,
+                    "target_year": sheet.employment_chart.target_year,
+                    "target": sheet.employment_chart.target,
+                    "provenance": sheet.employment_chart.provenance.as_json(),
+                }
+                if sheet.employment_chart
+                else None
             ),
         },
         "releases": {source: prov.as_json() for source, prov in sorted(sheet.releases.items())},
@@ -201,14 +271,22 @@ def _template_source(name: str) -> str:
 @lru_cache(maxsize=1)
 def _environments() -> tuple[jinja2.Template, jinja2.Template]:
     md_env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template_source), autoescape=False, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        loader=jinja2.FunctionLoader(_template_source),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
     )
     md_env.filters["md"] = md_escape
     md_env.filters["cell"] = md_cell
     html_env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template_source), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        loader=jinja2.FunctionLoader(_template_source),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
     )
     return md_env.get_template("sheet.md.j2"), html_env.get_template("sheet.html.j2")
 
@@ -238,7 +316,9 @@ def _context(sheet: Sheet, refreshed_on: date) -> dict[str, Any]:
 
 def _source_links(sheet: Sheet) -> list[dict[str, str]]:
     links = []
-    used = {f.provenance.program for f in (sheet.median_salary, sheet.outlook) if f.provenance and f.status != "not_loaded"}
+    used = {
+        f.provenance.program for f in (sheet.median_salary, sheet.outlook) if f.provenance and f.status != "not_loaded"
+    }
     if sheet.profile:
         used.add("ooh")
     for source in ("oews", "projections", "ooh"):
@@ -246,7 +326,9 @@ def _source_links(sheet: Sheet) -> list[dict[str, str]]:
         if prov is None or source not in used:
             continue
         url = sheet.profile["url"] if source == "ooh" and sheet.profile else prov.source_url
-        links.append({"label": prov.label, "url": url or "", "fetched_at": prov.fetched_at or "", "sha256": prov.sha256 or ""})
+        links.append(
+            {"label": prov.label, "url": url or "", "fetched_at": prov.fetched_at or "", "sha256": prov.sha256 or ""}
+        )
     return links
 
 

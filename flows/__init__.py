@@ -1,4 +1,5 @@
 """Prefect flows and the CLI: thin orchestration over extractors -> transforms -> warehouse -> factsheets."""
+
 import os
 
 # Prefect's temporary API server needs ~12 s to start on small machines (longer on a first run with

@@ -4,12 +4,13 @@ All three read the warehouse without ever blocking a refresh: `query` through th
 read-only connection of warehouse.analyst.run_read_only, `schema` and `export` through plain
 read-only connections.
 """
+
 from __future__ import annotations
 
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -30,8 +31,11 @@ def schema(
     db: Db = None,
     data_dir: DataDir = None,
     out: Annotated[
-        Optional[Path],
-        typer.Option("--out", help="Write the data dictionary as Markdown here [default: data-dictionary.md beside the warehouse]."),
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the data dictionary as Markdown here [default: data-dictionary.md beside the warehouse].",
+        ),
     ] = None,
 ) -> None:
     """Print the data dictionary (every table, view and column with its type and meaning) and write it as Markdown."""
@@ -82,10 +86,14 @@ def query(
 
 
 def export(
-    parquet: Annotated[Path, typer.Option("--parquet", help="Folder to write one Parquet file per table into.", file_okay=False)],
+    parquet: Annotated[
+        Path, typer.Option("--parquet", help="Folder to write one Parquet file per table into.", file_okay=False)
+    ],
     db: Db = None,
     data_dir: DataDir = None,
-    views: Annotated[bool, typer.Option("--views", help="Also write each view (e.g. oews_figures, occupation_history).")] = False,
+    views: Annotated[
+        bool, typer.Option("--views", help="Also write each view (e.g. oews_figures, occupation_history).")
+    ] = False,
 ) -> None:
     """Write each table of the warehouse as Parquet (for BI tools), with data-dictionary.md beside them."""
     from warehouse.analyst import export_parquet

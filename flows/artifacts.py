@@ -1,4 +1,5 @@
 """The run report as Prefect artifacts (markdown + table), readable in the UI next to the flow run."""
+
 from __future__ import annotations
 
 from flows.report import RunReport
@@ -49,11 +50,21 @@ def report_markdown(report: RunReport, report_path: str) -> str:
             if len(problems) > 100:
                 lines.append(f"- … {len(problems) - 100} more in the JSON report")
     if report.consistency is not None:
-        lines += ["", f"Consistency, OOH {report.consistency.edition} vs EP/OEWS: "
-                      f"{report.consistency.mismatches} mismatch(es) (table `consistency_mismatches`)."]
+        lines += [
+            "",
+            f"Consistency, OOH {report.consistency.edition} vs EP/OEWS: "
+            f"{report.consistency.mismatches} mismatch(es) (table `consistency_mismatches`).",
+        ]
     sheets = report.sheets
-    lines += ["", f"Sheets: {sheets.status}"
-              + (f", {sheets.written} rewritten, {sheets.unchanged} unchanged in `{sheets.directory}`" if sheets.status == "written" else f" ({sheets.reason})")]
+    lines += [
+        "",
+        f"Sheets: {sheets.status}"
+        + (
+            f", {sheets.written} rewritten, {sheets.unchanged} unchanged in `{sheets.directory}`"
+            if sheets.status == "written"
+            else f" ({sheets.reason})"
+        ),
+    ]
     if sheets.changelog:
         lines.append(f"Changelog: `{sheets.changelog}`")
     lines += ["", f"Warehouse: `{report.warehouse}`; JSON report: `{report_path}`"]
@@ -67,6 +78,9 @@ def _escape(text: str) -> str:
 def publish_artifacts(report: RunReport, report_path: str) -> None:
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-    create_markdown_artifact(key=REPORT_KEY, markdown=report_markdown(report, report_path),
-                             description="What this refresh fetched, parsed, loaded and published")
+    create_markdown_artifact(
+        key=REPORT_KEY,
+        markdown=report_markdown(report, report_path),
+        description="What this refresh fetched, parsed, loaded and published",
+    )
     create_table_artifact(key=TABLE_KEY, table=report_rows(report), description="Per-source counters")

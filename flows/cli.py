@@ -1,8 +1,9 @@
 """`bls-refresh`: run the refresh, serve it nightly, inspect the warehouse."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -10,22 +11,37 @@ from flows.analyst_cmd import export, query, schema
 from flows.options import DataDir, Db, build_settings
 from flows.sheets_cmd import sheets
 
-app = typer.Typer(help="Keep BLS occupational figures fresh in DuckDB and export career fact sheets.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Keep BLS occupational figures fresh in DuckDB and export career fact sheets.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 EXIT_FAILED = 1
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
 
-Mirror = Annotated[Optional[Path], typer.Option(help="Serve this folder (laid out like bls-mirror/) locally instead of bls.gov.", exists=True, file_okay=False)]
-Sources = Annotated[Optional[str], typer.Option(help="Comma-separated: oews,projections,ooh [default: all].")]
-OewsForm = Annotated[Optional[str], typer.Option(help="national_zip (default) or flatfiles.")]
-OewsAreas = Annotated[Optional[str], typer.Option(help="OEWS flat files: national (default) or all areas (states, metro and nonmetro areas).")]
-Contact = Annotated[Optional[str], typer.Option(help="Contact address for the User-Agent (BLS requires one).")]
-ContactPrivate = Annotated[Optional[bool], typer.Option("--contact-private", help="Mask the contact address in logs and reports.")]
-WwwBase = Annotated[Optional[str], typer.Option(help="Base URL standing for https://www.bls.gov.")]
-DownloadBase = Annotated[Optional[str], typer.Option(help="Base URL standing for https://download.bls.gov.")]
-LockTimeout = Annotated[Optional[float], typer.Option(help="Seconds to wait for another run on the same warehouse [default: 600].")]
-LogFormat = Annotated[Optional[str], typer.Option(help="text or json.")]
+Mirror = Annotated[
+    Path | None,
+    typer.Option(
+        help="Serve this folder (laid out like bls-mirror/) locally instead of bls.gov.", exists=True, file_okay=False
+    ),
+]
+Sources = Annotated[str | None, typer.Option(help="Comma-separated: oews,projections,ooh [default: all].")]
+OewsForm = Annotated[str | None, typer.Option(help="national_zip (default) or flatfiles.")]
+OewsAreas = Annotated[
+    str | None,
+    typer.Option(help="OEWS flat files: national (default) or all areas (states, metro and nonmetro areas)."),
+]
+Contact = Annotated[str | None, typer.Option(help="Contact address for the User-Agent (BLS requires one).")]
+ContactPrivate = Annotated[
+    bool | None, typer.Option("--contact-private", help="Mask the contact address in logs and reports.")
+]
+WwwBase = Annotated[str | None, typer.Option(help="Base URL standing for https://www.bls.gov.")]
+DownloadBase = Annotated[str | None, typer.Option(help="Base URL standing for https://download.bls.gov.")]
+LockTimeout = Annotated[
+    float | None, typer.Option(help="Seconds to wait for another run on the same warehouse [default: 600].")
+]
+LogFormat = Annotated[str | None, typer.Option(help="text or json.")]
 
 
 @app.command()
@@ -40,16 +56,28 @@ def run(
     contact_private: ContactPrivate = None,
     www_base_url: WwwBase = None,
     download_base_url: DownloadBase = None,
-    replay: Annotated[Optional[bool], typer.Option("--replay", help="Re-run from the raw archive, no network.")] = None,
+    replay: Annotated[bool | None, typer.Option("--replay", help="Re-run from the raw archive, no network.")] = None,
     lock_timeout: LockTimeout = None,
     log_format: LogFormat = None,
-    prefect: Annotated[bool, typer.Option(help="Run as a Prefect flow (starts a temporary API server when none is configured).")] = True,
+    prefect: Annotated[
+        bool, typer.Option(help="Run as a Prefect flow (starts a temporary API server when none is configured).")
+    ] = True,
 ) -> None:
     """Fetch what BLS changed, load it into the warehouse, refresh the sheets; print a summary."""
     settings = build_settings(
-        mirror=mirror, db_path=db, data_dir=data_dir, sources=sources, oews_form=oews_form, oews_areas=oews_areas, contact=contact,
-        contact_private=contact_private, www_base_url=www_base_url, download_base_url=download_base_url,
-        replay=replay, lock_timeout=lock_timeout, log_format=log_format,
+        mirror=mirror,
+        db_path=db,
+        data_dir=data_dir,
+        sources=sources,
+        oews_form=oews_form,
+        oews_areas=oews_areas,
+        contact=contact,
+        contact_private=contact_private,
+        www_base_url=www_base_url,
+        download_base_url=download_base_url,
+        replay=replay,
+        lock_timeout=lock_timeout,
+        log_format=log_format,
     )
     from flows import observability
     from flows.locking import RunLocked
@@ -73,14 +101,18 @@ def run(
     if report.ok and report.partial:
         typer.echo(f"PARTIAL: {report.partial_summary()}", err=True)
     if not report.ok:
-        typer.echo(f"FAILED: {', '.join(report.failed_sources)} (the warehouse keeps its previous data for them)", err=True)
+        typer.echo(
+            f"FAILED: {', '.join(report.failed_sources)} (the warehouse keeps its previous data for them)", err=True
+        )
         raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
 def serve(
-    cron: Annotated[Optional[str], typer.Option(help="When to run [default: 0 6 * * *, nightly at 06:00].")] = None,
-    timezone: Annotated[Optional[str], typer.Option(help="Time zone of the cron schedule [default: America/New_York].")] = None,
+    cron: Annotated[str | None, typer.Option(help="When to run [default: 0 6 * * *, nightly at 06:00].")] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="Time zone of the cron schedule [default: America/New_York].")
+    ] = None,
     name: Annotated[str, typer.Option(help="Deployment name.")] = "nightly",
     mirror: Mirror = None,
     db: Db = None,
@@ -95,9 +127,18 @@ def serve(
 ) -> None:
     """Register the nightly deployment on a Prefect server and run it when due (needs `prefect server start`)."""
     settings = build_settings(
-        schedule_cron=cron, schedule_timezone=timezone, mirror=mirror, db_path=db, data_dir=data_dir,
-        sources=sources, oews_form=oews_form, oews_areas=oews_areas, contact=contact, contact_private=contact_private,
-        www_base_url=www_base_url, download_base_url=download_base_url,
+        schedule_cron=cron,
+        schedule_timezone=timezone,
+        mirror=mirror,
+        db_path=db,
+        data_dir=data_dir,
+        sources=sources,
+        oews_form=oews_form,
+        oews_areas=oews_areas,
+        contact=contact,
+        contact_private=contact_private,
+        www_base_url=www_base_url,
+        download_base_url=download_base_url,
     )
     from flows.serve import NoPrefectServer, serve_nightly
 
@@ -124,7 +165,13 @@ def status(db: Db = None, data_dir: DataDir = None) -> None:
 
 @app.command()
 def backfill(
-    paths: Annotated[list[Path], typer.Argument(help="OEWS national zips (oesmYYnat.zip), OEWS flat-file folders or EP occupation workbooks (.xlsx).", exists=True)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="OEWS national zips (oesmYYnat.zip), OEWS flat-file folders or EP occupation workbooks (.xlsx).",
+            exists=True,
+        ),
+    ],
     db: Db = None,
     data_dir: DataDir = None,
 ) -> None:

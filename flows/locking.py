@@ -1,5 +1,6 @@
 """One run at a time per warehouse: a file lock always, and a Prefect global concurrency limit too
 when a Prefect API server is configured (runs on other hosts then queue on the server)."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ import logging
 import os
 import socket
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -45,9 +46,15 @@ def file_lock(warehouse: Path, timeout: float):
             f"(BLS_REFRESH_LOCK_TIMEOUT). Nothing was changed; try again when it has finished."
         ) from None
     holder = lock_path(warehouse).with_suffix(".holder")
-    holder.write_text(json.dumps({
-        "pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now(timezone.utc).isoformat(),
-    }))
+    holder.write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "since": datetime.now(UTC).isoformat(),
+            }
+        )
+    )
     try:
         yield
     finally:

@@ -1,4 +1,5 @@
 """Logs a person can follow: every line carries the run id; secrets never reach a log line."""
+
 from __future__ import annotations
 
 import json
@@ -55,13 +56,15 @@ def mask(text: str, secrets: list[str]) -> str:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return json.dumps({
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
-            "level": record.levelname,
-            "logger": record.name,
-            "run_id": getattr(record, "run_id", "-"),
-            "message": record.getMessage(),
-        })
+        return json.dumps(
+            {
+                "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+                "level": record.levelname,
+                "logger": record.name,
+                "run_id": getattr(record, "run_id", "-"),
+                "message": record.getMessage(),
+            }
+        )
 
 
 def secrets_of(settings) -> list[str]:
@@ -86,7 +89,8 @@ def add_console_handler(log_format: str = "text") -> None:
     (PREFECT_LOGGING_EXTRA_LOGGERS, set in flows/__init__) and so to the UI."""
     handler = logging.StreamHandler()
     handler.setFormatter(
-        JsonFormatter() if log_format == "json"
+        JsonFormatter()
+        if log_format == "json"
         else logging.Formatter("%(asctime)s %(levelname)s [run %(run_id)s] %(name)s: %(message)s")
     )
     for name in STAGE_LOGGERS:

@@ -1,16 +1,19 @@
 """What every CLI command shares: the warehouse options and building the one Settings object from flags."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
 from flows.settings import Settings
 
-Db = Annotated[Optional[Path], typer.Option("--db", help="DuckDB warehouse file [default: DATA_DIR/warehouse.duckdb].")]
-DataDir = Annotated[Optional[Path], typer.Option(help="Where the warehouse, raw archive and sheets live [default: ./bls-data].")]
+Db = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: DATA_DIR/warehouse.duckdb].")]
+DataDir = Annotated[
+    Path | None, typer.Option(help="Where the warehouse, raw archive and sheets live [default: ./bls-data].")
+]
 
 
 def build_settings(**flags) -> Settings:

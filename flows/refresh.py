@@ -2,22 +2,23 @@
 
 A flow here only lists steps; what each step does lives in its stage package.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
-import extractors.ooh
 import extractors.oews
+import extractors.ooh
 import extractors.projections
 import transforms.oews
 import transforms.ooh
@@ -91,7 +92,9 @@ def bls_endpoints(settings: Settings):
         )
         return
     with serve_mirror(settings.mirror) as base:
-        yield Endpoints(f"{base}/www.bls.gov", f"{base}/download.bls.gov", MirrorArchive(settings.raw_archive_dir, base))
+        yield Endpoints(
+            f"{base}/www.bls.gov", f"{base}/download.bls.gov", MirrorArchive(settings.raw_archive_dir, base)
+        )
 
 
 def make_fetcher(settings: Settings, archive: RawArchive):
@@ -123,9 +126,7 @@ def fetch_oews(settings: Settings, fetcher, ends: Endpoints) -> Fetched:
         files = extractors.oews.fetch_flatfiles(fetcher, ends.download)
         return Fetched(files, primary="oe.data.0.Current", form="flatfiles", areas=settings.oews_areas)
     newest = settings.newest_oews_year
-    _, result = extractors.oews.fetch_newest_national_zip(
-        fetcher, ends.www, newest, newest - settings.oews_years_back
-    )
+    _, result = extractors.oews.fetch_newest_national_zip(fetcher, ends.www, newest, newest - settings.oews_years_back)
     return Fetched({"national_zip": result}, primary="national_zip", form="national_zip")
 
 
@@ -181,8 +182,14 @@ def transform_ooh(fetched: Fetched, context: dict) -> Transformed:
 def release_record(source: str, release_id: str, period: str, year: int, fetched: Fetched) -> ReleaseRecord:
     primary = fetched.files[fetched.primary]
     return ReleaseRecord(
-        source=source, release_id=release_id, period=period, reference_year=year, form=fetched.form,
-        source_url=primary.url, fetched_at=primary.fetched_at, archive_sha256=fetched.sha256,
+        source=source,
+        release_id=release_id,
+        period=period,
+        reference_year=year,
+        form=fetched.form,
+        source_url=primary.url,
+        fetched_at=primary.fetched_at,
+        archive_sha256=fetched.sha256,
     )
 
 
@@ -243,11 +250,11 @@ class Steps:
         return getattr(self, f"transform_{source}")
 
     @classmethod
-    def plain(cls) -> "Steps":
+    def plain(cls) -> Steps:
         return cls(**{f.name: globals()[f.name] for f in fields(cls) if f.name != "under_prefect"})
 
     @classmethod
-    def as_prefect_tasks(cls, settings: Settings) -> "Steps":
+    def as_prefect_tasks(cls, settings: Settings) -> Steps:
         from prefect.filesystems import LocalFileSystem
         from prefect.tasks import exponential_backoff
 
@@ -260,18 +267,25 @@ class Steps:
             retry_condition_fn=is_transient,
         )
         cached = dict(
-            cache_key_fn=cache_by_raw_hash, cache_expiration=timedelta(days=60),
-            persist_result=True, result_storage=f"local-file-system/{RESULTS_BLOCK}",
+            cache_key_fn=cache_by_raw_hash,
+            cache_expiration=timedelta(days=60),
+            persist_result=True,
+            result_storage=f"local-file-system/{RESULTS_BLOCK}",
         )
         options = {
-            "fetch_oews": fetch, "fetch_projections": fetch, "fetch_ooh": fetch,
+            "fetch_oews": fetch,
+            "fetch_projections": fetch,
+            "fetch_ooh": fetch,
             # The national OEWS frames are cheap to re-read; all-area ones too big to pickle.
-            "transform_projections": cached, "transform_ooh": cached,
+            "transform_projections": cached,
+            "transform_ooh": cached,
         }
         tasks = {
-            f.name: task(globals()[f.name], name=f.name.replace("_", "-"),
-                         **options.get(f.name, {"cache_policy": NO_CACHE}))
-            for f in fields(cls) if f.name != "under_prefect"
+            f.name: task(
+                globals()[f.name], name=f.name.replace("_", "-"), **options.get(f.name, {"cache_policy": NO_CACHE})
+            )
+            for f in fields(cls)
+            if f.name != "under_prefect"
         }
         return cls(**tasks, under_prefect=True)
 
@@ -293,7 +307,9 @@ def count_fetches(report: SourceReport, fetched: Fetched) -> None:
     report.requests += len(fetched.failures)
 
 
-def refresh_source(steps: Steps, source: str, settings: Settings, fetcher, wh: NightlyWarehouse, ends: Endpoints, context: dict) -> SourceReport:
+def refresh_source(
+    steps: Steps, source: str, settings: Settings, fetcher, wh: NightlyWarehouse, ends: Endpoints, context: dict
+) -> SourceReport:
     """fetch -> (skip if these bytes are loaded) -> transform -> load, for one source."""
     report = SourceReport(source=source)
     try:
@@ -315,7 +331,9 @@ def source_subflow(source: str):
     return run
 
 
-def refresh_one(steps: Steps, source: str, settings: Settings, fetcher, wh: NightlyWarehouse, ends: Endpoints, context: dict) -> SourceReport:
+def refresh_one(
+    steps: Steps, source: str, settings: Settings, fetcher, wh: NightlyWarehouse, ends: Endpoints, context: dict
+) -> SourceReport:
     """One source, isolated: whatever goes wrong with it, the other sources still run."""
     try:
         if not steps.under_prefect:
@@ -330,7 +348,9 @@ def refresh_one(steps: Steps, source: str, settings: Settings, fetcher, wh: Nigh
         return failed(SourceReport(source=source), RuntimeError(f"unexpected {type(exc).__name__}: {exc}"))
 
 
-def ingest(steps: Steps, source: str, fetched: Fetched, wh: NightlyWarehouse, report: SourceReport, context: dict) -> SourceReport:
+def ingest(
+    steps: Steps, source: str, fetched: Fetched, wh: NightlyWarehouse, report: SourceReport, context: dict
+) -> SourceReport:
     count_fetches(report, fetched)
     try:
         loaded = release_with_sha(wh.reader(), source, fetched.sha256)
@@ -374,9 +394,11 @@ def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Ste
     run_id = new_run_id()
     RUN_ID.set(run_id)
     mask_secrets(settings)
-    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path), run_id=run_id)
+    report = RunReport(started_at=datetime.now(UTC), warehouse=str(settings.warehouse_path), run_id=run_id)
     with ExitStack() as stack:
-        stack.enter_context(exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=steps.under_prefect))
+        stack.enter_context(
+            exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=steps.under_prefect)
+        )
         ends = stack.enter_context(bls_endpoints(settings))
         fetcher = make_fetcher(settings, ends.archive)
         wh = stack.enter_context(NightlyWarehouse(settings.warehouse_path))
@@ -385,7 +407,7 @@ def run_refresh(settings: Settings, refreshed_on: date | None = None, steps: Ste
             report.sources.append(refresh_one(steps, source, settings, fetcher, wh, ends, context))
         report.consistency = check_latest_ooh(steps, report, wh)
         report.sheets = publish_sheets(steps, report, settings, wh, refreshed_on or date.today())
-    report.finished_at = datetime.now(timezone.utc)
+    report.finished_at = datetime.now(UTC)
     report.save(settings.report_path)
     return report
 
@@ -405,7 +427,9 @@ def nothing_new(report: RunReport, settings: Settings) -> bool:
     return published and all(s.status == "unchanged" for s in report.sources)
 
 
-def publish_sheets(steps: Steps, report: RunReport, settings: Settings, wh: NightlyWarehouse, refreshed_on: date) -> SheetsReport:
+def publish_sheets(
+    steps: Steps, report: RunReport, settings: Settings, wh: NightlyWarehouse, refreshed_on: date
+) -> SheetsReport:
     if nothing_new(report, settings):
         return SheetsReport(status="skipped", reason="nothing changed at BLS; published sheets are current")
     if not report.ok:
@@ -415,8 +439,12 @@ def publish_sheets(steps: Steps, report: RunReport, settings: Settings, wh: Nigh
         )
     export = steps.export_sheets(wh.reader(), settings, refreshed_on)
     return SheetsReport(
-        status="written", directory=str(export.directory), written=len(export.written), unchanged=export.unchanged,
-        held_back=len(export.held_back), changelog=str(export.changelog_path) if export.changelog_path else None,
+        status="written",
+        directory=str(export.directory),
+        written=len(export.written),
+        unchanged=export.unchanged,
+        held_back=len(export.held_back),
+        changelog=str(export.changelog_path) if export.changelog_path else None,
     )
 
 
@@ -453,7 +481,7 @@ def fetched_from_local(archive: RawArchive, path: Path) -> tuple[str, Fetched]:
 def run_backfill(settings: Settings, paths: list[Path], steps: Steps | None = None) -> RunReport:
     """Load earlier releases kept on disk into the warehouse's history, through the same steps as a refresh."""
     steps = steps or Steps.plain()
-    report = RunReport(started_at=datetime.now(timezone.utc), warehouse=str(settings.warehouse_path))
+    report = RunReport(started_at=datetime.now(UTC), warehouse=str(settings.warehouse_path))
     archive = RawArchive(settings.raw_archive_dir)
     with NightlyWarehouse(settings.warehouse_path) as wh:
         for path in paths:
@@ -461,5 +489,5 @@ def run_backfill(settings: Settings, paths: list[Path], steps: Steps | None = No
             report.sources.append(ingest(steps, source, fetched, wh, SourceReport(source=source), {}))
         report.consistency = check_latest_ooh(steps, report, wh)
     report.sheets = SheetsReport(status="skipped", reason="backfill loads history; sheets follow the next run")
-    report.finished_at = datetime.now(timezone.utc)
+    report.finished_at = datetime.now(UTC)
     return report

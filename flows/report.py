@@ -1,4 +1,5 @@
 """What a run did, per source and for the sheets: counters from every stage, printable and saved as JSON."""
+
 from __future__ import annotations
 
 import json
@@ -67,7 +68,8 @@ class RunReport:
     def partial_summary(self) -> str:
         parts = [
             f"{s.source}: {len(s.failures)} not fetched, {len(s.quarantined)} quarantined"
-            for s in self.sources if s.failures or s.quarantined
+            for s in self.sources
+            if s.failures or s.quarantined
         ]
         return "partial: " + "; ".join(parts)
 

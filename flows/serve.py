@@ -1,4 +1,5 @@
 """`bls-refresh serve`: the nightly schedule, as a Prefect deployment served from this process."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The one typed settings object: every knob of a run, from env vars (BLS_REFRESH_*) and CLI flags."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -47,7 +48,8 @@ class Settings(BaseSettings):
     sources: list[str] = Field(default_factory=lambda: list(SOURCES))
     oews_form: Literal["national_zip", "flatfiles"] = "national_zip"
     oews_areas: Literal["national", "all"] = Field(
-        "national", description="OEWS flat files: keep the nation only, or every area (states, metro and nonmetro areas)."
+        "national",
+        description="OEWS flat files: keep the nation only, or every area (states, metro and nonmetro areas).",
     )
     oews_newest_year: int | None = Field(None, description="First year to probe for OEWS; default this year.")
     oews_years_back: int = Field(5, ge=0, description="How many older years to probe before giving up.")
@@ -59,7 +61,9 @@ class Settings(BaseSettings):
         None, ge=0, description="Seconds between requests; default 1 s against bls.gov, 0 against a local server."
     )
     task_retries: int = Field(2, ge=0, description="Prefect retries of a fetch that still fails transiently.")
-    task_retry_delay: float = Field(60.0, ge=0, description="Base seconds between those retries (exponential, jittered).")
+    task_retry_delay: float = Field(
+        60.0, ge=0, description="Base seconds between those retries (exponential, jittered)."
+    )
 
     lock_timeout: float = Field(600.0, ge=0, description="Seconds a run waits for another run on the same warehouse.")
     results_dir: Path | None = Field(None, description="Prefect task results (parsed releases cached by file hash).")

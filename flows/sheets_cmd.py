@@ -2,11 +2,12 @@
 
 Registered by flows/cli.py with `app.command()(sheets)`.
 """
+
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,14 +15,38 @@ from flows.options import DataDir, Db, build_settings, existing_warehouse
 
 
 def sheets(
-    career: Annotated[Optional[str], typer.Option("--career", help="Only the sheet of this career (its name in the careers config).")] = None,
-    soc: Annotated[Optional[str], typer.Option("--soc", help="Only the sheets of this SOC code, e.g. 29-2072.")] = None,
-    format: Annotated[str, typer.Option("--format", help="Comma-separated formats to write: md, html, json.")] = "md,html,json",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: DATA_DIR/sheets; with --as-of, DATA_DIR/sheets-as-of-YEAR).", file_okay=False)] = None,
-    as_of: Annotated[Optional[int], typer.Option("--as-of", help="Render what the sheets said with the releases of YEAR (OEWS May YEAR, the EP cycle based in YEAR) from the warehouse's history.", min=1990, max=2200)] = None,
+    career: Annotated[
+        str | None, typer.Option("--career", help="Only the sheet of this career (its name in the careers config).")
+    ] = None,
+    soc: Annotated[str | None, typer.Option("--soc", help="Only the sheets of this SOC code, e.g. 29-2072.")] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="Comma-separated formats to write: md, html, json.")
+    ] = "md,html,json",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Output folder (default: DATA_DIR/sheets; with --as-of, DATA_DIR/sheets-as-of-YEAR).",
+            file_okay=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        int | None,
+        typer.Option(
+            "--as-of",
+            help="Render what the sheets said with the releases of YEAR (OEWS May YEAR, the EP cycle based in YEAR) from the warehouse's history.",
+            min=1990,
+            max=2200,
+        ),
+    ] = None,
     db: Db = None,
     data_dir: DataDir = None,
-    careers: Annotated[Optional[Path], typer.Option("--careers", help="Careers config (TOML) (default: the shipped factsheets/careers.toml).", dir_okay=False)] = None,
+    careers: Annotated[
+        Path | None,
+        typer.Option(
+            "--careers", help="Careers config (TOML) (default: the shipped factsheets/careers.toml).", dir_okay=False
+        ),
+    ] = None,
 ) -> None:
     """Render the fact sheets from the warehouse (no fetching): only changed sheets are rewritten."""
     import warehouse
@@ -49,16 +74,27 @@ def sheets(
             years = history_years(con)
             if not any(min(y) <= as_of for y in years.values() if y):
                 held = ", ".join(f"{s} {', '.join(map(str, y))}" for s, y in sorted(years.items()))
-                typer.echo(f"the warehouse holds no release of {as_of} or earlier (it holds {held or 'none'}); "
-                           "load history with `bls-refresh backfill`", err=True)
+                typer.echo(
+                    f"the warehouse holds no release of {as_of} or earlier (it holds {held or 'none'}); "
+                    "load history with `bls-refresh backfill`",
+                    err=True,
+                )
                 raise typer.Exit(1)
-        target = out or (settings.sheets_output_dir.with_name(f"{settings.sheets_output_dir.name}-as-of-{as_of}")
-                         if as_of is not None else settings.sheets_output_dir)
+        target = out or (
+            settings.sheets_output_dir.with_name(f"{settings.sheets_output_dir.name}-as-of-{as_of}")
+            if as_of is not None
+            else settings.sheets_output_dir
+        )
         only = [f"career:{career}"] if career else [f"soc:{soc}"] if soc else None
         try:
             result = publish_sheets(
-                con, out_dir=target, refreshed_on=date.today(), careers_config=careers or default_careers_path(),
-                formats=formats, as_of=as_of, only=only,
+                con,
+                out_dir=target,
+                refreshed_on=date.today(),
+                careers_config=careers or default_careers_path(),
+                formats=formats,
+                as_of=as_of,
+                only=only,
             )
         except CareersConfigError as exc:
             typer.echo(f"careers config rejected: {exc}", err=True)
@@ -69,8 +105,10 @@ def sheets(
     finally:
         con.close()
 
-    typer.echo(f"{'sheets':<12} {len(result.written)} rewritten, {result.unchanged} unchanged, "
-               f"{len(result.held_back)} held back in {result.directory}")
+    typer.echo(
+        f"{'sheets':<12} {len(result.written)} rewritten, {result.unchanged} unchanged, "
+        f"{len(result.held_back)} held back in {result.directory}"
+    )
     if result.changelog_path:
         typer.echo(f"{'changelog':<12} {result.changelog_path}")
     for slug, reason in result.held_back:

@@ -5,12 +5,13 @@ its data file is stored gzip-compressed and unpacked into a temporary folder per
 The earlier releases come from ../shared (the OEWS May 2022-2024 zips, the EP workbooks), read
 in place.
 """
+
 from __future__ import annotations
 
 import functools
 import gzip
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import warehouse
@@ -32,7 +33,7 @@ EP_WORKBOOKS = [
     SHARED / "bls-mirror" / "www.bls.gov" / "emp" / "ind-occ-matrix" / "occupation.xlsx",
 ]
 MIRROR_FLATFILES = SHARED / "bls-mirror" / "download.bls.gov" / "pub" / "time.series" / "oe"
-FETCHED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def unpack_slice(target: Path) -> dict[str, Path]:
@@ -74,15 +75,27 @@ def archive_releases() -> tuple:
     for path in OEWS_ZIPS.values():
         release = read_national_zip(path, name=path.name)
         record = ReleaseRecord(
-            "oews", release.release_id, release.period, release.year, release.form, path.as_uri(), FETCHED,
+            "oews",
+            release.release_id,
+            release.period,
+            release.year,
+            release.form,
+            path.as_uri(),
+            FETCHED,
             f"sha-{path.name}",
         )
         loads.append((record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates}))
     for path in EP_WORKBOOKS:
         release = read_occupation_workbook(path, name=path.name)
         record = ReleaseRecord(
-            "projections", release.cycle, f"{release.base_year}-{release.target_year}", release.base_year,
-            "workbook", path.as_uri(), FETCHED, f"sha-{path.name}",
+            "projections",
+            release.cycle,
+            f"{release.base_year}-{release.target_year}",
+            release.base_year,
+            "workbook",
+            path.as_uri(),
+            FETCHED,
+            f"sha-{path.name}",
         )
         loads.append((record, {"projections": release.occupations}))
     return tuple(loads)

@@ -1,4 +1,5 @@
 """Shared test fixtures: the real BLS files in ../shared, a local mirror server, one Prefect harness."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Every OEWS area, streamed: a slice of the full May 2025 release (tests/fixtures/oews-slice) loads,
 its figures match the flat file line by line, and a failure anywhere in the stream rolls back."""
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,9 @@ from analyst_fixtures import (
 )
 
 import warehouse
+from transforms import oews_stream
 from transforms.errors import LayoutError
 from transforms.oews import read_flatfiles
-from transforms import oews_stream
 from transforms.oews_stream import release_fingerprint, stream_flatfiles
 from transforms.vocabulary import HOURLY_MEASURES, MEASURES, OEWS_STATUSES
 from warehouse.areas import load_oews_stream
@@ -57,9 +58,14 @@ def test_the_slice_loads_every_area_type(loaded):
     assert counts["oews_areas"] == 583 and counts["oews_industries"] == 444
     assert counts["oews_datatypes"] == 17 and counts["oews_footnotes"] == 6
     assert counts["oews_occupations"] == 1104
-    types = dict(one(con, """
+    types = dict(
+        one(
+            con,
+            """
         SELECT a.area_type, count(DISTINCT e.area_code) FROM oews_estimates e
-        JOIN oews_areas a USING (release_id, area_code) GROUP BY ALL"""))
+        JOIN oews_areas a USING (release_id, area_code) GROUP BY ALL""",
+        )
+    )
     assert types["national"] == 1 and types["state"] >= 50
     assert types["metropolitan"] > 300 and types["nonmetropolitan"] > 50
     release = one(con, "SELECT release_id, period, form, rows_loaded, row_counts FROM releases")
@@ -86,9 +92,12 @@ def test_chosen_figures_match_the_flat_file(loaded, slice_paths):
     }
     for series_id, (area, soc, measure, value, status, raw) in cases.items():
         assert lines[series_id] == raw, series_id
-        rows = one(con, """SELECT value, status FROM oews_estimates
+        rows = one(
+            con,
+            """SELECT value, status FROM oews_estimates
                            WHERE area_code = ? AND industry_code = '000000' AND soc_code = ? AND measure = ?""",
-                   [area, soc, measure])
+            [area, soc, measure],
+        )
         assert rows == [(value, status)], series_id
 
 
@@ -112,14 +121,26 @@ def test_every_line_of_the_slice_is_one_row_with_its_figure(loaded, slice_paths)
     expected = []
     for series_id, (value, footnotes) in data_lines(slice_paths).items():
         figure, status = expected_from_line(series_id, value, footnotes)
-        expected.append((series_id[4:11], series_id[11:17], f"{series_id[17:19]}-{series_id[19:23]}",
-                         MEASURES[int(series_id[-2:]) - 1], figure, status))
+        expected.append(
+            (
+                series_id[4:11],
+                series_id[11:17],
+                f"{series_id[17:19]}-{series_id[19:23]}",
+                MEASURES[int(series_id[-2:]) - 1],
+                figure,
+                status,
+            )
+        )
     expected = pd.DataFrame(expected, columns=["area_code", "industry_code", "soc_code", "measure", "value", "status"])
-    got = con.execute(
-        "SELECT area_code, industry_code, soc_code, measure, value, status FROM oews_estimates"
-    ).df()
-    both = expected.merge(got, on=["area_code", "industry_code", "soc_code", "measure"], how="outer",
-                          suffixes=("_file", "_db"), indicator=True, validate="one_to_one")
+    got = con.execute("SELECT area_code, industry_code, soc_code, measure, value, status FROM oews_estimates").df()
+    both = expected.merge(
+        got,
+        on=["area_code", "industry_code", "soc_code", "measure"],
+        how="outer",
+        suffixes=("_file", "_db"),
+        indicator=True,
+        validate="one_to_one",
+    )
     assert (both["_merge"] == "both").all()
     assert (both["status_file"] == both["status_db"]).all()
     same = (both["value_file"] == both["value_db"]) | (both["value_file"].isna() & both["value_db"].isna())
@@ -142,24 +163,30 @@ def test_the_nation_in_the_slice_is_the_mirrors_national_file(loaded):
 
 def test_dimensions_name_every_code(loaded):
     con, _ = loaded
-    areas = dict((code, rest) for code, *rest in one(
-        con, "SELECT area_code, area_name, area_type, areatype_code, state_code FROM oews_areas"))
+    areas = dict(
+        (code, rest)
+        for code, *rest in one(con, "SELECT area_code, area_name, area_type, areatype_code, state_code FROM oews_areas")
+    )
     assert areas["0000000"] == ["National", "national", "N", "00"]
     assert areas["5600000"] == ["Wyoming", "state", "S", "56"]
     assert areas["0016940"] == ["Cheyenne, WY", "metropolitan", "M", "56"]
     assert areas["5600007"] == ["Eastern Wyoming nonmetropolitan area", "nonmetropolitan", "M", "56"]
     assert areas["7800000"][1] == "state"  # territories are state-level areas
     assert one(con, "SELECT industry_name, display_level FROM oews_industries WHERE industry_code = '622000'") == [
-        ("Hospitals", 3)]
+        ("Hospitals", 3)
+    ]
     assert one(con, "SELECT measure FROM oews_datatypes WHERE datatype_code = '13'") == [("annual_median",)]
     assert one(con, "SELECT status FROM oews_footnotes WHERE footnote_code = '8'") == [("not_released",)]
     # Every code of the fact table is in its dimension.
-    orphans = one(con, """
+    orphans = one(
+        con,
+        """
         SELECT count(*) FROM oews_estimates e
         LEFT JOIN oews_areas a USING (release_id, area_code)
         LEFT JOIN oews_industries i USING (release_id, industry_code)
         LEFT JOIN oews_occupations o USING (release_id, soc_code)
-        WHERE a.area_code IS NULL OR i.industry_code IS NULL OR o.soc_code IS NULL""")
+        WHERE a.area_code IS NULL OR i.industry_code IS NULL OR o.soc_code IS NULL""",
+    )
     assert orphans == [(0,)]
 
 
@@ -169,8 +196,17 @@ def test_the_wide_view_names_areas_and_keeps_reasons(loaded):
         """SELECT area_name, area_type, industry_name, title, annual_median, annual_median_status, hourly_median
            FROM oews_figures WHERE area_code = '0012060' AND soc_code = '27-2011' AND industry_code = '000000'"""
     ).fetchall()
-    assert row == [("Atlanta-Sandy Springs-Roswell, GA", "metropolitan",
-                    "Cross-Industry, Private, Federal, State, and Local", "Actors", None, "hourly_only", 65.27)]
+    assert row == [
+        (
+            "Atlanta-Sandy Springs-Roswell, GA",
+            "metropolitan",
+            "Cross-Industry, Private, Federal, State, and Local",
+            "Actors",
+            None,
+            "hourly_only",
+            65.27,
+        )
+    ]
 
 
 def test_national_scope_keeps_only_the_nation(tmp_path, slice_paths):
@@ -178,10 +214,14 @@ def test_national_scope_keeps_only_the_nation(tmp_path, slice_paths):
     counts = load_slice(con, slice_paths, areas="national")
     assert one(con, "SELECT DISTINCT area_code FROM oews_estimates") == [("0000000",)]
     assert sorted(r[0] for r in one(con, "SELECT DISTINCT industry_code FROM oews_estimates")) == [
-        "000000", "621000", "622000"]
+        "000000",
+        "621000",
+        "622000",
+    ]
     assert counts["oews_areas"] == 1
     assert one(con, "SELECT count(*) FROM latest_oews_national") == one(
-        con, "SELECT count(DISTINCT soc_code) FROM oews_estimates WHERE industry_code = '000000'")
+        con, "SELECT count(DISTINCT soc_code) FROM oews_estimates WHERE industry_code = '000000'"
+    )
     con.close()
 
 
@@ -189,8 +229,15 @@ def test_chunks_are_bounded_and_categorical(slice_paths):
     stream = stream_flatfiles(slice_paths, areas="all", chunk_rows=10_000)
     sizes = []
     for chunk in stream.estimate_chunks:
-        assert list(chunk.columns) == ["release_id", "area_code", "industry_code", "soc_code", "measure",
-                                       "value", "status"]
+        assert list(chunk.columns) == [
+            "release_id",
+            "area_code",
+            "industry_code",
+            "soc_code",
+            "measure",
+            "value",
+            "status",
+        ]
         assert all(isinstance(chunk[c].dtype, pd.CategoricalDtype) for c in chunk.columns if c != "value")
         sizes.append(len(chunk))
     assert sizes[:-1] == [10_000] * (len(sizes) - 1) and sum(sizes) == SLICE_LINES
@@ -264,7 +311,9 @@ def test_an_area_missing_from_oe_area_is_refused_with_its_line(broken_copy):
 def test_another_release_inside_the_file_is_refused(broken_copy):
     append_line(broken_copy, "OEUM001694000000029207213     \t2024\tA01\t       65680\t\n")
     stream = stream_flatfiles(broken_copy, areas="all", chunk_rows=10_000)
-    with pytest.raises(LayoutError, match=r"column 'year, period': expected one annual release.*found '2024 A01, 2025 A01'"):
+    with pytest.raises(
+        LayoutError, match=r"column 'year, period': expected one annual release.*found '2024 A01, 2025 A01'"
+    ):
         list(stream.estimate_chunks)
 
 
@@ -279,9 +328,12 @@ def test_fingerprint_keeps_national_hashes_and_tells_all_areas_apart():
 
 def test_new_tables_and_columns_are_commented(tmp_path):
     con = warehouse.connect(tmp_path / "w.duckdb")
-    bare = one(con, """
+    bare = one(
+        con,
+        """
         SELECT t.table_name, c.column_name FROM duckdb_tables() t JOIN duckdb_columns() c USING (table_name)
-        WHERE t.comment IS NULL OR c.comment IS NULL""")
+        WHERE t.comment IS NULL OR c.comment IS NULL""",
+    )
     assert bare == []
     assert one(con, "SELECT count(*) FROM duckdb_views() WHERE NOT internal AND comment IS NULL") == [(0,)]
     con.close()
@@ -298,9 +350,11 @@ def parts_by_both_parsers(paths, chunk_rows=7_000):
     layout = oews_stream._Layout.of(header)
     lines = body.splitlines(keepends=True)
     for begin in range(0, len(lines), chunk_rows):
-        block = b"".join(lines[begin:begin + chunk_rows])
-        yield (oews_stream._fast_figures(block, begin + 2, header, layout),
-               oews_stream._slow_figures(block, begin + 2, header, "oe.data.0.Current"))
+        block = b"".join(lines[begin : begin + chunk_rows])
+        yield (
+            oews_stream._fast_figures(block, begin + 2, header, layout),
+            oews_stream._slow_figures(block, begin + 2, header, "oe.data.0.Current"),
+        )
 
 
 def assert_same_figures(fast, slow):
@@ -319,15 +373,15 @@ def test_the_fast_parser_agrees_with_transforms_oews_on_the_slice(slice_paths):
 
 def test_the_fast_parser_agrees_on_every_mark_and_footnote(broken_copy):
     lines = [
-        "OEUS560000000000029207213     \t2025\tA01\t      239200\t5\n",   # a number top-coded by its footnote
-        "OEUS560000000000029207214     \t2025\tA01\t           -\t5\n",   # '-' top-coded: the bound
-        "OEUS560000000000029207215     \t2025\tA01\t           -\t4,5\n", # a list of footnotes
-        "OEUS560000000000029207203     \t2025\tA01\t           -\t4\n",   # hourly wage missing: annual_only
-        "OEUS560000000000029207204     \t2025\tA01\t           -\t4\n",   # annual wage missing: hourly_only
+        "OEUS560000000000029207213     \t2025\tA01\t      239200\t5\n",  # a number top-coded by its footnote
+        "OEUS560000000000029207214     \t2025\tA01\t           -\t5\n",  # '-' top-coded: the bound
+        "OEUS560000000000029207215     \t2025\tA01\t           -\t4,5\n",  # a list of footnotes
+        "OEUS560000000000029207203     \t2025\tA01\t           -\t4\n",  # hourly wage missing: annual_only
+        "OEUS560000000000029207204     \t2025\tA01\t           -\t4\n",  # annual wage missing: hourly_only
         "OEUS560000000000029207205     \t2025\tA01\t           *\t\n",
         "OEUS560000000000029207201     \t2025\tA01\t          **\t\n",
         "OEUS560000000000029207202     \t2025\tA01\t           -\t8\n",
-        "OEUS5600000000000292072 9     \t2025\tA01\t         1.5\t\n",   # not an id: the slow path decides
+        "OEUS5600000000000292072 9     \t2025\tA01\t         1.5\t\n",  # not an id: the slow path decides
     ]
     header = b"series_id                     \tyear\tperiod\t       value\tfootnote_codes\n"
     layout = oews_stream._Layout.of(header)
@@ -335,8 +389,15 @@ def test_the_fast_parser_agrees_on_every_mark_and_footnote(broken_copy):
     fast = oews_stream._fast_figures(block, 10, header, layout)
     assert_same_figures(fast, oews_stream._slow_figures(block, 10, header, "x"))
     assert [OEWS_STATUSES[s] for s in fast.status] == [
-        "top_coded", "top_coded", "top_coded", "annual_only", "hourly_only", "wage_not_available",
-        "employment_not_available", "not_released"]
+        "top_coded",
+        "top_coded",
+        "top_coded",
+        "annual_only",
+        "hourly_only",
+        "wage_not_available",
+        "employment_not_available",
+        "not_released",
+    ]
     bad = "".join(lines).encode()
     assert oews_stream._fast_figures(bad, 10, header, layout) is None
     with pytest.raises(LayoutError, match="line 18, column 'series_id'"):

@@ -1,5 +1,6 @@
 """The analysts' side: the README's example questions (read from the README, run verbatim), the
 history view and its SOC rule, the data dictionary, read-only `query`, `schema` and `export`."""
+
 from __future__ import annotations
 
 import json
@@ -83,10 +84,11 @@ def test_example_3_outlook_shifts_between_cycles(history):
     result = run_example(history, 3)
     assert list(result.columns) == ["soc_code", "title", "previous_change_percent", "latest_change_percent", "shift"]
     assert len(result) == 10
-    assert result.iloc[0].tolist() == [
-        "49-9095", "Manufactured building and mobile home installers", -19.6, 5.9, 25.5]
+    assert result.iloc[0].tolist() == ["49-9095", "Manufactured building and mobile home installers", -19.6, 5.9, 25.5]
     assert result["shift"].abs().is_monotonic_decreasing
-    assert (result["shift"].round(1) == (result["latest_change_percent"] - result["previous_change_percent"]).round(1)).all()
+    assert (
+        result["shift"].round(1) == (result["latest_change_percent"] - result["previous_change_percent"]).round(1)
+    ).all()
 
 
 def test_example_4_concentration(history):
@@ -102,7 +104,12 @@ def test_example_5_wyoming_against_the_nation(history):
     assert list(result.columns) == ["soc_code", "title", "wyoming", "national", "ratio"]
     assert len(result) == 10
     assert result.iloc[0].tolist() == [
-        "29-2099", "Health Technologists and Technicians, All Other", 80520.0, 50290.0, 1.6]
+        "29-2099",
+        "Health Technologists and Technicians, All Other",
+        80520.0,
+        50290.0,
+        1.6,
+    ]
     assert ("29-2072", 54210.0, 51140.0) in set(zip(result["soc_code"], result["wyoming"], result["national"]))
     assert (result["wyoming"] > result["national"]).all()
 
@@ -150,14 +157,35 @@ def test_a_retired_code_shows_under_each_successor(tmp_path, history):
     path = tmp_path / "w.duckdb"
     path.write_bytes(history.read_bytes())
     con = warehouse.connect(path)
-    record = ReleaseRecord("oews", "2017A01", "May 2017", 2017, "national_zip", "file:///synthetic", 
-                           pd.Timestamp("2026-11-01", tz="UTC").to_pydatetime(), "sha-synthetic")
-    occupations = pd.DataFrame({"release_id": ["2017A01"], "soc_code": ["29-2071"],
-                                "title": ["Medical Records and Health Information Technicians"],
-                                "level": ["detailed"]})
-    estimates = pd.DataFrame({"release_id": ["2017A01"], "area_code": ["0000000"], "industry_code": ["000000"],
-                              "soc_code": ["29-2071"], "measure": ["annual_median"], "value": [12345.0],
-                              "status": ["published"]})
+    record = ReleaseRecord(
+        "oews",
+        "2017A01",
+        "May 2017",
+        2017,
+        "national_zip",
+        "file:///synthetic",
+        pd.Timestamp("2026-11-01", tz="UTC").to_pydatetime(),
+        "sha-synthetic",
+    )
+    occupations = pd.DataFrame(
+        {
+            "release_id": ["2017A01"],
+            "soc_code": ["29-2071"],
+            "title": ["Medical Records and Health Information Technicians"],
+            "level": ["detailed"],
+        }
+    )
+    estimates = pd.DataFrame(
+        {
+            "release_id": ["2017A01"],
+            "area_code": ["0000000"],
+            "industry_code": ["000000"],
+            "soc_code": ["29-2071"],
+            "measure": ["annual_median"],
+            "value": [12345.0],
+            "status": ["published"],
+        }
+    )
     load_release(con, record, {"oews_occupations": occupations, "oews_estimates": estimates})
     rows = con.execute(
         """SELECT soc_code, published_soc_code, soc_relation, period, value FROM occupation_history

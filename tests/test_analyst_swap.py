@@ -1,5 +1,6 @@
 """Read while it refreshes: a reader process holding the warehouse open never blocks the refresh and
 never sees a half-loaded release; it sees the old release until it reconnects, then the new one."""
+
 from __future__ import annotations
 
 import json
@@ -58,7 +59,10 @@ class Reader:
     def __init__(self, path):
         self.process = subprocess.Popen(
             [sys.executable, "-c", READER, str(path)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.first = self._answer()
 
@@ -113,8 +117,11 @@ def test_a_refresh_completes_while_a_reader_holds_the_warehouse(live, slice_path
 
         with staged_warehouse(live) as con:
             counts = load_release_chunks(con, flat_record(stream), stream.frames, chunks_asking_the_reader())
-            assert con.execute("SELECT count(*) FROM oews_estimates WHERE release_id = '2025A01'").fetchone()[0] \
-                == counts["oews_estimates"] > 0
+            assert (
+                con.execute("SELECT count(*) FROM oews_estimates WHERE release_id = '2025A01'").fetchone()[0]
+                == counts["oews_estimates"]
+                > 0
+            )
             # Loaded into the staged copy, not swapped in yet: invisible to the reader.
             seen_before_swap = reader.ask()
 
@@ -205,7 +212,9 @@ def test_a_write_ahead_log_left_by_a_crashed_writer_is_folded_in_first(live):
     assert not wal_path(live).exists()
     con = duckdb.connect(str(live), read_only=True)
     assert [r[0] for r in con.execute("SELECT release_id FROM releases ORDER BY 1").fetchall()] == [
-        "2023A01", "2024A01"]
+        "2023A01",
+        "2024A01",
+    ]
     con.close()
 
 

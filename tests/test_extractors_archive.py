@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from extractors import RawArchive
 
 URL = "https://download.bls.gov/pub/time.series/oe/oe.release"
-T0 = datetime(2026, 3, 31, 13, 30, 5, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 31, 13, 30, 5, tzinfo=UTC)
 HEADERS = {"etag": '"abc"', "LAST-MODIFIED": "Tue, 31 Mar 2026 12:00:00 GMT"}
 
 
@@ -24,7 +24,9 @@ def test_store_lays_files_out_by_host_path_time_and_hash(tmp_path):
     result = archive.store(URL, body, 200, HEADERS, T0)
 
     sha = hashlib.sha256(body).hexdigest()
-    expected = tmp_path / "download.bls.gov/pub/time.series/oe/oe.release" / f"20260331T133005Z-{sha[:12]}" / "oe.release"
+    expected = (
+        tmp_path / "download.bls.gov/pub/time.series/oe/oe.release" / f"20260331T133005Z-{sha[:12]}" / "oe.release"
+    )
     assert result.path == expected and expected.read_bytes() == body
     assert (result.sha256, result.size, result.bytes_downloaded) == (sha, len(body), len(body))
     assert (result.etag, result.last_modified) == ('"abc"', "Tue, 31 Mar 2026 12:00:00 GMT")

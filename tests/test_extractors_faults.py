@@ -8,24 +8,11 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from werkzeug import Request, Response
-
-from extractors import (
-    FetchError,
-    Fetcher,
-    Forbidden,
-    HttpConfig,
-    NotFound,
-    PoliteClient,
-    RawArchive,
-    TransientFetchError,
-)
-
 from extractor_fixtures import (  # noqa: F401  (fixtures are used by name)
     TEST_USER_AGENT,
     _running_fault_server,
@@ -33,6 +20,18 @@ from extractor_fixtures import (  # noqa: F401  (fixtures are used by name)
     fault_server,
     make_client,
     sleeps,
+)
+from werkzeug import Request, Response
+
+from extractors import (
+    Fetcher,
+    FetchError,
+    Forbidden,
+    HttpConfig,
+    NotFound,
+    PoliteClient,
+    RawArchive,
+    TransientFetchError,
 )
 
 BODY = b"series_id\tyear\tperiod\tvalue\n" * 50
@@ -123,7 +122,7 @@ def test_429_honours_retry_after_seconds(fault_server, make_client, sleeps, arch
 
 
 def test_retry_after_as_http_date(fault_server, make_client, sleeps):
-    when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     fault_server.expect_request("/f").respond_with_handler(scripted(status(503, Retry_After=when), ok()))
     make_client().fetch(fault_server.url_for("/f"))
     [wait] = sleeps.calls

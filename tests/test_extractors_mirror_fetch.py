@@ -9,6 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from extractor_fixtures import (  # noqa: F401  (fixtures are used by name)
+    archive,
+    make_client,
+    mirror_base,
+    shared_file,
+    sleeps,
+)
 
 from extractors import (
     FLATFILE_NAMES,
@@ -23,14 +30,6 @@ from extractors import (
     fetch_occupation_workbook,
     national_zip_url,
     serve_mirror,
-)
-
-from extractor_fixtures import (  # noqa: F401  (fixtures are used by name)
-    archive,
-    make_client,
-    mirror_base,
-    shared_file,
-    sleeps,
 )
 
 MANIFEST_FIELDS = {"url", "fetched_at", "status", "etag", "last_modified", "bytes", "size", "sha256", "path"}

@@ -55,9 +55,7 @@ def test_etag_changes_when_the_file_changes(site):
     assert after.status_code == 200 and after.content == b"new bytes" and after.headers["ETag"] != before
 
 
-@pytest.mark.parametrize(
-    "path", ["/www.bls.gov/emp/missing.xlsx", "/www.bls.gov/emp/", "/www.bls.gov", "/"]
-)
+@pytest.mark.parametrize("path", ["/www.bls.gov/emp/missing.xlsx", "/www.bls.gov/emp/", "/www.bls.gov", "/"])
 def test_missing_files_and_directories_are_404(site, path):
     with serve_mirror(site) as base:
         response = requests.get(base + path, timeout=5)

@@ -1,5 +1,6 @@
 """The careers config: the shipped file reproduces the reference career; a wrong file is rejected
 with the file, the line and what is wrong."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,12 @@ import textwrap
 import pytest
 
 from factsheets.careers import (
-    CareersConfigError, default_careers_path, english_plural, load_careers, parse_careers, slugify,
+    CareersConfigError,
+    default_careers_path,
+    english_plural,
+    load_careers,
+    parse_careers,
+    slugify,
 )
 
 KNOWN = {"29-2072", "11-9111", "31-9094", "29-2071", "medical-records-and-health-information-technicians"}
@@ -34,10 +40,14 @@ def line_of(text: str, needle: str) -> int:
 def test_the_shipped_config_is_the_reference_career():
     (career,) = load_careers(default_careers_path(), KNOWN)
     assert (career.name, career.plural, career.soc_codes, career.slug) == (
-        "Health Information Technician", "Health Information Technicians", ("29-2072",), "health-information-technician"
+        "Health Information Technician",
+        "Health Information Technicians",
+        ("29-2072",),
+        "health-information-technician",
     )
     assert [(a.name, a.soc) for a in career.alternatives] == [
-        ("Health Information Manager", "11-9111"), ("Medical Transcriptionist", "31-9094")
+        ("Health Information Manager", "11-9111"),
+        ("Medical Transcriptionist", "31-9094"),
     ]
     assert career.overrides.skills and all(career.overrides.skills)
     text = default_careers_path().read_text()
@@ -73,19 +83,26 @@ def test_a_good_config_with_two_careers():
     first, second = parse_careers(config(GOOD), KNOWN)
     assert first.plural == "Health Information Technicians" and first.alternatives[0].soc == "11-9111"
     assert second.soc_codes == ("29-2072", "29-2071") and second.slug == "coder"
-    assert second.overrides.skills == ("Coding", "Terminology") and second.overrides.education == "A postsecondary certificate"
+    assert (
+        second.overrides.skills == ("Coding", "Terminology")
+        and second.overrides.education == "A postsecondary certificate"
+    )
     assert (first.line, second.line) == (1, 9)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("""
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-9999"  # <-
-         """, "unknown SOC code 29-9999"),
-        ("""
+         """,
+            "unknown SOC code 29-9999",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-2072"
@@ -97,16 +114,22 @@ def test_a_good_config_with_two_careers():
          [[career.alternative]]
          name = "Manager again"
          soc = "11-9111"  # <-
-         """, "SOC code 11-9111 is already the alternative"),
-        ("""
+         """,
+            "SOC code 11-9111 is already the alternative",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-2072"
 
          [[career.alternative]]  # <-
          name = "Medical Transcriptionist"
-         """, "missing field 'soc'"),
-        ("""
+         """,
+            "missing field 'soc'",
+        ),
+        (
+            """
          [[career]]
          name = "A"
          soc = "29-2072"
@@ -117,8 +140,11 @@ def test_a_good_config_with_two_careers():
 
          [[career]]  # <-
          soc = "31-9094"
-         """, "career 3: missing field 'name'"),
-        ("""
+         """,
+            "career 3: missing field 'name'",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-2072"
@@ -126,51 +152,78 @@ def test_a_good_config_with_two_careers():
          [[career]]
          name = "health information technician"  # <-
          soc = "11-9111"
-         """, "duplicate career"),
-        ("""
+         """,
+            "duplicate career",
+        ),
+        (
+            """
          [[career]]  # <-
          name = "Health Information Technician"
-         """, "missing field 'soc'"),
-        ("""
+         """,
+            "missing field 'soc'",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-2072"
          skils = ["typo"]  # <-
-         """, "unknown key 'skils'"),
-        ("""
+         """,
+            "unknown key 'skils'",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "292072"  # <-
-         """, "is not a SOC code"),
-        ("""
+         """,
+            "is not a SOC code",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-2072"
 
          [career.overrides]
          skills = []  # <-
-         """, "non-empty list"),
-        ("""
+         """,
+            "non-empty list",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = ["29-2072", "29-2072"]  # <-
-         """, "listed twice"),
-        ("""
+         """,
+            "listed twice",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-2072"
          ooh = "no-such-profile"  # <-
-         """, "unknown OOH profile"),
-        ("""
+         """,
+            "unknown OOH profile",
+        ),
+        (
+            """
          [[career]]
          name = 42  # <-
          soc = "29-2072"
-         """, "must be a string"),
-        ("""
+         """,
+            "must be a string",
+        ),
+        (
+            """
          [careers]  # <-
          name = "x"
-         """, "unknown top-level key 'careers'"),
-        ("""
+         """,
+            "unknown top-level key 'careers'",
+        ),
+        (
+            """
          [[career]]
          name = "Health Information Technician"
          soc = "29-2072"
@@ -178,7 +231,9 @@ def test_a_good_config_with_two_careers():
          [[career.alternative]]
          name = "Self"
          soc = "29-2072"  # <-
-         """, "the career's own SOC code"),
+         """,
+            "the career's own SOC code",
+        ),
     ],
 )
 def test_a_wrong_config_names_the_line_and_the_problem(text, message):

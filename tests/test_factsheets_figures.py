@@ -1,22 +1,41 @@
 """How figures read in a sheet: BLS rounding, declines, top codes, hourly-only and unpublished values,
 the growth-phrase rule, and Markdown escaping."""
+
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from factsheets.figures import (
-    NOT_LOADED, NOT_PUBLISHED, derive_growth_phrase, dollars, full_period_from_cycle, median_salary, outlook,
-    outlook_figure, round_half_away, wage_figure,
+    NOT_LOADED,
+    NOT_PUBLISHED,
+    derive_growth_phrase,
+    dollars,
+    full_period_from_cycle,
+    median_salary,
+    outlook,
+    outlook_figure,
+    round_half_away,
+    wage_figure,
 )
 from factsheets.render import md_cell, md_escape
 
-OEWS_2025 = {"release_id": "2025A01", "period": "May 2025", "reference_year": 2025,
-             "source_url": "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
-             "fetched_at": datetime(2026, 2, 1, tzinfo=timezone.utc), "archive_sha256": "ab" * 32}
-EP_2024 = {"release_id": "2024-34", "period": "2024-2034", "reference_year": 2024,
-           "source_url": "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
-           "fetched_at": datetime(2026, 2, 1, tzinfo=timezone.utc), "archive_sha256": "cd" * 32}
+OEWS_2025 = {
+    "release_id": "2025A01",
+    "period": "May 2025",
+    "reference_year": 2025,
+    "source_url": "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
+    "fetched_at": datetime(2026, 2, 1, tzinfo=UTC),
+    "archive_sha256": "ab" * 32,
+}
+EP_2024 = {
+    "release_id": "2024-34",
+    "period": "2024-2034",
+    "reference_year": 2024,
+    "source_url": "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
+    "fetched_at": datetime(2026, 2, 1, tzinfo=UTC),
+    "archive_sha256": "cd" * 32,
+}
 
 
 @pytest.mark.parametrize(
@@ -27,11 +46,28 @@ def test_percent_rounds_half_away_from_zero_like_bls(value, expected):
 
 
 def test_outlook_reads_growth_and_decline_with_full_period():
-    assert outlook({"projected_change_percent": 7.1, "projection_base_year": 2024, "projection_target_year": 2034}) == "7% (2024-2034)"
-    assert outlook({"projected_change_percent": -4.6, "projection_base_year": 2024, "projection_target_year": 2034}) == "decline 5% (2024-2034)"
-    assert outlook({"projected_change_percent": -6.5, "projection_base_year": 2024, "projection_target_year": 2034}) == "decline 7% (2024-2034)"
-    assert outlook({"projected_change_percent": -0.4, "projection_base_year": 2024, "projection_target_year": 2034}) == "0% (2024-2034)"
-    assert outlook({"projected_change_percent": float("nan"), "projection_base_year": 2024, "projection_target_year": 2034}) == NOT_PUBLISHED
+    assert (
+        outlook({"projected_change_percent": 7.1, "projection_base_year": 2024, "projection_target_year": 2034})
+        == "7% (2024-2034)"
+    )
+    assert (
+        outlook({"projected_change_percent": -4.6, "projection_base_year": 2024, "projection_target_year": 2034})
+        == "decline 5% (2024-2034)"
+    )
+    assert (
+        outlook({"projected_change_percent": -6.5, "projection_base_year": 2024, "projection_target_year": 2034})
+        == "decline 7% (2024-2034)"
+    )
+    assert (
+        outlook({"projected_change_percent": -0.4, "projection_base_year": 2024, "projection_target_year": 2034})
+        == "0% (2024-2034)"
+    )
+    assert (
+        outlook(
+            {"projected_change_percent": float("nan"), "projection_base_year": 2024, "projection_target_year": 2034}
+        )
+        == NOT_PUBLISHED
+    )
 
 
 def test_outlook_figure_carries_the_published_value_and_its_provenance():
@@ -39,7 +75,12 @@ def test_outlook_figure_carries_the_published_value_and_its_provenance():
     fig = outlook_figure(row, EP_2024)
     assert (fig.text, fig.status, fig.value, fig.extra["rounded"]) == ("decline 5% (2024-2034)", "published", -4.9, -5)
     assert fig.provenance.as_json()["sha256"] == "cd" * 32 and fig.provenance.release == "2024-34"
-    assert outlook_figure({"projected_change_percent": None, "projection_base_year": 2024, "projection_target_year": 2034}, EP_2024).text == NOT_PUBLISHED
+    assert (
+        outlook_figure(
+            {"projected_change_percent": None, "projection_base_year": 2024, "projection_target_year": 2034}, EP_2024
+        ).text
+        == NOT_PUBLISHED
+    )
     assert outlook_figure(row, None).text == NOT_LOADED
     assert full_period_from_cycle("2024-34") == "2024-2034" and full_period_from_cycle("1999-09") == "1999-2009"
 
@@ -47,24 +88,48 @@ def test_outlook_figure_carries_the_published_value_and_its_provenance():
 def test_median_salary_forms():
     base = {"oews_year": 2025, "hourly_median": 24.59, "hourly_median_status": "published"}
     assert median_salary({**base, "annual_median": 51140.0, "annual_median_status": "published"}) == "$51,140 (2025)"
-    assert median_salary({**base, "annual_median": 239200.0, "annual_median_status": "top_coded"}) == "$239,200 or more (2025)"
-    hourly_only = {"oews_year": 2025, "annual_median": math.nan, "annual_median_status": "hourly_only",
-                   "hourly_median": 29.05, "hourly_median_status": "published"}
+    assert (
+        median_salary({**base, "annual_median": 239200.0, "annual_median_status": "top_coded"})
+        == "$239,200 or more (2025)"
+    )
+    hourly_only = {
+        "oews_year": 2025,
+        "annual_median": math.nan,
+        "annual_median_status": "hourly_only",
+        "hourly_median": 29.05,
+        "hourly_median_status": "published",
+    }
     assert median_salary(hourly_only) == "$29.05 per hour (2025)"
-    nothing = {"oews_year": 2025, "annual_median": None, "annual_median_status": "wage_not_available",
-               "hourly_median": None, "hourly_median_status": "wage_not_available"}
+    nothing = {
+        "oews_year": 2025,
+        "annual_median": None,
+        "annual_median_status": "wage_not_available",
+        "hourly_median": None,
+        "hourly_median_status": "wage_not_available",
+    }
     assert median_salary(nothing) == NOT_PUBLISHED
     assert median_salary({"oews_year": None}) == NOT_LOADED
 
 
 def test_wage_figure_statuses_and_words():
-    assert wage_figure({"annual_median": 51140.0, "annual_median_status": "published"}, OEWS_2025).text == "$51,140 (2025)"
+    assert (
+        wage_figure({"annual_median": 51140.0, "annual_median_status": "published"}, OEWS_2025).text == "$51,140 (2025)"
+    )
     top = wage_figure({"annual_median": 239200.0, "annual_median_status": "top_coded"}, OEWS_2025)
     assert (top.text, top.status, top.extra["lower_bound"]) == ("$239,200 or more (2025)", "top_coded", True)
-    hourly = wage_figure({"annual_median": None, "annual_median_status": "hourly_only",
-                          "hourly_median": 23.33, "hourly_median_status": "published"}, OEWS_2025)
+    hourly = wage_figure(
+        {
+            "annual_median": None,
+            "annual_median_status": "hourly_only",
+            "hourly_median": 23.33,
+            "hourly_median_status": "published",
+        },
+        OEWS_2025,
+    )
     assert (hourly.text, hourly.unit, hourly.available) == ("$23.33 per hour (2025)", "USD per hour", True)
-    hourly_top = wage_figure({"annual_median_status": "hourly_only", "hourly_median": 115.0, "hourly_median_status": "top_coded"}, OEWS_2025)
+    hourly_top = wage_figure(
+        {"annual_median_status": "hourly_only", "hourly_median": 115.0, "hourly_median_status": "top_coded"}, OEWS_2025
+    )
     assert hourly_top.text == "$115.00 per hour or more (2025)"
     unpublished = wage_figure(None, OEWS_2025)
     assert (unpublished.text, unpublished.available, unpublished.period) == (NOT_PUBLISHED, False, "May 2025")
@@ -80,10 +145,21 @@ def test_dollars_round_half_away_and_keep_cents_for_hourly():
 
 @pytest.mark.parametrize(
     ("whole", "average", "phrase"),
-    [(-14, 3, "Decline"), (-1, 3, "Decline"), (0, 3, "Little or no change"), (1, 3, "Slower than average"),
-     (2, 3, "Slower than average"), (3, 3, "As fast as average"), (4, 3, "As fast as average"),
-     (5, 3, "Faster than average"), (6, 3, "Faster than average"), (7, 3, "Much faster than average"),
-     (50, 3, "Much faster than average"), (7, 4, "Faster than average"), (8, 4, "Much faster than average")],
+    [
+        (-14, 3, "Decline"),
+        (-1, 3, "Decline"),
+        (0, 3, "Little or no change"),
+        (1, 3, "Slower than average"),
+        (2, 3, "Slower than average"),
+        (3, 3, "As fast as average"),
+        (4, 3, "As fast as average"),
+        (5, 3, "Faster than average"),
+        (6, 3, "Faster than average"),
+        (7, 3, "Much faster than average"),
+        (50, 3, "Much faster than average"),
+        (7, 4, "Faster than average"),
+        (8, 4, "Much faster than average"),
+    ],
 )
 def test_growth_phrase_rule_is_relative_to_the_all_occupations_average(whole, average, phrase):
     assert derive_growth_phrase(whole, average) == phrase

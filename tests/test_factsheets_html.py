@@ -4,6 +4,7 @@ smuggled into the warehouse or the careers config.
 The warehouse holds OEWS May 2025, EP 2024-34 and the three OOH profiles the reference career uses.
 The screenshot is kept in tests/artifacts/ (git-ignored). The test fails, not skips, when Chromium
 is missing: .ci/run installs it (apt-get install chromium)."""
+
 from __future__ import annotations
 
 import html.parser
@@ -11,7 +12,7 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,52 @@ SHARED = REPO.parent / "shared"
 WWW = SHARED / "bls-mirror" / "www.bls.gov"
 EP = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
 OEWS = WWW / "oes" / "special-requests" / "oesm25nat.zip"
-PROFILES = ["healthcare/medical-records-and-health-information-technicians", "management/medical-and-health-services-managers",
-            "healthcare/medical-transcriptionists"]
+PROFILES = [
+    "healthcare/medical-records-and-health-information-technicians",
+    "management/medical-and-health-services-managers",
+    "healthcare/medical-transcriptionists",
+]
 ARTIFACTS = REPO / "tests" / "artifacts"
-FETCHED = datetime(2026, 1, 15, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 1, 15, tzinfo=UTC)
 CAREER = "health-information-technician"
 SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
-TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "p", "time", "main", "section", "h2",
-                 "h3", "ul", "li", "strong", "table", "caption", "tbody", "tr", "th", "td", "span", "figure", "svg",
-                 "desc", "rect", "text", "line", "figcaption", "article", "footer", "a", "code"}
+TEMPLATE_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "h1",
+    "p",
+    "time",
+    "main",
+    "section",
+    "h2",
+    "h3",
+    "ul",
+    "li",
+    "strong",
+    "table",
+    "caption",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "figure",
+    "svg",
+    "desc",
+    "rect",
+    "text",
+    "line",
+    "figcaption",
+    "article",
+    "footer",
+    "a",
+    "code",
+}
 
 
 class Elements(html.parser.HTMLParser):
@@ -53,16 +91,29 @@ class Elements(html.parser.HTMLParser):
 def chromium_binary() -> str:
     found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if not found:
-        pytest.fail("headless Chromium is needed for the HTML sheet test: apt-get install -y chromium "
-                    "(.ci/run installs it)", pytrace=False)
+        pytest.fail(
+            "headless Chromium is needed for the HTML sheet test: apt-get install -y chromium (.ci/run installs it)",
+            pytrace=False,
+        )
     return found
 
 
 def chromium(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess:
     command = [
-        chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *mode, page.as_uri(),
+        chromium_binary(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *mode,
+        page.as_uri(),
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=90)
 
@@ -75,21 +126,55 @@ def console_messages(stderr: str) -> list[str]:
 def build(path: Path, frames_hook=None):
     con = warehouse.connect(path)
     oews = read_national_zip(OEWS, name=OEWS.name)
-    load_release(con, ReleaseRecord("oews", oews.release_id, oews.period, oews.year, oews.form,
-                                    "https://www.bls.gov/oes/special-requests/oesm25nat.zip", FETCHED, "a" * 64),
-                 {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates})
+    load_release(
+        con,
+        ReleaseRecord(
+            "oews",
+            oews.release_id,
+            oews.period,
+            oews.year,
+            oews.form,
+            "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
+            FETCHED,
+            "a" * 64,
+        ),
+        {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates},
+    )
     ep = read_occupation_workbook(EP, name=EP.name)
-    load_release(con, ReleaseRecord("projections", ep.cycle, f"{ep.base_year}-{ep.target_year}", ep.base_year, "workbook",
-                                    "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx", FETCHED, "b" * 64),
-                 {"projections": ep.occupations})
+    load_release(
+        con,
+        ReleaseRecord(
+            "projections",
+            ep.cycle,
+            f"{ep.base_year}-{ep.target_year}",
+            ep.base_year,
+            "workbook",
+            "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
+            FETCHED,
+            "b" * 64,
+        ),
+        {"projections": ep.occupations},
+    )
     pages = {f"https://www.bls.gov/ooh/{p}.htm": WWW / "ooh" / f"{p}.htm" for p in PROFILES}
     ooh = read_profiles(pages, crosswalk=read_ep_ooh_links(EP, name=EP.name))
     assert ooh.quarantined == []
     frames = {name: frame.copy() for name, frame in ooh.frames.items()}
     if frames_hook:
         frames_hook(frames)
-    load_release(con, ReleaseRecord("ooh", ooh.edition, ooh.period, ooh.base_year, "profiles",
-                                    "https://www.bls.gov/ooh/a-z-index.htm", FETCHED, "c" * 64), frames)
+    load_release(
+        con,
+        ReleaseRecord(
+            "ooh",
+            ooh.edition,
+            ooh.period,
+            ooh.base_year,
+            "profiles",
+            "https://www.bls.gov/ooh/a-z-index.htm",
+            FETCHED,
+            "c" * 64,
+        ),
+        frames,
+    )
     return con
 
 
@@ -98,7 +183,9 @@ def page(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("html")
     con = build(tmp / "w.duckdb")
     try:
-        publish_sheets(con, out_dir=tmp / "sheets", refreshed_on=date(2026, 3, 1), only=[f"career:Health Information Technician"])
+        publish_sheets(
+            con, out_dir=tmp / "sheets", refreshed_on=date(2026, 3, 1), only=["career:Health Information Technician"]
+        )
     finally:
         con.close()
     return tmp / "sheets" / f"{CAREER}.html"
@@ -117,14 +204,21 @@ def test_the_page_renders_the_table_and_both_charts_in_chromium_without_console_
     svgs = re.findall(r"<svg\b[^>]*>.*?</svg>", html, re.DOTALL)
     assert len(svgs) == 2
     wage, jobs = svgs
-    assert 'role="img"' in wage and "Wage distribution, May 2025" in wage and wage.count("<rect") >= 5 and "$51,140" in wage
+    assert (
+        'role="img"' in wage
+        and "Wage distribution, May 2025" in wage
+        and wage.count("<rect") >= 5
+        and "$51,140" in wage
+    )
     assert 'role="img"' in jobs and "194,800 jobs" in jobs and "208,600 jobs" in jobs
     assert "<script" not in html
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "factsheet-health-information-technician.png"
     shot.unlink(missing_ok=True)
-    run = chromium(page, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,3400", "--hide-scrollbars")
+    run = chromium(
+        page, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,3400", "--hide-scrollbars"
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert console_messages(run.stderr) == []
     assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
@@ -133,7 +227,9 @@ def test_the_page_renders_the_table_and_both_charts_in_chromium_without_console_
 def test_console_capture_is_not_blind(tmp_path):
     """The console check above would see a page's errors: a page that logs one is caught."""
     probe = tmp_path / "probe.html"
-    probe.write_text('<!DOCTYPE html><html lang="en"><title>probe</title><script>console.error("probe-4711"); missing();</script></html>')
+    probe.write_text(
+        '<!DOCTYPE html><html lang="en"><title>probe</title><script>console.error("probe-4711"); missing();</script></html>'
+    )
     run = chromium(probe, tmp_path / "profile", "--dump-dom")
     messages = console_messages(run.stderr)
     assert any("probe-4711" in m for m in messages) and any("Uncaught" in m for m in messages)
@@ -162,7 +258,10 @@ def test_markup_in_source_text_cannot_inject_into_the_page(tmp_path):
         con.close()
     page = tmp_path / "sheets" / "coder.html"
     source = page.read_text()
-    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in source or "&lt;script&gt;alert(&quot;pwned&quot;)" in source
+    assert (
+        "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in source
+        or "&lt;script&gt;alert(&quot;pwned&quot;)" in source
+    )
     assert "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;alert(5)" in source
     # every page of the poisoned warehouse: no element but the template's, no event handler, no script URL
     for path in (tmp_path / "sheets").glob("*.html"):

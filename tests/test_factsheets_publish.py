@@ -3,13 +3,14 @@
 
 The sheets are published twice: with EP 2023-33 (run 1, Feb 1) and after loading EP 2024-34
 (run 2, Mar 1), the way a refresh would see a new EP cycle arrive."""
+
 from __future__ import annotations
 
 import html.parser
 import json
 import re
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,9 +29,12 @@ MIRROR = SHARED / "bls-mirror"
 WWW = MIRROR / "www.bls.gov"
 EP_2023 = SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx"
 EP_2024 = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
-OEWS = [SHARED / "bls-archive" / "oews" / "oesm23nat.zip", SHARED / "bls-archive" / "oews" / "oesm24nat.zip",
-        WWW / "oes" / "special-requests" / "oesm25nat.zip"]
-FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+OEWS = [
+    SHARED / "bls-archive" / "oews" / "oesm23nat.zip",
+    SHARED / "bls-archive" / "oews" / "oesm24nat.zip",
+    WWW / "oes" / "special-requests" / "oesm25nat.zip",
+]
+FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 RUN1, RUN2 = date(2026, 2, 1), date(2026, 3, 1)
 CAREER = "health-information-technician"
 MRS = "29-2072-medical-records-specialists"
@@ -45,33 +49,70 @@ HEADINGS = [
 
 
 def ooh_pages() -> dict[str, Path]:
-    return {f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p
-            for p in sorted((WWW / "ooh").glob("*/*.htm"))}
+    return {f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))}
 
 
 def load_oews(con, path: Path) -> None:
     r = read_national_zip(path, name=path.name)
-    load_release(con, ReleaseRecord("oews", r.release_id, r.period, r.year, r.form,
-                                    f"https://www.bls.gov/oes/special-requests/{path.name}", FETCHED, f"sha256-of-{path.name}"),
-                 {"oews_occupations": r.occupations, "oews_estimates": r.estimates})
+    load_release(
+        con,
+        ReleaseRecord(
+            "oews",
+            r.release_id,
+            r.period,
+            r.year,
+            r.form,
+            f"https://www.bls.gov/oes/special-requests/{path.name}",
+            FETCHED,
+            f"sha256-of-{path.name}",
+        ),
+        {"oews_occupations": r.occupations, "oews_estimates": r.estimates},
+    )
 
 
 def load_ep(con, path: Path) -> None:
     r = read_occupation_workbook(path, name=path.name)
-    load_release(con, ReleaseRecord("projections", r.cycle, f"{r.base_year}-{r.target_year}", r.base_year, "workbook",
-                                    "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx", FETCHED, f"sha256-of-{path.name}"),
-                 {"projections": r.occupations})
+    load_release(
+        con,
+        ReleaseRecord(
+            "projections",
+            r.cycle,
+            f"{r.base_year}-{r.target_year}",
+            r.base_year,
+            "workbook",
+            "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
+            FETCHED,
+            f"sha256-of-{path.name}",
+        ),
+        {"projections": r.occupations},
+    )
 
 
 def load_ooh(con) -> None:
     release = read_profiles(ooh_pages(), crosswalk=read_ep_ooh_links(EP_2024, name=EP_2024.name))
-    load_release(con, ReleaseRecord("ooh", release.edition, release.period, release.base_year, "profiles",
-                                    "https://www.bls.gov/ooh/a-z-index.htm", FETCHED, "sha256-of-ooh"), release.frames)
+    load_release(
+        con,
+        ReleaseRecord(
+            "ooh",
+            release.edition,
+            release.period,
+            release.base_year,
+            "profiles",
+            "https://www.bls.gov/ooh/a-z-index.htm",
+            FETCHED,
+            "sha256-of-ooh",
+        ),
+        release.frames,
+    )
 
 
 def snapshot(out: Path) -> dict[str, dict]:
     """Every sheet file's bytes and mtime, and each sheet's JSON document."""
-    files = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+    files = {
+        p.name: (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in out.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    }
     docs = {name[:-5]: json.loads(data) for name, (data, _) in files.items() if name.endswith(".json")}
     return {"files": files, "docs": docs}
 
@@ -148,8 +189,11 @@ def test_the_shipped_career_renders_the_reference_structure_with_the_warehouse_f
     definition = lines[lines.index(HEADINGS[1]) + 1]
     assert definition.startswith("Medical records specialists") and len(definition) > 150
 
-    median, change = one(wh.con, "SELECT annual_median, change_percent FROM occupation_facts f "
-                         "JOIN latest_projections p USING (soc_code) WHERE soc_code = '29-2072'")
+    median, change = one(
+        wh.con,
+        "SELECT annual_median, change_percent FROM occupation_facts f "
+        "JOIN latest_projections p USING (soc_code) WHERE soc_code = '29-2072'",
+    )
     assert (median, change) == (51140.0, 7.1)
     rows = table_rows(text)
     assert [r[0] for r in rows] == ["Education", "Job Skills", "Median Salary*", "Career Outlook*"]
@@ -162,17 +206,29 @@ def test_the_shipped_career_renders_the_reference_structure_with_the_warehouse_f
     assert dict(rows)["Median Salary*"] == "$51,140 (2025)" and dict(rows)["Career Outlook*"] == "7% (2024-2034)"
     assert dict(rows)["Job Skills"].startswith("Clinical classification and coding")  # the config's override
     source = lines[lines.index("| Career Outlook* | 7% (2024-2034) |") + 1]
-    assert source.startswith("Source: \\*U.S. Bureau of Labor Statistics") and "May 2025" in source and "2024-2034" in source
+    assert (
+        source.startswith("Source: \\*U.S. Bureau of Labor Statistics")
+        and "May 2025" in source
+        and "2024-2034" in source
+    )
 
     outlook = text.split(HEADINGS[4])[1].split(HEADINGS[5])[0]
     assert "grow 7 percent from 2024 to 2034, much faster than the average" in outlook
     assert "$51,140 in May 2025" in outlook
 
     alternatives = text.split(HEADINGS[5])[1]
-    assert re.findall(r"^### (.*)$", alternatives, re.MULTILINE) == ["Health Information Manager", "Medical Transcriptionist"]
+    assert re.findall(r"^### (.*)$", alternatives, re.MULTILINE) == [
+        "Health Information Manager",
+        "Medical Transcriptionist",
+    ]
     manager, transcriptionist = alternatives.split("### ")[1:]
-    for code, part, grow in (("11-9111", manager, "grow 23 percent"), ("31-9094", transcriptionist, "decline 5 percent")):
-        wage, pct = one(wh.con, "SELECT annual_median, projected_change_percent FROM occupation_facts WHERE soc_code = ?", [code])
+    for code, part, grow in (
+        ("11-9111", manager, "grow 23 percent"),
+        ("31-9094", transcriptionist, "decline 5 percent"),
+    ):
+        wage, pct = one(
+            wh.con, "SELECT annual_median, projected_change_percent FROM occupation_facts WHERE soc_code = ?", [code]
+        )
         assert f"${int(wage):,} in May 2025" in part and f"{grow} from 2024 to 2034" in part
         assert abs(round_half_away(pct)) == int(grow.split()[1])
     assert "$123,860" in manager and "$40,410" in transcriptionist
@@ -183,9 +239,17 @@ def test_the_html_page_has_the_same_structure_and_both_charts(wh):
     headings = [(t, x) for t, x in items if t in ("h1", "h2")]
     assert [x for _, x in headings] == [h.lstrip("# ") for h in HEADINGS]
     cells = [x for t, x in items if t in ("th", "td")]
-    assert cells == ["Education", "Postsecondary nondegree award", "Job Skills", cells[3],
-                     "Median Salary*", "$51,140 (2025)", "Career Outlook*", "7% (2024-2034)"]
-    after_alternatives = items[items.index(("h2", "Alternative Career Options")):]
+    assert cells == [
+        "Education",
+        "Postsecondary nondegree award",
+        "Job Skills",
+        cells[3],
+        "Median Salary*",
+        "$51,140 (2025)",
+        "Career Outlook*",
+        "7% (2024-2034)",
+    ]
+    after_alternatives = items[items.index(("h2", "Alternative Career Options")) :]
     assert [x for t, x in after_alternatives if t == "h3"] == ["Health Information Manager", "Medical Transcriptionist"]
     assert [t for t, role in items if t == "svg" and role == "img"] == ["svg", "svg"]
     titles = [x for t, x in items if t == "title"]
@@ -195,10 +259,19 @@ def test_the_html_page_has_the_same_structure_and_both_charts(wh):
 
 def test_the_json_carries_every_figure_with_its_provenance(wh):
     doc = json.loads((wh.out / f"{CAREER}.json").read_text())
-    releases = {row[0]: row[1:] for row in wh.con.execute(
-        "SELECT source, release_id, source_url, fetched_at, archive_sha256 FROM latest_releases").fetchall()}
+    releases = {
+        row[0]: row[1:]
+        for row in wh.con.execute(
+            "SELECT source, release_id, source_url, fetched_at, archive_sha256 FROM latest_releases"
+        ).fetchall()
+    }
     salary, outlook = doc["summary"]["median_salary"], doc["summary"]["career_outlook"]
-    assert (salary["text"], salary["value"], salary["unit"], salary["period"]) == ("$51,140 (2025)", 51140.0, "USD per year", "May 2025")
+    assert (salary["text"], salary["value"], salary["unit"], salary["period"]) == (
+        "$51,140 (2025)",
+        51140.0,
+        "USD per year",
+        "May 2025",
+    )
     assert (outlook["text"], outlook["value"], outlook["rounded"]) == ("7% (2024-2034)", 7.1, 7)
 
     def figures(node, path=""):
@@ -212,23 +285,36 @@ def test_the_json_carries_every_figure_with_its_provenance(wh):
                 yield from figures(value, f"{path}[{i}]")
 
     found = dict(figures(doc))
-    assert {".summary.median_salary", ".summary.career_outlook", ".alternatives[0].median_salary",
-            ".alternatives[1].career_outlook", ".charts.wage_distribution", ".charts.employment",
-            ".career_and_economic_outlook.annual_openings"} <= set(found)
+    assert {
+        ".summary.median_salary",
+        ".summary.career_outlook",
+        ".alternatives[0].median_salary",
+        ".alternatives[1].career_outlook",
+        ".charts.wage_distribution",
+        ".charts.employment",
+        ".career_and_economic_outlook.annual_openings",
+    } <= set(found)
     for path, figure in found.items():
         prov = figure["provenance"]
         source = prov["program_code"]
         release_id, url, fetched_at, sha = releases[source]
         assert (prov["release"], prov["source_url"], prov["sha256"]) == (release_id, url, sha), path
         assert datetime.fromisoformat(prov["fetched_at"]) == fetched_at, path
-        assert prov["program"] in ("Occupational Employment and Wage Statistics (OEWS)", "Employment Projections (EP)",
-                                   "Occupational Outlook Handbook (OOH)")
+        assert prov["program"] in (
+            "Occupational Employment and Wage Statistics (OEWS)",
+            "Employment Projections (EP)",
+            "Occupational Outlook Handbook (OOH)",
+        )
     alt = doc["alternatives"]
     assert [(a["name"], a["soc_code"], a["median_salary"]["value"], a["career_outlook"]["rounded"]) for a in alt] == [
-        ("Health Information Manager", "11-9111", 123860.0, 23), ("Medical Transcriptionist", "31-9094", 40410.0, -5)
+        ("Health Information Manager", "11-9111", 123860.0, 23),
+        ("Medical Transcriptionist", "31-9094", 40410.0, -5),
     ]
     assert alt[1]["career_outlook"]["text"] == "decline 5% (2024-2034)"
-    assert doc["refreshed_on"] == "2026-03-01" and doc["occupation"]["ooh_profile"]["slug"] == "medical-records-and-health-information-technicians"
+    assert (
+        doc["refreshed_on"] == "2026-03-01"
+        and doc["occupation"]["ooh_profile"]["slug"] == "medical-records-and-health-information-technicians"
+    )
 
 
 # ---- every occupation, every profile ------------------------------------------------------------
@@ -236,12 +322,20 @@ def test_the_json_carries_every_figure_with_its_provenance(wh):
 
 def test_every_ep_line_item_and_every_ooh_profile_has_a_sheet(wh):
     docs = wh.after["docs"]
-    line_items = {r[0] for r in wh.con.execute("SELECT soc_code FROM latest_projections WHERE occupation_type = 'Line item'").fetchall()}
+    line_items = {
+        r[0]
+        for r in wh.con.execute(
+            "SELECT soc_code FROM latest_projections WHERE occupation_type = 'Line item'"
+        ).fetchall()
+    }
     by_code = {d["occupation"]["soc_code"]: d for d in docs.values() if d["kind"] == "occupation"}
     assert line_items <= set(by_code) and len(by_code) >= 830
     profiles = {r[0] for r in wh.con.execute("SELECT slug FROM latest_ooh_profiles").fetchall()}
-    shown = {d["occupation"]["ooh_profile"]["slug"] for d in docs.values()
-             if d["occupation"]["ooh_profile"] and d["occupation"]["ooh_profile"]["covers_code_as_primary"]}
+    shown = {
+        d["occupation"]["ooh_profile"]["slug"]
+        for d in docs.values()
+        if d["occupation"]["ooh_profile"] and d["occupation"]["ooh_profile"]["covers_code_as_primary"]
+    }
     assert profiles == shown
     assert len(wh.second.written) + wh.second.unchanged == len(docs) == wh.second.sheets
     for slug in docs:
@@ -263,15 +357,21 @@ def test_no_sheet_says_nan_none_or_leaves_a_cell_empty(wh):
 
 
 def test_growth_phrases_are_bls_own_or_derived_by_the_documented_rule(wh):
-    average = round_half_away(one(wh.con, "SELECT change_percent FROM latest_projections WHERE soc_code = '00-0000'")[0])
+    average = round_half_away(
+        one(wh.con, "SELECT change_percent FROM latest_projections WHERE soc_code = '00-0000'")[0]
+    )
     assert average == 3
-    rows = wh.con.execute("SELECT outlook_percent, outlook_phrase FROM latest_ooh_profiles WHERE outlook_phrase IS NOT NULL").fetchall()
+    rows = wh.con.execute(
+        "SELECT outlook_percent, outlook_phrase FROM latest_ooh_profiles WHERE outlook_phrase IS NOT NULL"
+    ).fetchall()
     assert len(rows) == 291
     assert all(derive_growth_phrase(round_half_away(pct), average) == phrase for pct, phrase in rows)
     docs = wh.after["docs"]
     growth = docs[MRS]["career_and_economic_outlook"]["growth"]
     assert (growth["phrase"], growth["origin"]) == ("Much faster than average", "ooh")
-    derived = [d for d in docs.values() if (d["career_and_economic_outlook"]["growth"] or {}).get("origin") == "derived"]
+    derived = [
+        d for d in docs.values() if (d["career_and_economic_outlook"]["growth"] or {}).get("origin") == "derived"
+    ]
     assert derived and all(d["career_and_economic_outlook"]["growth"]["rule"] == GROWTH_RULE for d in derived)
 
 
@@ -280,6 +380,7 @@ def test_growth_phrases_are_bls_own_or_derived_by_the_documented_rule(wh):
 
 def visible(doc: dict) -> dict[str, object]:
     """What a reader sees of a sheet, read back from its JSON, keyed like the changelog's fields."""
+
     def blocks(section):
         return ([b.get("items") or b["text"] for b in section["blocks"]], section["note"])
 
@@ -296,12 +397,20 @@ def visible(doc: dict) -> dict[str, object]:
         "job_skills": doc["summary"]["job_skills"]["text"],
         "median_salary": doc["summary"]["median_salary"]["text"],
         "outlook": doc["summary"]["career_outlook"]["text"],
-        "growth": (growth["phrase"], growth["origin"], growth["all_occupations_percent"] if growth["origin"] == "derived" else None) if growth else None,
+        "growth": (
+            growth["phrase"],
+            growth["origin"],
+            growth["all_occupations_percent"] if growth["origin"] == "derived" else None,
+        )
+        if growth
+        else None,
         "openings": openings["text"] if openings else None,
         "sources": doc["summary"]["source_note"],
         "required_education": blocks(doc["required_education"]),
         "skills_required": blocks(doc["skills_required"]),
-        "wage_distribution": (wage["basis"], wage["period"], [(p["value"], p["status"]) for p in wage["points"]]) if wage else None,
+        "wage_distribution": (wage["basis"], wage["period"], [(p["value"], p["status"]) for p in wage["points"]])
+        if wage
+        else None,
         "employment": (jobs["base_year"], jobs["base"], jobs["target_year"], jobs["target"]) if jobs else None,
         "alternatives": [a["name"] for a in doc["alternatives"]],
     }
@@ -333,12 +442,24 @@ def test_a_new_ep_cycle_changes_the_outlook_and_the_changelog_lists_exactly_what
         assert changed.get(slug, set()) == moved, slug
 
     career = {e["field"]: e for e in entries if e["sheet"] == CAREER}
-    assert set(career) == {"outlook", "growth", "employment", "openings", "sources",
-                           "alternative[Health Information Manager].outlook", "alternative[Medical Transcriptionist].outlook"}
+    assert set(career) == {
+        "outlook",
+        "growth",
+        "employment",
+        "openings",
+        "sources",
+        "alternative[Health Information Manager].outlook",
+        "alternative[Medical Transcriptionist].outlook",
+    }
     assert (career["outlook"]["old"], career["outlook"]["new"], career["outlook"]["release"]) == (
-        "9% (2023-2033)", "7% (2024-2034)", "EP 2024-34")
-    assert (career["alternative[Health Information Manager].outlook"]["old"], career["alternative[Health Information Manager].outlook"]["new"]) == (
-        "29% (2023-2033)", "23% (2024-2034)")
+        "9% (2023-2033)",
+        "7% (2024-2034)",
+        "EP 2024-34",
+    )
+    assert (
+        career["alternative[Health Information Manager].outlook"]["old"],
+        career["alternative[Health Information Manager].outlook"]["new"],
+    ) == ("29% (2023-2033)", "23% (2024-2034)")
     assert career["alternative[Medical Transcriptionist].outlook"]["new"] == "decline 5% (2024-2034)"
     assert "median_salary" not in career  # OEWS did not move
     assert visible(before[CAREER])["outlook"] == "9% (2023-2033)"
@@ -377,8 +498,10 @@ def test_a_sheet_that_would_lose_a_required_figure_keeps_the_published_version(w
     files_before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob(f"{MRS}.*")}
     wh.con.begin()
     try:
-        wh.con.execute("UPDATE oews_estimates SET value = NULL, status = 'wage_not_available' "
-                       "WHERE soc_code = '29-2072' AND release_id = '2025A01' AND measure LIKE '%median'")
+        wh.con.execute(
+            "UPDATE oews_estimates SET value = NULL, status = 'wage_not_available' "
+            "WHERE soc_code = '29-2072' AND release_id = '2025A01' AND measure LIKE '%median'"
+        )
         result = publish_sheets(wh.con, out_dir=out, refreshed_on=date(2026, 4, 1), only=["soc:29-2072"])
     finally:
         wh.con.rollback()
@@ -416,7 +539,9 @@ def test_a_template_change_rerenders_with_the_stored_date_and_logs_nothing(wh, t
     assert sorted(result.written) == sorted([MRS, CAREER]) and result.changes == []
     text = (out / f"{CAREER}.md").read_text()
     assert text.endswith("Edited template.\n") and "Refreshed March 1, 2026" in text  # the date content last changed
-    assert (out / f"{CAREER}.json").read_bytes() == wh.after["files"][f"{CAREER}.json"][0]  # unchanged bytes not rewritten
+    assert (out / f"{CAREER}.json").read_bytes() == wh.after["files"][f"{CAREER}.json"][
+        0
+    ]  # unchanged bytes not rewritten
     assert (out / f"{CAREER}.json").stat().st_mtime_ns == wh.after["files"][f"{CAREER}.json"][1]
     assert "no sheet changed (2 re-rendered for a template change)" in result.changelog_path.read_text()
 
@@ -457,7 +582,10 @@ def test_top_coded_hourly_only_and_unpublished_figures_read_correctly(wh, tmp_pa
     assert "| Median Salary* | $239,200 or more (2024) |" in text
     assert "was $239,200 or more in May 2024" in text
     doc = json.loads((out / "29-1211-anesthesiologists.json").read_text())
-    assert (doc["summary"]["median_salary"]["status"], doc["summary"]["median_salary"]["lower_bound"]) == ("top_coded", True)
+    assert (doc["summary"]["median_salary"]["status"], doc["summary"]["median_salary"]["lower_bound"]) == (
+        "top_coded",
+        True,
+    )
     assert doc["charts"]["wage_distribution"]["points"][-1]["text"] == "$239,200 or more"
     assert "$239,200+" in (out / "29-1211-anesthesiologists.html").read_text()
 
@@ -467,7 +595,9 @@ def test_top_coded_hourly_only_and_unpublished_figures_read_correctly(wh, tmp_pa
 
 def test_as_of_2023_renders_the_sheet_of_the_2023_releases(wh, tmp_path):
     out = tmp_path / "as-of-2023"
-    result = publish_sheets(wh.con, out_dir=out, refreshed_on=RUN2, as_of=2023, only=["career:Health Information Technician"])
+    result = publish_sheets(
+        wh.con, out_dir=out, refreshed_on=RUN2, as_of=2023, only=["career:Health Information Technician"]
+    )
     assert result.written == [CAREER]
     median = one(wh.con, "SELECT annual_median FROM oews_national WHERE soc_code = '29-2072' AND year = 2023")[0]
     change = one(wh.con, "SELECT change_percent FROM projections WHERE soc_code = '29-2072' AND cycle = '2023-33'")[0]
@@ -480,7 +610,9 @@ def test_as_of_2023_renders_the_sheet_of_the_2023_releases(wh, tmp_path):
     assert doc["as_of"] == 2023
     assert doc["summary"]["median_salary"]["provenance"]["release"] == "2023A01"
     assert doc["summary"]["career_outlook"]["provenance"]["release"] == "2023-33"
-    assert doc["definition"]["origin"] == "composed" and doc["occupation"]["ooh_profile"] is None  # no OOH edition of 2023
+    assert (
+        doc["definition"]["origin"] == "composed" and doc["occupation"]["ooh_profile"] is None
+    )  # no OOH edition of 2023
     assert [a["career_outlook"]["text"] for a in doc["alternatives"]] == ["29% (2023-2033)", "decline 5% (2023-2033)"]
     assert [l for l in text.splitlines() if re.match(r"#{1,2} ", l)] == HEADINGS
     assert (wh.out / f"{CAREER}.md").read_text() == wh.after["files"][f"{CAREER}.md"][0].decode()  # published untouched
@@ -510,14 +642,34 @@ def test_the_sheets_command_renders_from_the_warehouse(wh, tmp_path):
     shutil.copy(wh.tmp / "warehouse.duckdb", db)
     runner = CliRunner()
 
-    result = runner.invoke(app, ["sheets", "--db", str(db), "--data-dir", str(tmp_path), "--soc", "29-2072", "--format", "md,json"])
+    result = runner.invoke(
+        app, ["sheets", "--db", str(db), "--data-dir", str(tmp_path), "--soc", "29-2072", "--format", "md,json"]
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "sheets").glob("[!.]*.*")) == [
-        f"{MRS}.json", f"{MRS}.md", f"{CAREER}.json", f"{CAREER}.md"]
+        f"{MRS}.json",
+        f"{MRS}.md",
+        f"{CAREER}.json",
+        f"{CAREER}.md",
+    ]
     assert "2 rewritten, 0 unchanged, 0 held back" in result.output
 
-    result = runner.invoke(app, ["sheets", "--db", str(db), "--data-dir", str(tmp_path), "--career",
-                                 "Health Information Technician", "--as-of", "2023", "--format", "html"])
+    result = runner.invoke(
+        app,
+        [
+            "sheets",
+            "--db",
+            str(db),
+            "--data-dir",
+            str(tmp_path),
+            "--career",
+            "Health Information Technician",
+            "--as-of",
+            "2023",
+            "--format",
+            "html",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "sheets-as-of-2023" / f"{CAREER}.html").is_file()
 

@@ -1,4 +1,5 @@
 """The refresh as a Prefect flow, under one shared temporary Prefect API for the session."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,11 @@ pytestmark = pytest.mark.prefect
 
 def settings_for(tmp_path, base: str, **overrides) -> Settings:
     values = dict(
-        www_base_url=f"{base}/www.bls.gov", download_base_url=f"{base}/download.bls.gov",
-        data_dir=tmp_path / "data", oews_newest_year=2026, contact="tests@example.org",
+        www_base_url=f"{base}/www.bls.gov",
+        download_base_url=f"{base}/download.bls.gov",
+        data_dir=tmp_path / "data",
+        oews_newest_year=2026,
+        contact="tests@example.org",
     )
     return Settings(**{**values, **overrides})
 
@@ -24,7 +28,9 @@ def test_refresh_flow_completes_and_reports(prefect_harness, mirror_url, tmp_pat
     assert state.name == "Partial" and "ooh: 50 not fetched" in state.message
     report = state.result()
     assert {s.source: (s.status, s.release_id) for s in report.sources} == {
-        "oews": ("loaded", "2025A01"), "projections": ("loaded", "2024-34"), "ooh": ("loaded", "2024-34")
+        "oews": ("loaded", "2025A01"),
+        "projections": ("loaded", "2024-34"),
+        "ooh": ("loaded", "2024-34"),
     }
     assert report.sheets.status == "written" and report.sheets.written > 800
 

@@ -1,5 +1,6 @@
 """Nightly operation under Prefect: no-op nights, reloading only what changed, transient-only retries,
 report artifacts, masked secrets, and one run at a time."""
+
 from __future__ import annotations
 
 import io
@@ -32,9 +33,14 @@ SECRET = "night-operator@example.org"
 
 def sample_settings(base: str, tmp_path: Path, **overrides) -> Settings:
     values = dict(
-        www_base_url=f"{base}/www.bls.gov", download_base_url=f"{base}/download.bls.gov",
-        data_dir=tmp_path / "data", oews_form="flatfiles", sources=["oews", "projections"],
-        contact=SECRET, contact_private=True, backoff_factor=0.0,
+        www_base_url=f"{base}/www.bls.gov",
+        download_base_url=f"{base}/download.bls.gov",
+        data_dir=tmp_path / "data",
+        oews_form="flatfiles",
+        sources=["oews", "projections"],
+        contact=SECRET,
+        contact_private=True,
+        backoff_factor=0.0,
     )
     values.update(overrides)
     return Settings(**values)
@@ -97,7 +103,9 @@ def test_first_noop_and_changed_source_nights(prefect_harness, tmp_path, caplog)
         assert state.is_completed()
         assert counters(changed) == {"oews": ("unchanged", 0, 0), "projections": ("loaded", 1, 118)}
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-        assert con.execute("SELECT employment_target FROM latest_projections WHERE soc_code='29-2072'").fetchone() == (208700,)
+        assert con.execute("SELECT employment_target FROM latest_projections WHERE soc_code='29-2072'").fetchone() == (
+            208700,
+        )
         con.close()
 
     (markdown, *_) = read_artifacts(REPORT_KEY)
@@ -163,7 +171,11 @@ def test_403_is_not_retried_and_the_other_source_loads(prefect_harness, fault_se
 def cli(*args: str, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "run", "--no-prefect", *args],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -171,9 +183,13 @@ def warehouse_is_sound(path: Path) -> None:
     con = duckdb.connect(str(path), read_only=True)
     try:
         assert con.execute("SELECT source, release_id FROM releases ORDER BY 1").fetchall() == [
-            ("oews", "2025A01"), ("projections", "2024-34")
+            ("oews", "2025A01"),
+            ("projections", "2024-34"),
         ]
-        assert con.execute("SELECT count(*), count(DISTINCT (soc_code, cycle)) FROM projections").fetchone() == (118, 118)
+        assert con.execute("SELECT count(*), count(DISTINCT (soc_code, cycle)) FROM projections").fetchone() == (
+            118,
+            118,
+        )
         total, distinct = con.execute(
             "SELECT count(*), count(DISTINCT (release_id, area_code, industry_code, soc_code, measure)) FROM oews_estimates"
         ).fetchone()

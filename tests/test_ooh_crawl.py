@@ -1,9 +1,10 @@
 """The OOH end to end over real HTTP: the A-Z index and every profile of ../shared/bls-mirror served
 on 127.0.0.1, a real PoliteClient and raw archive, every page parsed, loaded into a temp DuckDB
 next to EP 2024-34 and OEWS May 2024, and checked against them."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,7 +43,7 @@ def release(crawled):
 
 
 def record(source: str, release_id: str, period: str, year: int, form: str) -> ReleaseRecord:
-    return ReleaseRecord(source, release_id, period, year, form, "https://www.bls.gov/", datetime.now(timezone.utc), "0" * 64)
+    return ReleaseRecord(source, release_id, period, year, form, "https://www.bls.gov/", datetime.now(UTC), "0" * 64)
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +53,17 @@ def con(release, crawled):
 
     con = warehouse.connect(crawled.tmp / "warehouse.duckdb")
     ep = read_occupation_workbook(WORKBOOK, name=str(WORKBOOK))
-    load_release(con, record("projections", ep.cycle, f"{ep.base_year}-{ep.target_year}", ep.base_year, "workbook"),
-                 {"projections": ep.occupations})
+    load_release(
+        con,
+        record("projections", ep.cycle, f"{ep.base_year}-{ep.target_year}", ep.base_year, "workbook"),
+        {"projections": ep.occupations},
+    )
     oews = read_national_zip(OEWS_2024, name=str(OEWS_2024))
-    load_release(con, record("oews", oews.release_id, oews.period, oews.year, oews.form),
-                 {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates})
+    load_release(
+        con,
+        record("oews", oews.release_id, oews.period, oews.year, oews.form),
+        {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates},
+    )
     load_release(con, record("ooh", release.edition, release.period, release.base_year, "profiles"), release.frames)
     yield con
     con.close()
@@ -104,7 +111,12 @@ def test_a_second_crawl_asks_only_for_what_changed(crawled):
 
 def test_every_fetched_page_parses(release):
     assert release.quarantined == []
-    assert (release.edition, release.base_year, release.target_year, release.period) == ("2024-34", 2024, 2034, "2024-2034")
+    assert (release.edition, release.base_year, release.target_year, release.period) == (
+        "2024-34",
+        2024,
+        2034,
+        "2024-2034",
+    )
     frames = release.frames
     assert set(frames) == set(TABLE_COLUMNS)
     assert len(frames["ooh_profiles"]) == 292 and len(frames["ooh_quick_facts"]) == 291  # military careers has none
@@ -120,20 +132,37 @@ def test_every_fetched_page_parses(release):
 
 
 def test_the_release_round_trips_through_the_warehouse(con, release):
-    counts = {t: con.execute(f"SELECT count(*) FROM {t} WHERE edition = '2024-34'").fetchone()[0] for t in TABLE_COLUMNS}
+    counts = {
+        t: con.execute(f"SELECT count(*) FROM {t} WHERE edition = '2024-34'").fetchone()[0] for t in TABLE_COLUMNS
+    }
     assert counts == {t: len(f) for t, f in release.frames.items()}
-    assert con.execute("SELECT release_id, period, reference_year FROM latest_releases WHERE source = 'ooh'").fetchall() == [
-        ("2024-34", "2024-2034", 2024)
-    ]
+    assert con.execute(
+        "SELECT release_id, period, reference_year FROM latest_releases WHERE source = 'ooh'"
+    ).fetchall() == [("2024-34", "2024-2034", 2024)]
     row = con.execute(
         """SELECT p.title, p.url, p.last_modified::VARCHAR, p.median_pay_annual, p.median_pay_hourly, p.pay_year,
                   p.jobs, p.outlook_percent, p.outlook_phrase, p.outlook_period, p.employment_change
            FROM ooh_by_soc b JOIN latest_ooh_profiles p USING (slug)
            WHERE b.soc_code = '29-2072'"""
     ).fetchall()
-    assert row == [("Medical Records Specialists", f"https://www.bls.gov/ooh/healthcare/{MEDICAL_RECORDS_SLUG}.htm",
-                    "2025-08-28", 50250.0, 24.16, 2024, 194800, 7.0, "Much faster than average", "2024-34", 13800)]
-    actors = con.execute("SELECT median_pay_annual, median_pay_hourly, pay_status FROM latest_ooh_profiles WHERE slug = 'actors'")
+    assert row == [
+        (
+            "Medical Records Specialists",
+            f"https://www.bls.gov/ooh/healthcare/{MEDICAL_RECORDS_SLUG}.htm",
+            "2025-08-28",
+            50250.0,
+            24.16,
+            2024,
+            194800,
+            7.0,
+            "Much faster than average",
+            "2024-34",
+            13800,
+        )
+    ]
+    actors = con.execute(
+        "SELECT median_pay_annual, median_pay_hourly, pay_status FROM latest_ooh_profiles WHERE slug = 'actors'"
+    )
     assert actors.fetchall() == [(None, 23.33, "hourly_only")]
     via = con.execute("SELECT via FROM ooh_by_soc WHERE soc_code = '29-1211'").fetchall()
     assert via == [(["ep_workbook", "outlook_table"],)]
@@ -159,7 +188,9 @@ def test_every_ooh_table_and_column_has_a_comment(con):
            WHERE (c.table_name LIKE 'ooh_%' OR c.table_name = 'consistency_mismatches') AND c.comment IS NULL"""
     ).fetchall()
     assert bare == []
-    views = con.execute("SELECT view_name FROM duckdb_views() WHERE view_name LIKE '%ooh%' AND comment IS NULL").fetchall()
+    views = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE view_name LIKE '%ooh%' AND comment IS NULL"
+    ).fetchall()
     assert views == []
 
 
@@ -173,10 +204,14 @@ def test_ooh_agrees_with_ep_and_oews_and_a_mismatch_is_stored(con):
         found = check_consistency(con, "2024-34")
         again = check_consistency(con, "2024-34")  # replaces, never accumulates
     finally:
-        con.execute("UPDATE ooh_quick_facts SET jobs = 194800, outlook_percent = 7 WHERE slug = ?", [MEDICAL_RECORDS_SLUG])
+        con.execute(
+            "UPDATE ooh_quick_facts SET jobs = 194800, outlook_percent = 7 WHERE slug = ?", [MEDICAL_RECORDS_SLUG]
+        )
         con.execute("UPDATE ooh_quick_facts SET median_pay_hourly = 23.33 WHERE slug = 'actors'")
     table = sorted(
-        found[["soc_code", "field", "ooh_value", "other_source", "other_release", "other_value"]].itertuples(index=False, name=None)
+        found[["soc_code", "field", "ooh_value", "other_source", "other_release", "other_value"]].itertuples(
+            index=False, name=None
+        )
     )
     assert table == [
         ("27-2011", "median_pay_hourly", "23", "oews", "2024A01", "23.33"),

@@ -1,5 +1,6 @@
 """The OOH crawl against a scripted server: what it sends, how it paces itself, what it records
 when pages fail, and when it gives up; profile discovery on index pages with traps."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -91,7 +92,9 @@ def test_403_stops_the_crawl_and_says_why(server, client):
     (first_url, first), *rest = result.failures
     assert first_url == links[0].url and first.startswith("403 Forbidden") and "contact address" in first
     assert "crawl stopped, 2 profiles not tried" in first
-    assert rest == [(link.url, f"not tried: the crawl stopped after 403 Forbidden on {links[0].url}") for link in links[1:]]
+    assert rest == [
+        (link.url, f"not tried: the crawl stopped after 403 Forbidden on {links[0].url}") for link in links[1:]
+    ]
     assert result.aborted == f"403 Forbidden on {links[0].url}; 2 profiles not tried"
     assert "stopped early" in result.summary()
 
@@ -128,11 +131,18 @@ def test_profile_links_are_found_deduplicated_and_rebased():
     links = extract_profile_links(INDEX, www)
     assert links == [
         ProfileLink(f"{www}/ooh/entertainment-and-sports/actors.htm", "entertainment-and-sports", "actors", "Actors"),
-        ProfileLink(f"{www}/ooh/healthcare/medical-records-and-health-information-technicians.htm", "healthcare",
-                    "medical-records-and-health-information-technicians", "Medical records specialists"),
+        ProfileLink(
+            f"{www}/ooh/healthcare/medical-records-and-health-information-technicians.htm",
+            "healthcare",
+            "medical-records-and-health-information-technicians",
+            "Medical records specialists",
+        ),
     ]
     # Against bls.gov itself the URLs stay where they are.
-    assert extract_profile_links(INDEX, "https://www.bls.gov/")[0].url == "https://www.bls.gov/ooh/entertainment-and-sports/actors.htm"
+    assert (
+        extract_profile_links(INDEX, "https://www.bls.gov/")[0].url
+        == "https://www.bls.gov/ooh/entertainment-and-sports/actors.htm"
+    )
 
 
 class FakeFetcher:

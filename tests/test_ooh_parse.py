@@ -1,5 +1,6 @@
 """OOH profile pages from ../shared/bls-mirror parsed one by one: exact figures, SOC codes,
 layout drift quarantined with its reason, and section text that comes out clean and safe."""
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,9 @@ def parsed(path: str):
 def test_medical_records_specialists_quick_facts_and_code():
     profile = parsed(MEDICAL_RECORDS)
     assert (profile.title, profile.group, profile.slug) == (
-        "Medical Records Specialists", "healthcare", "medical-records-and-health-information-technicians"
+        "Medical Records Specialists",
+        "healthcare",
+        "medical-records-and-health-information-technicians",
     )
     assert profile.url == url_of(MEDICAL_RECORDS)
     assert str(profile.last_modified) == "2025-08-28"
@@ -69,12 +72,42 @@ def test_medical_records_specialists_quick_facts_and_code():
 @pytest.mark.parametrize(
     "path, code, annual, hourly, education, experience, jobs, percent, phrase, change",
     [
-        (TRANSCRIPTIONISTS, "31-9094", 37550.0, 18.05, "Postsecondary nondegree award", "None",
-         43900, -5.0, "Decline", -2200),
-        (MANAGERS, "11-9111", 117960.0, 56.71, "Bachelor's degree", "Less than 5 years",
-         616200, 23.0, "Much faster than average", 142900),
-        (HEALTH_INFO_TECH, "29-9021", 67310.0, 32.36, "Associate's degree", "None",
-         41900, 15.0, "Much faster than average", 6200),
+        (
+            TRANSCRIPTIONISTS,
+            "31-9094",
+            37550.0,
+            18.05,
+            "Postsecondary nondegree award",
+            "None",
+            43900,
+            -5.0,
+            "Decline",
+            -2200,
+        ),
+        (
+            MANAGERS,
+            "11-9111",
+            117960.0,
+            56.71,
+            "Bachelor's degree",
+            "Less than 5 years",
+            616200,
+            23.0,
+            "Much faster than average",
+            142900,
+        ),
+        (
+            HEALTH_INFO_TECH,
+            "29-9021",
+            67310.0,
+            32.36,
+            "Associate's degree",
+            "None",
+            41900,
+            15.0,
+            "Much faster than average",
+            6200,
+        ),
     ],
 )
 def test_exact_quick_facts(path, code, annual, hourly, education, experience, jobs, percent, phrase, change):
@@ -92,14 +125,27 @@ def test_actors_are_paid_by_the_hour_only():
     assert q.median_pay_annual is None
     assert (q.median_pay_hourly, q.pay_status) == (23.33, "hourly_only")
     assert (q.education, q.training) == ("Some college, no degree", "Long-term on-the-job training")
-    assert (q.jobs, q.outlook_percent, q.outlook_phrase, q.employment_change) == (57000, 0.0, "Little or no change", 200)
+    assert (q.jobs, q.outlook_percent, q.outlook_phrase, q.employment_change) == (
+        57000,
+        0.0,
+        "Little or no change",
+        200,
+    )
 
 
 def test_teachers_annual_only_top_coded_and_missing_pay():
     teachers = parsed("education-training-and-library/high-school-teachers").quick_facts
-    assert (teachers.median_pay_annual, teachers.median_pay_hourly, teachers.pay_status) == (64580.0, None, "annual_only")
+    assert (teachers.median_pay_annual, teachers.median_pay_hourly, teachers.pay_status) == (
+        64580.0,
+        None,
+        "annual_only",
+    )
     physicians = parsed(PHYSICIANS).quick_facts
-    assert (physicians.median_pay_annual, physicians.median_pay_hourly, physicians.pay_status) == (239200.0, 115.0, "top_coded")
+    assert (physicians.median_pay_annual, physicians.median_pay_hourly, physicians.pay_status) == (
+        239200.0,
+        115.0,
+        "top_coded",
+    )
     fishers = parsed("farming-fishing-and-forestry/fishers-and-related-fishing-workers").quick_facts
     assert (fishers.median_pay_annual, fishers.median_pay_hourly, fishers.pay_status) == (None, None, "not_available")
 
@@ -128,12 +174,22 @@ def test_similar_occupations_and_sections():
     assert (first.title, first.slug, first.education, first.median_pay_annual, first.pay_status, first.pay_year) == (
         "Health Information Technologists and Medical Registrars",
         "health-information-technologists-and-medical-registrars",
-        "Associate's degree", 67310.0, "published", 2024,
+        "Associate's degree",
+        67310.0,
+        "published",
+        2024,
     )
     assert first.url == url_of(HEALTH_INFO_TECH)
     sections = {s.section: s for s in profile.sections}
-    assert list(sections) == ["summary", "what_they_do", "work_environment", "how_to_become_one",
-                              "important_qualities", "pay", "job_outlook"]
+    assert list(sections) == [
+        "summary",
+        "what_they_do",
+        "work_environment",
+        "how_to_become_one",
+        "important_qualities",
+        "pay",
+        "job_outlook",
+    ]
     assert sections["summary"].text == "Medical records specialists compile, process, and maintain patient files."
     qualities = sections["important_qualities"]
     assert "Analytical skills." in qualities.text and "<strong><em>Detail oriented.</em></strong>" in qualities.html
@@ -187,14 +243,20 @@ def test_drifted_pages_are_quarantined_with_a_reason_while_the_others_load():
     }
     release = read_profiles(pages)
     assert release.edition == "2024-34"
-    assert sorted(release.frames["ooh_profiles"]["slug"]) == ["actors", "medical-records-and-health-information-technicians"]
+    assert sorted(release.frames["ooh_profiles"]["slug"]) == [
+        "actors",
+        "medical-records-and-health-information-technicians",
+    ]
     reasons = dict(release.quarantined)
     assert set(reasons) == {url_of(TRANSCRIPTIONISTS), url_of(MANAGERS), url_of(HEALTH_INFO_TECH)}
     assert "table#quickfacts" in reasons[url_of(TRANSCRIPTIONISTS)]
     assert url_of(TRANSCRIPTIONISTS) in reasons[url_of(TRANSCRIPTIONISTS)]
     assert "'Typical Entry-Level Education'" in reasons[url_of(MANAGERS)]
     assert "Entry Education Needed" in reasons[url_of(MANAGERS)]  # says what it found instead
-    assert "number of jobs" in reasons[url_of(HEALTH_INFO_TECH)] and "about forty thousand" in reasons[url_of(HEALTH_INFO_TECH)]
+    assert (
+        "number of jobs" in reasons[url_of(HEALTH_INFO_TECH)]
+        and "about forty thousand" in reasons[url_of(HEALTH_INFO_TECH)]
+    )
     for frame in release.frames.values():
         assert set(frame["slug"]) <= {"actors", "medical-records-and-health-information-technicians"}
 
@@ -215,8 +277,9 @@ def test_labels_with_tabs_padding_and_hyphens_still_match():
 def test_a_page_of_another_edition_is_quarantined():
     other = drifted(page(ACTORS), "Job Outlook, 2024–34</a>", "Job Outlook, 2023–33</a>")
     other = drifted(other, "Employment Change, 2024–34</a>", "Employment Change, 2023–33</a>")
-    release = read_profiles({url_of(MEDICAL_RECORDS): page(MEDICAL_RECORDS), url_of(MANAGERS): page(MANAGERS),
-                             url_of(ACTORS): other})
+    release = read_profiles(
+        {url_of(MEDICAL_RECORDS): page(MEDICAL_RECORDS), url_of(MANAGERS): page(MANAGERS), url_of(ACTORS): other}
+    )
     assert release.edition == "2024-34"
     assert [url for url, _ in release.quarantined] == [url_of(ACTORS)]
     assert "2023-33" in release.quarantined[0][1]
@@ -230,15 +293,15 @@ def test_nothing_usable_is_a_layout_error():
 # ---- markup: clean text, safe HTML -----------------------------------------------------------
 
 HOSTILE = (
-    '<p>Safe &amp; sound <script>alert(1)</script>'
+    "<p>Safe &amp; sound <script>alert(1)</script>"
     '<a href="javascript:alert(2)">click</a> <a href="JaVa&#x09;ScRipt:alert(3)">again</a> '
     '<a href="/ooh/healthcare/home.htm" onclick="alert(4)" style="color:red">healthcare</a> '
     '<a href="//evil.example/x">ext</a> <a href="data:text/html,boom">data</a>'
     '<img src="x" onerror="alert(5)"></p>'
-    '<ul><li>Outer &lt;b&gt; <ul><li>Inner <em>one</em></li><li>Inner two</li></ul></li><li>Last</li></ul>'
+    "<ul><li>Outer &lt;b&gt; <ul><li>Inner <em>one</em></li><li>Inner two</li></ul></li><li>Last</li></ul>"
     '<style>p { color: red }</style><!-- a comment --><iframe src="https://evil.example"></iframe>'
     '<p onmouseover="alert(6)">Caf&eacute;\u00a0&nbsp; text   with\n\tspaces</p>'
-    '<svg><script>alert(7)</script></svg><div><span>Nested <b>bold</b></span></div>'
+    "<svg><script>alert(7)</script></svg><div><span>Nested <b>bold</b></span></div>"
 )
 
 
@@ -261,7 +324,7 @@ def test_hostile_markup_in_a_section_comes_out_clean_and_safe():
         "Nested bold\n\n"
         "Medical records specialists compile"
     )
-    for bad in ("alert", "color: red", "a comment", "evil.example\"></iframe"):
+    for bad in ("alert", "color: red", "a comment", 'evil.example"></iframe'):
         assert bad not in section.text
 
     out = section.html
@@ -272,12 +335,50 @@ def test_hostile_markup_in_a_section_comes_out_clean_and_safe():
         "<p>Café text with spaces</p>Nested <strong>bold</strong><p>Medical records specialists compile"
     )
     lowered = out.lower()
-    for bad in ("<script", "javascript", "alert", "onclick", "onerror", "onmouseover", "style=", "<img",
-                "<iframe", "<svg", "data:", "<!--"):
+    for bad in (
+        "<script",
+        "javascript",
+        "alert",
+        "onclick",
+        "onerror",
+        "onmouseover",
+        "style=",
+        "<img",
+        "<iframe",
+        "<svg",
+        "data:",
+        "<!--",
+    ):
         assert bad not in lowered
     # Every tag left is on the allow-list and carries no attribute but an http(s) href.
-    allowed = {"p", "br", "ul", "ol", "li", "a", "strong", "em", "h3", "h4", "h5", "h6", "blockquote",
-               "sup", "sub", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "dl", "dt", "dd"}
+    allowed = {
+        "p",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "strong",
+        "em",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "sup",
+        "sub",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "dl",
+        "dt",
+        "dd",
+    }
     for tag in BeautifulSoup(out, "html.parser").find_all(True):
         assert tag.name in allowed
         assert set(tag.attrs) <= ({"href"} if tag.name == "a" else set())
@@ -286,8 +387,11 @@ def test_hostile_markup_in_a_section_comes_out_clean_and_safe():
 
 
 def test_sanitize_fragment_on_its_own():
-    soup = BeautifulSoup('<div><h2>Head</h2><p>A&amp;B</p><table><tr><th>x</th><td> 1 </td></tr></table>'
-                         '<p style="display:none">hidden</p><del>gone</del><ins>kept</ins></div>', "html.parser")
+    soup = BeautifulSoup(
+        "<div><h2>Head</h2><p>A&amp;B</p><table><tr><th>x</th><td> 1 </td></tr></table>"
+        '<p style="display:none">hidden</p><del>gone</del><ins>kept</ins></div>',
+        "html.parser",
+    )
     text, html = sanitize_fragment(soup.div.children, base_url="https://www.bls.gov/ooh/x/y.htm")
     assert text == "Head\n\nA&B\n\nx | 1\n\nkept"
     assert html == "<h3>Head</h3>\n<p>A&amp;B</p>\n<table>\n<tr><th>x</th><td>1</td></tr></table>kept"
@@ -306,7 +410,9 @@ def test_ep_workbook_hyperlinks_are_a_second_crosswalk():
     physicians = links.loc[links["ooh_url"] == url_of(PHYSICIANS), "soc_code"]
     assert {"29-1211", "29-1249", "29-1241"} <= set(physicians)
 
-    release = read_profiles({url_of(MEDICAL_RECORDS): page(MEDICAL_RECORDS), url_of(ACTORS): page(ACTORS)}, crosswalk=links)
+    release = read_profiles(
+        {url_of(MEDICAL_RECORDS): page(MEDICAL_RECORDS), url_of(ACTORS): page(ACTORS)}, crosswalk=links
+    )
     soc = release.frames["ooh_profile_soc"]
     assert sorted(soc.loc[soc["soc_code"] == "29-2072", "via"]) == ["ep_workbook", "outlook_table"]
     ep_row = soc[(soc["soc_code"] == "29-2072") & (soc["via"] == "ep_workbook")].iloc[0]
@@ -321,7 +427,9 @@ def test_pages_can_be_paths_bytes_or_fetch_results(tmp_path: Path):
     class Fetched:  # what crawl_profiles returns has a .path
         path = OOH / f"{MEDICAL_RECORDS}.htm"
 
-    release = read_profiles({url_of(ACTORS): copy, url_of(MEDICAL_RECORDS): Fetched(), url_of(MANAGERS): page(MANAGERS)})
+    release = read_profiles(
+        {url_of(ACTORS): copy, url_of(MEDICAL_RECORDS): Fetched(), url_of(MANAGERS): page(MANAGERS)}
+    )
     assert release.profiles_loaded == 3 and release.quarantined == []
 
 

@@ -1,4 +1,5 @@
 """The README's quick start, run as a user would: a fresh clone, the README's own first command."""
+
 from __future__ import annotations
 
 import os
@@ -39,9 +40,14 @@ def test_readme_sample_command_from_a_fresh_clone(tmp_path):
     assert re.search(r"oews\s+loaded\s+May 2025", done.stdout), done.stdout
     assert re.search(r"projections\s+loaded\s+2024-2034", done.stdout), done.stdout
     con = duckdb.connect(str(clone / "bls-data" / "warehouse.duckdb"), read_only=True)
-    assert con.execute("SELECT annual_median FROM latest_oews_national WHERE soc_code='29-2072'").fetchone() == (51140.0,)
+    assert con.execute("SELECT annual_median FROM latest_oews_national WHERE soc_code='29-2072'").fetchone() == (
+        51140.0,
+    )
     con.close()
-    assert "| Median Salary* | $51,140 (2025) |" in (clone / "bls-data" / "sheets" / "29-2072-medical-records-specialists.md").read_text()
+    assert (
+        "| Median Salary* | $51,140 (2025) |"
+        in (clone / "bls-data" / "sheets" / "29-2072-medical-records-specialists.md").read_text()
+    )
 
     again = subprocess.run(["sh", "-c", command], cwd=clone, env=env, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0, again.stderr[-3000:]

@@ -1,4 +1,5 @@
 """`run` against a real local HTTP server over ../shared/bls-mirror: the same code that talks to bls.gov."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,7 +45,9 @@ def test_first_run_loads_newest_oews_and_ep(first_run):
     assert by_source["oews"].status == "loaded" and by_source["oews"].period == "May 2025"
     assert by_source["projections"].status == "loaded" and by_source["projections"].release_id == "2024-34"
     assert query(settings, "SELECT source, release_id FROM latest_releases ORDER BY source") == [
-        ("oews", "2025A01"), ("ooh", "2024-34"), ("projections", "2024-34")
+        ("oews", "2025A01"),
+        ("ooh", "2024-34"),
+        ("projections", "2024-34"),
     ]
 
 
@@ -62,11 +65,23 @@ def test_warehouse_answers_medical_records_specialists(first_run):
 
 def test_hourly_only_and_annual_only_carry_their_reasons(first_run):
     settings, _ = first_run
-    actors = dict(query(settings, "SELECT measure, status FROM oews_estimates WHERE soc_code = '27-2011' AND measure LIKE 'annual_%'"))
+    actors = dict(
+        query(
+            settings,
+            "SELECT measure, status FROM oews_estimates WHERE soc_code = '27-2011' AND measure LIKE 'annual_%'",
+        )
+    )
     assert set(actors.values()) == {"hourly_only"}
-    assert query(settings, "SELECT value FROM oews_estimates WHERE soc_code = '27-2011' AND measure = 'annual_median'") == [(None,)]
+    assert query(
+        settings, "SELECT value FROM oews_estimates WHERE soc_code = '27-2011' AND measure = 'annual_median'"
+    ) == [(None,)]
     assert query(settings, "SELECT hourly_median FROM latest_oews_national WHERE soc_code = '27-2011'") == [(29.05,)]
-    admins = dict(query(settings, "SELECT measure, status FROM oews_estimates WHERE soc_code = '11-9032' AND measure LIKE 'hourly_%'"))
+    admins = dict(
+        query(
+            settings,
+            "SELECT measure, status FROM oews_estimates WHERE soc_code = '11-9032' AND measure LIKE 'hourly_%'",
+        )
+    )
     assert set(admins.values()) == {"annual_only"}
 
 
@@ -104,7 +119,9 @@ def test_both_oews_forms_give_the_same_national_figures(first_run, tmp_path, mir
     flat_settings = mirror_settings(tmp_path, mirror_url, oews_form="flatfiles", sources=["oews"])
     report = run_refresh(flat_settings)
     assert report.ok and report.sources[0].release_id == "2025A01"
-    columns = "soc_code, employment, annual_mean, hourly_median, annual_median, annual_median_status, annual_p10, annual_p90"
+    columns = (
+        "soc_code, employment, annual_mean, hourly_median, annual_median, annual_median_status, annual_p10, annual_p90"
+    )
     sql = f"SELECT {columns} FROM latest_oews_national WHERE level = 'detailed' ORDER BY soc_code"
     from_flat = query(flat_settings, sql)
     from_zip = {row[0]: row for row in query(zip_settings, sql)}
@@ -131,13 +148,21 @@ def test_backfill_loads_archived_releases_as_history(tmp_path):
     ARCHIVE, MIRROR = shared / "bls-archive", shared / "bls-mirror"
 
     settings = Settings(data_dir=tmp_path / "data")
-    paths = [*sorted((ARCHIVE / "ep").glob("*.xlsx")), *sorted((ARCHIVE / "oews").glob("*.zip")),
-             MIRROR / "www.bls.gov" / "emp" / "ind-occ-matrix" / "occupation.xlsx"]
+    paths = [
+        *sorted((ARCHIVE / "ep").glob("*.xlsx")),
+        *sorted((ARCHIVE / "oews").glob("*.zip")),
+        MIRROR / "www.bls.gov" / "emp" / "ind-occ-matrix" / "occupation.xlsx",
+    ]
     report = run_backfill(settings, paths)
     assert report.ok, report.to_json()
     assert query(settings, "SELECT source, release_id FROM releases ORDER BY source, reference_year") == [
-        ("oews", "2022A01"), ("oews", "2023A01"), ("oews", "2024A01"),
-        ("projections", "2021-31"), ("projections", "2022-32"), ("projections", "2023-33"), ("projections", "2024-34"),
+        ("oews", "2022A01"),
+        ("oews", "2023A01"),
+        ("oews", "2024A01"),
+        ("projections", "2021-31"),
+        ("projections", "2022-32"),
+        ("projections", "2023-33"),
+        ("projections", "2024-34"),
     ]
     assert query(settings, "SELECT release_id FROM latest_releases WHERE source='projections'") == [("2024-34",)]
     again = run_backfill(settings, paths[:1])

@@ -1,9 +1,9 @@
 """Faults on the wire and in the files: each gives its clear error or recovers, and a failed source
 leaves the warehouse exactly as it was."""
+
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import duckdb

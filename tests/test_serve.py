@@ -1,4 +1,5 @@
 """`bls-refresh serve` against a real `prefect server start` on a free local port."""
+
 from __future__ import annotations
 
 import os
@@ -53,7 +54,10 @@ def prefect_server(tmp_path_factory):
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_UI_ENABLED="false")
     server = subprocess.Popen(
         [str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     api = f"http://127.0.0.1:{port}/api"
     try:
@@ -69,9 +73,25 @@ def test_serve_registers_the_nightly_deployment_with_its_cron_schedule(prefect_s
     api, base_env = prefect_server
     env = {**base_env, "PREFECT_API_URL": api, "BLS_REFRESH_DATA_DIR": str(tmp_path / "data")}
     serve = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--mirror", str(REPO / "data" / "sample"),
-         "--oews-form", "flatfiles", "--sources", "oews,projections", "--contact", "ops@example.org"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "serve",
+            "--mirror",
+            str(REPO / "data" / "sample"),
+            "--oews-form",
+            "flatfiles",
+            "--sources",
+            "oews,projections",
+            "--contact",
+            "ops@example.org",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         with SyncPrefectClient(api) as client:
@@ -92,7 +112,8 @@ def test_serve_registers_the_nightly_deployment_with_its_cron_schedule(prefect_s
 def test_serve_without_a_server_says_what_to_do(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "BLS_REFRESH_"))}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "serve"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "serve"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2
     assert "prefect server start" in done.stderr and "PREFECT_API_URL" in done.stderr

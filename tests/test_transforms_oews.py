@@ -205,7 +205,10 @@ def test_sample_flatfiles_are_the_mirror_ones(flat2025: OewsRelease) -> None:
 def test_archive_zips_parse_with_their_period(archive_zips: dict[int, OewsRelease], year: int) -> None:
     release = archive_zips[year]
     assert (release.release_id, release.period, release.year, release.form) == (
-        f"{year}A01", f"May {year}", year, "national_zip"
+        f"{year}A01",
+        f"May {year}",
+        year,
+        "national_zip",
     )
     assert len(release.occupations) > 1300
     assert release.estimates["status"].eq("top_coded").any()
@@ -320,7 +323,9 @@ def test_flat_dash_footnote_5_is_top_coded_at_the_footnote_bound(flat_copy: dict
 
 def test_flat_top_code_bound_is_read_from_the_footnote_text(flat_copy: dict[str, Path]) -> None:
     notes = flat_copy["oe.footnote"]
-    notes.write_text(notes.read_text().replace("$115.00 per hour or $239,200 per year", "$120.50 per hour or $250,640 per year"))
+    notes.write_text(
+        notes.read_text().replace("$115.00 per hour or $239,200 per year", "$120.50 per hour or $250,640 per year")
+    )
     set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "-", "5")
     set_value(flat_copy, "OEUN000000000000029207208", "-", "5")
     release = read_flatfiles(flat_copy)
@@ -369,7 +374,9 @@ def test_flat_malformed_series_id_names_the_line(flat_copy: dict[str, Path]) -> 
 
 def test_flat_unknown_datatype_names_the_line(flat_copy: dict[str, Path]) -> None:
     line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
-    replace_data_line(flat_copy, line, lambda text: text.replace(ANNUAL_MEDIAN_29_2072, ANNUAL_MEDIAN_29_2072[:-2] + "42", 1))
+    replace_data_line(
+        flat_copy, line, lambda text: text.replace(ANNUAL_MEDIAN_29_2072, ANNUAL_MEDIAN_29_2072[:-2] + "42", 1)
+    )
     with pytest.raises(LayoutError) as caught:
         read_flatfiles(flat_copy)
     assert caught.value.row == line
@@ -395,7 +402,9 @@ def test_flat_line_numbers_count_blank_lines(flat_copy: dict[str, Path]) -> None
 
 def test_flat_occupation_missing_from_oe_occupation(flat_copy: dict[str, Path]) -> None:
     listing = flat_copy["oe.occupation"]
-    listing.write_text("".join(line for line in listing.read_text().splitlines(keepends=True) if not line.startswith("292072")))
+    listing.write_text(
+        "".join(line for line in listing.read_text().splitlines(keepends=True) if not line.startswith("292072"))
+    )
     with pytest.raises(LayoutError) as caught:
         read_flatfiles(flat_copy)
     assert caught.value.found == "29-2072"

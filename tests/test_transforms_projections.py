@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from transform_fixtures import (
     EP_ARCHIVE_WORKBOOKS,
     EP_CSVS,
@@ -18,11 +17,22 @@ from transform_fixtures import (
     header_cell,
     national_zip_member,
 )
+
 from transforms.errors import LayoutError
 from transforms.projections import COLUMNS, ProjectionsRelease, read_occupation_workbook, read_projections_csv
 
 PERSONS = ["employment_base", "employment_target", "change_numeric", "openings_annual"]
-TEXT = ["cycle", "soc_code", "title", "occupation_type", "level", "median_wage_status", "education", "work_experience", "training"]
+TEXT = [
+    "cycle",
+    "soc_code",
+    "title",
+    "occupation_type",
+    "level",
+    "median_wage_status",
+    "education",
+    "work_experience",
+    "training",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +42,10 @@ def current() -> ProjectionsRelease:
 
 @pytest.fixture(scope="module")
 def archive() -> dict[str, ProjectionsRelease]:
-    return {cycle: read_occupation_workbook(path.read_bytes(), name=path.name) for cycle, path in EP_ARCHIVE_WORKBOOKS.items()}
+    return {
+        cycle: read_occupation_workbook(path.read_bytes(), name=path.name)
+        for cycle, path in EP_ARCHIVE_WORKBOOKS.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +63,12 @@ def occupation(release: ProjectionsRelease, soc_code: str) -> pd.Series:
 
 
 def test_current_workbook_identity(current: ProjectionsRelease) -> None:
-    assert (current.cycle, current.base_year, current.target_year, current.sheet) == ("2024-34", 2024, 2034, "Table 1.2")
+    assert (current.cycle, current.base_year, current.target_year, current.sheet) == (
+        "2024-34",
+        2024,
+        2034,
+        "Table 1.2",
+    )
 
 
 def test_frame_columns_and_dtypes(current: ProjectionsRelease) -> None:
@@ -207,15 +225,27 @@ def test_non_numeric_employment_names_row_column_and_value(broken_workbooks: dic
     with pytest.raises(LayoutError) as caught:
         read_occupation_workbook(broken_workbooks["abc"], name="occupation.xlsx")
     error = caught.value
-    assert (error.sheet, error.column, error.found, error.expected) == ("Table 1.2", "Employment, 2034", "abc", "a number")
+    assert (error.sheet, error.column, error.found, error.expected) == (
+        "Table 1.2",
+        "Employment, 2034",
+        "abc",
+        "a number",
+    )
     assert error.row == 486  # 29-2072 as Excel numbers the row
-    assert str(error) == "occupation.xlsx, sheet 'Table 1.2', row 486, column 'Employment, 2034': expected a number, found 'abc'"
+    assert (
+        str(error)
+        == "occupation.xlsx, sheet 'Table 1.2', row 486, column 'Employment, 2034': expected a number, found 'abc'"
+    )
 
 
 def test_unknown_wage_mark_is_refused(broken_workbooks: dict[str, Path]) -> None:
     with pytest.raises(LayoutError) as caught:
         read_occupation_workbook(broken_workbooks["wage"], name="occupation.xlsx")
-    assert (caught.value.row, caught.value.column, caught.value.found) == (486, "Median annual wage, dollars, 2024[1]", "(X)")
+    assert (caught.value.row, caught.value.column, caught.value.found) == (
+        486,
+        "Median annual wage, dollars, 2024[1]",
+        "(X)",
+    )
 
 
 def test_title_must_name_the_cycle_of_the_headers(broken_workbooks: dict[str, Path]) -> None:
@@ -245,7 +275,9 @@ def test_workbook_without_the_table_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("cycle", "base", "target"), [("2021-31", 2021, 2031), ("2022-32", 2022, 2032)])
-def test_csv_exports_parse_with_their_cycle(csvs: dict[str, ProjectionsRelease], cycle: str, base: int, target: int) -> None:
+def test_csv_exports_parse_with_their_cycle(
+    csvs: dict[str, ProjectionsRelease], cycle: str, base: int, target: int
+) -> None:
     release = csvs[cycle]
     assert (release.cycle, release.base_year, release.target_year) == (cycle, base, target)
     frame = release.occupations
@@ -268,7 +300,9 @@ def test_csv_codes_titles_and_marks(csvs: dict[str, ProjectionsRelease]) -> None
     assert set(csvs["2022-32"].occupations.query("median_wage_status == 'top_coded'")["median_wage"]) == {239200.0}
 
 
-def test_csv_matches_the_workbook_line_items(csvs: dict[str, ProjectionsRelease], archive: dict[str, ProjectionsRelease]) -> None:
+def test_csv_matches_the_workbook_line_items(
+    csvs: dict[str, ProjectionsRelease], archive: dict[str, ProjectionsRelease]
+) -> None:
     workbook = archive["2021-31"].occupations.query("occupation_type == 'Line item'")
     both = workbook.merge(csvs["2021-31"].occupations, on="soc_code", suffixes=("_xlsx", "_csv"), validate="one_to_one")
     assert len(both) == 832

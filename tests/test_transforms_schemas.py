@@ -51,13 +51,17 @@ def test_without_source_rows_the_frame_row_is_named() -> None:
 
 def test_value_must_be_missing_exactly_when_the_status_says_why() -> None:
     with pytest.raises(LayoutError) as caught:
-        validate(estimates(status=["published", "published", "published"]), OEWS_ESTIMATES, file="f", source_rows=[2, 3, 4])
+        validate(
+            estimates(status=["published", "published", "published"]), OEWS_ESTIMATES, file="f", source_rows=[2, 3, 4]
+        )
     assert (caught.value.column, caught.value.row) == ("value", 4)
     assert "status='published'" in caught.value.found
 
 
 def test_repeated_key_names_the_repeat() -> None:
-    frame = estimates(measure=["employment", "hourly_median", "employment"], value=[1.0, 2.0, 3.0], status=["published"] * 3)
+    frame = estimates(
+        measure=["employment", "hourly_median", "employment"], value=[1.0, 2.0, 3.0], status=["published"] * 3
+    )
     with pytest.raises(LayoutError) as caught:
         validate(frame, OEWS_ESTIMATES, file="f", sheet="s", source_rows=[5, 6, 7])
     assert caught.value.row == 7
@@ -81,7 +85,9 @@ def test_wrong_dtype_is_reported_before_row_failures() -> None:
 
 
 def test_occupation_level_must_be_known() -> None:
-    frame = pd.DataFrame({"release_id": ["2025A01"], "soc_code": ["29-2072"], "title": ["x"], "level": ["tiny"]}, dtype=str)
+    frame = pd.DataFrame(
+        {"release_id": ["2025A01"], "soc_code": ["29-2072"], "title": ["x"], "level": ["tiny"]}, dtype=str
+    )
     with pytest.raises(LayoutError) as caught:
         validate(frame, OEWS_OCCUPATIONS, file="f", source_rows=[9])
     assert (caught.value.column, caught.value.row, caught.value.found) == ("level", 9, "tiny")
@@ -89,17 +95,31 @@ def test_occupation_level_must_be_known() -> None:
 
 def projection(**changes: object) -> pd.DataFrame:
     row = {
-        "cycle": "2024-34", "base_year": 2024, "target_year": 2034, "soc_code": "29-2072",
-        "title": "Medical records specialists", "occupation_type": "Line item", "level": "detailed",
-        "employment_base": 194800, "employment_target": 208600, "change_numeric": 13800, "change_percent": 7.1,
-        "self_employed_pct": 0.8, "openings_annual": 14200, "median_wage": 50250.0,
-        "median_wage_status": "published", "education": "Postsecondary nondegree award",
-        "work_experience": "None", "training": "None",
+        "cycle": "2024-34",
+        "base_year": 2024,
+        "target_year": 2034,
+        "soc_code": "29-2072",
+        "title": "Medical records specialists",
+        "occupation_type": "Line item",
+        "level": "detailed",
+        "employment_base": 194800,
+        "employment_target": 208600,
+        "change_numeric": 13800,
+        "change_percent": 7.1,
+        "self_employed_pct": 0.8,
+        "openings_annual": 14200,
+        "median_wage": 50250.0,
+        "median_wage_status": "published",
+        "education": "Postsecondary nondegree award",
+        "work_experience": "None",
+        "training": "None",
     } | changes
     frame = pd.DataFrame([row])
     persons = ["employment_base", "employment_target", "change_numeric", "openings_annual"]
     floats = ["change_percent", "self_employed_pct", "median_wage"]
-    return frame.astype({c: "Int64" for c in persons} | {c: "float64" for c in floats} | {"base_year": "int64", "target_year": "int64"})
+    return frame.astype(
+        {c: "Int64" for c in persons} | {c: "float64" for c in floats} | {"base_year": "int64", "target_year": "int64"}
+    )
 
 
 def test_projection_row_passes() -> None:

@@ -67,10 +67,17 @@ def test_layout_error_message_points_at_the_cell() -> None:
         expected="a number",
         found="abc",
     )
-    assert str(error) == "occupation.xlsx, sheet 'Table 1.2', row 57, column 'Employment, 2034': expected a number, found 'abc'"
+    assert (
+        str(error)
+        == "occupation.xlsx, sheet 'Table 1.2', row 57, column 'Employment, 2034': expected a number, found 'abc'"
+    )
     assert isinstance(error, ValueError)
     assert (error.file, error.sheet, error.row, error.column, error.found) == (
-        "occupation.xlsx", "Table 1.2", 57, "Employment, 2034", "abc"
+        "occupation.xlsx",
+        "Table 1.2",
+        57,
+        "Employment, 2034",
+        "abc",
     )
 
 

@@ -1,7 +1,8 @@
 """The warehouse on a temp DuckDB file: migrations, atomic idempotent loads, history, views, comments."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -21,14 +22,20 @@ OEWS_ZIPS = {
     2024: SHARED / "bls-archive" / "oews" / "oesm24nat.zip",
     2025: SHARED / "bls-mirror" / "www.bls.gov" / "oes" / "special-requests" / "oesm25nat.zip",
 }
-FETCHED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def ep_load(path: Path):
     release = read_occupation_workbook(path, name=path.name)
     record = ReleaseRecord(
-        "projections", release.cycle, f"{release.base_year}-{release.target_year}", release.base_year,
-        "workbook", path.as_uri(), FETCHED, f"sha-{path.name}",
+        "projections",
+        release.cycle,
+        f"{release.base_year}-{release.target_year}",
+        release.base_year,
+        "workbook",
+        path.as_uri(),
+        FETCHED,
+        f"sha-{path.name}",
     )
     return record, {"projections": release.occupations}
 
@@ -36,7 +43,13 @@ def ep_load(path: Path):
 def oews_load(path: Path):
     release = read_national_zip(path, name=path.name)
     record = ReleaseRecord(
-        "oews", release.release_id, release.period, release.year, release.form, path.as_uri(), FETCHED,
+        "oews",
+        release.release_id,
+        release.period,
+        release.year,
+        release.form,
+        path.as_uri(),
+        FETCHED,
         f"sha-{path.name}",
     )
     return record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates}
@@ -88,7 +101,9 @@ def test_loading_the_same_release_twice_leaves_one_copy(con, ep_loads):
 def test_ep_history_side_by_side_latest_view_shows_newest(con, ep_loads):
     for record, frames in ep_loads:
         load_release(con, record, frames)
-    cycles = con.execute("SELECT release_id FROM releases WHERE source='projections' ORDER BY reference_year").fetchall()
+    cycles = con.execute(
+        "SELECT release_id FROM releases WHERE source='projections' ORDER BY reference_year"
+    ).fetchall()
     assert [c[0] for c in cycles] == ["2021-31", "2022-32", "2023-33", "2024-34"]
     history = con.execute(
         "SELECT cycle, employment_base, employment_target, change_percent FROM projections WHERE soc_code='29-2072' ORDER BY cycle"
@@ -147,7 +162,9 @@ def test_failed_reload_of_a_loaded_release_keeps_the_old_rows(con, oews_loads):
     with pytest.raises(LoadError):
         load_release(con, record, broken)
     assert con.execute("SELECT count(*) FROM oews_estimates").fetchone() == count
-    assert con.execute("SELECT annual_median FROM latest_oews_national WHERE soc_code='29-2072'").fetchone() == (51140.0,)
+    assert con.execute("SELECT annual_median FROM latest_oews_national WHERE soc_code='29-2072'").fetchone() == (
+        51140.0,
+    )
 
 
 def test_frames_of_another_release_are_refused(con, ep_loads):
@@ -165,7 +182,14 @@ def test_occupation_facts_joins_newest_ep_and_oews(con, ep_loads, oews_loads):
                   annual_p10, annual_p90, projections_sha256, oews_sha256
            FROM occupation_facts WHERE soc_code = '11-9111'"""
     ).fetchone()
-    assert row[:6] == ("Medical and Health Services Managers", "Bachelor's degree", "2024-34", 23.2, "May 2025", 123860.0)
+    assert row[:6] == (
+        "Medical and Health Services Managers",
+        "Bachelor's degree",
+        "2024-34",
+        23.2,
+        "May 2025",
+        123860.0,
+    )
     assert row[6] < row[5] < row[7]
     assert row[8:] == ("sha-occupation.xlsx", "sha-oesm25nat.zip")
 

@@ -36,7 +36,11 @@ def sheet_rows(
     try:
         return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
     except (
-        calamine.CalamineError, calamine.ZipError, calamine.XmlError, calamine.WorksheetNotFound, ValueError
+        calamine.CalamineError,
+        calamine.ZipError,
+        calamine.XmlError,
+        calamine.WorksheetNotFound,
+        ValueError,
     ) as exc:
         raise LayoutError(file=name, sheet=sheet, expected="a readable worksheet", found=_reason(exc)) from exc
 

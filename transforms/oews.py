@@ -303,7 +303,8 @@ def _zip_estimates(keyed: pd.DataFrame, top_code: TopCode, *, file: str, sheet: 
             sheet=sheet,
             row=int(bad["source_row"]),
             column=str(bad["column"]),
-            expected="a number or one of the OEWS marks * ** #" if bad["measure"] in HOURLY_MEASURES | ANNUAL_MEASURES
+            expected="a number or one of the OEWS marks * ** #"
+            if bad["measure"] in HOURLY_MEASURES | ANNUAL_MEASURES
             else "a number or one of the OEWS marks * **",
             found=str(bad["raw"]),
         )

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,26 +41,30 @@ import pandas as pd
 from transforms._series_ids import _BITS_PER_CHAR, SeriesKeys, unpack
 from transforms.errors import LayoutError
 from transforms.oews import (
+    _ANNUAL_DATATYPES as _ANNUAL_DATATYPES_STREAM,
+)
+from transforms.oews import (
+    _DATA_COLUMNS,
+    _HOURLY_DATATYPES,
     ESTIMATE_COLUMNS,
     NATIONAL_AREA,
     OCCUPATION_COLUMNS,
     TopCode,
     _check_header,
-    _DATA_COLUMNS,
     _display_name,
+    _finite_numbers,
     _flat_occupations,
     _flat_period,
     _flat_release_id,
     _flat_top_code,
-    _ANNUAL_DATATYPES as _ANNUAL_DATATYPES_STREAM,
-    _finite_numbers,
     _FlatFigures,
-    _HOURLY_DATATYPES,
-    _STATUS_CODES as _STATUS_CODES_STREAM,
     _parse_figure_chunk,
     _parser_error,
     _read_csv_options,
     _read_tab_table,
+)
+from transforms.oews import (
+    _STATUS_CODES as _STATUS_CODES_STREAM,
 )
 from transforms.schemas import OEWS_OCCUPATIONS, validate
 from transforms.vocabulary import MEASURES, OEWS_STATUSES, RSE_MEASURES, VALUED_STATUSES
@@ -284,8 +287,12 @@ def _slice(figures: _FlatFigures, part: slice) -> _FlatFigures:
     keys = figures.keys
     return _FlatFigures(
         source_row=figures.source_row[part],
-        keys=type(keys)(area=keys.area[part], industry=keys.industry[part], occupation=keys.occupation[part],
-                        datatype=keys.datatype[part]),
+        keys=type(keys)(
+            area=keys.area[part],
+            industry=keys.industry[part],
+            occupation=keys.occupation[part],
+            datatype=keys.datatype[part],
+        ),
         value=figures.value[part],
         status=figures.status[part],
         needs_bound=figures.needs_bound[part],
@@ -393,8 +400,8 @@ _SHORT_COLUMNS = {
 # Byte classes of the id positions: digit, upper-case letter, hyphen.
 _DIGIT, _UPPER, _HYPHEN = 1, 2, 4
 _CLASS = np.zeros(256, dtype=np.uint8)
-_CLASS[ord("0"):ord("9") + 1] = _DIGIT
-_CLASS[ord("A"):ord("Z") + 1] = _UPPER
+_CLASS[ord("0") : ord("9") + 1] = _DIGIT
+_CLASS[ord("A") : ord("Z") + 1] = _UPPER
 _CLASS[ord("-")] = _HYPHEN
 # OEU + area type letter + area (7 digits) + industry (6 of digit, letter, hyphen) + occupation and datatype (8 digits).
 _ID_CLASSES = np.array([_UPPER] * 4 + [_DIGIT] * 7 + [_DIGIT | _UPPER | _HYPHEN] * 6 + [_DIGIT] * 8, dtype=np.uint8)
@@ -496,7 +503,9 @@ def _subset(figures: _FlatFigures, keep: np.ndarray) -> _FlatFigures:
     return _FlatFigures(
         source_row=figures.source_row[keep],
         keys=type(keys)(
-            area=keys.area[keep], industry=keys.industry[keep], occupation=keys.occupation[keep],
+            area=keys.area[keep],
+            industry=keys.industry[keep],
+            occupation=keys.occupation[keep],
             datatype=keys.datatype[keep],
         ),
         value=figures.value[keep],
@@ -506,8 +515,9 @@ def _subset(figures: _FlatFigures, keep: np.ndarray) -> _FlatFigures:
     )
 
 
-def _categorical(keys: np.ndarray, render, listed: set[str] | None, kind: str, listing: str,
-                 figures: _FlatFigures, name: str) -> pd.Categorical:
+def _categorical(
+    keys: np.ndarray, render, listed: set[str] | None, kind: str, listing: str, figures: _FlatFigures, name: str
+) -> pd.Categorical:
     """Codes of the distinct keys, rendered once each; every rendered code must be listed."""
     codes, uniques = pd.factorize(keys)
     text = render(uniques)
@@ -534,14 +544,22 @@ def _chunk_frame(
     name: str,
 ) -> pd.DataFrame:
     keys = figures.keys
-    area = _categorical(keys.area, lambda u: [f"{k:07d}" for k in u], listings.areas, "area", "oe.area",
-                        figures, name)
-    industry = _categorical(keys.industry, lambda u: unpack(u, 6), listings.industries, "industry",
-                            "oe.industry", figures, name)
-    soc = _categorical(keys.occupation, lambda u: [f"{k // 10000:02d}-{k % 10000:04d}" for k in u],
-                       occupation_codes, "occupation", "oe.occupation", figures, name)
-    _categorical(keys.datatype, lambda u: [f"{k:02d}" for k in u], listings.datatypes, "datatype",
-                 "oe.datatype", figures, name)
+    area = _categorical(keys.area, lambda u: [f"{k:07d}" for k in u], listings.areas, "area", "oe.area", figures, name)
+    industry = _categorical(
+        keys.industry, lambda u: unpack(u, 6), listings.industries, "industry", "oe.industry", figures, name
+    )
+    soc = _categorical(
+        keys.occupation,
+        lambda u: [f"{k // 10000:02d}-{k % 10000:04d}" for k in u],
+        occupation_codes,
+        "occupation",
+        "oe.occupation",
+        figures,
+        name,
+    )
+    _categorical(
+        keys.datatype, lambda u: [f"{k:02d}" for k in u], listings.datatypes, "datatype", "oe.datatype", figures, name
+    )
 
     hourly = np.isin(keys.datatype, _HOURLY_DATATYPES)
     value = np.where(figures.needs_bound, np.where(hourly, top_code.hourly, top_code.annual), figures.value)
@@ -568,14 +586,19 @@ def _check_values(figures: _FlatFigures, value: np.ndarray, name: str) -> None:
     rules = [
         (np.isnan(value) == valued, "a value exactly when the status is published or top_coded"),
         (value < 0, "a value >= 0"),
-        (np.isin(figures.keys.datatype, _RSE_DATATYPES) & (value > 100),
-         "a relative standard error between 0 and 100 percent"),
+        (
+            np.isin(figures.keys.datatype, _RSE_DATATYPES) & (value > 100),
+            "a relative standard error between 0 and 100 percent",
+        ),
     ]
     for bad, expected in rules:
         if bad.any():
             position = int(bad.argmax())
             raise LayoutError(
-                file=name, row=int(figures.source_row[position]), column="value", expected=expected,
+                file=name,
+                row=int(figures.source_row[position]),
+                column="value",
+                expected=expected,
                 found=f"{value[position]!r} ({OEWS_STATUSES[figures.status[position]]})",
             )
 
@@ -599,17 +622,20 @@ class _KeyLedger:
         codes, uniques = pd.factorize(keys)
         numbered = np.array([ids.setdefault(int(u), len(ids)) for u in uniques], dtype=np.int64)
         if len(ids) >= 1 << _ID_BITS:
-            raise LayoutError(file=name, expected=f"fewer than {1 << _ID_BITS} distinct {kind} codes",
-                              found=str(len(ids)))
+            raise LayoutError(
+                file=name, expected=f"fewer than {1 << _ID_BITS} distinct {kind} codes", found=str(len(ids))
+            )
         return numbered[codes]
 
     def add(self, figures: _FlatFigures, name: str) -> None:
         keys = figures.keys
         area = self._number(keys.area, self._area_ids, "area", name)
         industry = self._number(keys.industry, self._industry_ids, "industry", name)
-        packed = (((area << _ID_BITS) | industry) << (_OCC_BITS + _TYPE_BITS)) | (
-            keys.occupation.astype(np.int64) << _TYPE_BITS
-        ) | keys.datatype.astype(np.int64)
+        packed = (
+            (((area << _ID_BITS) | industry) << (_OCC_BITS + _TYPE_BITS))
+            | (keys.occupation.astype(np.int64) << _TYPE_BITS)
+            | keys.datatype.astype(np.int64)
+        )
         self._keys.append(packed)
         self._rows.append(figures.source_row.astype(np.int64))
 
@@ -664,11 +690,13 @@ class _Listings:
     @classmethod
     def read(cls, path: Mapping[str, Path], names: Mapping[str, str]) -> _Listings:
         areas = _read_tab_table(
-            path["oe.area"], name=names["oe.area"],
+            path["oe.area"],
+            name=names["oe.area"],
             columns=("area_code", "area_name", "areatype_code", "state_code"),
         )
         industries = _read_tab_table(
-            path["oe.industry"], name=names["oe.industry"],
+            path["oe.industry"],
+            name=names["oe.industry"],
             columns=("industry_code", "industry_name", "display_level", "sort_sequence"),
         )
         datatypes = _read_tab_table(
@@ -698,8 +726,11 @@ class _Listings:
             if bad.any():
                 position = int(bad.to_numpy().argmax())
                 raise LayoutError(
-                    file=names[key], row=int(table["source_row"].iloc[position]), column=column,
-                    expected=expected, found=str(table[column].iloc[position]),
+                    file=names[key],
+                    row=int(table["source_row"].iloc[position]),
+                    column=column,
+                    expected=expected,
+                    found=str(table[column].iloc[position]),
                 )
         for table, key, column in (
             (self.area_table, "oe.area", "area_code"),
@@ -711,15 +742,20 @@ class _Listings:
             if repeated.any():
                 position = int(repeated.to_numpy().argmax())
                 raise LayoutError(
-                    file=names[key], row=int(table["source_row"].iloc[position]), column=column,
-                    expected="each code listed once", found=str(table[column].iloc[position]),
+                    file=names[key],
+                    row=int(table["source_row"].iloc[position]),
+                    column=column,
+                    expected="each code listed once",
+                    found=str(table[column].iloc[position]),
                 )
         unknown = ~self.datatype_table["datatype_code"].isin([f"{i:02d}" for i in range(1, len(MEASURES) + 1)])
         if unknown.any():
             position = int(unknown.to_numpy().argmax())
             raise LayoutError(
-                file=names["oe.datatype"], row=int(self.datatype_table["source_row"].iloc[position]),
-                column="datatype_code", expected=f"a datatype code 01-{len(MEASURES)}",
+                file=names["oe.datatype"],
+                row=int(self.datatype_table["source_row"].iloc[position]),
+                column="datatype_code",
+                expected=f"a datatype code 01-{len(MEASURES)}",
                 found=str(self.datatype_table["datatype_code"].iloc[position]),
             )
 
@@ -753,7 +789,9 @@ class _Listings:
                     "industry_code": self.industry_table["industry_code"].to_numpy(dtype=object),
                     "industry_name": self.industry_table["industry_name"].to_numpy(dtype=object),
                     "display_level": self.industry_table["display_level"].astype("int64").to_numpy(),
-                    "sort_sequence": pd.to_numeric(self.industry_table["sort_sequence"], errors="coerce").astype("Int64"),
+                    "sort_sequence": pd.to_numeric(self.industry_table["sort_sequence"], errors="coerce").astype(
+                        "Int64"
+                    ),
                 }
             ),
             "oews_datatypes": pd.DataFrame(

@@ -116,17 +116,17 @@ class QuickFacts:
     pay_year: int
     median_pay_annual: float | None
     median_pay_hourly: float | None
-    pay_status: str             # one of PAY_STATUSES
+    pay_status: str  # one of PAY_STATUSES
     education: str
     work_experience: str
     training: str
     jobs_year: int
     jobs: int
-    outlook_period: str         # normalised, e.g. "2024-34"
+    outlook_period: str  # normalised, e.g. "2024-34"
     base_year: int
     target_year: int
     outlook_percent: float
-    outlook_phrase: str         # BLS's own words, e.g. "Much faster than average"
+    outlook_phrase: str  # BLS's own words, e.g. "Much faster than average"
     employment_change: int
 
 
@@ -134,9 +134,9 @@ class QuickFacts:
 class SocRow:
     soc_code: str
     title: str
-    table_row: int              # 1-based position in the projections table
-    depth: int                  # indentation in the table: 0 the profile's own row, 1, 2 below it
-    is_primary: bool            # the row the quick facts describe (first row, when it has a code)
+    table_row: int  # 1-based position in the projections table
+    depth: int  # indentation in the table: 0 the profile's own row, 1, 2 below it
+    is_primary: bool  # the row the quick facts describe (first row, when it has a code)
     employment_base: int | None
     employment_target: int | None
     change_percent: float | None
@@ -145,7 +145,7 @@ class SocRow:
 
 @dataclass(frozen=True)
 class Section:
-    section: str                # one of SECTIONS
+    section: str  # one of SECTIONS
     heading: str
     text: str
     html: str
@@ -160,13 +160,13 @@ class SimilarOccupation:
     education: str
     pay_year: int | None
     median_pay_annual: float | None
-    pay_status: str             # one of SIMILAR_PAY_STATUSES
+    pay_status: str  # one of SIMILAR_PAY_STATUSES
 
 
 @dataclass(frozen=True)
 class OohProfile:
-    url: str                    # canonical https://www.bls.gov/ooh/<group>/<slug>.htm
-    source_url: str             # the URL the page was read from (a mirror, an archive key...)
+    url: str  # canonical https://www.bls.gov/ooh/<group>/<slug>.htm
+    source_url: str  # the URL the page was read from (a mirror, an archive key...)
     group: str
     slug: str
     title: str
@@ -185,11 +185,11 @@ class OohProfile:
 
 @dataclass(frozen=True)
 class OohRelease:
-    edition: str                # "2024-34"
+    edition: str  # "2024-34"
     base_year: int
     target_year: int
     frames: dict[str, pd.DataFrame]
-    quarantined: list[tuple[str, str]] = field(default_factory=list)   # (url, reason)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
     @property
     def period(self) -> str:
@@ -390,7 +390,11 @@ def _last_modified(page: _Page) -> date | None:
 _QF_FIELDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("pay", re.compile(r"^(?P<year>\d{4}) median pay$"), "'<year> Median Pay'"),
     ("education", re.compile(r"^typical entry[- ]level education$"), "'Typical Entry-Level Education'"),
-    ("work_experience", re.compile(r"^work experience in a related occupation$"), "'Work Experience in a Related Occupation'"),
+    (
+        "work_experience",
+        re.compile(r"^work experience in a related occupation$"),
+        "'Work Experience in a Related Occupation'",
+    ),
     ("training", re.compile(r"^on[- ]the[- ]job training$"), "'On-the-job Training'"),
     ("jobs", re.compile(r"^number of jobs, (?P<year>\d{4})$"), "'Number of Jobs, <year>'"),
     ("outlook", re.compile(r"^job outlook, (?P<period>\d{4} ?- ?\d{2,4})$"), "'Job Outlook, <period>'"),
@@ -435,28 +439,42 @@ def _quick_facts(table: Tag, *, url: str) -> QuickFacts:
     outlook_match, outlook_label, outlook_text = value("outlook")
     period = edition_of(outlook_match["period"])
     if period is None:
-        raise LayoutError(file=url, column=outlook_label, expected="a projection period such as 2024-34", found=outlook_label)
+        raise LayoutError(
+            file=url, column=outlook_label, expected="a projection period such as 2024-34", found=outlook_label
+        )
     outlook = _OUTLOOK.match(outlook_text.translate(_DASHES))
     if outlook is None:
         raise LayoutError(
-            file=url, column=outlook_label,
-            expected="a percent and BLS's phrase, such as 7% (Much faster than average)", found=outlook_text,
+            file=url,
+            column=outlook_label,
+            expected="a percent and BLS's phrase, such as 7% (Much faster than average)",
+            found=outlook_text,
         )
 
     change_match, change_label, change_text = value("change")
     change_period = edition_of(change_match["period"])
     if change_period is None or change_period[0] != period[0]:
         raise LayoutError(
-            file=url, column=change_label, expected=f"the same period as the job outlook ({period[0]})", found=change_label
+            file=url,
+            column=change_label,
+            expected=f"the same period as the job outlook ({period[0]})",
+            found=change_label,
         )
     change = _count(change_text)
     if change is None:
-        raise LayoutError(file=url, column=change_label, expected="an employment change such as 13,800 or -2,200", found=change_text)
+        raise LayoutError(
+            file=url, column=change_label, expected="an employment change such as 13,800 or -2,200", found=change_text
+        )
 
     texts = {key: value(key)[2] for key in ("education", "work_experience", "training")}
     for key, text in texts.items():
         if not text:
-            raise LayoutError(file=url, column=value(key)[1], expected="a category (e.g. None, Bachelor's degree)", found="an empty cell")
+            raise LayoutError(
+                file=url,
+                column=value(key)[1],
+                expected="a category (e.g. None, Bachelor's degree)",
+                found="an empty cell",
+            )
 
     return QuickFacts(
         pay_year=int(pay_match["year"]),
@@ -488,7 +506,8 @@ def _pay(text: str, *, url: str, label: str) -> tuple[float | None, float | None
     leftover = _norm(re.sub(r"this wage is equal to or greater than|\bor\b|[.,]", " ", rest, flags=re.I))
     if (year is None and hour is None) or leftover:
         raise LayoutError(
-            file=url, column=label,
+            file=url,
+            column=label,
             expected="median pay such as '$50,250 per year $24.16 per hour', one of the two, "
             "or 'This wage is equal to or greater than ...'",
             found=text,
@@ -511,7 +530,8 @@ def _soc_rows(page: _Page, *, url: str) -> tuple[SocRow, ...]:
     table = page.by_id("outlook-table", "table")
     if table is None:
         raise LayoutError(
-            file=url, expected="the employment projections table (table#outlook-table) listing the SOC codes",
+            file=url,
+            expected="the employment projections table (table#outlook-table) listing the SOC codes",
             found="no such table on the page",
         )
     columns = _outlook_columns(table, url=url)
@@ -550,7 +570,9 @@ def _soc_rows(page: _Page, *, url: str) -> tuple[SocRow, ...]:
             )
         )
     if not rows:
-        raise LayoutError(file=url, expected="at least one SOC code in the projections table (table#outlook-table)", found="none")
+        raise LayoutError(
+            file=url, expected="at least one SOC code in the projections table (table#outlook-table)", found="none"
+        )
     return tuple(rows)
 
 
@@ -559,7 +581,9 @@ def _outlook_columns(table: Tag, *, url: str) -> dict[str, int]:
     head = table.find("thead")
     header_rows = head.find_all("tr") if head is not None else []
     if not header_rows:
-        raise LayoutError(file=url, expected="a header row in the projections table (table#outlook-table)", found="none")
+        raise LayoutError(
+            file=url, expected="a header row in the projections table (table#outlook-table)", found="none"
+        )
     columns: dict[str, int] = {"title": 0}
     position = 0
     change_start = None
@@ -584,7 +608,8 @@ def _outlook_columns(table: Tag, *, url: str) -> dict[str, int]:
                 columns["numeric"] = change_start + offset
     if "soc" not in columns:
         raise LayoutError(
-            file=url, expected="a 'SOC Code' column in the projections table (table#outlook-table)",
+            file=url,
+            expected="a 'SOC Code' column in the projections table (table#outlook-table)",
             found="headers " + "; ".join(_text_of(th) for th in header_rows[0].find_all(["th", "td"])),
         )
     return columns
@@ -627,7 +652,8 @@ def _similar(page: _Page, *, url: str, base_url: str) -> tuple[SimilarOccupation
     missing = [key for key, position in index.items() if position is None]
     if missing:
         raise LayoutError(
-            file=url, expected="Similar Occupations columns Occupation, Job Duties, Entry-Level Education, Median Pay",
+            file=url,
+            expected="Similar Occupations columns Occupation, Job Duties, Entry-Level Education, Median Pay",
             found="headers " + "; ".join(headers),
         )
     body = table.find("tbody") or table
@@ -663,7 +689,11 @@ def _similar_pay(cell: Tag, *, url: str, row: int) -> tuple[float | None, str]:
     match = re.search(_AMOUNT, text)
     if match is None:
         raise LayoutError(
-            file=url, row=row, column="Similar Occupations: median pay", expected="an amount such as $67,310", found=text
+            file=url,
+            row=row,
+            column="Similar Occupations: median pay",
+            expected="an amount such as $67,310",
+            found=text,
         )
     status = "top_coded" if _TOP_CODED.search(text) else "published"
     return _money(match[1], match[2]), status
@@ -705,7 +735,9 @@ def _sections(page: _Page, *, url: str, base_url: str) -> tuple[Section, ...]:
     if not any(s.section == "summary" for s in sections):
         first = next(s for s in sections if s.section == "what_they_do")
         paragraph = first.text.split("\n\n", 1)[0]
-        sections.insert(0, Section("summary", first.heading, paragraph, f"<p>{html_lib.escape(paragraph, quote=False)}</p>"))
+        sections.insert(
+            0, Section("summary", first.heading, paragraph, f"<p>{html_lib.escape(paragraph, quote=False)}</p>")
+        )
     order = {key: i for i, key in enumerate(SECTIONS)}
     return tuple(sorted(sections, key=lambda s: order[s.section]))
 
@@ -741,7 +773,9 @@ def _until_next_heading(start: Tag) -> list[Any]:
     return nodes
 
 
-def _render_section(key: str, heading: str, nodes: Iterable[Any], base_url: str, *, skip: set[int] | None = None) -> Section:
+def _render_section(
+    key: str, heading: str, nodes: Iterable[Any], base_url: str, *, skip: set[int] | None = None
+) -> Section:
     text, html = sanitize_fragment(nodes, base_url=base_url, skip=skip)
     return Section(section=key, heading=heading, text=text, html=html)
 
@@ -749,30 +783,130 @@ def _render_section(key: str, heading: str, nodes: Iterable[Any], base_url: str,
 # ---- the sanitizer ---------------------------------------------------------------------------
 
 # Kept (with no attribute but a checked href on <a>); b/i become strong/em, h1/h2 become h3.
-_ALLOWED_TAGS = frozenset({
-    "p", "br", "ul", "ol", "li", "a", "strong", "em", "h3", "h4", "h5", "h6", "blockquote",
-    "sup", "sub", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "dl", "dt", "dd",
-})
+_ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "strong",
+        "em",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "sup",
+        "sub",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "dl",
+        "dt",
+        "dd",
+    }
+)
 _RENAMED_TAGS = {"b": "strong", "i": "em", "h1": "h3", "h2": "h3"}
 # Dropped with everything inside: active content, embedded media, forms, page chrome, deletions.
-_DROPPED_TAGS = frozenset({
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
-    "applet", "form", "input", "button", "select", "option", "textarea", "svg", "math", "img",
-    "picture", "video", "audio", "source", "track", "canvas", "map", "area", "link", "meta",
-    "base", "head", "title", "nav", "del", "s", "strike", "dialog",
-})
+_DROPPED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "input",
+        "button",
+        "select",
+        "option",
+        "textarea",
+        "svg",
+        "math",
+        "img",
+        "picture",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "canvas",
+        "map",
+        "area",
+        "link",
+        "meta",
+        "base",
+        "head",
+        "title",
+        "nav",
+        "del",
+        "s",
+        "strike",
+        "dialog",
+    }
+)
 # Page furniture inside sections: photos and captions, bar charts, tab navigation, help pop-ups.
-_BOILERPLATE_CLASSES = frozenset({
-    "ooh_right_img", "image-caption", "ooh-chart", "tab-footer", "about-this-section",
-    "youtube-player", "clearfloat",
-})
+_BOILERPLATE_CLASSES = frozenset(
+    {
+        "ooh_right_img",
+        "image-caption",
+        "ooh-chart",
+        "tab-footer",
+        "about-this-section",
+        "youtube-player",
+        "clearfloat",
+    }
+)
 _BOILERPLATE_IDS = frozenset({"outlook-table", "quickfacts", "similar-occupations"})
 _VOID = frozenset({"br"})
-_TEXT_BLOCKS = frozenset({
-    "p", "div", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "caption", "tr",
-    "thead", "tbody", "tfoot", "blockquote", "article", "section", "dl", "dt", "dd", "br", "header",
-    "footer", "aside", "figure", "figcaption", "main", "pre", "address", "hr",
-})
+_TEXT_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "caption",
+        "tr",
+        "thead",
+        "tbody",
+        "tfoot",
+        "blockquote",
+        "article",
+        "section",
+        "dl",
+        "dt",
+        "dd",
+        "br",
+        "header",
+        "footer",
+        "aside",
+        "figure",
+        "figcaption",
+        "main",
+        "pre",
+        "address",
+        "hr",
+    }
+)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]")
 
@@ -828,7 +962,7 @@ class _Renderer:
         self.base_url = base_url
         self.skip = skip
         self.html: list[str] = []
-        self.blocks: list[tuple[str, str]] = []   # (kind, text); kind: para | item | row
+        self.blocks: list[tuple[str, str]] = []  # (kind, text); kind: para | item | row
         self.line: list[str] = []
         self.list_depth = 0
         self.pending_bullet: str | None = None
@@ -920,8 +1054,8 @@ class _Renderer:
         if list_level:
             self.list_depth -= 1
         if keep:
-            if not "".join(self.html[start + 1:]).strip():
-                del self.html[start:]   # an empty element says nothing
+            if not "".join(self.html[start + 1 :]).strip():
+                del self.html[start:]  # an empty element says nothing
             else:
                 self.html.append(f"</{name}>")
 
@@ -966,7 +1100,7 @@ class _Renderer:
         start = len(self.html)
         self.html.append(f'<a href="{html_lib.escape(safe, quote=True)}">')
         self._children(tag)
-        if not "".join(self.html[start + 1:]).strip():
+        if not "".join(self.html[start + 1 :]).strip():
             del self.html[start:]
         else:
             self.html.append("</a>")
@@ -976,22 +1110,62 @@ class _Renderer:
 
 TABLE_COLUMNS: dict[str, list[str]] = {
     "ooh_profiles": [
-        "edition", "slug", "occupation_group", "group_title", "title", "url", "source_url",
-        "last_modified", "description", "has_quick_facts",
+        "edition",
+        "slug",
+        "occupation_group",
+        "group_title",
+        "title",
+        "url",
+        "source_url",
+        "last_modified",
+        "description",
+        "has_quick_facts",
     ],
     "ooh_quick_facts": [
-        "edition", "slug", "pay_year", "median_pay_annual", "median_pay_hourly", "pay_status",
-        "education", "work_experience", "training", "jobs_year", "jobs", "outlook_period",
-        "outlook_percent", "outlook_phrase", "employment_change",
+        "edition",
+        "slug",
+        "pay_year",
+        "median_pay_annual",
+        "median_pay_hourly",
+        "pay_status",
+        "education",
+        "work_experience",
+        "training",
+        "jobs_year",
+        "jobs",
+        "outlook_period",
+        "outlook_percent",
+        "outlook_phrase",
+        "employment_change",
     ],
     "ooh_profile_soc": [
-        "edition", "slug", "soc_code", "via", "soc_title", "soc_level", "table_row", "depth",
-        "is_primary", "employment_base", "employment_target", "change_percent", "change_numeric",
+        "edition",
+        "slug",
+        "soc_code",
+        "via",
+        "soc_title",
+        "soc_level",
+        "table_row",
+        "depth",
+        "is_primary",
+        "employment_base",
+        "employment_target",
+        "change_percent",
+        "change_numeric",
     ],
     "ooh_sections": ["edition", "slug", "section", "ordinal", "heading", "text", "html"],
     "ooh_similar": [
-        "edition", "slug", "ordinal", "similar_title", "similar_url", "similar_slug", "job_duties",
-        "education", "pay_year", "median_pay_annual", "pay_status",
+        "edition",
+        "slug",
+        "ordinal",
+        "similar_title",
+        "similar_url",
+        "similar_slug",
+        "job_duties",
+        "education",
+        "pay_year",
+        "median_pay_annual",
+        "pay_status",
     ],
 }
 
@@ -1026,7 +1200,12 @@ def read_profiles(
             quarantined.append((url, f"{url}: unexpected {type(exc).__name__} while parsing: {exc}"))
             continue
         if profile.slug in profiles:
-            quarantined.append((url, f"{url}: expected one page per slug, found {profile.slug!r} also at {profiles[profile.slug].source_url}"))
+            quarantined.append(
+                (
+                    url,
+                    f"{url}: expected one page per slug, found {profile.slug!r} also at {profiles[profile.slug].source_url}",
+                )
+            )
             continue
         profiles[profile.slug] = profile
 
@@ -1034,15 +1213,21 @@ def read_profiles(
     if not editions:
         first = quarantined[0][1] if quarantined else "no pages given"
         raise LayoutError(
-            file="OOH profiles", expected="at least one profile page with Quick Facts that parses",
+            file="OOH profiles",
+            expected="at least one profile page with Quick Facts that parses",
             found=f"{len(pages)} pages, {len(quarantined)} quarantined; first: {first}",
         )
     edition, _ = editions.most_common(1)[0]
     _, base_year, target_year = edition_of(edition) or ("", 0, 0)
     for slug, profile in list(profiles.items()):
         if profile.edition is not None and profile.edition != edition:
-            quarantined.append((profile.source_url, f"{profile.source_url}: expected the {edition} edition like "
-                                f"{editions[edition]} other pages, found quick facts for {profile.edition}"))
+            quarantined.append(
+                (
+                    profile.source_url,
+                    f"{profile.source_url}: expected the {edition} edition like "
+                    f"{editions[edition]} other pages, found quick facts for {profile.edition}",
+                )
+            )
             del profiles[slug]
 
     links = _crosswalk_rows(crosswalk, set(profiles))
@@ -1088,59 +1273,120 @@ def _frames(edition: str, profiles: list[OohProfile], links: list[dict[str, Any]
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLE_COLUMNS}
     for p in profiles:
         key = {"edition": edition, "slug": p.slug}
-        rows["ooh_profiles"].append({
-            **key, "occupation_group": p.group, "group_title": p.group_title, "title": p.title, "url": p.url,
-            "source_url": p.source_url, "last_modified": p.last_modified, "description": p.description,
-            "has_quick_facts": p.quick_facts is not None,
-        })
+        rows["ooh_profiles"].append(
+            {
+                **key,
+                "occupation_group": p.group,
+                "group_title": p.group_title,
+                "title": p.title,
+                "url": p.url,
+                "source_url": p.source_url,
+                "last_modified": p.last_modified,
+                "description": p.description,
+                "has_quick_facts": p.quick_facts is not None,
+            }
+        )
         if p.quick_facts is not None:
             q = p.quick_facts
-            rows["ooh_quick_facts"].append({
-                **key, "pay_year": q.pay_year, "median_pay_annual": q.median_pay_annual,
-                "median_pay_hourly": q.median_pay_hourly, "pay_status": q.pay_status, "education": q.education,
-                "work_experience": q.work_experience, "training": q.training, "jobs_year": q.jobs_year,
-                "jobs": q.jobs, "outlook_period": q.outlook_period, "outlook_percent": q.outlook_percent,
-                "outlook_phrase": q.outlook_phrase, "employment_change": q.employment_change,
-            })
+            rows["ooh_quick_facts"].append(
+                {
+                    **key,
+                    "pay_year": q.pay_year,
+                    "median_pay_annual": q.median_pay_annual,
+                    "median_pay_hourly": q.median_pay_hourly,
+                    "pay_status": q.pay_status,
+                    "education": q.education,
+                    "work_experience": q.work_experience,
+                    "training": q.training,
+                    "jobs_year": q.jobs_year,
+                    "jobs": q.jobs,
+                    "outlook_period": q.outlook_period,
+                    "outlook_percent": q.outlook_percent,
+                    "outlook_phrase": q.outlook_phrase,
+                    "employment_change": q.employment_change,
+                }
+            )
         for s in p.soc_rows:
-            rows["ooh_profile_soc"].append({
-                **key, "soc_code": s.soc_code, "via": "outlook_table", "soc_title": s.title,
-                "soc_level": soc_level(s.soc_code), "table_row": s.table_row, "depth": s.depth,
-                "is_primary": s.is_primary, "employment_base": s.employment_base,
-                "employment_target": s.employment_target, "change_percent": s.change_percent,
-                "change_numeric": s.change_numeric,
-            })
+            rows["ooh_profile_soc"].append(
+                {
+                    **key,
+                    "soc_code": s.soc_code,
+                    "via": "outlook_table",
+                    "soc_title": s.title,
+                    "soc_level": soc_level(s.soc_code),
+                    "table_row": s.table_row,
+                    "depth": s.depth,
+                    "is_primary": s.is_primary,
+                    "employment_base": s.employment_base,
+                    "employment_target": s.employment_target,
+                    "change_percent": s.change_percent,
+                    "change_numeric": s.change_numeric,
+                }
+            )
         for ordinal, s in enumerate(p.sections, start=1):
-            rows["ooh_sections"].append({**key, "section": s.section, "ordinal": ordinal, "heading": s.heading,
-                                         "text": s.text, "html": s.html})
+            rows["ooh_sections"].append(
+                {**key, "section": s.section, "ordinal": ordinal, "heading": s.heading, "text": s.text, "html": s.html}
+            )
         for ordinal, s in enumerate(p.similar, start=1):
-            rows["ooh_similar"].append({
-                **key, "ordinal": ordinal, "similar_title": s.title, "similar_url": s.url,
-                "similar_slug": s.slug, "job_duties": s.job_duties, "education": s.education,
-                "pay_year": s.pay_year, "median_pay_annual": s.median_pay_annual, "pay_status": s.pay_status,
-            })
+            rows["ooh_similar"].append(
+                {
+                    **key,
+                    "ordinal": ordinal,
+                    "similar_title": s.title,
+                    "similar_url": s.url,
+                    "similar_slug": s.slug,
+                    "job_duties": s.job_duties,
+                    "education": s.education,
+                    "pay_year": s.pay_year,
+                    "median_pay_annual": s.median_pay_annual,
+                    "pay_status": s.pay_status,
+                }
+            )
     seen = set()
     for link in links:
         marker = (link["slug"], link["soc_code"])
         if marker in seen:
             continue
         seen.add(marker)
-        rows["ooh_profile_soc"].append({
-            "edition": edition, "slug": link["slug"], "soc_code": link["soc_code"], "via": "ep_workbook",
-            "soc_title": link["soc_title"], "soc_level": soc_level(link["soc_code"]), "table_row": None,
-            "depth": None, "is_primary": False, "employment_base": None, "employment_target": None,
-            "change_percent": None, "change_numeric": None,
-        })
-    return {table: _typed(pd.DataFrame(rows[table], columns=columns), table) for table, columns in TABLE_COLUMNS.items()}
+        rows["ooh_profile_soc"].append(
+            {
+                "edition": edition,
+                "slug": link["slug"],
+                "soc_code": link["soc_code"],
+                "via": "ep_workbook",
+                "soc_title": link["soc_title"],
+                "soc_level": soc_level(link["soc_code"]),
+                "table_row": None,
+                "depth": None,
+                "is_primary": False,
+                "employment_base": None,
+                "employment_target": None,
+                "change_percent": None,
+                "change_numeric": None,
+            }
+        )
+    return {
+        table: _typed(pd.DataFrame(rows[table], columns=columns), table) for table, columns in TABLE_COLUMNS.items()
+    }
 
 
 _DTYPES: dict[str, str] = {
-    "pay_year": "Int64", "jobs_year": "Int64", "jobs": "Int64", "employment_change": "Int64",
-    "table_row": "Int64", "depth": "Int64", "employment_base": "Int64", "employment_target": "Int64",
-    "change_numeric": "Int64", "ordinal": "int64",
-    "median_pay_annual": "float64", "median_pay_hourly": "float64", "outlook_percent": "float64",
+    "pay_year": "Int64",
+    "jobs_year": "Int64",
+    "jobs": "Int64",
+    "employment_change": "Int64",
+    "table_row": "Int64",
+    "depth": "Int64",
+    "employment_base": "Int64",
+    "employment_target": "Int64",
+    "change_numeric": "Int64",
+    "ordinal": "int64",
+    "median_pay_annual": "float64",
+    "median_pay_hourly": "float64",
+    "outlook_percent": "float64",
     "change_percent": "float64",
-    "has_quick_facts": "bool", "is_primary": "bool",
+    "has_quick_facts": "bool",
+    "is_primary": "bool",
 }
 
 
@@ -1186,7 +1432,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "description": _text(nullable=True),
             "has_quick_facts": pa.Column("bool"),
         },
-        unique=["edition", "slug"], strict=True, ordered=True, name="ooh_profiles",
+        unique=["edition", "slug"],
+        strict=True,
+        ordered=True,
+        name="ooh_profiles",
     ),
     "ooh_quick_facts": pa.DataFrameSchema(
         {
@@ -1202,20 +1451,30 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "jobs_year": pa.Column("Int64", _YEAR),
             "jobs": pa.Column("Int64", pa.Check.ge(0, error="a number of jobs >= 0")),
             "outlook_period": _text(_EDITION),
-            "outlook_percent": pa.Column("float64", pa.Check.in_range(-100, 1000, error="a percent between -100 and 1000")),
+            "outlook_percent": pa.Column(
+                "float64", pa.Check.in_range(-100, 1000, error="a percent between -100 and 1000")
+            ),
             "outlook_phrase": _text(_NONEMPTY),
             "employment_change": pa.Column("Int64"),
         },
         checks=[
             pa.Check(
-                lambda df: (df["median_pay_annual"].notna() | df["pay_status"].isin(["hourly_only", "not_available"]))
-                & (df["median_pay_hourly"].notna() | df["pay_status"].isin(["annual_only", "not_available"]))
-                & ~((df["pay_status"] == "not_available") & (df["median_pay_annual"].notna() | df["median_pay_hourly"].notna())),
+                lambda df: (
+                    (df["median_pay_annual"].notna() | df["pay_status"].isin(["hourly_only", "not_available"]))
+                    & (df["median_pay_hourly"].notna() | df["pay_status"].isin(["annual_only", "not_available"]))
+                    & ~(
+                        (df["pay_status"] == "not_available")
+                        & (df["median_pay_annual"].notna() | df["median_pay_hourly"].notna())
+                    )
+                ),
                 error="median pay present exactly as its pay_status says",
             ),
             pa.Check(lambda df: df["outlook_period"] == df["edition"], error="the outlook period equal to the edition"),
         ],
-        unique=["edition", "slug"], strict=True, ordered=True, name="ooh_quick_facts",
+        unique=["edition", "slug"],
+        strict=True,
+        ordered=True,
+        name="ooh_quick_facts",
     ),
     "ooh_profile_soc": pa.DataFrameSchema(
         {
@@ -1233,7 +1492,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "change_percent": pa.Column("float64", nullable=True),
             "change_numeric": pa.Column("Int64", nullable=True),
         },
-        unique=["edition", "slug", "soc_code", "via"], strict=True, ordered=True, name="ooh_profile_soc",
+        unique=["edition", "slug", "soc_code", "via"],
+        strict=True,
+        ordered=True,
+        name="ooh_profile_soc",
     ),
     "ooh_sections": pa.DataFrameSchema(
         {
@@ -1244,11 +1506,16 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "heading": _text(),
             "text": _text(),
             "html": _text(
-                pa.Check(lambda s: ~s.str.contains(r"<\s*script|javascript:|\son\w+\s*=", case=False, regex=True),
-                         error="HTML without scripts, javascript: URLs or event handlers"),
+                pa.Check(
+                    lambda s: ~s.str.contains(r"<\s*script|javascript:|\son\w+\s*=", case=False, regex=True),
+                    error="HTML without scripts, javascript: URLs or event handlers",
+                ),
             ),
         },
-        unique=["edition", "slug", "section"], strict=True, ordered=True, name="ooh_sections",
+        unique=["edition", "slug", "section"],
+        strict=True,
+        ordered=True,
+        name="ooh_sections",
     ),
     "ooh_similar": pa.DataFrameSchema(
         {
@@ -1265,10 +1532,15 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "pay_status": _text(pa.Check.isin(SIMILAR_PAY_STATUSES, error=f"one of {', '.join(SIMILAR_PAY_STATUSES)}")),
         },
         checks=[
-            pa.Check(lambda df: df["median_pay_annual"].isna() == df["pay_status"].eq("not_available"),
-                     error="a median pay exactly when its status is not not_available"),
+            pa.Check(
+                lambda df: df["median_pay_annual"].isna() == df["pay_status"].eq("not_available"),
+                error="a median pay exactly when its status is not not_available",
+            ),
         ],
-        unique=["edition", "slug", "ordinal"], strict=True, ordered=True, name="ooh_similar",
+        unique=["edition", "slug", "ordinal"],
+        strict=True,
+        ordered=True,
+        name="ooh_similar",
     ),
 }
 
@@ -1287,19 +1559,27 @@ def _validate(
             whole = cases[cases["index"].isna()]
             if not whole.empty:
                 first = whole.iloc[0]
-                raise LayoutError(file=f"OOH {table} frame", column=None if pd.isna(first["column"]) else str(first["column"]),
-                                  expected=str(first["check"]), found=str(first["failure_case"])) from exc
+                raise LayoutError(
+                    file=f"OOH {table} frame",
+                    column=None if pd.isna(first["column"]) else str(first["column"]),
+                    expected=str(first["check"]),
+                    found=str(first["failure_case"]),
+                ) from exc
             for _, case in cases.iterrows():
                 slug = frame.loc[case["index"], "slug"]
                 if slug not in rejected:
                     column = "" if pd.isna(case["column"]) else f" {case['column']}"
                     rejected[slug] = f"{table}{column}: expected {case['check']}, found {case['failure_case']!r}"
         except SchemaError as exc:
-            raise LayoutError(file=f"OOH {table} frame", expected=f"a frame matching the {table} schema", found=str(exc)) from exc
+            raise LayoutError(
+                file=f"OOH {table} frame", expected=f"a frame matching the {table} schema", found=str(exc)
+            ) from exc
     if not rejected:
         return frames, []
     kept = {table: frame[~frame["slug"].isin(rejected)].reset_index(drop=True) for table, frame in frames.items()}
-    reasons = [(profiles[slug].source_url, f"{profiles[slug].source_url}: {reason}") for slug, reason in rejected.items()]
+    reasons = [
+        (profiles[slug].source_url, f"{profiles[slug].source_url}: {reason}") for slug, reason in rejected.items()
+    ]
     if kept["ooh_profiles"].empty:
         raise LayoutError(file="OOH profiles", expected="at least one profile passing validation", found=reasons[0][1])
     return kept, reasons
@@ -1326,7 +1606,12 @@ def read_ep_ooh_links(data: bytes | Path, *, name: str, sheet: str | None = None
     try:
         links = _sheet_hyperlinks(raw, sheet)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise LayoutError(file=name, sheet=sheet, expected="readable hyperlinks in the sheet XML", found=f"{type(exc).__name__}: {exc}") from exc
+        raise LayoutError(
+            file=name,
+            sheet=sheet,
+            expected="readable hyperlinks in the sheet XML",
+            found=f"{type(exc).__name__}: {exc}",
+        ) from exc
     records = []
     for ref, target in links:
         match = _CELL_REF.match(ref)
@@ -1346,8 +1631,13 @@ def read_ep_ooh_links(data: bytes | Path, *, name: str, sheet: str | None = None
         records.append({"soc_code": code, "title": title or None, "ooh_url": target})
     frame = pd.DataFrame(records, columns=["soc_code", "title", "ooh_url"]).drop_duplicates(["soc_code", "ooh_url"])
     if frame.empty:
-        raise LayoutError(file=name, sheet=sheet, column="Related Occupational Outlook Handbook (OOH) content",
-                          expected="hyperlinks to OOH profiles", found="none")
+        raise LayoutError(
+            file=name,
+            sheet=sheet,
+            column="Related Occupational Outlook Handbook (OOH) content",
+            expected="hyperlinks to OOH profiles",
+            found="none",
+        )
     return frame.reset_index(drop=True)
 
 
@@ -1359,10 +1649,17 @@ def _ep_link_layout(workbook: Any, sheet: str | None, *, name: str) -> tuple[str
             link = next((i for i, label in enumerate(labels) if "occupational outlook handbook" in label), None)
             code = next((i for i, label in enumerate(labels) if label.endswith("code") and "matrix" in label), None)
             if link is not None and code is not None:
-                title = next((i for i, label in enumerate(labels) if label.endswith("title") and "matrix" in label), None)
+                title = next(
+                    (i for i, label in enumerate(labels) if label.endswith("title") and "matrix" in label), None
+                )
                 return candidate, index + 1, code, title, link
-    raise LayoutError(file=name, sheet=sheet, expected="a sheet with a 'Related Occupational Outlook Handbook (OOH) content' "
-                      "column next to the National Employment Matrix code", found="none in " + ", ".join(candidates))
+    raise LayoutError(
+        file=name,
+        sheet=sheet,
+        expected="a sheet with a 'Related Occupational Outlook Handbook (OOH) content' "
+        "column next to the National Employment Matrix code",
+        found="none in " + ", ".join(candidates),
+    )
 
 
 def _column_index(letters: str) -> int:

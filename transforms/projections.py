@@ -306,14 +306,21 @@ def _projection_years(matches: _Matches, title: str, *, header_row: int, source:
     for header, years in spans:
         if years != (base, target):
             raise LayoutError(
-                file=source.file, sheet=source.sheet, row=header_row, column=header,
-                expected=f"the cycle {cycle} that the other headers state", found=header,
+                file=source.file,
+                sheet=source.sheet,
+                row=header_row,
+                column=header,
+                expected=f"the cycle {cycle} that the other headers state",
+                found=header,
             )
     title_span = re.search(r"(\d{4})\s*[-\u2010-\u2015]\s*(\d{4}|\d{2})\b", title)
     if title_span and _years_of_span(*title_span.groups()) != (base, target):
         raise LayoutError(
-            file=source.file, sheet=source.sheet, row=1,
-            expected=f"a title naming the cycle {cycle} of the headers", found=title.strip(),
+            file=source.file,
+            sheet=source.sheet,
+            row=1,
+            expected=f"a title naming the cycle {cycle} of the headers",
+            found=title.strip(),
         )
     return base, target
 
@@ -349,7 +356,7 @@ def _field_columns(
         if len(found) > 1:
             raise fail(label, f"one column headed like '{label}'", ", ".join(header for header, _ in found))
         if not found:
-            if (field.in_csv if csv else field.in_workbook):
+            if field.in_csv if csv else field.in_workbook:
                 raise fail(label, f"a column headed like '{label}'")
             continue
         header, groups = found[0]
@@ -429,9 +436,9 @@ def _occupations(
             "change_numeric": persons("change_numeric"),
             "change_percent": numbers("change_percent", optional_cells=False),
             "self_employed_pct": numbers("self_employed_pct", optional_cells=True),
-            "openings_annual": persons("openings_annual") if "openings_annual" in column else pd.array(
-                [pd.NA] * len(body), dtype="Int64"
-            ),
+            "openings_annual": persons("openings_annual")
+            if "openings_annual" in column
+            else pd.array([pd.NA] * len(body), dtype="Int64"),
             "median_wage": wage,
             "median_wage_status": wage_status,
             "education": categories("education"),

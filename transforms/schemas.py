@@ -110,9 +110,7 @@ PROJECTIONS = pa.DataFrameSchema(
         "target_year": pa.Column("int64", pa.Check.in_range(1990, 2110, error="a year between 1990 and 2110")),
         "soc_code": _text(_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
         "title": _text(pa.Check.str_length(min_value=1, error="a non-empty title")),
-        "occupation_type": _text(
-            pa.Check.isin(OCCUPATION_TYPES, error="'Summary' or 'Line item'"), nullable=True
-        ),
+        "occupation_type": _text(pa.Check.isin(OCCUPATION_TYPES, error="'Summary' or 'Line item'"), nullable=True),
         "level": _text(pa.Check.isin(LEVELS, error=f"one of {', '.join(LEVELS)}")),
         "employment_base": pa.Column("Int64", _PERSONS),
         "employment_target": pa.Column("Int64", _PERSONS),
@@ -139,17 +137,18 @@ PROJECTIONS = pa.DataFrameSchema(
         _row_check(
             "a target year after the base year, named by the cycle",
             ("cycle", "base_year", "target_year"),
-            lambda df: (df["target_year"] > df["base_year"])
-            & df["cycle"].eq(df["base_year"].astype(str) + "-" + (df["target_year"] % 100).astype(str).str.zfill(2)),
+            lambda df: (
+                (df["target_year"] > df["base_year"])
+                & df["cycle"].eq(df["base_year"].astype(str) + "-" + (df["target_year"] % 100).astype(str).str.zfill(2))
+            ),
         ),
         # Each figure is rounded to a hundred persons on its own: the identity holds to +-150.
         _row_check(
             "base employment + change = target employment (within rounding)",
             ("change_numeric", "employment_base", "employment_target"),
-            lambda df: (df["employment_base"] + df["change_numeric"] - df["employment_target"])
-            .abs()
-            .le(150)
-            .fillna(True),
+            lambda df: (
+                (df["employment_base"] + df["change_numeric"] - df["employment_target"]).abs().le(150).fillna(True)
+            ),
         ),
     ],
     unique=["cycle", "soc_code"],
@@ -209,8 +208,12 @@ def _layout_error(
         located = "" if source_rows is not None else f" (frame row {position})"
         found = ", ".join(f"{c}={frame.iloc[position][c]!r}" for c in key)
         return LayoutError(
-            file=file, sheet=sheet, row=row, column=", ".join(key),
-            expected=f"one row per ({', '.join(key)})", found=f"a repeated key {found}{located}",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=", ".join(key),
+            expected=f"one row per ({', '.join(key)})",
+            found=f"a repeated key {found}{located}",
         )
     if check == "column_in_dataframe":
         return LayoutError(

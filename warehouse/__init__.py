@@ -1,4 +1,5 @@
 """DuckDB warehouse: migrations, atomic versioned loads, views and read-only queries."""
+
 from warehouse.db import connect, migrate
 from warehouse.load import LoadError, ReleaseRecord, load_release
 

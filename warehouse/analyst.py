@@ -17,6 +17,7 @@
 What remains allowed is what a SELECT does: read the warehouse's tables, views and macros and
 compute. Parameters (`?` / `$name`) are bound by DuckDB, never pasted into the SQL.
 """
+
 from __future__ import annotations
 
 import os
@@ -106,8 +107,15 @@ def run_read_only(
 # --------------------------------------------------------------------------- the data dictionary
 
 DICTIONARY_COLUMNS = [
-    "object_name", "object_type", "object_comment", "column_index", "column_name", "data_type",
-    "nullable", "column_comment", "comment_from",
+    "object_name",
+    "object_type",
+    "object_comment",
+    "column_index",
+    "column_name",
+    "data_type",
+    "nullable",
+    "column_comment",
+    "comment_from",
 ]
 
 
@@ -154,8 +162,17 @@ def data_dictionary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             if comment is None and (obj.name, col.column_name) in inherited:
                 comment, source = inherited[(obj.name, col.column_name)]
             rows.append(
-                [obj.name, obj.type, _text(obj.comment), int(col.column_index), col.column_name, col.data_type,
-                 bool(col.nullable), comment or "", source]
+                [
+                    obj.name,
+                    obj.type,
+                    _text(obj.comment),
+                    int(col.column_index),
+                    col.column_name,
+                    col.data_type,
+                    bool(col.nullable),
+                    comment or "",
+                    source,
+                ]
             )
     for macro in macros.sort_values("name").itertuples():
         params = ", ".join(macro.parameters) if macro.parameters is not None else ""

@@ -7,6 +7,7 @@ oews_datatypes, oews_footnotes) and the releases row. Same contract as load_rele
 release's rows are replaced, other releases are untouched, and any failure (including one raised
 by the stream itself half-way through the file) rolls everything back.
 """
+
 from __future__ import annotations
 
 import os
@@ -112,9 +113,7 @@ def _check_chunk(record: ReleaseRecord, chunk: pd.DataFrame, columns: list[str],
         present = release.unique()
     stray = set(present) - {record.release_id}
     if stray:
-        raise LoadError(
-            f"oews {record.release_id}: estimates chunk {number} holds other releases {sorted(stray)}"
-        )
+        raise LoadError(f"oews {record.release_id}: estimates chunk {number} holds other releases {sorted(stray)}")
 
 
 def _insert_chunk(con, frame: pd.DataFrame, columns: list[str]) -> int:

@@ -1,4 +1,5 @@
 """Opening the warehouse and bringing its schema up to date."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Atomic, idempotent loads: one transaction per release, replacing that release's rows only."""
+
 from __future__ import annotations
 
 import json
@@ -62,9 +63,7 @@ def _check_frames(con, record: ReleaseRecord, frames: dict[str, pd.DataFrame]) -
         key = expected[table]
         stray = set(frame[key].unique()) - {record.release_id}
         if stray:
-            raise LoadError(
-                f"{record.source} {record.release_id}: {table}.{key} holds other releases {sorted(stray)}"
-            )
+            raise LoadError(f"{record.source} {record.release_id}: {table}.{key} holds other releases {sorted(stray)}")
 
 
 def _replace_rows(con, table: str, key: str, release_id: str, frame: pd.DataFrame) -> int:
@@ -89,9 +88,16 @@ def _upsert_release(con, record: ReleaseRecord, counts: dict[str, int]) -> None:
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
         """,
         [
-            record.source, record.release_id, record.period, record.reference_year, record.form,
-            record.source_url, record.fetched_at, record.archive_sha256,
-            json.dumps(counts, sort_keys=True), sum(counts.values()),
+            record.source,
+            record.release_id,
+            record.period,
+            record.reference_year,
+            record.form,
+            record.source_url,
+            record.fetched_at,
+            record.archive_sha256,
+            json.dumps(counts, sort_keys=True),
+            sum(counts.values()),
         ],
     )
 
@@ -108,10 +114,7 @@ def load_release(
     tables = SOURCE_TABLES[record.source]
     con.begin()
     try:
-        counts = {
-            table: _replace_rows(con, table, tables[table], record.release_id, frames[table])
-            for table in tables
-        }
+        counts = {table: _replace_rows(con, table, tables[table], record.release_id, frames[table]) for table in tables}
         _upsert_release(con, record, counts)
         con.commit()
     except Exception as exc:

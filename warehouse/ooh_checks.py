@@ -12,10 +12,11 @@
 A source that is not loaded is not compared (and logged). Every mismatch is stored in
 consistency_mismatches, replacing that edition's earlier rows, and returned.
 """
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
@@ -23,18 +24,24 @@ import pandas as pd
 log = logging.getLogger("warehouse.ooh_checks")
 
 MISMATCH_COLUMNS = [
-    "run_at", "edition", "slug", "soc_code", "field", "ooh_value", "other_source", "other_release", "other_value",
+    "run_at",
+    "edition",
+    "slug",
+    "soc_code",
+    "field",
+    "ooh_value",
+    "other_source",
+    "other_release",
+    "other_value",
 ]
 # OOH writes this where a profile spans occupations with different categories: not a category.
 _NO_SINGLE_CATEGORY = "See How to Become One"
 _HOURLY_TOLERANCE = 0.005
 
 
-def check_consistency(
-    con: duckdb.DuckDBPyConnection, edition: str, *, run_at: datetime | None = None
-) -> pd.DataFrame:
+def check_consistency(con: duckdb.DuckDBPyConnection, edition: str, *, run_at: datetime | None = None) -> pd.DataFrame:
     """Compare OOH `edition` with EP and OEWS in the warehouse; store and return the mismatches."""
-    run_at = run_at or datetime.now(timezone.utc)
+    run_at = run_at or datetime.now(UTC)
     if not _exists(con, "SELECT 1 FROM ooh_profiles WHERE edition = ? LIMIT 1", [edition]):
         raise ValueError(f"OOH edition {edition!r} is not loaded; nothing to check")
     rows: list[dict] = []
@@ -76,11 +83,18 @@ def _against_projections(con: duckdb.DuckDBPyConnection, edition: str) -> list[d
     out: list[dict] = []
 
     def add(row: pd.Series, field: str, ooh: object, other: object) -> None:
-        out.append({
-            "edition": edition, "slug": row["slug"], "soc_code": row["soc_code"], "field": field,
-            "ooh_value": _text(ooh), "other_source": "projections", "other_release": edition,
-            "other_value": _text(other),
-        })
+        out.append(
+            {
+                "edition": edition,
+                "slug": row["slug"],
+                "soc_code": row["soc_code"],
+                "field": field,
+                "ooh_value": _text(ooh),
+                "other_source": "projections",
+                "other_release": edition,
+                "other_value": _text(other),
+            }
+        )
 
     for _, row in pairs.iterrows():
         if not row["in_ep"]:
@@ -112,9 +126,12 @@ def _against_projections(con: duckdb.DuckDBPyConnection, edition: str) -> list[d
 
 
 def _against_oews(con: duckdb.DuckDBPyConnection, edition: str) -> list[dict]:
-    years = [r[0] for r in con.execute(
-        "SELECT DISTINCT pay_year FROM ooh_quick_facts WHERE edition = ? ORDER BY 1", [edition]
-    ).fetchall()]
+    years = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT pay_year FROM ooh_quick_facts WHERE edition = ? ORDER BY 1", [edition]
+        ).fetchall()
+    ]
     out: list[dict] = []
     for year in years:
         release = f"{year}A01"
@@ -142,11 +159,18 @@ def _against_oews(con: duckdb.DuckDBPyConnection, edition: str) -> list[dict]:
                 if ooh is None and other is None:
                     continue
                 if ooh is None or other is None or abs(ooh - other) > tolerance:
-                    out.append({
-                        "edition": edition, "slug": row["slug"], "soc_code": row["soc_code"], "field": field,
-                        "ooh_value": _text(ooh), "other_source": "oews", "other_release": release,
-                        "other_value": _text(other),
-                    })
+                    out.append(
+                        {
+                            "edition": edition,
+                            "slug": row["slug"],
+                            "soc_code": row["soc_code"],
+                            "field": field,
+                            "ooh_value": _text(ooh),
+                            "other_source": "oews",
+                            "other_release": release,
+                            "other_value": _text(other),
+                        }
+                    )
     return out
 
 

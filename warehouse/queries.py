@@ -1,4 +1,5 @@
 """Read-only questions the CLI, the flows and the fact sheets ask the warehouse."""
+
 from __future__ import annotations
 
 import duckdb

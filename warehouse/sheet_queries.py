@@ -5,6 +5,7 @@ year for the releases of that year from the warehouse's history (see migration 0
 as plain dicts with None for SQL NULL (never NaN), so the sheets can tell "not published" apart
 from a number without pandas in the way.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -26,6 +26,7 @@ connection to the old file gets that same old database from `duckdb.connect(path
 means closing every connection of that process to the file first. Only one staging at a time per
 warehouse (a lock file `<name>.next.lock` makes a second one fail fast).
 """
+
 from __future__ import annotations
 
 import errno
