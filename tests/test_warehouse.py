@@ -203,3 +203,92 @@ def test_read_only_connection_refuses_writes(tmp_path, ep_loads):
     with pytest.raises(duckdb.Error):
         reader.execute("DELETE FROM projections")
     reader.close()
+
+
+# ---- parts carried forward (the OOH: one profile page is one part) ------------------------------
+
+OOH_PAGES = {
+    slug: SHARED / "bls-mirror" / "www.bls.gov" / "ooh" / f"{slug}.htm"
+    for slug in (
+        "healthcare/medical-records-and-health-information-technicians",
+        "healthcare/medical-transcriptionists",
+        "management/medical-and-health-services-managers",
+    )
+}
+
+
+def ooh_release(slugs, carried=None):
+    from transforms.ooh import read_profiles
+    from transforms.release import Release, whole
+
+    parsed = read_profiles({f"https://www.bls.gov/ooh/{s}.htm": OOH_PAGES[s] for s in slugs})
+    record = ReleaseRecord("ooh", parsed.edition, parsed.period, parsed.base_year, "profiles", "u", FETCHED, "sha")
+    tables = {name: whole(frame) for name, frame in parsed.frames.items()}
+    return record, Release(
+        "ooh", parsed.edition, parsed.period, parsed.base_year, tables, carried_forward=carried or {}
+    )
+
+
+def profile_rows(con, table="ooh_quick_facts"):
+    return dict(con.execute(f"SELECT slug, count(*) FROM {table} WHERE edition = '2024-34' GROUP BY slug").fetchall())
+
+
+def test_a_carried_part_keeps_its_rows_and_a_part_neither_given_nor_carried_is_dropped(tmp_path):
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    load_release(con, *ooh_release(OOH_PAGES))
+    assert profile_rows(con) == {
+        "medical-records-and-health-information-technicians": 1,
+        "medical-transcriptionists": 1,
+        "medical-and-health-services-managers": 1,
+    }
+    median = "SELECT median_pay_annual FROM ooh_quick_facts WHERE slug = 'medical-records-and-health-information-technicians'"
+    assert con.execute(median).fetchone() == (50250.0,)
+
+    # Tonight: the managers page is given anew, the records page could not be parsed (carried), the
+    # transcriptionists page left the index.
+    record, release = ooh_release(
+        ["management/medical-and-health-services-managers"],
+        carried={"medical-records-and-health-information-technicians": "quick facts table missing"},
+    )
+    counts = load_release(con, record, release)
+    assert profile_rows(con) == {
+        "medical-records-and-health-information-technicians": 1,
+        "medical-and-health-services-managers": 1,
+    }
+    assert con.execute(median).fetchone() == (50250.0,)
+    assert counts["ooh_quick_facts"] == 2
+
+
+def test_a_part_both_carried_and_given_is_refused_and_nothing_changes(tmp_path):
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    load_release(con, *ooh_release(OOH_PAGES))
+    before = profile_rows(con, "ooh_sections")
+    record, release = ooh_release(
+        ["healthcare/medical-transcriptionists"], carried={"medical-transcriptionists": "unchanged"}
+    )
+    with pytest.raises(LoadError, match="both carried forward and given new rows"):
+        load_release(con, record, release)
+    assert profile_rows(con, "ooh_sections") == before
+
+
+def test_a_carried_part_missing_from_a_new_edition_is_copied_from_the_newest_earlier_one(tmp_path):
+    from dataclasses import replace
+
+    from transforms.release import Release
+
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    load_release(con, *ooh_release(OOH_PAGES))
+    record, old = ooh_release(
+        ["healthcare/medical-transcriptionists", "management/medical-and-health-services-managers"]
+    )
+    # The same pages restated as a later edition (BLS publishes a new one each September).
+    tables = {name: (frame.assign(edition="2025-35"),) for name, (frame,) in old.tables.items()}
+    carried = {"medical-records-and-health-information-technicians": "quick facts table missing"}
+    new = Release("ooh", "2025-35", "2025-35", 2025, tables, carried_forward=carried)
+    load_release(con, replace(record, release_id="2025-35", period="2025-35", reference_year=2025), new)
+    editions = con.execute("SELECT edition, count(*) FROM ooh_quick_facts GROUP BY edition ORDER BY edition").fetchall()
+    assert editions == [("2024-34", 3), ("2025-35", 3)]
+    assert con.execute(
+        "SELECT median_pay_annual FROM ooh_quick_facts WHERE edition = '2025-35' "
+        "AND slug = 'medical-records-and-health-information-technicians'"
+    ).fetchone() == (50250.0,)
