@@ -59,13 +59,13 @@ def build_warehouse(path: Path) -> None:
                 "oews",
                 oews.release_id,
                 oews.period,
-                oews.year,
-                oews.form,
+                oews.reference_year,
+                "national_zip",
                 "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
                 fetched,
                 "0" * 64,
             ),
-            {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates},
+            oews,
         )
         workbook = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
         ep = read_occupation_workbook(workbook, name=workbook.name)
@@ -73,15 +73,15 @@ def build_warehouse(path: Path) -> None:
             con,
             ReleaseRecord(
                 "projections",
-                ep.cycle,
-                f"{ep.base_year}-{ep.target_year}",
-                ep.base_year,
+                ep.release_id,
+                ep.period,
+                ep.reference_year,
                 "workbook",
                 "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
                 fetched,
                 "1" * 64,
             ),
-            {"projections": ep.occupations},
+            ep,
         )
         pages = {
             f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))

@@ -37,8 +37,7 @@ from flows.observability import RUN_ID, mask_secrets, new_run_id
 from flows.report import ConsistencyReport, RunReport, SheetsReport, SourceReport
 from flows.settings import SOURCES, Settings, package_version
 from transforms.errors import LayoutError
-from transforms.oews_stream import REQUIRED_STREAM_FILES, release_fingerprint, stream_flatfiles
-from warehouse.areas import load_oews_stream
+from transforms.oews import release_fingerprint
 from warehouse.load import LoadError, ReleaseRecord
 from warehouse.ooh_checks import check_consistency
 from warehouse.queries import release_with_sha
@@ -146,25 +145,21 @@ def fetch_ooh(settings: Settings, fetcher, ends: Endpoints) -> Fetched:
 
 
 def transform_oews(fetched: Fetched, context: dict) -> Transformed:
-    if fetched.form == "flatfiles" and set(REQUIRED_STREAM_FILES) <= set(fetched.files):
-        stream = stream_flatfiles({name: r.path for name, r in fetched.files.items()}, areas=fetched.areas)
-        record = release_record("oews", stream.release_id, stream.period, stream.year, fetched)
-        return Transformed(record, {"oews_stream": stream})
     if fetched.form == "flatfiles":
-        release = transforms.oews.read_flatfiles({name: r.path for name, r in fetched.files.items()})
+        paths = {name: r.path for name, r in fetched.files.items()}
+        release = transforms.oews.read_flatfiles(paths, areas=fetched.areas)
     else:
         result = fetched.files["national_zip"]
         release = transforms.oews.read_national_zip(result.path, name=result.url)
-    record = release_record("oews", release.release_id, release.period, release.year, fetched)
-    return Transformed(record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates})
+    record = release_record("oews", release.release_id, release.period, release.reference_year, fetched)
+    return Transformed(record, release)
 
 
 def transform_projections(fetched: Fetched, context: dict) -> Transformed:
     result = fetched.files["workbook"]
     release = transforms.projections.read_occupation_workbook(result.path, name=result.url)
-    period = f"{release.base_year}-{release.target_year}"
-    record = release_record("projections", release.cycle, period, release.base_year, fetched)
-    return Transformed(record, {"projections": release.occupations})
+    record = release_record("projections", release.release_id, release.period, release.reference_year, fetched)
+    return Transformed(record, release)
 
 
 def transform_ooh(fetched: Fetched, context: dict) -> Transformed:
@@ -194,9 +189,6 @@ def release_record(source: str, release_id: str, period: str, year: int, fetched
 
 
 def load(con, transformed: Transformed) -> dict[str, int]:
-    stream = transformed.frames.get("oews_stream")
-    if stream is not None:
-        return load_oews_stream(con, transformed.record, stream)
     return warehouse.load_release(con, transformed.record, transformed.frames)
 
 

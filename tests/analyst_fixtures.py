@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import warehouse
-from transforms.oews import read_national_zip
-from transforms.oews_stream import stream_flatfiles
+from transforms.oews import read_flatfiles, read_national_zip
 from transforms.projections import read_occupation_workbook
-from warehouse.areas import load_oews_stream
+from transforms.release import Release
 from warehouse.load import ReleaseRecord, load_release
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +36,7 @@ FETCHED = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def unpack_slice(target: Path) -> dict[str, Path]:
-    """The slice's flat files under target, keyed by BLS name, as stream_flatfiles takes them."""
+    """The slice's flat files under target, keyed by BLS name, as read_flatfiles takes them."""
     target.mkdir(parents=True, exist_ok=True)
     for path in SLICE.iterdir():
         if path.name == "oe.data.0.Current.gz":
@@ -59,45 +58,32 @@ def data_lines(paths: dict[str, Path]) -> dict[str, tuple[str, str]]:
     return lines
 
 
-def flat_record(stream, sha: str = "sha-oews-slice", url: str = "file:///oews-slice") -> ReleaseRecord:
-    return ReleaseRecord("oews", stream.release_id, stream.period, stream.year, stream.form, url, FETCHED, sha)
+def record_of(release: Release, form: str, url: str, sha: str) -> ReleaseRecord:
+    """The warehouse's record of a release read from a file the tests name (fetched at FETCHED)."""
+    return ReleaseRecord(
+        release.source, release.release_id, release.period, release.reference_year, form, url, FETCHED, sha
+    )
+
+
+def flat_record(release: Release, sha: str = "sha-oews-slice", url: str = "file:///oews-slice") -> ReleaseRecord:
+    return record_of(release, "flatfiles", url, sha)
 
 
 def load_slice(con, paths: dict[str, Path], *, areas: str = "all", sha: str = "sha-oews-slice") -> dict[str, int]:
-    stream = stream_flatfiles(paths, areas=areas)
-    return load_oews_stream(con, flat_record(stream, sha), stream)
+    release = read_flatfiles(paths, areas=areas)
+    return load_release(con, flat_record(release, sha), release)
 
 
 @functools.cache
-def archive_releases() -> tuple:
-    """(record, frames) of OEWS May 2022-2024 and the four EP cycles, read once per session."""
+def archive_releases() -> tuple[tuple[ReleaseRecord, Release], ...]:
+    """(record, release) of OEWS May 2022-2024 and the four EP cycles, read once per session."""
     loads = []
     for path in OEWS_ZIPS.values():
         release = read_national_zip(path, name=path.name)
-        record = ReleaseRecord(
-            "oews",
-            release.release_id,
-            release.period,
-            release.year,
-            release.form,
-            path.as_uri(),
-            FETCHED,
-            f"sha-{path.name}",
-        )
-        loads.append((record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates}))
+        loads.append((record_of(release, "national_zip", path.as_uri(), f"sha-{path.name}"), release))
     for path in EP_WORKBOOKS:
         release = read_occupation_workbook(path, name=path.name)
-        record = ReleaseRecord(
-            "projections",
-            release.cycle,
-            f"{release.base_year}-{release.target_year}",
-            release.base_year,
-            "workbook",
-            path.as_uri(),
-            FETCHED,
-            f"sha-{path.name}",
-        )
-        loads.append((record, {"projections": release.occupations}))
+        loads.append((record_of(release, "workbook", path.as_uri(), f"sha-{path.name}"), release))
     return tuple(loads)
 
 
@@ -105,8 +91,8 @@ def build_history_warehouse(path: Path, slice_paths: dict[str, Path]) -> Path:
     """OEWS May 2022-2024 (national zips) + May 2025 (the all-areas slice) + EP 2021-31 to 2024-34."""
     con = warehouse.connect(path)
     try:
-        for record, frames in archive_releases():
-            load_release(con, record, frames)
+        for record, release in archive_releases():
+            load_release(con, record, release)
         load_slice(con, slice_paths)
     finally:
         con.close()

@@ -8,7 +8,6 @@ import math
 import shutil
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
 from analyst_fixtures import (
@@ -21,12 +20,9 @@ from analyst_fixtures import (
 )
 
 import warehouse
-from transforms import oews_stream
 from transforms.errors import LayoutError
-from transforms.oews import read_flatfiles
-from transforms.oews_stream import release_fingerprint, stream_flatfiles
-from transforms.vocabulary import HOURLY_MEASURES, MEASURES, OEWS_STATUSES
-from warehouse.areas import load_oews_stream
+from transforms.oews import read_flatfiles, release_fingerprint
+from transforms.vocabulary import HOURLY_MEASURES, MEASURES
 from warehouse.load import LoadError, load_release
 
 SLICE_LINES = 61267
@@ -150,7 +146,9 @@ def test_every_line_of_the_slice_is_one_row_with_its_figure(loaded, slice_paths)
 
 def test_the_nation_in_the_slice_is_the_mirrors_national_file(loaded):
     con, _ = loaded
-    national = read_flatfiles({p.name: p for p in MIRROR_FLATFILES.iterdir() if p.name != "oe.series"}).estimates
+    release = read_flatfiles({p.name: p for p in MIRROR_FLATFILES.iterdir() if p.name != "oe.series"})
+    national = pd.concat(list(release.chunks("oews_estimates")), ignore_index=True)
+    national = national.astype({c: str for c in national.columns if c != "value"})
     got = con.execute(
         """SELECT area_code, industry_code, soc_code, measure, value, status FROM oews_estimates
            WHERE area_code = '0000000' AND industry_code = '000000'"""
@@ -226,9 +224,9 @@ def test_national_scope_keeps_only_the_nation(tmp_path, slice_paths):
 
 
 def test_chunks_are_bounded_and_categorical(slice_paths):
-    stream = stream_flatfiles(slice_paths, areas="all", chunk_rows=10_000)
+    release = read_flatfiles(slice_paths, areas="all", chunk_rows=10_000)
     sizes = []
-    for chunk in stream.estimate_chunks:
+    for chunk in release.chunks("oews_estimates"):
         assert list(chunk.columns) == [
             "release_id",
             "area_code",
@@ -240,15 +238,15 @@ def test_chunks_are_bounded_and_categorical(slice_paths):
         ]
         assert all(isinstance(chunk[c].dtype, pd.CategoricalDtype) for c in chunk.columns if c != "value")
         sizes.append(len(chunk))
-    assert sizes[:-1] == [10_000] * (len(sizes) - 1) and sum(sizes) == SLICE_LINES
-    assert len(sizes) == math.ceil(SLICE_LINES / 10_000)
-    assert stream.lines_read == SLICE_LINES
+    # Whole DuckDB vectors of 2,048 rows, at most chunk_rows.
+    assert max(sizes) <= 10_000 and sum(sizes) == SLICE_LINES
+    assert len(sizes) >= math.ceil(SLICE_LINES / 10_000)
 
 
 def test_reloading_replaces_the_release_and_keeps_the_others(tmp_path, slice_paths):
     con = warehouse.connect(tmp_path / "w.duckdb")
-    record, frames = archive_releases()[2]  # OEWS May 2024, national zip
-    load_release(con, record, frames)
+    record, release = archive_releases()[2]  # OEWS May 2024, national zip
+    load_release(con, record, release)
     before_2024 = one(con, "SELECT count(*) FROM oews_estimates WHERE release_id = '2024A01'")
     load_slice(con, slice_paths)
     load_slice(con, slice_paths)
@@ -283,9 +281,9 @@ def test_a_bad_line_at_the_end_rolls_back_every_chunk_already_inserted(tmp_path,
     con = warehouse.connect(tmp_path / "w.duckdb")
     load_slice(con, slice_paths)
     line = append_line(broken_copy, "OEUS560000000000029207204     \t2025\tA01\t      12,345\t\n")
-    stream = stream_flatfiles(broken_copy, areas="all", chunk_rows=5_000)
+    release = read_flatfiles(broken_copy, areas="all", chunk_rows=5_000)
     with pytest.raises(LoadError, match=rf"rolled back.*line {line}.*column 'value'"):
-        load_oews_stream(con, flat_record(stream, sha="sha-broken"), stream)
+        load_release(con, flat_record(release, sha="sha-broken"), release)
     assert_rolled_back_to_the_first_load(con)
     con.close()
 
@@ -294,27 +292,28 @@ def test_a_repeated_series_fails_when_the_stream_ends_and_rolls_back(tmp_path, s
     con = warehouse.connect(tmp_path / "w.duckdb")
     load_slice(con, slice_paths)
     line = append_line(broken_copy, "OEUM001694000000029207213     \t2025\tA01\t       65680\t\n")
-    stream = stream_flatfiles(broken_copy, areas="all", chunk_rows=5_000)
-    with pytest.raises(LoadError, match=rf"line {line}.*one line per series.*found 'the series of line \d+ again'"):
-        load_oews_stream(con, flat_record(stream, sha="sha-broken"), stream)
+    release = read_flatfiles(broken_copy, areas="all", chunk_rows=5_000)
+    with pytest.raises(LoadError, match=rf"line {line}.*one line per series.*found 'OEUM001694000000029207213 again"):
+        load_release(con, flat_record(release, sha="sha-broken"), release)
     assert_rolled_back_to_the_first_load(con)
     con.close()
 
 
 def test_an_area_missing_from_oe_area_is_refused_with_its_line(broken_copy):
     line = append_line(broken_copy, "OEUM009999900000029207213     \t2025\tA01\t       65680\t\n")
-    stream = stream_flatfiles(broken_copy, areas="all")
+    release = read_flatfiles(broken_copy, areas="all")
     with pytest.raises(LayoutError, match=rf"line {line}.*an area code listed in oe.area.*'0099999'"):
-        list(stream.estimate_chunks)
+        list(release.chunks("oews_estimates"))
 
 
 def test_another_release_inside_the_file_is_refused(broken_copy):
-    append_line(broken_copy, "OEUM001694000000029207213     \t2024\tA01\t       65680\t\n")
-    stream = stream_flatfiles(broken_copy, areas="all", chunk_rows=10_000)
+    line = append_line(broken_copy, "OEUM001694000000029207213     \t2024\tA01\t       65680\t\n")
+    release = read_flatfiles(broken_copy, areas="all", chunk_rows=10_000)
     with pytest.raises(
-        LayoutError, match=r"column 'year, period': expected one annual release.*found '2024 A01, 2025 A01'"
+        LayoutError,
+        match=rf"line {line}, column 'year, period': expected one annual release.*found '2024 A01, 2025 A01'",
     ):
-        list(stream.estimate_chunks)
+        list(release.chunks("oews_estimates"))
 
 
 def test_fingerprint_keeps_national_hashes_and_tells_all_areas_apart():
@@ -339,69 +338,43 @@ def test_new_tables_and_columns_are_commented(tmp_path):
     con.close()
 
 
-# --------------------------------------------------------------------------- the two parsers agree
+# --------------------------------------------------------------------------- marks, footnotes and odd lines
 
 
-def parts_by_both_parsers(paths, chunk_rows=7_000):
-    """(fast, slow) figures of every block of the data file: numpy+categories, and transforms.oews' parse."""
-    data = paths["oe.data.0.Current"].read_bytes()
-    header, body = data.split(b"\n", 1)
-    header += b"\n"
-    layout = oews_stream._Layout.of(header)
-    lines = body.splitlines(keepends=True)
-    for begin in range(0, len(lines), chunk_rows):
-        block = b"".join(lines[begin : begin + chunk_rows])
-        yield (
-            oews_stream._fast_figures(block, begin + 2, header, layout),
-            oews_stream._slow_figures(block, begin + 2, header, "oe.data.0.Current"),
-        )
+def insert_lines(paths, lines: list[str], at: int = 30_001) -> int:
+    """Put lines into the data file after line `at`; the number of the first."""
+    with open(paths["oe.data.0.Current"], encoding="utf-8") as file:
+        original = file.read().splitlines(keepends=True)
+    original[at:at] = lines
+    paths["oe.data.0.Current"].write_text("".join(original), encoding="utf-8")
+    return at + 1
 
 
-def assert_same_figures(fast, slow):
-    assert fast is not None
-    assert np.array_equal(fast.value, slow.value, equal_nan=True)
-    assert np.array_equal(fast.status, slow.status) and np.array_equal(fast.needs_bound, slow.needs_bound)
-    assert np.array_equal(fast.source_row, slow.source_row) and fast.releases == slow.releases
-    for key in ("area", "industry", "occupation", "datatype"):
-        assert np.array_equal(getattr(fast.keys, key), getattr(slow.keys, key))
-
-
-def test_the_fast_parser_agrees_with_transforms_oews_on_the_slice(slice_paths):
-    for fast, slow in parts_by_both_parsers(slice_paths):
-        assert_same_figures(fast, slow)
-
-
-def test_the_fast_parser_agrees_on_every_mark_and_footnote(broken_copy):
-    lines = [
-        "OEUS560000000000029207213     \t2025\tA01\t      239200\t5\n",  # a number top-coded by its footnote
-        "OEUS560000000000029207214     \t2025\tA01\t           -\t5\n",  # '-' top-coded: the bound
-        "OEUS560000000000029207215     \t2025\tA01\t           -\t4,5\n",  # a list of footnotes
-        "OEUS560000000000029207203     \t2025\tA01\t           -\t4\n",  # hourly wage missing: annual_only
-        "OEUS560000000000029207204     \t2025\tA01\t           -\t4\n",  # annual wage missing: hourly_only
-        "OEUS560000000000029207205     \t2025\tA01\t           *\t\n",
-        "OEUS560000000000029207201     \t2025\tA01\t          **\t\n",
-        "OEUS560000000000029207202     \t2025\tA01\t           -\t8\n",
-        "OEUS5600000000000292072 9     \t2025\tA01\t         1.5\t\n",  # not an id: the slow path decides
-    ]
-    header = b"series_id                     \tyear\tperiod\t       value\tfootnote_codes\n"
-    layout = oews_stream._Layout.of(header)
-    block = "".join(lines[:-1]).encode()
-    fast = oews_stream._fast_figures(block, 10, header, layout)
-    assert_same_figures(fast, oews_stream._slow_figures(block, 10, header, "x"))
-    assert [OEWS_STATUSES[s] for s in fast.status] == [
-        "top_coded",
-        "top_coded",
-        "top_coded",
-        "annual_only",
-        "hourly_only",
-        "wage_not_available",
-        "employment_not_available",
-        "not_released",
-    ]
-    bad = "".join(lines).encode()
-    assert oews_stream._fast_figures(bad, 10, header, layout) is None
-    with pytest.raises(LayoutError, match="line 18, column 'series_id'"):
-        oews_stream._slow_figures(bad, 10, header, "x")
+def test_every_mark_and_footnote_in_the_middle_of_a_chunk(broken_copy):
+    # Wyoming's Medical Records Specialists, lines rewritten with every mark and footnote (and removed
+    # from where the slice has them, so that each series stays once).
+    lines = {
+        "13": ("      239200", "5", 239200.0, "top_coded"),  # a number top-coded by its footnote
+        "14": ("           -", "5", 239200.0, "top_coded"),  # '-' top-coded: the footnote's bound
+        "15": ("           -", "4,5", 239200.0, "top_coded"),  # a list of footnotes
+        "03": ("           -", "4", None, "annual_only"),  # hourly wage missing: annual wages only
+        "04": ("           -", "4", None, "hourly_only"),  # annual wage missing: hourly wages only
+        "05": ("           *", "", None, "wage_not_available"),
+        "01": ("          **", "", None, "employment_not_available"),
+        "02": ("           -", "8", None, "not_released"),
+    }
+    data = broken_copy["oe.data.0.Current"]
+    prefix = "OEUS5600000000000292072"
+    kept = [line for line in data.read_text().splitlines(keepends=True) if line[:25][:-2] != prefix]
+    data.write_text("".join(kept))
+    new = [f"{prefix}{code}     \t2025\tA01\t{value}\t{notes}\n" for code, (value, notes, _, _) in lines.items()]
+    insert_lines(broken_copy, new, at=20_000)
+    release = read_flatfiles(broken_copy, areas="all", chunk_rows=8_192)
+    got = pd.concat(list(release.chunks("oews_estimates")), ignore_index=True)
+    wy = got[got["area_code"].eq("5600000") & got["soc_code"].eq("29-2072") & got["industry_code"].eq("000000")]
+    by_measure = {m: (None if pd.isna(v) else v, s) for m, v, s in zip(wy["measure"], wy["value"], wy["status"])}
+    for code, (_, _, value, status) in lines.items():
+        assert by_measure[MEASURES[int(code) - 1]] == (value, status), code
 
 
 @pytest.mark.parametrize(
@@ -409,19 +382,29 @@ def test_the_fast_parser_agrees_on_every_mark_and_footnote(broken_copy):
     [
         ("OEUS560000000000029207204     \t2025\tA01\t     12,345\t\n", "column 'value'"),
         ("  OEUS780000000000011101104   \t2025\tA01\t       12345\t\n", None),  # padding before the id: read
-        ("OEUS780000000000011101104     \t2025\tA01\n", "column 'value'"),  # fields missing
-        ("\n", None),  # a blank line is skipped
+        ("OEUS780000000000011101104     \t2025\tA01\n", "column 'value': expected a value field"),  # fields missing
+        ("\n", None),  # an empty line is skipped
+        ("   \t  \n", None),  # so is a line of blanks
         ("OEUS560000000000029207204     \t2025\tA01\t       -\t7\n", "column 'value'"),
+        (
+            "OEUS560000000000029207204     \t2025\tA01\t       1\t\t\n",
+            "expected a tab-separated line with the header's 5",
+        ),
+        ("OEXS560000000000029207204     \t2025\tA01\t       1\t\n", "column 'series_id': expected an OEWS series id"),
+        ("OEUM560000000000029207204     \t2025\tA01\t       1\t\n", "the area type S that oe.area gives area 5600000"),
+        ("OEUS5600000000000292072041    \t2025\tA01\t       1\t\n", "column 'series_id'"),
+        ("OEUS560000000000029207242     \t2025\tA01\t       1\t\n", "a datatype code 01-17"),
+        ("OEUS560000000000099999904     \t2025\tA01\t       1\t\n", "an occupation code listed in oe.occupation"),
+        ("OEUS560000000000029207202     \t2025\tA01\t     101\t\n", "relative standard error"),
+        ("OEUS560000000000029207204     \t2025\tA01\t     nan\t\n", "column 'value'"),
+        ("OEUS560000000000029207204     \t2025\tA01\t     -12\t\n", "a value >= 0"),
     ],
 )
-def test_odd_lines_take_the_reader_of_transforms_oews(broken_copy, line, message):
-    with open(broken_copy["oe.data.0.Current"], encoding="utf-8") as file:
-        original = file.read().splitlines(keepends=True)
-    original.insert(30_001, line)  # line 30,002 of the file, in the middle of a block
-    broken_copy["oe.data.0.Current"].write_text("".join(original), encoding="utf-8")
-    stream = stream_flatfiles(broken_copy, areas="all", chunk_rows=20_000)
+def test_odd_lines_are_read_or_named(broken_copy, line, message):
+    insert_lines(broken_copy, [line])  # line 30,002 of the file, in the middle of a chunk
+    release = read_flatfiles(broken_copy, areas="all", chunk_rows=20_000)
     if message is None:
-        assert sum(len(c) for c in stream.estimate_chunks) == SLICE_LINES + (line.strip() != "")
+        assert sum(len(c) for c in release.chunks("oews_estimates")) == SLICE_LINES + (line.strip() != "")
     else:
-        with pytest.raises(LayoutError, match=rf"line 30002.*{message}"):
-            list(stream.estimate_chunks)
+        with pytest.raises(LayoutError, match=rf"oe.data.0.Current, line 30002.*{message}"):
+            list(release.chunks("oews_estimates"))

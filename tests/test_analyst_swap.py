@@ -3,6 +3,7 @@ never sees a half-loaded release; it sees the old release until it reconnects, t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -13,8 +14,7 @@ import pytest
 from analyst_fixtures import archive_releases, flat_record, unpack_slice
 
 import warehouse
-from transforms.oews_stream import stream_flatfiles
-from warehouse.areas import load_oews_stream, load_release_chunks
+from transforms.oews import read_flatfiles
 from warehouse.load import load_release
 from warehouse.queries import release_with_sha
 from warehouse.swap import (
@@ -95,8 +95,8 @@ def live(tmp_path):
     """A warehouse holding OEWS May 2022-2024 (national zips): the release before the refresh."""
     path = tmp_path / "warehouse.duckdb"
     con = warehouse.connect(path)
-    for record, frames in archive_releases()[:3]:
-        load_release(con, record, frames)
+    for record, release in archive_releases()[:3]:
+        load_release(con, record, release)
     con.close()
     return path
 
@@ -107,16 +107,19 @@ def test_a_refresh_completes_while_a_reader_holds_the_warehouse(live, slice_path
         assert reader.first == {"latest": "2024A01", "rows_2025": 0}
         seen_mid_load = []
 
-        stream = stream_flatfiles(slice_paths, areas="all", chunk_rows=5_000)
+        release = read_flatfiles(slice_paths, areas="all", chunk_rows=5_000)
 
         def chunks_asking_the_reader():
-            for number, chunk in enumerate(stream.estimate_chunks, start=1):
+            for number, chunk in enumerate(release.chunks("oews_estimates"), start=1):
                 if number == 6:  # several chunks are in the staged copy by now
                     seen_mid_load.append(reader.ask())
                 yield chunk
 
         with staged_warehouse(live) as con:
-            counts = load_release_chunks(con, flat_record(stream), stream.frames, chunks_asking_the_reader())
+            asking = dataclasses.replace(
+                release, tables={**release.tables, "oews_estimates": chunks_asking_the_reader()}
+            )
+            counts = load_release(con, flat_record(release), asking)
             assert (
                 con.execute("SELECT count(*) FROM oews_estimates WHERE release_id = '2025A01'").fetchone()[0]
                 == counts["oews_estimates"]
@@ -154,8 +157,8 @@ def test_a_failed_refresh_leaves_the_live_warehouse_and_no_staged_file(live, sli
     before = live.read_bytes()
     with pytest.raises(RuntimeError, match="boom"):
         with staged_warehouse(live) as con:
-            stream = stream_flatfiles(slice_paths, areas="all")
-            load_oews_stream(con, flat_record(stream), stream)
+            release = read_flatfiles(slice_paths, areas="all")
+            load_release(con, flat_record(release), release)
             raise RuntimeError("boom")
     assert live.read_bytes() == before
     assert not staged_path(live).exists() and not wal_path(staged_path(live)).exists()
@@ -167,8 +170,8 @@ def test_a_failed_refresh_leaves_the_live_warehouse_and_no_staged_file(live, sli
 def test_the_first_staging_creates_the_warehouse(tmp_path, slice_paths):
     path = tmp_path / "new" / "warehouse.duckdb"
     with staged_warehouse(path) as con:
-        stream = stream_flatfiles(slice_paths, areas="national")
-        load_oews_stream(con, flat_record(stream), stream)
+        release = read_flatfiles(slice_paths, areas="national")
+        load_release(con, flat_record(release), release)
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("SELECT release_id FROM releases").fetchall() == [("2025A01",)]
     assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] >= 5
@@ -242,11 +245,11 @@ def test_a_loading_night_stages_once_and_swaps_once(live, slice_paths):
         old_connection = duckdb.connect(str(live), read_only=True)  # this process holds the old file too
         with NightlyWarehouse(live) as wh:
             assert release_with_sha(wh.reader(), "oews", "sha-oews-slice") is None
-            stream = stream_flatfiles(slice_paths, areas="all")
-            load_oews_stream(wh.writer(), flat_record(stream), stream)
+            release = read_flatfiles(slice_paths, areas="all")
+            load_release(wh.writer(), flat_record(release), release)
             first = wh.writer()
-            record, frames = archive_releases()[-1]  # EP 2024-34
-            load_release(wh.writer(), record, frames)
+            record, ep = archive_releases()[-1]  # EP 2024-34
+            load_release(wh.writer(), record, ep)
             assert wh.writer() is first and wh.reader() is first  # one staged copy for the night
             assert release_with_sha(wh.reader(), "oews", "sha-oews-slice") == "2025A01"
             assert reader.ask() == {"latest": "2024A01", "rows_2025": 0}
@@ -267,8 +270,8 @@ def test_a_night_that_fails_after_writing_publishes_nothing(live, slice_paths):
     before = live.read_bytes()
     with pytest.raises(RuntimeError):
         with NightlyWarehouse(live) as wh:
-            record, frames = archive_releases()[-1]
-            load_release(wh.writer(), record, frames)
+            record, ep = archive_releases()[-1]
+            load_release(wh.writer(), record, ep)
             raise RuntimeError("the run broke after a load")
     assert live.read_bytes() == before and not staged_path(live).exists()
 
@@ -279,8 +282,8 @@ def test_the_first_night_creates_the_warehouse_only_when_it_loads(tmp_path):
         assert release_with_sha(wh.reader(), "oews", "anything") is None
     assert not path.exists()
     with NightlyWarehouse(path) as wh:
-        record, frames = archive_releases()[-1]
-        load_release(wh.writer(), record, frames)
+        record, ep = archive_releases()[-1]
+        load_release(wh.writer(), record, ep)
     con = open_reader(path)
     assert con.execute("SELECT release_id FROM releases").fetchall() == [("2024-34",)]
     con.close()

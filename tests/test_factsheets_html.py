@@ -132,28 +132,28 @@ def build(path: Path, frames_hook=None):
             "oews",
             oews.release_id,
             oews.period,
-            oews.year,
-            oews.form,
+            oews.reference_year,
+            "national_zip",
             "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
             FETCHED,
             "a" * 64,
         ),
-        {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates},
+        oews,
     )
     ep = read_occupation_workbook(EP, name=EP.name)
     load_release(
         con,
         ReleaseRecord(
             "projections",
-            ep.cycle,
-            f"{ep.base_year}-{ep.target_year}",
-            ep.base_year,
+            ep.release_id,
+            ep.period,
+            ep.reference_year,
             "workbook",
             "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
             FETCHED,
             "b" * 64,
         ),
-        {"projections": ep.occupations},
+        ep,
     )
     pages = {f"https://www.bls.gov/ooh/{p}.htm": WWW / "ooh" / f"{p}.htm" for p in PROFILES}
     ooh = read_profiles(pages, crosswalk=read_ep_ooh_links(EP, name=EP.name))

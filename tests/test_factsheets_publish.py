@@ -60,13 +60,13 @@ def load_oews(con, path: Path) -> None:
             "oews",
             r.release_id,
             r.period,
-            r.year,
-            r.form,
+            r.reference_year,
+            "national_zip",
             f"https://www.bls.gov/oes/special-requests/{path.name}",
             FETCHED,
             f"sha256-of-{path.name}",
         ),
-        {"oews_occupations": r.occupations, "oews_estimates": r.estimates},
+        r,
     )
 
 
@@ -76,15 +76,15 @@ def load_ep(con, path: Path) -> None:
         con,
         ReleaseRecord(
             "projections",
-            r.cycle,
-            f"{r.base_year}-{r.target_year}",
-            r.base_year,
+            r.release_id,
+            r.period,
+            r.reference_year,
             "workbook",
             "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
             FETCHED,
             f"sha256-of-{path.name}",
         ),
-        {"projections": r.occupations},
+        r,
     )
 
 

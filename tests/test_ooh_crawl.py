@@ -55,14 +55,14 @@ def con(release, crawled):
     ep = read_occupation_workbook(WORKBOOK, name=str(WORKBOOK))
     load_release(
         con,
-        record("projections", ep.cycle, f"{ep.base_year}-{ep.target_year}", ep.base_year, "workbook"),
-        {"projections": ep.occupations},
+        record("projections", ep.release_id, ep.period, ep.reference_year, "workbook"),
+        ep,
     )
     oews = read_national_zip(OEWS_2024, name=str(OEWS_2024))
     load_release(
         con,
-        record("oews", oews.release_id, oews.period, oews.year, oews.form),
-        {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates},
+        record("oews", oews.release_id, oews.period, oews.reference_year, "national_zip"),
+        oews,
     )
     load_release(con, record("ooh", release.edition, release.period, release.base_year, "profiles"), release.frames)
     yield con

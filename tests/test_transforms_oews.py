@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,44 +23,65 @@ from transform_fixtures import (
     national_zip_member,
     rebuilt_zip,
     replace_data_line,
+    table,
 )
 
 from transforms.errors import LayoutError
 from transforms.oews import (
     DATATYPE_MEASURES,
     MEASURES,
-    OewsRelease,
+    REQUIRED_FLATFILES,
     read_flatfiles,
     read_national_zip,
     zip_top_code,
 )
+from transforms.release import Release
 
 ESTIMATE_COLUMNS = ["release_id", "area_code", "industry_code", "soc_code", "measure", "value", "status"]
 OCCUPATION_COLUMNS = ["release_id", "soc_code", "title", "level"]
 VALUED = {"published", "top_coded"}
 
 
-@pytest.fixture(scope="module")
-def zip2025() -> OewsRelease:
-    return read_national_zip(OEWS_ZIP_2025, name="oesm25nat.zip")
+@dataclass(frozen=True)
+class Read:
+    """A release and its two main tables, each read once into one frame."""
+
+    release: Release
+    occupations: pd.DataFrame
+    estimates: pd.DataFrame
+
+
+def read(release: Release) -> Read:
+    return Read(release, table(release, "oews_occupations"), table(release, "oews_estimates"))
+
+
+def read_flat(paths: dict[str, Path]) -> Read:
+    return read(read_flatfiles(paths))
 
 
 @pytest.fixture(scope="module")
-def flat2025() -> OewsRelease:
-    return read_flatfiles(flatfile_paths(OE_FLATFILES))
+def zip2025() -> Read:
+    return read(read_national_zip(OEWS_ZIP_2025, name="oesm25nat.zip"))
 
 
 @pytest.fixture(scope="module")
-def archive_zips() -> dict[int, OewsRelease]:
-    return {year: read_national_zip(path.read_bytes(), name=path.name) for year, path in OEWS_ARCHIVE_ZIPS.items()}
+def flat2025() -> Read:
+    return read_flat(flatfile_paths(OE_FLATFILES))
+
+
+@pytest.fixture(scope="module")
+def archive_zips() -> dict[int, Read]:
+    return {
+        year: read(read_national_zip(path.read_bytes(), name=path.name)) for year, path in OEWS_ARCHIVE_ZIPS.items()
+    }
 
 
 @pytest.fixture(scope="module", params=["national_zip", "flatfiles"])
-def release2025(request: pytest.FixtureRequest, zip2025: OewsRelease, flat2025: OewsRelease) -> OewsRelease:
+def release2025(request: pytest.FixtureRequest, zip2025: Read, flat2025: Read) -> Read:
     return zip2025 if request.param == "national_zip" else flat2025
 
 
-def figure(release: OewsRelease, soc_code: str, measure: str) -> tuple[float, str]:
+def figure(release: Read, soc_code: str, measure: str) -> tuple[float, str]:
     e = release.estimates
     row = e[(e["soc_code"] == soc_code) & (e["measure"] == measure) & (e["area_code"] == "0000000")]
     assert len(row) == 1, (soc_code, measure)
@@ -86,30 +108,50 @@ def test_top_code_changed_with_may_2022() -> None:
 # --------------------------------------------------------------------------- May 2025, both forms
 
 
-def test_release_identity(release2025: OewsRelease) -> None:
-    assert (release2025.release_id, release2025.period, release2025.year) == ("2025A01", "May 2025", 2025)
-    assert release2025.form in {"national_zip", "flatfiles"}
+def test_release_identity(release2025: Read) -> None:
+    release = release2025.release
+    assert (release.source, release.release_id, release.period, release.reference_year) == (
+        "oews",
+        "2025A01",
+        "May 2025",
+        2025,
+    )
+    assert (release.quarantined, dict(release.carried_forward)) == ((), {})
 
 
-def test_zip_and_flat_forms_are_labelled(zip2025: OewsRelease, flat2025: OewsRelease) -> None:
-    assert zip2025.form == "national_zip"
-    assert flat2025.form == "flatfiles"
+def test_the_zip_brings_figures_the_flat_files_also_name_codes(zip2025: Read, flat2025: Read) -> None:
+    assert set(zip2025.release.tables) == {"oews_occupations", "oews_estimates"}
+    assert set(flat2025.release.tables) == {
+        "oews_occupations",
+        "oews_estimates",
+        "oews_areas",
+        "oews_industries",
+        "oews_datatypes",
+        "oews_footnotes",
+    }
+    areas = table(flat2025.release, "oews_areas")
+    assert areas[["area_code", "area_name", "area_type"]].values.tolist() == [["0000000", "National", "national"]]
+    datatypes = table(flat2025.release, "oews_datatypes")
+    assert list(datatypes["measure"]) == list(MEASURES)
 
 
-def test_frames_have_the_contract_columns_and_dtypes(release2025: OewsRelease) -> None:
+def test_frames_have_the_contract_columns_and_dtypes(release2025: Read) -> None:
     estimates, occupations = release2025.estimates, release2025.occupations
     assert list(estimates.columns) == ESTIMATE_COLUMNS
     assert list(occupations.columns) == OCCUPATION_COLUMNS
     assert estimates["value"].dtype == np.float64
-    for column in ESTIMATE_COLUMNS:
-        if column != "value":
-            assert pd.api.types.is_string_dtype(estimates[column]), column
+    for chunk in release2025.release.chunks("oews_estimates"):
+        for column in ESTIMATE_COLUMNS:
+            dtype = chunk[column].dtype
+            if column != "value":  # text, or a Categorical of text (the flat files' codes)
+                text = dtype.categories.dtype if isinstance(dtype, pd.CategoricalDtype) else dtype
+                assert pd.api.types.is_string_dtype(text), column
     assert set(estimates["area_code"]) == {"0000000"}
     assert set(estimates["industry_code"]) == {"000000"}
     assert estimates["release_id"].eq("2025A01").all()
 
 
-def test_medical_records_specialists(release2025: OewsRelease) -> None:
+def test_medical_records_specialists(release2025: Read) -> None:
     assert figure(release2025, "29-2072", "annual_median") == (51140.0, "published")
     assert figure(release2025, "29-2072", "employment") == (194720.0, "published")
     assert figure(release2025, "29-2072", "hourly_median") == (24.59, "published")
@@ -118,7 +160,7 @@ def test_medical_records_specialists(release2025: OewsRelease) -> None:
     assert occupations.loc["29-2072", "level"] == "detailed"
 
 
-def test_actors_are_paid_by_the_hour_only(release2025: OewsRelease) -> None:
+def test_actors_are_paid_by_the_hour_only(release2025: Read) -> None:
     for measure in ("annual_mean", "annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90"):
         value, status = figure(release2025, "27-2011", measure)
         assert status == "hourly_only"
@@ -126,7 +168,7 @@ def test_actors_are_paid_by_the_hour_only(release2025: OewsRelease) -> None:
     assert figure(release2025, "27-2011", "hourly_median") == (29.05, "published")
 
 
-def test_school_administrators_are_paid_by_the_year_only(release2025: OewsRelease) -> None:
+def test_school_administrators_are_paid_by_the_year_only(release2025: Read) -> None:
     for measure in ("hourly_mean", "hourly_p10", "hourly_p25", "hourly_median", "hourly_p75", "hourly_p90"):
         value, status = figure(release2025, "11-9032", measure)
         assert status == "annual_only"
@@ -134,27 +176,27 @@ def test_school_administrators_are_paid_by_the_year_only(release2025: OewsReleas
     assert figure(release2025, "11-9032", "annual_median") == (105870.0, "published")
 
 
-def test_values_are_missing_exactly_where_the_status_says_why(release2025: OewsRelease) -> None:
+def test_values_are_missing_exactly_where_the_status_says_why(release2025: Read) -> None:
     e = release2025.estimates
     assert (e["value"].isna() == ~e["status"].isin(VALUED)).all()
     assert (e["value"].dropna() >= 0).all()
     assert not e["status"].isin(["nan", "None", ""]).any()
 
 
-def test_may_2025_is_not_top_coded(release2025: OewsRelease) -> None:
+def test_may_2025_is_not_top_coded(release2025: Read) -> None:
     assert not release2025.estimates["status"].eq("top_coded").any()
     # The all-occupations 90th percentile is a plain figure now.
     assert figure(release2025, "00-0000", "annual_p90")[1] == "published"
 
 
-def test_keys_are_unique(release2025: OewsRelease) -> None:
+def test_keys_are_unique(release2025: Read) -> None:
     key = ["release_id", "area_code", "industry_code", "soc_code", "measure"]
     assert not release2025.estimates.duplicated(key).any()
     assert not release2025.occupations.duplicated(["release_id", "soc_code"]).any()
     assert set(release2025.estimates["soc_code"]) <= set(release2025.occupations["soc_code"])
 
 
-def test_zip_keeps_one_detailed_row_for_codes_listed_twice(zip2025: OewsRelease) -> None:
+def test_zip_keeps_one_detailed_row_for_codes_listed_twice(zip2025: Read) -> None:
     occupations = zip2025.occupations.set_index("soc_code")
     for code in ("13-1020", "13-2020", "29-2010", "31-1120", "39-7010", "47-4090", "51-2090"):
         assert occupations.loc[code, "level"] == "detailed"
@@ -162,14 +204,14 @@ def test_zip_keeps_one_detailed_row_for_codes_listed_twice(zip2025: OewsRelease)
     assert figure(zip2025, "13-1020", "employment") == (491430.0, "published")
 
 
-def test_zip_empty_cells_emit_no_rows(zip2025: OewsRelease) -> None:
+def test_zip_empty_cells_emit_no_rows(zip2025: Read) -> None:
     measures = set(zip2025.estimates["measure"])
     assert "jobs_per_1000" not in measures
     assert "location_quotient" not in measures
     assert len(zip2025.estimates) == 1394 * 15
 
 
-def test_zip_levels_come_from_o_group(zip2025: OewsRelease) -> None:
+def test_zip_levels_come_from_o_group(zip2025: Read) -> None:
     levels = zip2025.occupations.set_index("soc_code")["level"]
     assert levels["00-0000"] == "total"
     assert levels["29-0000"] == "major"
@@ -177,7 +219,7 @@ def test_zip_levels_come_from_o_group(zip2025: OewsRelease) -> None:
     assert levels["29-2070"] == "broad"
 
 
-def test_both_forms_give_the_same_national_figures(zip2025: OewsRelease, flat2025: OewsRelease) -> None:
+def test_both_forms_give_the_same_national_figures(zip2025: Read, flat2025: Read) -> None:
     key = ["soc_code", "measure"]
     both = zip2025.estimates.merge(flat2025.estimates, on=key, suffixes=("_zip", "_flat"), validate="one_to_one")
     # The flat files carry no broad-level rows for some codes; everything they do carry is in the zip.
@@ -187,34 +229,38 @@ def test_both_forms_give_the_same_national_figures(zip2025: OewsRelease, flat202
     assert same.all(), both.loc[~same, [*key, "value_zip", "value_flat"]].head()
 
 
-def test_both_forms_agree_on_levels(zip2025: OewsRelease, flat2025: OewsRelease) -> None:
+def test_both_forms_agree_on_levels(zip2025: Read, flat2025: Read) -> None:
     both = zip2025.occupations.merge(flat2025.occupations, on="soc_code", suffixes=("_zip", "_flat"))
     assert len(both) == len(flat2025.occupations) == 1104
     assert (both["level_zip"] == both["level_flat"]).all()
 
 
-def test_sample_flatfiles_are_the_mirror_ones(flat2025: OewsRelease) -> None:
-    sample = read_flatfiles(flatfile_paths(SAMPLE_OE_FLATFILES))
+def test_sample_flatfiles_are_the_mirror_ones(flat2025: Read) -> None:
+    sample = read_flat(flatfile_paths(SAMPLE_OE_FLATFILES))
     pd.testing.assert_frame_equal(sample.estimates, flat2025.estimates)
+
+
+def test_every_iteration_reads_the_file_again(flat2025: Read) -> None:
+    again = pd.concat(list(flat2025.release.chunks("oews_estimates")), ignore_index=True)
+    assert len(again) == len(flat2025.estimates) == 16560
 
 
 # --------------------------------------------------------------------------- archive zips
 
 
 @pytest.mark.parametrize("year", [2022, 2023, 2024])
-def test_archive_zips_parse_with_their_period(archive_zips: dict[int, OewsRelease], year: int) -> None:
+def test_archive_zips_parse_with_their_period(archive_zips: dict[int, Read], year: int) -> None:
     release = archive_zips[year]
-    assert (release.release_id, release.period, release.year, release.form) == (
+    assert (release.release.release_id, release.release.period, release.release.reference_year) == (
         f"{year}A01",
         f"May {year}",
         year,
-        "national_zip",
     )
     assert len(release.occupations) > 1300
     assert release.estimates["status"].eq("top_coded").any()
 
 
-def test_may_2024_top_coded_wages_carry_the_bound(archive_zips: dict[int, OewsRelease]) -> None:
+def test_may_2024_top_coded_wages_carry_the_bound(archive_zips: dict[int, Read]) -> None:
     release = archive_zips[2024]
     assert figure(release, "11-0000", "annual_p90") == (239200.0, "top_coded")
     assert figure(release, "11-0000", "hourly_p90") == (115.0, "top_coded")
@@ -316,7 +362,7 @@ ANNUAL_MEDIAN_29_2072 = "OEUN000000000000029207213"
 def test_flat_dash_footnote_5_is_top_coded_at_the_footnote_bound(flat_copy: dict[str, Path]) -> None:
     set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "-", "5")
     set_value(flat_copy, "OEUN000000000000029207208", "-", "5")
-    release = read_flatfiles(flat_copy)
+    release = read_flat(flat_copy)
     assert figure(release, "29-2072", "annual_median") == (239200.0, "top_coded")
     assert figure(release, "29-2072", "hourly_median") == (115.0, "top_coded")
 
@@ -328,21 +374,21 @@ def test_flat_top_code_bound_is_read_from_the_footnote_text(flat_copy: dict[str,
     )
     set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "-", "5")
     set_value(flat_copy, "OEUN000000000000029207208", "-", "5")
-    release = read_flatfiles(flat_copy)
+    release = read_flat(flat_copy)
     assert figure(release, "29-2072", "annual_median") == (250640.0, "top_coded")
     assert figure(release, "29-2072", "hourly_median") == (120.5, "top_coded")
 
 
 def test_flat_dash_footnote_8_is_not_released(flat_copy: dict[str, Path]) -> None:
     set_value(flat_copy, "OEUN000000000000029207201", "-", "8")
-    value, status = figure(read_flatfiles(flat_copy), "29-2072", "employment")
+    value, status = figure(read_flat(flat_copy), "29-2072", "employment")
     assert status == "not_released" and math.isnan(value)
 
 
 def test_flat_stars_mean_not_available(flat_copy: dict[str, Path]) -> None:
     set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "*", "")
     set_value(flat_copy, "OEUN000000000000029207201", "**", "")
-    release = read_flatfiles(flat_copy)
+    release = read_flat(flat_copy)
     assert figure(release, "29-2072", "annual_median")[1] == "wage_not_available"
     assert figure(release, "29-2072", "employment")[1] == "employment_not_available"
 
@@ -350,7 +396,7 @@ def test_flat_stars_mean_not_available(flat_copy: dict[str, Path]) -> None:
 def test_flat_unknown_special_value_names_the_line(flat_copy: dict[str, Path]) -> None:
     line = set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "(X)", "")
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
+        read_flat(flat_copy)
     error = caught.value
     assert (error.file, error.row, error.column) == ("oe.data.0.Current", line, "value")
     assert error.found.startswith("(X)")
@@ -360,7 +406,7 @@ def test_flat_unknown_special_value_names_the_line(flat_copy: dict[str, Path]) -
 def test_flat_footnote_4_on_employment_is_refused(flat_copy: dict[str, Path]) -> None:
     line = set_value(flat_copy, "OEUN000000000000029207201", "-", "4")
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
+        read_flat(flat_copy)
     assert caught.value.row == line
 
 
@@ -368,7 +414,7 @@ def test_flat_malformed_series_id_names_the_line(flat_copy: dict[str, Path]) -> 
     line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
     replace_data_line(flat_copy, line, lambda text: text.replace("OEUN", "OEXN", 1))
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
+        read_flat(flat_copy)
     assert (caught.value.row, caught.value.column) == (line, "series_id")
 
 
@@ -378,7 +424,7 @@ def test_flat_unknown_datatype_names_the_line(flat_copy: dict[str, Path]) -> Non
         flat_copy, line, lambda text: text.replace(ANNUAL_MEDIAN_29_2072, ANNUAL_MEDIAN_29_2072[:-2] + "42", 1)
     )
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
+        read_flat(flat_copy)
     assert caught.value.row == line
     assert "datatype" in caught.value.expected
 
@@ -387,16 +433,25 @@ def test_flat_repeated_series_names_the_repeat(flat_copy: dict[str, Path]) -> No
     line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
     replace_data_line(flat_copy, line, lambda text: text + text)
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
-    assert caught.value.row == line + 1
-    assert "soc_code='29-2072'" in caught.value.found
+        read_flat(flat_copy)
+    assert (caught.value.row, caught.value.column) == (line + 1, "series_id")
+    assert caught.value.found == f"{ANNUAL_MEDIAN_29_2072} again, first on line {line}"
+
+
+def test_flat_repeated_series_out_of_order_is_found_at_the_end(flat_copy: dict[str, Path]) -> None:
+    line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
+    repeated = flat_copy["oe.data.0.Current"].read_text().splitlines(keepends=True)[line - 1]
+    replace_data_line(flat_copy, 3, lambda text: text + repeated)  # the file is out of order from line 4
+    with pytest.raises(LayoutError) as caught:
+        read_flat(flat_copy)
+    assert (caught.value.row, caught.value.found) == (line + 1, f"{ANNUAL_MEDIAN_29_2072} again, first on line 4")
 
 
 def test_flat_line_numbers_count_blank_lines(flat_copy: dict[str, Path]) -> None:
     replace_data_line(flat_copy, 10, lambda text: text + "\n   \t\n")
     line = set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "abc", "")
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
+        read_flat(flat_copy)
     assert caught.value.row == line
 
 
@@ -406,7 +461,7 @@ def test_flat_occupation_missing_from_oe_occupation(flat_copy: dict[str, Path]) 
         "".join(line for line in listing.read_text().splitlines(keepends=True) if not line.startswith("292072"))
     )
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
+        read_flat(flat_copy)
     assert caught.value.found == "29-2072"
     assert "oe.occupation" in caught.value.expected
 
@@ -415,12 +470,13 @@ def test_flat_renamed_header_is_refused(flat_copy: dict[str, Path]) -> None:
     data = flat_copy["oe.data.0.Current"]
     data.write_text(data.read_text().replace("footnote_codes", "footnotes", 1))
     with pytest.raises(LayoutError) as caught:
-        read_flatfiles(flat_copy)
+        read_flat(flat_copy)
     assert (caught.value.row, caught.value.column) == (1, "footnote_codes")
 
 
-def test_flat_requires_the_four_files(flat_copy: dict[str, Path]) -> None:
+def test_flat_requires_every_listing_file(flat_copy: dict[str, Path]) -> None:
     del flat_copy["oe.footnote"]
     with pytest.raises(LayoutError) as caught:
         read_flatfiles(flat_copy)
     assert caught.value.file == "oe.footnote"
+    assert all(name in caught.value.expected for name in REQUIRED_FLATFILES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +17,12 @@ from transform_fixtures import (
     find_row,
     header_cell,
     national_zip_member,
+    table,
 )
 
 from transforms.errors import LayoutError
-from transforms.projections import COLUMNS, ProjectionsRelease, read_occupation_workbook, read_projections_csv
+from transforms.projections import COLUMNS, read_occupation_workbook, read_projections_csv
+from transforms.release import Release
 
 PERSONS = ["employment_base", "employment_target", "change_numeric", "openings_annual"]
 TEXT = [
@@ -35,25 +38,37 @@ TEXT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def current() -> ProjectionsRelease:
-    return read_occupation_workbook(EP_WORKBOOK_2024, name="occupation.xlsx")
+@dataclass(frozen=True)
+class Read:
+    """An EP release and its projections table as one frame."""
+
+    release: Release
+    occupations: pd.DataFrame
+
+
+def read(release: Release) -> Read:
+    return Read(release, table(release, "projections"))
 
 
 @pytest.fixture(scope="module")
-def archive() -> dict[str, ProjectionsRelease]:
+def current() -> Read:
+    return read(read_occupation_workbook(EP_WORKBOOK_2024, name="occupation.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def archive() -> dict[str, Read]:
     return {
-        cycle: read_occupation_workbook(path.read_bytes(), name=path.name)
+        cycle: read(read_occupation_workbook(path.read_bytes(), name=path.name))
         for cycle, path in EP_ARCHIVE_WORKBOOKS.items()
     }
 
 
 @pytest.fixture(scope="module")
-def csvs() -> dict[str, ProjectionsRelease]:
-    return {cycle: read_projections_csv(path, name=path.name) for cycle, path in EP_CSVS.items()}
+def csvs() -> dict[str, Read]:
+    return {cycle: read(read_projections_csv(path, name=path.name)) for cycle, path in EP_CSVS.items()}
 
 
-def occupation(release: ProjectionsRelease, soc_code: str) -> pd.Series:
+def occupation(release: Read, soc_code: str) -> pd.Series:
     rows = release.occupations[release.occupations["soc_code"] == soc_code]
     assert len(rows) == 1, soc_code
     return rows.iloc[0]
@@ -62,16 +77,19 @@ def occupation(release: ProjectionsRelease, soc_code: str) -> pd.Series:
 # --------------------------------------------------------------------------- 2024-34 workbook
 
 
-def test_current_workbook_identity(current: ProjectionsRelease) -> None:
-    assert (current.cycle, current.base_year, current.target_year, current.sheet) == (
+def test_current_workbook_identity(current: Read) -> None:
+    release = current.release
+    assert (release.source, release.release_id, release.period, release.reference_year) == (
+        "projections",
         "2024-34",
+        "2024-2034",
         2024,
-        2034,
-        "Table 1.2",
     )
+    assert set(release.tables) == {"projections", "ep_ooh_links"}
+    assert (current.occupations["base_year"].eq(2024) & current.occupations["target_year"].eq(2034)).all()
 
 
-def test_frame_columns_and_dtypes(current: ProjectionsRelease) -> None:
+def test_frame_columns_and_dtypes(current: Read) -> None:
     frame = current.occupations
     assert list(frame.columns) == COLUMNS
     for column in PERSONS:
@@ -83,7 +101,7 @@ def test_frame_columns_and_dtypes(current: ProjectionsRelease) -> None:
     assert frame["base_year"].dtype == np.int64 and frame["target_year"].dtype == np.int64
 
 
-def test_medical_records_specialists_2024_34(current: ProjectionsRelease) -> None:
+def test_medical_records_specialists_2024_34(current: Read) -> None:
     row = occupation(current, "29-2072")
     assert row["title"] == "Medical records specialists"
     assert (row["employment_base"], row["employment_target"], row["change_numeric"]) == (194800, 208600, 13800)
@@ -96,11 +114,11 @@ def test_medical_records_specialists_2024_34(current: ProjectionsRelease) -> Non
     assert (row["occupation_type"], row["level"]) == ("Line item", "detailed")
 
 
-def test_medical_and_health_services_managers_growth(current: ProjectionsRelease) -> None:
+def test_medical_and_health_services_managers_growth(current: Read) -> None:
     assert occupation(current, "11-9111")["change_percent"] == 23.2
 
 
-def test_table_has_every_row_up_to_the_footnotes(current: ProjectionsRelease) -> None:
+def test_table_has_every_row_up_to_the_footnotes(current: Read) -> None:
     frame = current.occupations
     assert len(frame) == 1113
     assert frame["occupation_type"].value_counts().to_dict() == {"Line item": 832, "Summary": 281}
@@ -108,13 +126,13 @@ def test_table_has_every_row_up_to_the_footnotes(current: ProjectionsRelease) ->
     assert not frame["soc_code"].duplicated().any()
 
 
-def test_titles_are_trimmed(current: ProjectionsRelease) -> None:
+def test_titles_are_trimmed(current: Read) -> None:
     titles = current.occupations["title"]
     assert (titles == titles.str.strip()).all()
     assert occupation(current, "11-0000")["title"] == "Management occupations"
 
 
-def test_dash_means_missing_but_none_is_a_category(current: ProjectionsRelease) -> None:
+def test_dash_means_missing_but_none_is_a_category(current: Read) -> None:
     total = occupation(current, "00-0000")
     assert pd.isna(total["education"]) and pd.isna(total["work_experience"]) and pd.isna(total["training"])
     frame = current.occupations
@@ -124,7 +142,7 @@ def test_dash_means_missing_but_none_is_a_category(current: ProjectionsRelease) 
     assert frame["self_employed_pct"].isna().sum() == 219
 
 
-def test_median_wage_statuses(current: ProjectionsRelease) -> None:
+def test_median_wage_statuses(current: Read) -> None:
     frame = current.occupations
     top = frame[frame["median_wage_status"] == "top_coded"]
     assert len(top) == 19 and set(top["median_wage"]) == {239200.0}
@@ -133,15 +151,15 @@ def test_median_wage_statuses(current: ProjectionsRelease) -> None:
     assert frame.loc[frame["median_wage_status"] == "published", "median_wage"].notna().all()
 
 
-def test_persons_are_whole_numbers_from_thousands(current: ProjectionsRelease) -> None:
+def test_persons_are_whole_numbers_from_thousands(current: Read) -> None:
     total = occupation(current, "00-0000")
     assert (total["employment_base"], total["employment_target"]) == (169956100, 175167900)
     assert total["change_numeric"] == 5211800 and total["openings_annual"] == 18863300
 
 
-def test_sample_workbook(current: ProjectionsRelease) -> None:
-    sample = read_occupation_workbook(EP_SAMPLE_WORKBOOK, name="sample occupation.xlsx")
-    assert (sample.cycle, sample.sheet, len(sample.occupations)) == ("2024-34", "Table 1.2", 118)
+def test_sample_workbook(current: Read) -> None:
+    sample = read(read_occupation_workbook(EP_SAMPLE_WORKBOOK, name="sample occupation.xlsx"))
+    assert (sample.release.release_id, len(sample.occupations)) == ("2024-34", 118)
     same = current.occupations.merge(sample.occupations, on="soc_code", suffixes=("", "_sample"))
     assert len(same) == 118
     assert (same["employment_base"] == same["employment_base_sample"]).all()
@@ -155,26 +173,141 @@ def test_sample_workbook(current: ProjectionsRelease) -> None:
     [("2021-31", 2021, 2031, "Table 1.7"), ("2022-32", 2022, 2032, "Table 1.7"), ("2023-33", 2023, 2033, "Table 1.2")],
 )
 def test_archive_workbooks_parse_with_their_cycle(
-    archive: dict[str, ProjectionsRelease], cycle: str, base: int, target: int, sheet: str
+    archive: dict[str, Read], cycle: str, base: int, target: int, sheet: str
 ) -> None:
     release = archive[cycle]
-    assert (release.cycle, release.base_year, release.target_year, release.sheet) == (cycle, base, target, sheet)
+    assert (release.release.release_id, release.release.period, release.release.reference_year) == (
+        cycle,
+        f"{base}-{target}",
+        base,
+    )
+    assert release.occupations["target_year"].eq(target).all()
+    # The OOH links column came with the table's move to Table 1.2.
+    assert ("ep_ooh_links" in release.release.tables) == (sheet == "Table 1.2")
     assert len(release.occupations) == 1113
     assert release.occupations["cycle"].eq(cycle).all()
     assert release.occupations["education"].notna().sum() == 832
     assert release.occupations["median_wage_status"].eq("top_coded").any()
 
 
-def test_2021_31_from_table_1_7(archive: dict[str, ProjectionsRelease]) -> None:
+def test_2021_31_from_table_1_7(archive: dict[str, Read]) -> None:
     row = occupation(archive["2021-31"], "29-2072")
     assert (row["employment_base"], row["employment_target"], row["change_percent"]) == (186400, 198700, 6.6)
     top = archive["2021-31"].occupations.query("median_wage_status == 'top_coded'")
     assert set(top["median_wage"]) == {208000.0}
 
 
-def test_2023_33(archive: dict[str, ProjectionsRelease]) -> None:
+def test_2023_33(archive: dict[str, Read]) -> None:
     row = occupation(archive["2023-33"], "29-2072")
     assert (row["employment_base"], row["employment_target"], row["change_percent"]) == (191500, 208200, 8.7)
+
+
+def two_row_header_2019_29(workbook, title_and_code: str = "A2:B2") -> None:
+    """Table 1.7 laid out as in the 2019-29 workbook: the header over two rows, cells merged."""
+    sheet = workbook["Table 1.7"]
+    sheet["A1"] = "Table 1.7 Occupational projections, 2019-29, and worker characteristics, 2019 (Numbers in thousands)"
+    sheet.insert_rows(3)
+    top = [
+        "2019 National Employment Matrix title and code",
+        None,
+        "Occupation type",
+        "Employment",
+        None,
+        "Employment change, 2019-29",
+        None,
+        "Percent self employed, 2019",
+        "Occupational openings, 2019-29 annual average",
+        "Median annual wage, 2019(1)",
+        "Typical education needed for entry",
+        "Work experience in a related occupation",
+        "Typical on-the-job training needed to attain competency in the occupation",
+    ]
+    below = [None, None, None, 2019, 2029, "Number", "Percent", None, None, None, None, None, None]
+    for column, (text, under) in enumerate(zip(top, below, strict=True), start=1):
+        sheet.cell(row=2, column=column).value = text
+        sheet.cell(row=3, column=column).value = under
+    sheet.merge_cells(title_and_code)
+    sheet.merge_cells("D2:E2")
+    sheet.merge_cells("F2:G2")
+    for letter in "CHIJKLM":
+        sheet.merge_cells(f"{letter}2:{letter}3")
+
+
+@pytest.mark.parametrize("title_and_code", ["A2:B2", "A2:B3"])
+def test_2019_29_two_row_header_loads(tmp_path: Path, title_and_code: str) -> None:
+    path = edited_workbook(
+        EP_ARCHIVE_WORKBOOKS["2021-31"],
+        tmp_path / "occupation_2019-29.xlsx",
+        lambda workbook: two_row_header_2019_29(workbook, title_and_code),
+    )
+    release = read_occupation_workbook(path, name=path.name)
+    assert (release.release_id, release.period, release.reference_year) == ("2019-29", "2019-2029", 2019)
+    frame = table(release, "projections")
+    assert len(frame) == 1113 and frame["cycle"].eq("2019-29").all() and frame["target_year"].eq(2029).all()
+    # The 2021-31 workbook's figures, under the 2019-29 header.
+    row = frame.set_index("soc_code").loc["29-2072"]
+    assert (row["title"], row["employment_base"], row["employment_target"]) == (
+        "Medical records specialists",
+        186400,
+        198700,
+    )
+    assert (row["change_numeric"], row["change_percent"], row["openings_annual"]) == (12300, 6.6, 14900)
+    assert row["education"] == "Postsecondary nondegree award"
+
+
+def test_2019_29_header_naming_another_cycle_is_refused(tmp_path: Path) -> None:
+    def later_change(workbook) -> None:
+        two_row_header_2019_29(workbook)
+        workbook["Table 1.7"]["F2"] = "Employment change, 2020-30"
+
+    path = edited_workbook(EP_ARCHIVE_WORKBOOKS["2021-31"], tmp_path / "occupation.xlsx", later_change)
+    with pytest.raises(LayoutError) as caught:
+        read_occupation_workbook(path, name="occupation.xlsx")
+    # The joined headers disagree: 'Employment change, 2020-30, Number' against the openings' 2019-29.
+    assert (caught.value.sheet, caught.value.row) == ("Table 1.7", 2)
+    assert caught.value.column == "Occupational openings, 2019-29 annual average"
+    assert caught.value.expected == "the cycle 2020-30 that the other headers state"
+
+
+# --------------------------------------------------------------------------- EP's links to the OOH
+
+
+def test_the_table_links_occupations_to_ooh_profiles(current: Read) -> None:
+    links = table(current.release, "ep_ooh_links")
+    assert list(links.columns) == ["cycle", "soc_code", "title", "ooh_url", "slug"]
+    assert (len(links), links["slug"].nunique()) == (603, 341)
+    row = links.set_index("soc_code").loc["29-2072"]
+    assert (row["cycle"], row["title"], row["slug"]) == (
+        "2024-34",
+        "Medical records specialists",
+        "medical-records-and-health-information-technicians",
+    )
+    assert row["ooh_url"] == "https://www.bls.gov/ooh/healthcare/medical-records-and-health-information-technicians.htm"
+    # Both executives' codes link to one profile; every link names a code and title of the table.
+    assert set(links.loc[links["slug"].eq("top-executives"), "soc_code"]) == {"11-1011", "11-1021"}
+    both = links.merge(current.occupations, on=["soc_code", "title"], validate="one_to_one")
+    assert len(both) == 603 and both["occupation_type"].eq("Line item").all()
+
+
+def test_2023_33_links_too(archive: dict[str, Read]) -> None:
+    links = table(archive["2023-33"].release, "ep_ooh_links")
+    assert (len(links), set(links["cycle"])) == (597, {"2023-33"})
+
+
+def test_a_link_column_without_profile_links_is_refused(tmp_path: Path) -> None:
+    def unlink(workbook) -> None:
+        for row in workbook["Table 1.2"].iter_rows(min_row=3, min_col=16, max_col=16):
+            row[0].hyperlink = None
+
+    path = edited_workbook(EP_WORKBOOK_2024, tmp_path / "occupation.xlsx", unlink)
+    with pytest.raises(LayoutError) as caught:
+        read_occupation_workbook(path, name="occupation.xlsx")
+    assert (caught.value.sheet, caught.value.column, caught.value.found) == (
+        "Table 1.2",
+        "Related Occupational Outlook Handbook (OOH) content xlsx",
+        "none",
+    )
+    assert "hyperlinks to OOH profiles" in caught.value.expected
 
 
 # --------------------------------------------------------------------------- broken workbooks
@@ -275,19 +408,19 @@ def test_workbook_without_the_table_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("cycle", "base", "target"), [("2021-31", 2021, 2031), ("2022-32", 2022, 2032)])
-def test_csv_exports_parse_with_their_cycle(
-    csvs: dict[str, ProjectionsRelease], cycle: str, base: int, target: int
-) -> None:
+def test_csv_exports_parse_with_their_cycle(csvs: dict[str, Read], cycle: str, base: int, target: int) -> None:
     release = csvs[cycle]
-    assert (release.cycle, release.base_year, release.target_year) == (cycle, base, target)
+    assert (release.release.release_id, release.release.reference_year) == (cycle, base)
+    assert set(release.release.tables) == {"projections"}
     frame = release.occupations
+    assert frame["target_year"].eq(target).all()
     assert list(frame.columns) == COLUMNS
     assert len(frame) == 832
     assert frame["self_employed_pct"].isna().all()  # the export has no such column
     assert frame["occupation_type"].eq("Line item").all()
 
 
-def test_csv_codes_titles_and_marks(csvs: dict[str, ProjectionsRelease]) -> None:
+def test_csv_codes_titles_and_marks(csvs: dict[str, Read]) -> None:
     release = csvs["2021-31"]
     accountants = occupation(release, "13-2011")
     assert accountants["title"] == "Accountants and auditors"  # example job titles dropped
@@ -300,9 +433,7 @@ def test_csv_codes_titles_and_marks(csvs: dict[str, ProjectionsRelease]) -> None
     assert set(csvs["2022-32"].occupations.query("median_wage_status == 'top_coded'")["median_wage"]) == {239200.0}
 
 
-def test_csv_matches_the_workbook_line_items(
-    csvs: dict[str, ProjectionsRelease], archive: dict[str, ProjectionsRelease]
-) -> None:
+def test_csv_matches_the_workbook_line_items(csvs: dict[str, Read], archive: dict[str, Read]) -> None:
     workbook = archive["2021-31"].occupations.query("occupation_type == 'Line item'")
     both = workbook.merge(csvs["2021-31"].occupations, on="soc_code", suffixes=("_xlsx", "_csv"), validate="one_to_one")
     assert len(both) == 832

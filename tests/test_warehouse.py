@@ -25,19 +25,24 @@ OEWS_ZIPS = {
 FETCHED = datetime(2026, 11, 1, tzinfo=UTC)
 
 
+def frames_of(release) -> dict:
+    """A release's tables, each one whole frame (the tests below edit them)."""
+    return {table: next(iter(chunks)) for table, chunks in release.tables.items()}
+
+
 def ep_load(path: Path):
     release = read_occupation_workbook(path, name=path.name)
     record = ReleaseRecord(
         "projections",
-        release.cycle,
-        f"{release.base_year}-{release.target_year}",
-        release.base_year,
+        release.release_id,
+        release.period,
+        release.reference_year,
         "workbook",
         path.as_uri(),
         FETCHED,
         f"sha-{path.name}",
     )
-    return record, {"projections": release.occupations}
+    return record, frames_of(release)
 
 
 def oews_load(path: Path):
@@ -46,13 +51,13 @@ def oews_load(path: Path):
         "oews",
         release.release_id,
         release.period,
-        release.year,
-        release.form,
+        release.reference_year,
+        "national_zip",
         path.as_uri(),
         FETCHED,
         f"sha-{path.name}",
     )
-    return record, {"oews_occupations": release.occupations, "oews_estimates": release.estimates}
+    return record, frames_of(release)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
+
+from transforms.release import Release
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -31,6 +34,14 @@ EP_CSVS = {
     "2021-31": ARCHIVE / "ep-csv/occupationProj_2021-31.csv",
     "2022-32": ARCHIVE / "ep-csv/occupationProj_2022-32_wages2023.csv",
 }
+
+
+def table(release: Release, name: str) -> pd.DataFrame:
+    """One table of a release as a single frame (iterating it reads the source), Categoricals as text."""
+    chunks = list(release.chunks(name))
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype({c: str for c in categorical})
 
 
 def flatfile_paths(directory: Path) -> dict[str, Path]:

@@ -158,6 +158,21 @@ PROJECTIONS = pa.DataFrameSchema(
 )
 
 
+EP_OOH_LINKS = pa.DataFrameSchema(
+    {
+        "cycle": _text(_matches(CYCLE_PATTERN, error="a cycle like 2024-34")),
+        "soc_code": _text(_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
+        "title": _text(pa.Check.str_length(min_value=1, error="a non-empty title")),
+        "ooh_url": _text(_matches(r"^https?://\S+\.htm$", error="an OOH profile URL ending in .htm")),
+        "slug": _text(_matches(r"^[a-z0-9][a-z0-9-]*$", error="a profile slug like medical-records-specialists")),
+    },
+    unique=["cycle", "soc_code"],
+    strict=True,
+    ordered=True,
+    name="EP OOH links",
+)
+
+
 def validate(
     frame: pd.DataFrame,
     schema: pa.DataFrameSchema,

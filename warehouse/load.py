@@ -48,7 +48,7 @@ SOURCE_TABLES: dict[str, dict[str, TableSpec]] = {
         "oews_datatypes": TableSpec("release_id"),
         "oews_footnotes": TableSpec("release_id"),
     },
-    "projections": {"projections": TableSpec("cycle")},
+    "projections": {"projections": TableSpec("cycle"), "ep_ooh_links": TableSpec("cycle")},
     "ooh": {
         "ooh_profiles": _OOH,
         "ooh_quick_facts": _OOH,
