@@ -32,6 +32,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -44,6 +45,58 @@ from warehouse.db import connect, migrate
 
 class StagingError(RuntimeError):
     """The staged warehouse could not be prepared or swapped in; the live warehouse is unchanged."""
+
+
+class WarehouseHeld(RuntimeError):
+    """Another process has the warehouse open for writing (e.g. the DuckDB CLI without -readonly)."""
+
+    def __init__(self, path: Path, pid: int | None, program: str | None):
+        self.path, self.pid, self.program = path, pid, program
+        holder = f"PID {pid} ({program})" if pid else "another process"
+        super().__init__(
+            f"{path} is open for writing by {holder}; close that connection, or open the warehouse read-only "
+            f"(duckdb -readonly {path}, duckdb.connect(path, read_only=True)), then run again. Nothing was changed."
+        )
+
+
+class WarehouseCorrupt(RuntimeError):
+    """The warehouse file is not a readable DuckDB database."""
+
+    def __init__(self, path: Path, detail: str):
+        self.path = path
+        super().__init__(
+            f"{path} is not a readable DuckDB warehouse ({detail}). Move it aside and run again to rebuild it "
+            "from the raw archive (bls-refresh run --replay, then backfill older releases), or restore a backup. "
+            "Nothing was changed."
+        )
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def check_readable(path: Path | str) -> None:
+    """Raise WarehouseHeld or WarehouseCorrupt when a nightly run could not read `path` beside others.
+
+    Readers share the file; one writer excludes everyone. A missing file is fine (the first run creates it).
+    """
+    path = Path(path)
+    if not path.exists():
+        return
+    try:
+        open_reader(path).close()
+    except duckdb.IOException as exc:
+        held = _LOCK_HOLDER.search(str(exc))
+        if held:
+            raise WarehouseHeld(path, int(held["pid"]), held["program"]) from None
+        if "lock" in str(exc).lower():
+            raise WarehouseHeld(path, None, None) from None
+        raise WarehouseCorrupt(path, _first_line(exc)) from None
+    except duckdb.Error as exc:
+        raise WarehouseCorrupt(path, _first_line(exc)) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def staged_path(path: Path | str) -> Path:
