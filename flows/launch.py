@@ -28,4 +28,6 @@ def run_once(settings: Settings, *, prefect: bool) -> RunReport:
     outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, BaseException):
         raise outcome
+    if not isinstance(outcome, RunReport):
+        raise RuntimeError(f"the refresh flow ended {state.name} without a report: {state.message}")
     return outcome

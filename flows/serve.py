@@ -65,9 +65,10 @@ def serve_nightly(settings: Settings, *, name: str = "nightly") -> None:
             "for the User-Agent: --contact you@example.org or BLS_REFRESH_CONTACT=you@example.org."
         )
     check_server()
-    if settings.contact_address():
+    contact = settings.contact_address()
+    if contact:
         # Scheduled runs execute in processes started by this one: they inherit the contact from here.
-        os.environ["BLS_REFRESH_CONTACT"] = settings.contact_address()
+        os.environ["BLS_REFRESH_CONTACT"] = contact
     refresh.serve(
         name=name,
         schedules=[Cron(settings.schedule_cron, timezone=settings.schedule_timezone)],

@@ -8,13 +8,14 @@ release's identity (the sha256 of its raw bytes). The same bytes are never parse
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 import extractors.oews
 import extractors.ooh
@@ -133,7 +134,7 @@ def transform_oews(fetched: Fetched, prior: Any) -> Release:
     files = {name: r.path for name, r in fetched.files.items()}
     if fetched.form == "flatfiles" and set(REQUIRED_STREAM_FILES) <= set(fetched.files):
         stream = stream_flatfiles(files, areas=fetched.areas)
-        tables = {name: whole(frame) for name, frame in stream.frames.items()}
+        tables: dict[str, Iterable[pd.DataFrame]] = {name: whole(frame) for name, frame in stream.frames.items()}
         tables["oews_estimates"] = stream.estimate_chunks
         return Release("oews", stream.release_id, stream.period, stream.year, tables)
     if fetched.form == "flatfiles":

@@ -17,7 +17,7 @@ the live file for writing:
 Cost: the copy is paid only on nights that load something: check what is already loaded with a
 read-only connection first, and stage only when a source has new bytes. `NightlyWarehouse` does
 exactly that for the flow (reads on a read-only connection, the first write starts the staging,
-one swap at the end); `pending_sources` answers the same question for a list of fingerprints.
+one swap at the end);
 The old file's disk space is freed when its last reader disconnects.
 
 Caveats: POSIX rename semantics (Linux, macOS); on Windows a file open by a reader cannot be
@@ -34,7 +34,7 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -221,38 +221,12 @@ class NightlyWarehouse:
     def __enter__(self) -> NightlyWarehouse:
         return self
 
-    def __exit__(self, *exc_info) -> bool:
+    def __exit__(self, *exc_info) -> bool | None:
         self._close_reader()
         staged, self._staged = self._staged, None
         suppressed = self._stack.__exit__(*exc_info)
         self.swapped = staged is not None and exc_info[0] is None
         return suppressed
-
-
-def pending_sources(path: Path | str, fingerprints: Mapping[str, str]) -> list[str]:
-    """The sources whose archive fingerprint (releases.archive_sha256) the live warehouse lacks.
-
-    Opens the warehouse read-only (never blocks readers, never blocked by them); every source is
-    pending when there is no warehouse yet. The flow enters staged_warehouse only when this is
-    not empty.
-    """
-    path = Path(path)
-    if not path.exists():
-        return list(fingerprints)
-    con = open_reader(path)
-    try:
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'releases'").fetchone()[0]:
-            return list(fingerprints)
-        loaded = {
-            source
-            for source, sha in fingerprints.items()
-            if con.execute(
-                "SELECT count(*) FROM releases WHERE source = ? AND archive_sha256 = ?", [source, sha]
-            ).fetchone()[0]
-        }
-    finally:
-        con.close()
-    return [source for source in fingerprints if source not in loaded]
 
 
 def _seed(path: Path, staged: Path) -> None:
