@@ -12,7 +12,7 @@ import mimetypes
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -21,7 +21,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from extractors.archive import RawArchive
-from extractors.records import FetchResult
 
 log = logging.getLogger("extractors.mirror")
 
@@ -76,8 +75,7 @@ class _MirrorHandler(BaseHTTPRequestHandler):
             self._send_empty(HTTPStatus.NOT_FOUND)
             return
         stat = path.stat()
-        etag = _etag(stat)
-        last_modified = formatdate(stat.st_mtime, usegmt=True)
+        etag, last_modified = file_validators(stat)
         if self._not_modified(etag, stat.st_mtime):
             self._send_empty(HTTPStatus.NOT_MODIFIED, {"ETag": etag, "Last-Modified": last_modified})
             return
@@ -104,19 +102,7 @@ class _MirrorHandler(BaseHTTPRequestHandler):
         return candidate
 
     def _not_modified(self, etag: str, mtime: float) -> bool:
-        if_none_match = self.headers.get("If-None-Match")
-        if if_none_match is not None:
-            # RFC 9110: when If-None-Match is present, If-Modified-Since is ignored.
-            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-            return "*" in tags or etag in tags
-        if_modified_since = self.headers.get("If-Modified-Since")
-        if if_modified_since is None:
-            return False
-        try:
-            since = parsedate_to_datetime(if_modified_since).timestamp()
-        except (TypeError, ValueError):
-            return False
-        return int(mtime) <= since  # HTTP dates have whole-second resolution
+        return not_modified(self.headers, etag, mtime)
 
     def _send_empty(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -132,6 +118,28 @@ def _etag(stat: os.stat_result) -> str:
     return '"' + hashlib.sha1(f"{stat.st_mtime_ns}-{stat.st_size}".encode()).hexdigest() + '"'
 
 
+def file_validators(stat: os.stat_result) -> tuple[str, str]:
+    """(ETag, Last-Modified) a careful static server sends for a file."""
+    return _etag(stat), formatdate(stat.st_mtime, usegmt=True)
+
+
+def not_modified(request_headers: Mapping[str, str], etag: str, mtime: float) -> bool:
+    """Whether a conditional GET may be answered 304, as RFC 9110 says."""
+    if_none_match = request_headers.get("If-None-Match")
+    if if_none_match is not None:
+        # When If-None-Match is present, If-Modified-Since is ignored.
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if_modified_since = request_headers.get("If-Modified-Since")
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since).timestamp()
+    except (TypeError, ValueError):
+        return False
+    return int(mtime) <= since  # HTTP dates have whole-second resolution
+
+
 class MirrorArchive(RawArchive):
     """A raw archive for runs served from a local mirror: entries are keyed by the bls.gov URL the
     mirror stands for, not by its random local port, so conditional GETs and replays work across runs."""
@@ -143,12 +151,3 @@ class MirrorArchive(RawArchive):
     def canonical(self, url: str) -> str:
         prefix = self.mirror_base + "/"
         return "https://" + url[len(prefix) :] if url.startswith(prefix) else url
-
-    def latest(self, url: str) -> FetchResult | None:
-        return super().latest(self.canonical(url))
-
-    def store(self, url: str, *args, **kwargs) -> FetchResult:
-        return super().store(self.canonical(url), *args, **kwargs)
-
-    def record_not_modified(self, url: str, *args, **kwargs) -> FetchResult:
-        return super().record_not_modified(self.canonical(url), *args, **kwargs)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from faultserver import FaultyMirror
 from pytest_httpserver import HTTPServer
 
 from extractors import HttpConfig, PoliteClient, RawArchive, serve_mirror
@@ -22,6 +23,20 @@ def shared_file(relative: str) -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing: the extractor tests read the BLS mirror in ../shared/bls-mirror")
     return path
+
+
+class SteppingClock:
+    """Stands in for time.monotonic: every reading is `step` seconds after the one before."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+        self.now = 0.0
+        self.readings = 0
+
+    def __call__(self) -> float:
+        self.now += self.step
+        self.readings += 1
+        return self.now
 
 
 class SleepRecorder:
@@ -88,3 +103,21 @@ def fault_server(_running_fault_server: HTTPServer) -> Iterator[HTTPServer]:
     request log are cleared after each test."""
     yield _running_fault_server
     _running_fault_server.clear()
+
+
+@pytest.fixture(scope="module")
+def _running_faulty_mirror() -> Iterator[FaultyMirror]:
+    if not BLS_MIRROR.is_dir():
+        pytest.fail(f"{BLS_MIRROR} is missing: the extractor tests serve the BLS mirror from ../shared")
+    with FaultyMirror(BLS_MIRROR) as server:
+        yield server
+
+
+@pytest.fixture
+def faulty_mirror(_running_faulty_mirror: FaultyMirror) -> Iterator[FaultyMirror]:
+    """tests/faultserver.py over ../shared/bls-mirror on 127.0.0.1: no faults and an empty request
+    log at the start of each test."""
+    _running_faulty_mirror.clear_faults()
+    _running_faulty_mirror.reset_log()
+    yield _running_faulty_mirror
+    _running_faulty_mirror.clear_faults()
