@@ -169,18 +169,20 @@ class RawArchive:
         url = self.canonical(url)
         if not reason.strip():
             raise ValueError("distrust needs a reason (what failed to parse)")
+        marked_at = datetime.now(UTC)
         with self._lock:
             current = self.latest(url)
+            sha256 = current.sha256 if current else None
             mark = {
                 "event": "distrust",
                 "url": url,
                 "reason": reason,
-                "marked_at": datetime.now(UTC).isoformat(),
-                "sha256": current.sha256 if current else None,
+                "marked_at": marked_at.isoformat(),
+                "sha256": sha256,
             }
             self._append_manifest(mark)
         log.warning("archived copy of %s distrusted (%s): the next fetch will be unconditional", url, reason)
-        return Distrust(url, reason, datetime.fromisoformat(mark["marked_at"]), mark["sha256"])
+        return Distrust(url, reason, marked_at, sha256)
 
     # ---- index ---------------------------------------------------------------
 
@@ -452,7 +454,7 @@ def _entry(
     url: str,
     fetched_at: datetime,
     status: int,
-    headers: Mapping[str, str],
+    headers: Mapping[str, str | None],
     bytes_downloaded: int,
     size: int,
     sha256: str,
@@ -471,7 +473,7 @@ def _entry(
     }
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def _header(headers: Mapping[str, str | None], name: str) -> str | None:
     # Plain dicts are accepted too, so look the name up case-insensitively.
     wanted = name.lower()
     return next((value for key, value in headers.items() if key.lower() == wanted and value), None)

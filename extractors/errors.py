@@ -85,9 +85,10 @@ class DeadlineExceeded(TransientFetchError):
         self.deadline = deadline
 
 
-class UntrustedCopy(FetchError):
+class UntrustedCopy(NotFound):
     """Replay asked for a URL whose archived copy was marked untrustworthy (it failed to parse,
-    e.g. a body cut short without Content-Length). Replay cannot fetch a fresh copy."""
+    e.g. a body cut short without Content-Length). Replay cannot fetch a fresh copy: to replay,
+    the URL is as good as not archived (hence a NotFound, status None)."""
 
     def __init__(self, url: str, reason: str, marked_at: str) -> None:
         super().__init__(

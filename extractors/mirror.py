@@ -12,12 +12,13 @@ import mimetypes
 import os
 import shutil
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from extractors.archive import RawArchive
@@ -43,10 +44,10 @@ def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="bls-mirror", daemon=True
     )
     thread.start()
-    host, bound_port = server.server_address[:2]
-    log.debug("serving %s on http://%s:%d", root, host, bound_port)
+    bound_port = int(server.server_address[1])
+    log.debug("serving %s on http://127.0.0.1:%d", root, bound_port)
     try:
-        yield f"http://{host}:{bound_port}"
+        yield f"http://127.0.0.1:{bound_port}"
     finally:
         server.shutdown()
         server.server_close()
@@ -123,7 +124,11 @@ def file_validators(stat: os.stat_result) -> tuple[str, str]:
     return _etag(stat), formatdate(stat.st_mtime, usegmt=True)
 
 
-def not_modified(request_headers: Mapping[str, str], etag: str, mtime: float) -> bool:
+class _RequestHeaders(Protocol):
+    def get(self, name: str, /) -> str | None: ...
+
+
+def not_modified(request_headers: _RequestHeaders, etag: str, mtime: float) -> bool:
     """Whether a conditional GET may be answered 304, as RFC 9110 says."""
     if_none_match = request_headers.get("If-None-Match")
     if if_none_match is not None:

@@ -29,6 +29,7 @@ from extractors import (
     RawArchive,
     TransientFetchError,
     UntrustedCopy,
+    fetch_newest_national_zip,
 )
 from extractors.mirror import MirrorArchive
 
@@ -276,3 +277,13 @@ def test_deadline_must_be_positive(deadline):
 
 def test_deadline_defaults_to_ten_minutes():
     assert HttpConfig(user_agent=TEST_USER_AGENT).deadline == 600.0
+
+
+def test_replay_of_a_distrusted_oews_zip_never_falls_back_to_an_older_year(faulty_mirror, make_client, archive):
+    www = faulty_mirror.www
+    year, live = fetch_newest_national_zip(make_client(), www, 2026, 2024)
+    assert year == 2025
+    archive.distrust(live.url, "national_M2025_dl.xlsx: sheet 'All May 2025 data' not found")
+    with pytest.raises(UntrustedCopy) as caught:
+        fetch_newest_national_zip(ArchiveClient(archive), www, 2026, 2024)
+    assert caught.value.url == live.url and "sheet 'All May 2025 data' not found" in str(caught.value)
