@@ -4,7 +4,10 @@ The real BLS files are read in place from ../shared (never copied into the repo)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,36 @@ def faulty_mirror(_running_faulty_mirror: FaultyMirror) -> Iterator[FaultyMirror
     _running_faulty_mirror.reset_log()
     yield _running_faulty_mirror
     _running_faulty_mirror.clear_faults()
+
+
+def run_on_small_tmpfs(
+    disk: Path,
+    command: Sequence[str],
+    *,
+    size: str = "256k",
+    read_only: bool = False,
+    prepare: Sequence[str] = (),
+    timeout: float = 120.0,
+) -> subprocess.CompletedProcess[str]:
+    """Run `command` where `disk` is a fresh tmpfs of `size` (a real ENOSPC once it is full), in a
+    private user+mount namespace, so no root is needed and nothing outside the child sees the mount.
+    The folders in `prepare` (relative to `disk`) are made first; then, if `read_only`, the tmpfs
+    is remounted read-only (a real EROFS). The child shares the network: it reaches 127.0.0.1
+    servers of the test. Skips the test where unshare or user namespaces are unavailable."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed: cannot mount a small tmpfs")
+    namespace = ["unshare", "--user", "--map-root-user", "--mount"]
+    probe = subprocess.run([*namespace, "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no user/mount namespaces here ({probe.stderr.strip()}): cannot mount a small tmpfs")
+    disk.mkdir(parents=True, exist_ok=True)
+    where = shlex.quote(str(disk))
+    script = f"mount -t tmpfs -o size={shlex.quote(size)} tmpfs {where}"
+    if prepare:
+        script += f" && (cd {where} && mkdir -p -- {' '.join(shlex.quote(p) for p in prepare)})"
+    if read_only:
+        script += f" && mount -o remount,ro {where}"
+    script += ' && exec "$@"'
+    return subprocess.run(
+        [*namespace, "sh", "-c", script, "sh", *command], capture_output=True, text=True, timeout=timeout
+    )

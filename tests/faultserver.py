@@ -27,6 +27,8 @@ It writes the port to F (atomically) once it listens, and runs until SIGTERM/SIG
 re-read whenever it changes, so a test can rewrite it between two CLI runs. From Python:
 ``with spawn(root, rules_file=...) as srv:`` gives the same ``url``/``www``/``download``/
 ``requests()``/``log()``/``set_faults()`` over the control endpoints, plus ``pid`` and ``kill()``.
+The raw archive keys entries by URL, so runs that must see each other's archive (conditional GET,
+distrust then recovery) need the same port: keep one server across them or pass ``--port``/``port=``.
 Control endpoints (never counted): ``GET /_faults/requests`` ({path: count}), ``GET /_faults/log``,
 ``PUT /_faults/rules`` (a rules JSON body; replaces the rules set at runtime), ``DELETE /_faults/rules``,
 ``POST /_faults/reset`` (clears counts and log).

@@ -24,6 +24,7 @@ from extractor_fixtures import (  # noqa: F401  (fixtures are used by name)
     TEST_USER_AGENT,
     _running_faulty_mirror,
     faulty_mirror,
+    run_on_small_tmpfs,
     shared_file,
 )
 from faultserver import Fault
@@ -72,25 +73,7 @@ def parts_in(root: Path) -> list[Path]:
 
 
 def on_small_tmpfs(disk: Path, command: list[str], size: str = "256k", read_only: bool = False) -> dict:
-    """Run `command` in a private mount namespace where `disk` is a fresh tmpfs of `size` (made
-    read-only after raw/.partial is created, if asked). Needs unprivileged user namespaces or root."""
-    if shutil.which("unshare") is None:
-        pytest.skip("unshare (util-linux) is not installed: cannot mount a small tmpfs")
-    disk.mkdir(parents=True, exist_ok=True)
-    setup = 'mount -t tmpfs -o size="$1" tmpfs "$2" && mkdir -p "$2/raw/.partial"'
-    if read_only:
-        setup += ' && mount -o remount,ro "$2"'
-    script = setup + ' && shift 2 && exec "$@"'
-    namespace = ["unshare", "--user", "--map-root-user", "--mount"]
-    probe = subprocess.run([*namespace, "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        pytest.skip(f"no user/mount namespaces here ({probe.stderr.strip()}): cannot mount a small tmpfs")
-    completed = subprocess.run(
-        [*namespace, "sh", "-c", script, "sh", size, str(disk), *command],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_on_small_tmpfs(disk, command, size=size, read_only=read_only, prepare=["raw/.partial"])
     return child_result(completed)
 
 
