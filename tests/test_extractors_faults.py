@@ -1,5 +1,6 @@
 """PoliteClient against a scripted server (pytest-httpserver on 127.0.0.1): what it sends,
 what it retries, how long it waits, and what it tells the user when it gives up."""
+# ruff: noqa: F811  (pytest fixtures imported from extractor_fixtures are parameters by design)
 
 from __future__ import annotations
 
