@@ -162,7 +162,9 @@ class PoliteClient:
         self._wait_for_politeness()
         fetched_at = datetime.now(UTC)
         deadline_at = self._clock() + self.config.deadline
-        log.info("GET %s (attempt %d/%d%s)", url, attempt, attempts, ", conditional" if headers else "")
+        # A first attempt is routine; a retry is news.
+        level = logging.INFO if attempt > 1 else logging.DEBUG
+        log.log(level, "GET %s (attempt %d/%d%s)", url, attempt, attempts, ", conditional" if headers else "")
         self._count(requests_made=1)
         timeout = (self.config.timeout, self.config.timeout)
         try:

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from extractors import FetchError
+from extractors import FetchError, StorageError
 from extractors.http import Fetcher
 from factsheets.careers import CareersConfigError, load_careers
 from factsheets.publish import publish_sheets
@@ -107,6 +107,8 @@ def refresh_source(night: Night, source: Source) -> SourceReport:
         )
         count_fetches(report, fetched)
         return ingest(night, source, fetched, report)
+    except StorageError as exc:
+        raise StorageProblem(str(exc)) from None
     except FetchError as exc:
         return failed(report, exc)
     except Exception as exc:
@@ -164,8 +166,7 @@ def record_of(release: Release, fetched: Fetched) -> ReleaseRecord:
 def distrust(night: Night, fetched: Fetched, exc: LayoutError) -> None:
     """A body that does not parse may be a download cut short: fetch it again in full next time."""
     for result in fetched.files.values():
-        if hasattr(night.ends.archive, "distrust"):  # lands with the extractor work
-            night.ends.archive.distrust(result.url, str(exc))
+        night.ends.archive.distrust(result.url, str(exc))
 
 
 def count_fetches(report: SourceReport, fetched: Fetched) -> None:

@@ -92,6 +92,7 @@ def make_fetcher(settings: Settings, archive: RawArchive) -> Fetcher:
         max_retries=settings.max_retries,
         backoff_factor=settings.backoff_factor,
         delay=settings.politeness_delay(),
+        deadline=settings.download_deadline,
     )
     return PoliteClient(config, archive)
 
