@@ -1,4 +1,4 @@
-"""Read-only questions the CLI, the flows and the fact sheets ask the warehouse."""
+"""Read-only questions the CLI and the flows ask the warehouse."""
 
 from __future__ import annotations
 
@@ -21,17 +21,3 @@ def releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM releases ORDER BY source, reference_year
         """
     ).df()
-
-
-def latest_releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("SELECT * FROM latest_releases ORDER BY source").df()
-
-
-def occupation_facts(con: duckdb.DuckDBPyConnection, soc_codes: list[str] | None = None) -> pd.DataFrame:
-    """The joined per-occupation figures a fact sheet needs, newest releases only."""
-    if soc_codes:
-        return con.execute(
-            "SELECT * FROM occupation_facts WHERE soc_code IN (SELECT unnest(?)) ORDER BY soc_code",
-            [soc_codes],
-        ).df()
-    return con.execute("SELECT * FROM occupation_facts ORDER BY soc_code").df()
