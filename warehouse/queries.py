@@ -1,4 +1,4 @@
-"""Read-only questions the CLI, the flows and the fact sheets ask the warehouse."""
+"""Read-only questions the CLI and the flows ask the warehouse."""
 
 from __future__ import annotations
 
