@@ -372,7 +372,9 @@ def test_every_mark_and_footnote_in_the_middle_of_a_chunk(broken_copy):
     release = read_flatfiles(broken_copy, areas="all", chunk_rows=8_192)
     got = pd.concat(list(release.chunks("oews_estimates")), ignore_index=True)
     wy = got[got["area_code"].eq("5600000") & got["soc_code"].eq("29-2072") & got["industry_code"].eq("000000")]
-    by_measure = {m: (None if pd.isna(v) else v, s) for m, v, s in zip(wy["measure"], wy["value"], wy["status"])}
+    by_measure = {
+        m: (None if pd.isna(v) else v, s) for m, v, s in zip(wy["measure"], wy["value"], wy["status"], strict=True)
+    }
     for code, (_, _, value, status) in lines.items():
         assert by_measure[MEASURES[int(code) - 1]] == (value, status), code
 
@@ -387,8 +389,8 @@ def test_every_mark_and_footnote_in_the_middle_of_a_chunk(broken_copy):
         ("   \t  \n", None),  # so is a line of blanks
         ("OEUS560000000000029207204     \t2025\tA01\t       -\t7\n", "column 'value'"),
         (
-            "OEUS560000000000029207204     \t2025\tA01\t       1\t\t\n",
-            "expected a tab-separated line with the header's 5",
+            "OEUS560000000000029207204     \t2025\tA01\t       1\t\t9\n",
+            "expected a tab-separated line with the header's 5 fields, found '6 fields'",
         ),
         ("OEXS560000000000029207204     \t2025\tA01\t       1\t\n", "column 'series_id': expected an OEWS series id"),
         ("OEUM560000000000029207204     \t2025\tA01\t       1\t\n", "the area type S that oe.area gives area 5600000"),
