@@ -13,11 +13,28 @@ JOIN latest_releases l ON l.source = 'ooh' AND l.release_id = p.edition
 LEFT JOIN ooh_quick_facts q ON q.edition = p.edition AND q.slug = p.slug;
 COMMENT ON VIEW latest_ooh_profiles IS 'Profiles of the newest loaded OOH edition with their quick facts (NULL for profiles without them).';
 
+-- Both crosswalks, whichever source loaded first: the profile's own projections table (OOH output)
+-- and EP's hyperlinks from occupations to profiles (EP output, ep_ooh_links; an edition is linked by
+-- the EP cycle it is named after). An edition loaded while EP was failing gets EP's links as soon as
+-- EP loads; one loaded before the links became EP output may still hold them itself (UNION: once).
+CREATE OR REPLACE VIEW ooh_soc_links AS
+SELECT edition, slug, soc_code, via, soc_title, soc_level, table_row, depth, is_primary,
+       employment_base, employment_target, change_percent, change_numeric
+FROM ooh_profile_soc
+UNION
+SELECT p.edition, p.slug, e.soc_code, 'ep_workbook' AS via, e.title AS soc_title, j.level AS soc_level,
+       NULL AS table_row, NULL AS depth, false AS is_primary,
+       NULL AS employment_base, NULL AS employment_target, NULL AS change_percent, NULL AS change_numeric
+FROM ep_ooh_links e
+JOIN ooh_profiles p ON p.edition = e.cycle AND p.slug = e.slug
+JOIN projections j ON j.cycle = e.cycle AND j.soc_code = e.soc_code;
+COMMENT ON VIEW ooh_soc_links IS 'Which SOC codes each OOH profile covers, by either crosswalk: via outlook_table (the profile''s own projections table, ooh_profile_soc) or ep_workbook (the EP workbook''s link from the code to the profile, ep_ooh_links of the EP cycle named like the edition). Columns as in ooh_profile_soc; the table figures are NULL for ep_workbook links.';
+
 CREATE OR REPLACE VIEW latest_ooh_profile_soc AS
 SELECT s.*
-FROM ooh_profile_soc s
+FROM ooh_soc_links s
 JOIN latest_releases l ON l.source = 'ooh' AND l.release_id = s.edition;
-COMMENT ON VIEW latest_ooh_profile_soc IS 'Profile-to-SOC links of the newest loaded OOH edition.';
+COMMENT ON VIEW latest_ooh_profile_soc IS 'Profile-to-SOC links of the newest loaded OOH edition, by both crosswalks (ooh_soc_links).';
 
 CREATE OR REPLACE VIEW latest_ooh_sections AS
 SELECT s.*
@@ -59,10 +76,10 @@ COMMENT ON MACRO TABLE sheet_ooh_profiles IS 'OOH profiles of the edition sheet_
 CREATE OR REPLACE MACRO sheet_ooh_links(as_of) AS TABLE
 SELECT s.slug, s.soc_code, bool_or(s.is_primary) AS is_primary, min(s.depth) AS depth,
        list(DISTINCT s.via ORDER BY s.via) AS via
-FROM ooh_profile_soc s
+FROM ooh_soc_links s
 JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = s.edition
 GROUP BY ALL;
-COMMENT ON MACRO TABLE sheet_ooh_links IS 'Which SOC codes each OOH profile of the chosen edition covers, whether it is the code its quick facts describe, and which crosswalks say so.';
+COMMENT ON MACRO TABLE sheet_ooh_links IS 'Which SOC codes each OOH profile of the chosen edition covers, whether it is the code its quick facts describe, and which crosswalks say so (ooh_soc_links: the profile''s table and EP''s links).';
 
 CREATE OR REPLACE MACRO sheet_ooh_sections(as_of) AS TABLE
 SELECT s.slug, s.section, s.ordinal, s.heading, s.text
