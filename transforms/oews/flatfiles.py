@@ -203,25 +203,30 @@ class _Figures:
         with self.data.reading() as con:
             for vocabulary in (self.areas_, self.industries, self.occupations, self.datatypes):
                 vocabulary.create(con)
+            # Most cells need no trimming: BLS pads ids on the right (substr ignores it), DuckDB's
+            # number cast ignores spaces, empty footnotes are NULL; trimming every cell costs more.
             con.execute(
                 f"""
                 SELECT
                     TRY_CAST(substr(s, 1, 11) AS oews_area) AS area,
                     TRY_CAST(substr(s, 12, 6) AS oews_industry) AS industry,
                     TRY_CAST(substr(s, 18, 6) AS oews_occupation) AS occupation,
-                    TRY_CAST(substr(s, 24) AS oews_datatype) AS datatype,
-                    TRY_CAST(v AS DOUBLE) AS number,
-                    (CASE v WHEN '-' THEN 1 WHEN '*' THEN 2 WHEN '**' THEN 3 WHEN '#' THEN 4 ELSE 0 END)::UTINYINT
-                        AS mark,
-                    (CASE WHEN n = '' THEN 0 ELSE regexp_matches(n, '(^|\\D)4(\\D|$)')::UTINYINT
+                    TRY_CAST(rtrim(substr(s, 24)) AS oews_datatype) AS datatype,
+                    TRY_CAST(nullif(v, '') AS DOUBLE) AS number,
+                    (CASE WHEN TRY_CAST(nullif(v, '') AS DOUBLE) IS NOT NULL THEN 0
+                          ELSE CASE trim(v) WHEN '-' THEN 1 WHEN '*' THEN 2 WHEN '**' THEN 3 WHEN '#' THEN 4
+                          ELSE 0 END END)::UTINYINT AS mark,
+                    (CASE WHEN n IS NULL THEN 0 ELSE regexp_matches(n, '(^|\\D)4(\\D|$)')::UTINYINT
                         + 2 * regexp_matches(n, '(^|\\D)5(\\D|$)')::UTINYINT
                         + 4 * regexp_matches(n, '(^|\\D)8(\\D|$)')::UTINYINT END)::UTINYINT AS notes,
-                    (y = $year AND p = $period) AS this_release
+                    ((y = $year OR trim(y) = $year) AND (p = $period OR trim(p) = $period)) IS TRUE AS this_release
                 FROM (
-                    SELECT coalesce(trim({names["series_id"]}), '') AS s, coalesce(trim({names["year"]}), '') AS y,
-                           coalesce(trim({names["period"]}), '') AS p, coalesce(trim({names["value"]}), '') AS v,
-                           coalesce(trim({names["footnote_codes"]}), '') AS n
-                    FROM {self.data.source()}
+                    SELECT CASE WHEN starts_with(s, ' ') THEN ltrim(s) ELSE s END AS s, y, p, v, n
+                    FROM (
+                        SELECT {names["series_id"]} AS s, {names["year"]} AS y, {names["period"]} AS p,
+                               {names["value"]} AS v, {names["footnote_codes"]} AS n
+                        FROM {self.data.source()}
+                    )
                 )
                 """,
                 {"path": str(self.data.path), "year": year, "period": period},
