@@ -80,7 +80,6 @@ FIELDS: tuple[Field, ...] = (
     _field("ooh_link", r"^related occupational outlook handbook\b.*$", "Related OOH content", workbook=False),
 )
 _SPAN_FIELDS = ("change_numeric", "change_percent", "openings_annual")
-_BY_KEY = {field.key: field for field in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -215,14 +214,14 @@ def _field_columns(
     employment = matches.get("employment", [])
     columns: dict[str, int] = {}
     for key, year, role in (("employment_base", base, "base"), ("employment_target", target, "target")):
-        found = [pos for pos, groups in employment if int(groups[0]) == year]
-        if len(found) != 1:
+        positions = [pos for pos, groups in employment if int(groups[0]) == year]
+        if len(positions) != 1:
             raise fail(
                 f"Employment, {year}",
                 f"one column headed 'Employment, {year}' ({role} year of the {base}-{yy} projections)",
-                ", ".join(headers[pos] for pos in found) or None,
+                ", ".join(headers[pos] for pos in positions) or None,
             )
-        columns[key] = found[0]
+        columns[key] = positions[0]
 
     merged = [pos for pos, _ in matches.get("title_and_code", [])]
     if "title" not in matches and "code" not in matches and len(merged) == 2 and merged[1] == merged[0] + 1:
@@ -243,7 +242,3 @@ def _field_columns(
             raise fail(headers[position], f"the base year {base} in '{label}'", headers[position])
         columns[field.key] = position
     return columns
-
-
-def field(key: str) -> Field:
-    return _BY_KEY[key]

@@ -52,7 +52,7 @@ REQUIRED_FLATFILES: tuple[str, ...] = (
     "oe.footnote",
 )
 # Lines per chunk, at most; DuckDB hands rows on in vectors of 2,048.
-DEFAULT_CHUNK_ROWS = 500_000
+DEFAULT_CHUNK_ROWS = 262_144
 _VECTOR = 2048
 DATA = "oe.data.0.Current"
 _DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
@@ -170,17 +170,17 @@ class _Figures:
     def __init__(
         self, data: TabFile, listings: Listings, release_id: str, areas: str, bound: TopCode, chunk_rows: int
     ) -> None:
-        self.data, self.listings, self.release_id, self.areas, self.bound = data, listings, release_id, areas, bound
+        self.data, self.listings, self.release_id, self.scope, self.bound = data, listings, release_id, areas, bound
         self.vectors = max(1, chunk_rows // _VECTOR)
         self.area_types = dict(zip(listings.codes("oe.area"), listings.tables["oe.area"]["areatype_code"], strict=True))
-        self.areas_ = _Vocabulary.of("oews_area", [(f"OEU{t}{a}", a) for a, t in self.area_types.items()])
-        self.industries = _Vocabulary.of("oews_industry", [(c, c) for c in listings.codes("oe.industry")])
-        self.occupations = _Vocabulary.of(
+        self.area_codes = _Vocabulary.of("oews_area", [(f"OEU{t}{a}", a) for a, t in self.area_types.items()])
+        self.industry_codes = _Vocabulary.of("oews_industry", [(c, c) for c in listings.codes("oe.industry")])
+        self.occupation_codes = _Vocabulary.of(
             "oews_occupation", [(c.replace("-", ""), c) for c in listings.codes("oe.occupation")]
         )
-        self.datatypes = _Vocabulary.of("oews_datatype", [(c, c) for c in listings.codes("oe.datatype")])
-        self.measure_of = np.array([int(c) - 1 for c in self.datatypes.in_id], dtype=np.int8)
-        self.national = self.areas_.dtype.categories.get_loc(NATIONAL_AREA)
+        self.datatype_codes = _Vocabulary.of("oews_datatype", [(c, c) for c in listings.codes("oe.datatype")])
+        self.measure_of = np.array([int(c) - 1 for c in self.datatype_codes.in_id], dtype=np.int8)
+        self.national = self.area_codes.dtype.categories.get_loc(NATIONAL_AREA)
         self.release_dtype = pd.CategoricalDtype([release_id])
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
@@ -201,7 +201,7 @@ class _Figures:
         names = self.data.fields(_DATA_COLUMNS)
         year, period = self.release_id[:4], self.release_id[4:]
         with self.data.reading() as con:
-            for vocabulary in (self.areas_, self.industries, self.occupations, self.datatypes):
+            for vocabulary in (self.area_codes, self.industry_codes, self.occupation_codes, self.datatype_codes):
                 vocabulary.create(con)
             # Most cells need no trimming: BLS pads ids on the right (substr ignores it), DuckDB's
             # number cast ignores spaces, empty footnotes are NULL; trimming every cell costs more.
@@ -265,13 +265,13 @@ class _Figures:
         bad |= (value < 0) | (_RSE[measure] & (value > 100))
         figure = ~bad if not bad.any() else ~self._blank_lines(batch, bad, offset, lines, status, value)
 
-        keep = figure & (area == self.national) if self.areas == "national" else figure
+        keep = figure & (area == self.national) if self.scope == "national" else figure
         frame = pd.DataFrame(
             {
                 "release_id": _categorical(np.zeros(int(keep.sum()), dtype=np.int8), self.release_dtype),
-                "area_code": _categorical(area[keep], self.areas_.dtype),
-                "industry_code": _categorical(industry[keep], self.industries.dtype),
-                "soc_code": _categorical(occupation[keep], self.occupations.dtype),
+                "area_code": _categorical(area[keep], self.area_codes.dtype),
+                "industry_code": _categorical(industry[keep], self.industry_codes.dtype),
+                "soc_code": _categorical(occupation[keep], self.occupation_codes.dtype),
                 "measure": _categorical(measure[keep], _MEASURE_DTYPE),
                 "value": value[keep],
                 "status": _categorical(status[keep], _STATUS_DTYPE),
@@ -282,9 +282,9 @@ class _Figures:
 
     def series_keys(self, area, industry, occupation, datatype) -> np.ndarray:
         """One int64 per line, ordered as the series ids are."""
-        n_industries, n_occupations = len(self.industries.in_id), len(self.occupations.in_id)
+        n_industries, n_occupations = len(self.industry_codes.in_id), len(self.occupation_codes.in_id)
         key = area.astype(np.int64) * n_industries + industry
-        return (key * n_occupations + occupation) * len(self.datatypes.in_id) + datatype
+        return (key * n_occupations + occupation) * len(self.datatype_codes.in_id) + datatype
 
     def _blank_lines(self, batch, bad, offset, lines, status, value) -> np.ndarray:
         """Which flagged rows are blank lines (skipped); raises for the first one that is not."""
@@ -334,7 +334,9 @@ class _Figures:
             return error("value", _VALUE_EXPECTED, found)
         if value < 0:
             return error("value", "a value >= 0", found)
-        return error("value", "a relative standard error between 0 and 100 percent", found)
+        if value > 100:  # flagged for a relative standard error only
+            return error("value", "a relative standard error between 0 and 100 percent", found)
+        return error("value", "a figure the estimates schema accepts", found)
 
 
 def _categorical(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Categorical:

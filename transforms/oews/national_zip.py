@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from transforms._xlsx import as_bytes, open_workbook, rows_as_text_frame, sheet_rows
+from transforms._xlsx import Cell, as_bytes, open_workbook, rows_as_text_frame, sheet_rows
 from transforms.errors import LayoutError
 from transforms.oews.status import MARKS, Cells, Mark, statuses, values, zip_top_code
 from transforms.release import Release, whole
@@ -124,7 +124,7 @@ def _national_sheet(sheet_names: list[str], member: str) -> str:
     return next((s for s in sheet_names if s.lower() == stem), sheet_names[0] if sheet_names else "")
 
 
-def _zip_header_row(rows: list[list[object]], *, file: str, sheet: str) -> int:
+def _zip_header_row(rows: list[list[Cell]], *, file: str, sheet: str) -> int:
     for index, row in enumerate(rows[:20]):
         if any(isinstance(cell, str) and cell.strip().upper() == "OCC_CODE" for cell in row):
             return index
@@ -136,7 +136,7 @@ def _zip_header_row(rows: list[list[object]], *, file: str, sheet: str) -> int:
     )
 
 
-def _zip_table(rows: list[list[object]], header_index: int, *, file: str, sheet: str) -> pd.DataFrame:
+def _zip_table(rows: list[list[Cell]], header_index: int, *, file: str, sheet: str) -> pd.DataFrame:
     frame = rows_as_text_frame(rows[header_index:])
     frame.columns = [str(c).strip().upper() for c in frame.iloc[0]]
     missing = [c for c in REQUIRED_ZIP_COLUMNS if c not in frame.columns]
