@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -84,20 +85,16 @@ def read_flatfiles(
             found=f"only {', '.join(sorted(paths)) or 'no files'}",
         )
     files = {key: TabFile(paths[key], name=_display_name(key, Path(paths[key]))) for key in REQUIRED_FLATFILES}
-    listings = Listings.read(files)
     data = files[DATA]
     data.fields(_DATA_COLUMNS)
-    year, period = _first_release(data)
-    release_id = f"{year}{period}"
+    with duckdb.connect() as con:  # one engine for the small files and the data file's first lines
+        listings = Listings.read(files, con)
+        year, period = _first_release(data, con)
+        release_id = f"{year}{period}"
+        described = release_period(files["oe.release"], release_id, con)
     figures = _Figures(data, listings, release_id, areas, top_code(listings, int(year)), chunk_rows)
     tables = {table: whole(frame) for table, frame in listings.frames(release_id, areas).items()}
-    return Release(
-        "oews",
-        release_id,
-        release_period(files["oe.release"], release_id),
-        int(year),
-        {**tables, "oews_estimates": figures},
-    )
+    return Release("oews", release_id, described, int(year), {**tables, "oews_estimates": figures})
 
 
 def release_fingerprint(files_sha256: str, areas: str) -> str:
@@ -122,13 +119,13 @@ def _display_name(key: str, path: Path) -> str:
     return key if path.name == key else f"{key} ({path.name})"
 
 
-def _first_release(data: TabFile) -> tuple[str, str]:
+def _first_release(data: TabFile, con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     """(year, period) of the first figure line: the release every line must belong to."""
     names = data.fields(_DATA_COLUMNS)
-    with data.reading() as con:
-        head = con.execute(
+    with data.reading(con) as engine:
+        head = engine.execute(
             f"SELECT coalesce(trim({names['series_id']}), '') AS s, coalesce(trim({names['year']}), '') AS y, "
-            f"coalesce(trim({names['period']}), '') AS p FROM {data.source()} LIMIT 100",
+            f"coalesce(trim({names['period']}), '') AS p FROM {data.source(sequential=True)} LIMIT 100",
             {"path": str(data.path)},
         ).df()
     figures = head[head["s"].ne("")]

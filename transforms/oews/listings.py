@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -62,8 +63,8 @@ class Listings:
     names: Mapping[str, str]  # BLS file name -> how errors name it
 
     @classmethod
-    def read(cls, files: Mapping[str, TabFile]) -> Listings:
-        tables = {key: files[key].read_table(columns) for key, columns in _COLUMNS.items()}
+    def read(cls, files: Mapping[str, TabFile], con: duckdb.DuckDBPyConnection | None = None) -> Listings:
+        tables = {key: files[key].read_table(columns, con) for key, columns in _COLUMNS.items()}
         names = {key: files[key].name for key in files}
         for key, column, pattern, expected in _CELL_RULES:
             _fail_first(tables[key], ~tables[key][column].str.fullmatch(pattern), column, expected, file=names[key])
@@ -168,9 +169,9 @@ def _occupations(table: pd.DataFrame, *, name: str) -> pd.DataFrame:
     )
 
 
-def release_period(file: TabFile, release_id: str) -> str:
+def release_period(file: TabFile, release_id: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
     """How BLS names the release in oe.release ('May 2025' for 2025A01)."""
-    releases = file.read_table(("release_date", "description"))
+    releases = file.read_table(("release_date", "description"), con)
     match = releases[releases["release_date"].eq(release_id)]
     if match.empty or not match["description"].iloc[0]:
         listed = ", ".join(releases["release_date"]) or "no releases"

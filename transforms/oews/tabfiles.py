@@ -64,31 +64,37 @@ class TabFile:
             raise LayoutError(file=self.name, row=1, column=doubled[0], expected="each column named once in the header")
         return {c: f"c{self.header.index(c)}" for c in columns}
 
-    def source(self) -> str:
-        """The read_csv call over this file (its path is the query's first parameter)."""
+    def source(self, *, sequential: bool = False) -> str:
+        """The read_csv call over this file (its path is the query's parameter $path). `sequential`
+        reads from the start in small buffers: what a small file or the first lines of a big one need."""
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(self.header)))
+        small = ", parallel = false, buffer_size = 1048576" if sequential else ""
         return (
             "read_csv($path, delim = '\t', header = true, auto_detect = false, quote = '', escape = '', "
-            f"null_padding = true, columns = {{{columns}}})"
+            f"null_padding = true, columns = {{{columns}}}{small})"
         )
 
     @contextmanager
-    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A private in-memory DuckDB for reading this file; its CSV errors come out as LayoutErrors."""
-        con = duckdb.connect()
+    def reading(self, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB for reading this file (`con`, or a private one); its CSV errors come out
+        as LayoutErrors."""
+        own = con is None
+        engine = duckdb.connect() if con is None else con
         try:
-            yield con
+            yield engine
         except duckdb.Error as exc:
             raise self.layout_error(exc) from exc
         finally:
-            con.close()
+            if own:
+                engine.close()
 
-    def read_table(self, columns: Sequence[str]) -> pd.DataFrame:
+    def read_table(self, columns: Sequence[str], con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
         """A small table: the wanted columns as stripped text, blank rows dropped, "source_row" its line."""
         names = self.fields(columns)
         select = ", ".join(f"coalesce(trim({names[c]}), '') AS \"{c}\"" for c in columns)
-        with self.reading() as con:
-            table = con.execute(f"SELECT {select} FROM {self.source()}", {"path": str(self.path)}).df()
+        with self.reading(con) as engine:
+            query = f"SELECT {select} FROM {self.source(sequential=True)}"
+            table = engine.execute(query, {"path": str(self.path)}).df()
         table.insert(0, "source_row", LineFinder(self.path).lines_of(range(len(table))))
         return table[table[list(columns)].ne("").any(axis=1)].reset_index(drop=True)
 
