@@ -480,3 +480,40 @@ def test_flat_requires_every_listing_file(flat_copy: dict[str, Path]) -> None:
         read_flatfiles(flat_copy)
     assert caught.value.file == "oe.footnote"
     assert all(name in caught.value.expected for name in REQUIRED_FLATFILES)
+
+
+def test_flat_bytes_that_are_not_utf8_name_the_line(flat_copy: dict[str, Path]) -> None:
+    line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
+    data = flat_copy["oe.data.0.Current"]
+    lines = data.read_bytes().splitlines(keepends=True)
+    lines[line - 1] = lines[line - 1].replace(b"A01", b"A\xff1")
+    data.write_bytes(b"".join(lines))
+    with pytest.raises(LayoutError) as caught:
+        read_flat(flat_copy)
+    assert (caught.value.file, caught.value.row, caught.value.expected) == ("oe.data.0.Current", line, "UTF-8 text")
+
+
+def test_flat_a_carriage_return_inside_a_line_names_it(flat_copy: dict[str, Path]) -> None:
+    line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
+    data = flat_copy["oe.data.0.Current"]
+    lines = data.read_bytes().splitlines(keepends=True)
+    lines[line - 1] = lines[line - 1].replace(b"\tA01\t", b"\tA\r01\t")
+    data.write_bytes(b"".join(lines))
+    with pytest.raises(LayoutError) as caught:
+        read_flat(flat_copy)
+    assert (caught.value.row, caught.value.found) == (line, "a carriage return inside the line")
+
+
+def test_flat_one_line_ending_in_cr_lf_reads_the_same(flat_copy: dict[str, Path]) -> None:
+    line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
+    replace_data_line(flat_copy, line, lambda text: text.replace("\n", "\r\n"))
+    assert figure(read_flat(flat_copy), "29-2072", "annual_median") == (51140.0, "published")
+
+
+def test_flat_windows_line_endings_and_padded_cells_read_the_same(flat_copy: dict[str, Path], flat2025: Read) -> None:
+    data = flat_copy["oe.data.0.Current"]
+    text = data.read_text()
+    # Every line ends with CR LF, and the year, period and footnote cells carry padding.
+    data.write_text(text.replace("\t2025\tA01\t", "\t 2025 \t A01\t").replace("\n", "\r\n"), newline="")
+    again = read_flat(flat_copy)
+    pd.testing.assert_frame_equal(again.estimates, flat2025.estimates)

@@ -202,6 +202,7 @@ class _Figures:
                 vocabulary.create(con)
             # Most cells need no trimming: BLS pads ids on the right (substr ignores it), DuckDB's
             # number cast ignores spaces, empty footnotes are NULL; trimming every cell costs more.
+            # (nullif also keeps DuckDB 2.0 from pushing TRY_CAST into the CSV reader as a strict cast.)
             con.execute(
                 f"""
                 SELECT

@@ -95,7 +95,11 @@ class TabFile:
         with self.reading(con) as engine:
             query = f"SELECT {select} FROM {self.source(sequential=True)}"
             table = engine.execute(query, {"path": str(self.path)}).df()
-        table.insert(0, "source_row", LineFinder(self.path).lines_of(range(len(table))))
+        lines = LineFinder(self.path)
+        try:
+            table.insert(0, "source_row", lines.lines_of(range(len(table))))
+        finally:
+            lines.close()
         return table[table[list(columns)].ne("").any(axis=1)].reset_index(drop=True)
 
     def layout_error(self, exc: duckdb.Error) -> LayoutError:
@@ -117,12 +121,12 @@ class TabFile:
                 expected="UTF-8 text",
                 found="bytes that are not UTF-8",
             )
-        row = int(line.group(1)) if line else self._first_stray_carriage_return()
+        stray = None if line else self._first_stray_carriage_return()
         return LayoutError(
             file=self.name,
-            row=row,
+            row=int(line.group(1)) if line else stray,
             expected="tab-separated lines, each ending with one line break",
-            found=text.split("\n", 1)[0],
+            found="a carriage return inside the line" if stray else text.split("\n", 1)[0],
         )
 
     def _first_stray_carriage_return(self) -> int | None:
