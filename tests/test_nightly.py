@@ -82,7 +82,8 @@ def test_first_noop_and_changed_source_nights(prefect_harness, run_refresh_flow,
 
         state, first = run_refresh_flow(settings)
         assert state.is_completed(), state.message
-        assert counters(first) == {"oews": ("loaded", 7, 18132), "projections": ("loaded", 1, 118)}
+        # EP: 118 occupations and their 82 links to OOH profiles.
+        assert counters(first) == {"oews": ("loaded", 7, 18132), "projections": ("loaded", 1, 200)}
         assert first.sheets.status == "written"
 
         state, noop = run_refresh_flow(settings)
@@ -94,7 +95,7 @@ def test_first_noop_and_changed_source_nights(prefect_harness, run_refresh_flow,
         revise_workbook(mirror / EP_FILE)
         state, changed = run_refresh_flow(settings)
         assert state.is_completed()
-        assert counters(changed) == {"oews": ("unchanged", 0, 0), "projections": ("loaded", 1, 118)}
+        assert counters(changed) == {"oews": ("unchanged", 0, 0), "projections": ("loaded", 1, 200)}
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
         assert con.execute("SELECT employment_target FROM latest_projections WHERE soc_code='29-2072'").fetchone() == (
             208700,
@@ -142,7 +143,7 @@ def test_prefect_retries_a_transient_fetch_and_nothing_else(prefect_harness, run
     settings = sample_settings(fault_server.url_for(""), tmp_path, max_retries=0, task_retries=2, task_retry_delay=0)
     state, report = run_refresh_flow(settings)
     assert state.is_completed(), state.message
-    assert counters(report)["projections"] == ("loaded", 1, 118)
+    assert counters(report)["projections"] == ("loaded", 1, 200)  # 118 occupations, 82 OOH links
     assert [r.path for r, _ in fault_server.log].count(ep) == 3
 
 
