@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.analyst_cmd import export, query, schema
+from flows.articles_cmd import articles_app
 from flows.options import DataDir, Db, build_settings
 from flows.sheets_cmd import sheets
 
@@ -192,6 +193,7 @@ app.command()(sheets)
 app.command()(schema)
 app.command()(query)
 app.command()(export)
+app.add_typer(articles_app, name="articles")
 
 
 if __name__ == "__main__":

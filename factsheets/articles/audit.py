@@ -1,0 +1,264 @@
+"""Audit each bound figure against the release it claims.
+
+Statuses:
+* `matches` — BLS published this value for the occupation, measure and release (BLS's own rounding
+  counts: 6.6% prints as 7%, -6.5% as a 7% decline);
+* `matches another measure` — it is another figure of the same occupation and release (a mean quoted as
+  a median);
+* `matches another occupation` — it is a figure of an occupation the article names elsewhere, of the same
+  SOC broad group, or from the same retired code;
+* `differs` — none of these: BLS's value is given;
+* `release not held` — the warehouse does not hold the claimed release (what to backfill is named);
+* `ambiguous` — two bindings fit (or the text does not say median or mean and the value settles nothing);
+* `unbound` — no occupation or no measure could be found for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+
+from factsheets.articles.bind import Binding
+from factsheets.articles.catalog import Catalog, release_label
+from factsheets.articles.measures import (
+    ANNUAL_WAGES,
+    EP,
+    EP_MEASURES,
+    HOURLY_WAGES,
+    MEASURE_KIND,
+    MEASURE_LABELS,
+    OEWS,
+    OEWS_MEASURES,
+    accepted_percents,
+    count_text,
+    money_text,
+    round_half_away,
+)
+from warehouse import article_queries as q
+from warehouse.article_queries import HeldRelease, ProjectionRow
+
+MATCHES = "matches"
+OTHER_MEASURE = "matches another measure"
+OTHER_OCCUPATION = "matches another occupation"
+DIFFERS = "differs"
+NOT_HELD = "release not held"
+AMBIGUOUS = "ambiguous"
+UNBOUND = "unbound"
+VALUED = ("published", "top_coded")
+
+
+@dataclass(frozen=True)
+class Published:
+    value: float | None
+    status: str
+    row: ProjectionRow | None = None  # EP: the whole row, for BLS's whole-percent rounding
+
+
+@dataclass
+class Store:
+    """The figures of every occupation a batch of articles needs, fetched in two queries."""
+
+    oews: dict[tuple[str, str, str], Published] = field(default_factory=dict)  # (release, soc, measure)
+    ep: dict[tuple[str, str], ProjectionRow] = field(default_factory=dict)  # (cycle, soc)
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> Store:
+        codes = set(soc_codes)
+        store = cls()
+        for release_id, soc, measure, value, status in q.oews_national_values(con, codes, OEWS_MEASURES):
+            store.oews[(release_id, soc, measure)] = Published(value, status)
+        for row in q.projection_values(con, codes):
+            store.ep[(row.cycle, row.soc)] = row
+        return store
+
+    def get(self, release: HeldRelease, soc: str, measure: str) -> Published | None:
+        if release.source == OEWS:
+            return self.oews.get((release.release_id, soc, measure))
+        row = self.ep.get((release.release_id, soc))
+        if row is None:
+            return None
+        value = getattr(row, measure)
+        return Published(value, "published" if value is not None else "not_available", row)
+
+
+@dataclass
+class Audit:
+    status: str
+    note: str = ""
+    bls_text: str | None = None  # BLS's value for the binding, printed as the article prints it
+    measure: str | None = None  # the measure settled (a median-or-mean settled by the value)
+    backfill: str | None = None
+
+
+def printed(published: Published, measure: str, *, decimals: int, comma: bool) -> str | None:
+    if published.value is None:
+        return None
+    kind = MEASURE_KIND[measure]
+    if kind == "money":
+        return money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma)
+    if kind == "count":
+        return count_text(published.value, comma=comma)
+    if decimals >= 1:
+        return f"{published.value:.1f}%"
+    row = published.row
+    accepted = accepted_percents(row.change_numeric, row.employment_base, row.change_percent, 0) if row else set()
+    whole = min(accepted, key=lambda v: abs(v - published.value)) if accepted else round_half_away(published.value)
+    return f"{int(whole)}%"
+
+
+def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
+    """Whether the article's figure is what BLS printed (by BLS's rounding)."""
+    if published is None or published.value is None or published.status not in VALUED:
+        return False
+    figure, value = binding.figure, binding.signed_value
+    kind = MEASURE_KIND[measure]
+    if kind != figure.kind:
+        return False
+    if kind == "percent":
+        row = published.row
+        if row is None:
+            return False
+        return value in accepted_percents(row.change_numeric, row.employment_base, row.change_percent, figure.decimals)
+    if kind == "money" and (measure.startswith("hourly_") or figure.decimals == 2):
+        return round(published.value, 2) == round(value, 2)
+    return round_half_away(published.value) == value
+
+
+def _family(measure: str) -> tuple[str, ...]:
+    if measure in ANNUAL_WAGES:
+        return ANNUAL_WAGES
+    if measure in HOURLY_WAGES:
+        return HOURLY_WAGES
+    if MEASURE_KIND[measure] == "count":
+        return ("employment", *[m for m in EP_MEASURES if MEASURE_KIND[m] == "count"])
+    return (measure,)
+
+
+def _release_of(catalog: Catalog, source: str, claimed: HeldRelease) -> HeldRelease | None:
+    """The other source's release of the same year (a count may be OEWS employment or EP base employment)."""
+    if source == claimed.source:
+        return claimed
+    return next((r for r in catalog.releases.get(source, []) if r.reference_year == claimed.reference_year), None)
+
+
+def _describe(catalog: Catalog, release: HeldRelease, soc: str, measure: str, published: Published) -> str:
+    text = printed(published, measure, decimals=1 if MEASURE_KIND[measure] == "percent" else 0, comma=True)
+    return f"the {release_label(release)} {MEASURE_LABELS[measure]} of {soc} {catalog.title(soc)} ({text})"
+
+
+def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set[str]) -> Audit:
+    if binding.pin is not None and binding.pin.ignore:
+        return Audit(UNBOUND, binding.problem or "")
+    if not binding.measures or not binding.socs:
+        return Audit(UNBOUND, binding.problem or "cannot be bound")
+    claim = binding.claim
+    assert claim is not None
+    if len(binding.socs) > 1:
+        return Audit(AMBIGUOUS, _ambiguous_note(binding, catalog, store))
+    soc = binding.socs[0]
+    if claim.release is None:
+        return Audit(NOT_HELD, _not_held_note(binding, catalog, store, soc), backfill=claim.backfill)
+    release = claim.release
+    agreeing = [m for m in binding.measures if agrees(binding, store.get(release, soc, m), m)]
+    if len(binding.measures) > 1:
+        if len(agreeing) != 1:
+            values = "; ".join(
+                f"{MEASURE_LABELS[m]} {printed(p, m, decimals=binding.figure.decimals, comma=True)}"
+                for m in binding.measures
+                if (p := store.get(release, soc, m)) is not None and p.value is not None
+            )
+            return Audit(AMBIGUOUS, f"the text does not say which wage it is; BLS {claim.label}: {values or 'none'}")
+        measure = agreeing[0]
+        return Audit(
+            MATCHES,
+            f"the {MEASURE_LABELS[measure]}, by its value",
+            _bls(binding, store, release, soc, measure),
+            measure,
+        )
+    measure = binding.measures[0]
+    bls_text = _bls(binding, store, release, soc, measure)
+    if agreeing:
+        return Audit(MATCHES, "", bls_text, measure)
+    published = store.get(release, soc, measure)
+    if published is None:
+        return Audit(DIFFERS, f"{claim.label} has no {MEASURE_LABELS[measure]} for {soc}", None, measure)
+    if published.value is None or published.status not in VALUED:
+        return Audit(
+            DIFFERS,
+            f"BLS published no {MEASURE_LABELS[measure]} for {soc} in {claim.label} ({published.status})",
+            None,
+            measure,
+        )
+    wanted = f"{soc}'s {MEASURE_LABELS[measure]} was {bls_text}"
+    for other in _family(measure):
+        other_release = _release_of(catalog, OEWS if other in OEWS_MEASURES else EP, release)
+        if other != measure and other_release and agrees(binding, found := store.get(other_release, soc, other), other):
+            return Audit(
+                OTHER_MEASURE,
+                f"{binding.figure.text} is {_describe(catalog, other_release, soc, other, found)}, not the {MEASURE_LABELS[measure]}; {wanted}",
+                bls_text,
+                measure,
+            )  # type: ignore[arg-type]
+    for code in sorted(related - {soc}):
+        for other in (measure, *[m for m in _family(measure) if m != measure]):
+            other_release = _release_of(catalog, OEWS if other in OEWS_MEASURES else EP, release)
+            if other_release and agrees(binding, found := store.get(other_release, code, other), other):
+                return Audit(
+                    OTHER_OCCUPATION,
+                    f"{binding.figure.text} is {_describe(catalog, other_release, code, other, found)}; {wanted}",
+                    bls_text,
+                    measure,
+                )  # type: ignore[arg-type]
+    return Audit(
+        DIFFERS,
+        f"BLS {claim.label}: {bls_text}{_other_release_note(binding, catalog, store, soc, measure)}",
+        bls_text,
+        measure,
+    )
+
+
+def _bls(binding: Binding, store: Store, release: HeldRelease, soc: str, measure: str) -> str | None:
+    published = store.get(release, soc, measure)
+    if published is None:
+        return None
+    return printed(published, measure, decimals=binding.figure.decimals, comma=True)
+
+
+def _other_release_note(binding: Binding, catalog: Catalog, store: Store, soc: str, measure: str) -> str:
+    source = OEWS if measure in OEWS_MEASURES else EP
+    for release in reversed(catalog.releases.get(source, [])):
+        if agrees(binding, store.get(release, soc, measure), measure):
+            return f" (the figure is the {release_label(release)} value: the year may be wrong)"
+    return ""
+
+
+def _not_held_note(binding: Binding, catalog: Catalog, store: Store, soc: str) -> str:
+    """EP republishes OEWS's May median of its base year: a cross-check of a median from a release not held."""
+    claim = binding.claim
+    assert claim is not None
+    note = f"{claim.label} is not in the warehouse"
+    if binding.measures != ("annual_median",) or claim.source != OEWS or binding.token is None:
+        return note
+    year = binding.token.years[0]
+    cycle = next((r for r in catalog.releases.get(EP, []) if r.reference_year == year), None)
+    row = store.ep.get((cycle.release_id, soc)) if cycle else None
+    if cycle is None or row is None or row.median_wage is None:
+        return note
+    wage = money_text(row.median_wage, cents=False, comma=True)
+    verdict = "the same" if round_half_away(row.median_wage) == binding.figure.value else f"not {binding.figure.text}"
+    return f"{note}; {release_label(cycle)} republishes {soc}'s May {year} median annual wage as {wage} ({verdict})"
+
+
+def _ambiguous_note(binding: Binding, catalog: Catalog, store: Store) -> str:
+    parts = []
+    claim = binding.claim
+    for soc in binding.socs:
+        verdict = "release not held"
+        if claim is not None and claim.release is not None:
+            measures = binding.measures
+            hit = [m for m in measures if agrees(binding, store.get(claim.release, soc, m), m)]
+            verdict = "matches" if hit else f"BLS {_bls(binding, store, claim.release, soc, measures[0]) or 'none'}"
+        parts.append(f"{soc} {catalog.title(soc)}: {verdict}")
+    return f"{binding.problem}; " + "; ".join(parts)
