@@ -190,3 +190,20 @@ def projection_values(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) 
         [codes],
     ).fetchall()
     return [ProjectionRow(*row) for row in rows]
+
+
+def ooh_printed_changes(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[tuple[str, str, float]]:
+    """(edition, soc, whole percent) as the OOH profiles' projections tables print each code's change; an
+    edition is named like the EP cycle it publishes (2024-34)."""
+    codes = sorted(set(soc_codes))
+    if not codes or "ooh_profile_soc" not in _tables(con):
+        return []
+    return con.execute(
+        """
+        SELECT edition, soc_code, any_value(change_percent)
+        FROM ooh_profile_soc
+        WHERE via = 'outlook_table' AND change_percent IS NOT NULL AND soc_code IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY edition, soc_code
+        """,
+        [codes],
+    ).fetchall()

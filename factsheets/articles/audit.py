@@ -35,6 +35,7 @@ from factsheets.articles.measures import (
     count_text,
     money_text,
     round_half_away,
+    whole_percent_printed,
 )
 from warehouse import article_queries as q
 from warehouse.article_queries import HeldRelease, ProjectionRow
@@ -54,6 +55,21 @@ class Published:
     value: float | None
     status: str
     row: ProjectionRow | None = None  # EP: the whole row, for BLS's whole-percent rounding
+    ooh_printed: float | None = None  # EP change: the whole percent the OOH edition of the cycle prints
+
+    def whole_percent(self) -> int | None:
+        row = self.row
+        if row is None:
+            return None
+        return whole_percent_printed(row.change_numeric, row.employment_base, row.change_percent, self.ooh_printed)
+
+    def accepted(self, decimals: int) -> set[float]:
+        row = self.row
+        if row is None:
+            return set()
+        return accepted_percents(
+            row.change_numeric, row.employment_base, row.change_percent, decimals, self.ooh_printed
+        )
 
 
 @dataclass
@@ -62,6 +78,7 @@ class Store:
 
     oews: dict[tuple[str, str, str], Published] = field(default_factory=dict)  # (release, soc, measure)
     ep: dict[tuple[str, str], ProjectionRow] = field(default_factory=dict)  # (cycle, soc)
+    ooh: dict[tuple[str, str], float] = field(default_factory=dict)  # (edition, soc) -> printed whole percent
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> Store:
@@ -71,6 +88,8 @@ class Store:
             store.oews[(release_id, soc, measure)] = Published(value, status)
         for row in q.projection_values(con, codes):
             store.ep[(row.cycle, row.soc)] = row
+        for edition, soc, percent in q.ooh_printed_changes(con, codes):
+            store.ooh[(edition, soc)] = percent
         return store
 
     def get(self, release: HeldRelease, soc: str, measure: str) -> Published | None:
@@ -80,7 +99,8 @@ class Store:
         if row is None:
             return None
         value = getattr(row, measure)
-        return Published(value, "published" if value is not None else "not_available", row)
+        status = "published" if value is not None else "not_available"
+        return Published(value, status, row, self.ooh.get((release.release_id, soc)))
 
 
 @dataclass
@@ -102,10 +122,8 @@ def printed(published: Published, measure: str, *, decimals: int, comma: bool) -
         return count_text(published.value, comma=comma)
     if decimals >= 1:
         return f"{published.value:.1f}%"
-    row = published.row
-    accepted = accepted_percents(row.change_numeric, row.employment_base, row.change_percent, 0) if row else set()
-    whole = min(accepted, key=lambda v: abs(v - published.value)) if accepted else round_half_away(published.value)
-    return f"{int(whole)}%"
+    whole = published.whole_percent()
+    return f"{whole if whole is not None else round_half_away(published.value)}%"
 
 
 def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
@@ -117,10 +135,7 @@ def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
     if kind != figure.kind:
         return False
     if kind == "percent":
-        row = published.row
-        if row is None:
-            return False
-        return value in accepted_percents(row.change_numeric, row.employment_base, row.change_percent, figure.decimals)
+        return value in published.accepted(figure.decimals)
     if kind == "money" and (measure.startswith("hourly_") or figure.decimals == 2):
         return round(published.value, 2) == round(value, 2)
     return round_half_away(published.value) == value

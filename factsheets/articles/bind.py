@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from factsheets.articles.catalog import Catalog, Claim
 from factsheets.articles.document import Document, Heading
 from factsheets.articles.find import Figure, Token, find_figures, find_tokens
-from factsheets.articles.measures import EP, MEASURE_KIND, MEASURE_SOURCE, OEWS, wage_measure
+from factsheets.articles.measures import MEASURE_KIND, MEASURE_SOURCE, OEWS, wage_measure
 from factsheets.articles.names import NameMatch
 from factsheets.articles.sidecar import Pin, match_pins
 
@@ -214,6 +214,32 @@ def _coordinated(text: str, ordered: list[NameMatch], at: int) -> list[NameMatch
     return joined
 
 
+class _EarlierSentences:
+    """Names of the sentences of a document, found once each; a figure whose sentence names nobody ('Their
+    median wage was ...') takes the nearest name of an earlier sentence of its paragraph."""
+
+    def __init__(self, document: Document, catalog: Catalog):
+        self.document, self.catalog = document, catalog
+        self.found: dict[int, list[NameMatch]] = {}
+
+    def names(self, number: int) -> list[NameMatch]:
+        if number not in self.found:
+            start, end = self.document.sentences[number]
+            self.found[number] = self.catalog.names.find(self.document.text, start, end)
+        return self.found[number]
+
+    def nearest_before(self, number: int) -> list[NameMatch]:
+        paragraphs = self.document.paragraph_of
+        previous = number - 1
+        while previous >= 0 and paragraphs and paragraphs[previous] == paragraphs[number]:
+            names = self.names(previous)
+            if names:
+                ordered = sorted(names, key=lambda n: n.start)
+                return [ordered[-1], *_coordinated(self.document.text, ordered, len(ordered) - 1)]
+            previous -= 1
+        return []
+
+
 def _heading_names(catalog: Catalog, heading: Heading, cache: dict[str, list[NameMatch]]) -> list[NameMatch]:
     if heading.text not in cache:
         cache[heading.text] = catalog.names.find(heading.text, 0, len(heading.text))
@@ -227,12 +253,25 @@ def _codes(names: list[NameMatch]) -> tuple[str, ...]:
 # ---- binding ------------------------------------------------------------------------------------------
 
 
-def _token_for(tokens: list[Token], figure: Figure, source: str) -> Token | None:
-    kinds = ("year",) if source == OEWS else ("period", "target", "year")
+_TOKEN_PREFERENCE = {
+    "employment_base": ("year", "period"),
+    "employment_target": ("target", "period"),
+    "employment": ("year",),
+}
+
+
+def _token_for(tokens: list[Token], figure: Figure, measure: str) -> Token | None:
+    """The year or period of the sentence that dates this figure: the nearest of the kind its measure takes
+    (a wage: a year; a projected change: a period, else the target or base year)."""
+    if MEASURE_SOURCE.get(measure) == OEWS:
+        kinds = _TOKEN_PREFERENCE.get(measure, ("year",))
+    else:
+        kinds = _TOKEN_PREFERENCE.get(measure, ("period", "target", "year"))
+    middle = (figure.start + figure.end) / 2
     for kind in kinds:
         candidates = [t for t in tokens if t.kind == kind]
         if candidates:
-            return min(candidates, key=lambda t: abs((t.start + t.end) / 2 - (figure.start + figure.end) / 2))
+            return min(candidates, key=lambda t: abs((t.start + t.end) / 2 - middle))
     return None
 
 
@@ -259,18 +298,19 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
     named: set[str] = set()
     for heading in [*document.headings, *([document.title] if document.title else [])]:
         named.update(_codes(_heading_names(catalog, heading, heading_cache)))
-    sentences: list[tuple[int, int, list[Figure]]] = []
+    sentences: list[tuple[int, int, int, list[Figure]]] = []
     located: list[tuple[int, str, int]] = []
-    for start, end in document.sentences:
+    for number, (start, end) in enumerate(document.sentences):
         figures = [_renumbered(f, len(located) + i) for i, f in enumerate(find_figures(text, start, end))]
         if figures:
-            sentences.append((start, end, figures))
+            sentences.append((number, start, end, figures))
             located.extend((f.index, f.text, document.line_col(f.start)[0]) for f in figures)
     pinned, stale = match_pins(pins, located) if pins else ({}, [])
     bindings: list[Binding] = []
-    for start, end, figures in sentences:
+    earlier = _EarlierSentences(document, catalog)
+    for number, start, end, figures in sentences:
         tokens = find_tokens(text, start, end, figures)
-        names = catalog.names.find(text, start, end)
+        names = earlier.names(number)
         named.update(_codes(names))
         for i, figure in enumerate(figures):
             left_start = figures[i - 1].end if i else start
@@ -284,10 +324,10 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             _bind_measure(binding, text[left_start : figure.start], text[figure.end : right_end], tokens, pin)
             binding.direction = direction_of(text, left_start, figure, right_end) if figure.kind != "money" else None
             binding.signed_value = _signed(figure, binding.direction)
-            _bind_occupation(binding, document, catalog, names, figures, figure, heading_cache, pin)
+            _bind_occupation(binding, document, catalog, names, figures, figure, heading_cache, pin, earlier, number)
             if binding.measures:
                 source = MEASURE_SOURCE[binding.measures[0]]
-                binding.token = _token_for(tokens, figure, source)
+                binding.token = _token_for(tokens, figure, binding.measures[0])
                 binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token)
     return BoundDocument(document, bindings, named, stale)
 
@@ -315,7 +355,8 @@ def _bind_measure(binding: Binding, left: str, right: str, tokens: list[Token], 
         has_period = any(t.kind in ("period", "target") for t in tokens)
         binding.measures, binding.measure_evidence = percent_measures(left, right, has_period)
     else:
-        token = _token_for(tokens, figure, EP)
+        middle = (figure.start + figure.end) / 2
+        token = min(tokens, key=lambda t: abs((t.start + t.end) / 2 - middle)) if tokens else None
         binding.measures, binding.measure_evidence = count_measures(left, right, token)
     if not binding.measures:
         binding.problem = binding.measure_evidence
@@ -330,6 +371,8 @@ def _bind_occupation(
     figure: Figure,
     heading_cache: dict[str, list[NameMatch]],
     pin: Pin | None,
+    earlier: _EarlierSentences,
+    sentence: int,
 ) -> None:
     if pin is not None:
         binding.pin = pin
@@ -337,6 +380,9 @@ def _bind_occupation(
         return
     chosen = _occupation_in_sentence(document.text, names, figures, figure)
     where = "in its sentence"
+    if not chosen:
+        chosen = earlier.nearest_before(sentence)
+        where = "in an earlier sentence of its paragraph"
     if not chosen:
         for heading in [*document.headings_above(figure.start), *([document.title] if document.title else [])]:
             found = _heading_names(catalog, heading, heading_cache)

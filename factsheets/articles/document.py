@@ -55,6 +55,7 @@ class Document:
     encoding: str = "utf-8"
     bom: bool = False
     html_map: object | None = None  # html_text.HtmlMap for .html
+    paragraph_of: list[int] = field(default_factory=list)  # the paragraph (block) of each sentence
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def source_offset(self, pos: int) -> int:
@@ -260,7 +261,7 @@ def _wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 
 def text_document(source: str, *, name: str, kind: str, encoding: str = "utf-8", bom: bool = False) -> Document:
     text, front_title = _masked(source, kind)
-    units: list[tuple[int, int]] = []
+    units: list[tuple[int, int, int]] = []  # start, end, paragraph
     headings: list[Heading] = []
     title: Heading | None = None
     paragraphs = _paragraphs(text)
@@ -287,9 +288,9 @@ def text_document(source: str, *, name: str, kind: str, encoding: str = "utf-8",
                 headings.append(heading)
             continue
         if _wrapped(text, line_units) and not any(_BLOCK_MARKER.match(text[s:e]) for s, e in line_units[1:]):
-            units.append((line_units[0][0], line_units[-1][1]))
+            units.append((line_units[0][0], line_units[-1][1], number))
         else:
-            units.extend(line_units)
+            units.extend((s, e, number) for s, e in line_units)
     if title is None:
         firsts = [h for h in headings if h.level == 1]
         if front_title:
@@ -297,9 +298,13 @@ def text_document(source: str, *, name: str, kind: str, encoding: str = "utf-8",
         elif firsts:
             title = firsts[0]
             headings.remove(title)
-    sentences = [span for start, end in units for span in split_sentences(text, start, end)]
+    sentences, paragraph_of = [], []
+    for start, end, number in units:
+        spans = split_sentences(text, start, end)
+        sentences.extend(spans)
+        paragraph_of.extend([number] * len(spans))
     headings.sort(key=lambda h: h.start)
-    return Document(name, kind, source, text, sentences, headings, title, encoding, bom)
+    return Document(name, kind, source, text, sentences, headings, title, encoding, bom, paragraph_of=paragraph_of)
 
 
 # ---- sentences -------------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class ArticlesResult:
         ]
         if self.changelog_path:
             lines.append(f"{'changelog':<12} {self.changelog_path}")
-        lines += [f"unreadable   {path}: {reason}" for path, reason in self.failed]
+        lines += [f"unreadable   {reason}" for _, reason in self.failed]  # the reason names the file
         lines += [f"skipped      {path}: {reason}" for path, reason in self.skipped]
         return lines
 
@@ -168,7 +168,7 @@ def refresh_articles_folder(
         for article in session.process(items):
             _publish(article, articles_dir, target, prints, result)
         if result.entries:
-            result.changelog_path = _write_changelog(target, result)
+            _write_changelog(target, result)
     return result
 
 
@@ -215,12 +215,12 @@ def _publish(
         )
 
 
-def _write_changelog(target: Path, result: ArticlesResult) -> Path:
+def _write_changelog(target: Path, result: ArticlesResult) -> None:
     folder = target / STATE_DIR / "changelog"
     folder.mkdir(parents=True, exist_ok=True)
     lines = [json.dumps({"run": result.run, **asdict(entry)}, sort_keys=True) for entry in result.entries]
-    write_atomically(folder / f"{result.run}.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
+    result.changelog_path = folder / f"{result.run}.jsonl"
+    write_atomically(result.changelog_path, ("\n".join(lines) + "\n").encode("utf-8"))
     markdown = result.markdown().encode("utf-8")
     write_atomically(folder / f"{result.run}.md", markdown)
     write_atomically(folder / "latest.md", markdown)
-    return folder / f"{result.run}.jsonl"

@@ -210,14 +210,19 @@ def html_document(source: str, *, name: str, encoding: str = "utf-8", bom: bool 
         raise ArticleError(name, "cannot be parsed as HTML: no markup at all (is it a .txt article?)")
     text = "".join(parser.parts)
     sentences: list[tuple[int, int]] = []
+    paragraph_of: list[int] = []
     begin = 0
-    for match in re.finditer(re.escape(BLOCK_SEPARATOR), text):
-        sentences.extend(split_sentences(text, begin, match.start()))
-        begin = match.end()
-    sentences.extend(split_sentences(text, begin, len(text)))
+    for number, match in enumerate([*re.finditer(re.escape(BLOCK_SEPARATOR), text), None]):
+        stop = match.start() if match else len(text)
+        spans = split_sentences(text, begin, stop)
+        sentences.extend(spans)
+        paragraph_of.extend([number] * len(spans))
+        begin = match.end() if match else stop
     headings = sorted(parser.headings, key=lambda h: h.start)
     title = parser.title or next((h for h in headings if h.level == 1), None)
-    return Document(name, "html", source, text, sentences, headings, title, encoding, bom, HtmlMap(parser.pieces))
+    return Document(
+        name, "html", source, text, sentences, headings, title, encoding, bom, HtmlMap(parser.pieces), paragraph_of
+    )
 
 
 def editable(document: Document, start: int, end: int) -> bool:

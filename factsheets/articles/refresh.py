@@ -28,7 +28,6 @@ from factsheets.articles.measures import (
     count_text,
     money_text,
     series_label,
-    whole_percent_printed,
 )
 from warehouse.article_queries import HeldRelease
 
@@ -138,8 +137,7 @@ def _number_text(binding: Binding, measure: str, published: Published) -> tuple[
     elif figure.decimals >= 1:
         digits = f"{abs(value):.{figure.decimals}f}"
     else:
-        row = published.row
-        whole = whole_percent_printed(row.change_numeric, row.employment_base, row.change_percent) if row else None
+        whole = published.whole_percent()
         digits = str(abs(whole if whole is not None else round(value)))
         sign = ((whole or 0) > 0) - ((whole or 0) < 0) if whole is not None else sign
     written_sign = figure.text[:1] if figure.signed else ""
@@ -225,6 +223,8 @@ def _refresh_one(
         notes.append(
             f"'{binding.direction.word}' -> '{swapped}': the projected change turned {'positive' if sign > 0 else 'negative'}"
         )
+    if figure.kind == "money" and figure.unit != "$" and edits:
+        notes.append(f"'{figure.unit}' (a typo) is written '$'")
     edits.extend(_year_edits(binding, newest))
     if not edits:
         return None
