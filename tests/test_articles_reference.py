@@ -212,3 +212,34 @@ def test_bls_whole_percent_rounding():
     # (13-2054, EP 2024-34: 6.5% published, 3.9 of 60.5 thousand = 6.45%, the OOH prints 6%).
     assert whole_percent_printed(3900, 60500, 6.5) == 6
     assert whole_percent_printed(3900, 60500, 6.5, ooh_printed=6.0) == 6
+
+
+def test_direction_nouns_and_their_articles_follow_the_sign(con, tmp_path):
+    article = tmp_path / "installers.txt"
+    article.write_text(
+        "Manufactured Building and Mobile Home Installers\n\n"
+        "Manufactured building and mobile home installers face a 20% decline in employment from 2023 to 2033.\n\n"
+        "Manufactured building and mobile home installers: a decline of 20 percent is projected from 2023 to 2033.\n\n"
+        "Medical records specialists should see an 8.7% increase in jobs from 2023 to 2033.\n",
+        encoding="utf-8",
+    )
+    lines = run(con, article).refreshed.splitlines()
+    assert lines[2].endswith("face a 6% increase in employment from 2024 to 2034.")
+    assert lines[4].endswith(": an increase of 6 percent is projected from 2024 to 2034.")
+    assert lines[6].endswith("should see a 7.1% increase in jobs from 2024 to 2034.")  # one decimal kept
+
+
+def test_a_percent_no_words_explain_is_listed_not_bound(con, tmp_path):
+    article = tmp_path / "full-time.txt"
+    article.write_text(
+        "Medical Records Specialists\n\n"
+        "Employment of medical records specialists is projected to grow 7 percent from 2024 to 2034, faster than "
+        "the average for all occupations; about 90 percent of them work full time.\n",
+        encoding="utf-8",
+    )
+    result = run(con, article)
+    assert [(b.figure.text, b.soc, a.status) for b, a in result.figures] == [
+        ("7 percent", "29-2072", "matches"),
+        ("90 percent", "29-2072", "unbound"),
+    ]
+    assert [(k.text, k.reason) for k in result.kept] == [("90 percent", "no words say what the percent measures")]

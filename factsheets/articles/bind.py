@@ -30,6 +30,25 @@ class Direction:
     end: int
     word: str
     sign: int  # +1 or -1
+    noun: bool = False  # "a decline of 7%", "7% growth": swapped for a noun
+    article: tuple[int, int] | None = None  # the "a"/"an" just before it, which the new word may change
+
+
+_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their|this|that)\s+$", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(an?)\s+$", re.I)
+
+
+def _direction(text: str, start: int, end: int, sign: int, after_figure: bool) -> Direction:
+    word = text[start:end]
+    before = text[max(0, start - 8) : start]
+    noun = (
+        word.lower() in ("growth", "loss")
+        or after_figure
+        or bool(_NOUN_BEFORE.search(before) or re.match(r"\s+of\b", text[end : end + 4]))
+    )
+    article = _ARTICLE_BEFORE.search(before)
+    span = (start - len(before) + article.start(1), start - len(before) + article.end(1)) if article else None
+    return Direction(start, end, word, sign, noun, span)
 
 
 @dataclass
@@ -101,6 +120,7 @@ _CHANGE_BEFORE = re.compile(
 )
 _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
 _JOBS_BEFORE = re.compile(r"\b(?:employment|employed|jobs|workers|held)\b[^.]*$", re.I)
+ALL_OCCUPATIONS = "00-0000"
 _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
 
 
@@ -168,10 +188,10 @@ def direction_of(text: str, left_start: int, figure: Figure, right_end: int) -> 
     found = _last(_DIRECTION, text[window_start : figure.start])
     if found:
         start = window_start + found.start()
-        return Direction(start, start + len(found[0]), found[0], 1 if found["up"] else -1)
+        return _direction(text, start, start + len(found[0]), 1 if found["up"] else -1, False)
     found = _DIRECTION.search(text, figure.end, min(right_end, figure.end + 25))
     if found:
-        return Direction(found.start(), found.end(), found[0], 1 if found["up"] else -1)
+        return _direction(text, found.start(), found.end(), 1 if found["up"] else -1, True)
     return None
 
 
@@ -191,6 +211,9 @@ def _occupation_in_sentence(
     def distance(name: NameMatch) -> int:
         return figure.start - name.end if name.end <= figure.start else name.start - figure.end
 
+    specific = [n for n in names if n.socs != (ALL_OCCUPATIONS,)]
+    if specific:  # "faster than the average for all occupations" compares; it does not name the subject
+        names = specific
     eligible = [n for n in names if clear(n)] or [n for n in names if n.end <= figure.start][-1:]
     if not eligible:
         return []
@@ -352,7 +375,12 @@ def _bind_measure(binding: Binding, left: str, right: str, tokens: list[Token], 
     if figure.kind == "money":
         binding.measures, binding.measure_evidence = money_measures(figure, left, right)
     elif figure.kind == "percent":
-        has_period = any(t.kind in ("period", "target") for t in tokens)
+        # A period dates a bare percent only right next to it ("7% (2021-2031)"); a period elsewhere in the
+        # sentence does not make "90 percent of openings" a projected change.
+        has_period = any(
+            t.kind in ("period", "target") and (0 <= t.start - figure.end <= 15 or 0 <= figure.start - t.end <= 15)
+            for t in tokens
+        )
         binding.measures, binding.measure_evidence = percent_measures(left, right, has_period)
     else:
         middle = (figure.start + figure.end) / 2

@@ -52,6 +52,8 @@ class Catalog:
     successors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # retired -> (code, relation)
     predecessors: dict[str, list[str]] = field(default_factory=dict)
     as_of: int | None = None
+    _broad_groups: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _siblings: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -127,10 +129,18 @@ class Catalog:
     def siblings(self, soc: str) -> set[str]:
         """Codes an article may have mixed up with this one: its SOC broad group, and the codes that came out of
         the same retired code."""
-        related = {code for code in self.codes if code[:6] == soc[:6] and code != soc and not code.endswith("0")}
+        cached = self._siblings.get(soc)
+        if cached is not None:
+            return cached
+        if not self._broad_groups:
+            for code in self.codes:
+                if not code.endswith("0"):
+                    self._broad_groups.setdefault(code[:6], set()).add(code)
+        related = set(self._broad_groups.get(soc[:6], ()))
         for old in self.predecessors.get(soc, []):
             related.update(code for code, _ in self.successors.get(old, []))
         related.discard(soc)
+        self._siblings[soc] = related
         return related
 
 

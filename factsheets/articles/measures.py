@@ -64,6 +64,8 @@ def is_measure(name: str) -> bool:
 
 def round_half_away(value: float | Decimal) -> int:
     """BLS rounds half away from zero (-6.5% prints as -7%), unlike Python's round()."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 

@@ -10,6 +10,7 @@ sharing its year with a figure that stays) is left as written and listed with th
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -106,10 +107,27 @@ def _case_like(model: str, word: str) -> str:
     return word
 
 
-def opposite(word: str) -> str | None:
+_NOUNS = {
+    "decline": "increase", "decrease": "increase", "fall": "rise", "drop": "rise", "loss": "gain",
+    "growth": "decline", "increase": "decrease", "rise": "fall", "gain": "loss", "expansion": "decline",
+}  # fmt: skip
+
+
+def opposite(word: str, *, noun: bool = False) -> str | None:
+    """The word for the other direction, in the same case ('Grow' -> 'Decline'; the noun 'decline' -> 'increase')."""
     lower = word.lower()
-    swapped = _OPPOSITES.get(lower) or _REVERSED.get(lower)
+    swapped = (_NOUNS.get(lower) if noun else None) or _OPPOSITES.get(lower) or _REVERSED.get(lower)
     return _case_like(word, swapped) if swapped else None
+
+
+def indefinite_article(model: str, following: str) -> str:
+    """'a' or 'an' for the word or number that follows ('an increase', 'an 8% rise', 'an 11% decline')."""
+    digits = following.lstrip("+-−").replace(",", "").split(".")[0]
+    if digits.isdigit():
+        vowel = digits.startswith("8") or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    else:
+        vowel = following[:1].lower() in "aeio"
+    return _case_like(model, "an" if vowel else "a")
 
 
 def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:
@@ -215,14 +233,25 @@ def _refresh_one(
         Edit(figure.number_start, figure.number_end, digits)
     ]  # fmt: skip
     notes = []
-    if binding.direction is not None and sign and sign != binding.direction.sign:
-        swapped = opposite(binding.direction.word)
+    direction = binding.direction
+    if direction is not None and sign and sign != direction.sign:
+        swapped = opposite(direction.word, noun=direction.noun)
         if swapped is None:
-            return f"the change turned {'positive' if sign > 0 else 'negative'} and '{binding.direction.word}' has no opposite here"
-        edits.append(Edit(binding.direction.start, binding.direction.end, swapped))
+            return f"the change turned {'positive' if sign > 0 else 'negative'} and '{direction.word}' has no opposite here"
+        edits.append(Edit(direction.start, direction.end, swapped))
+        if direction.article is not None and direction.article[1] + 1 == direction.start:
+            article = document.text[direction.article[0] : direction.article[1]]
+            if indefinite_article(article, swapped) != article:
+                edits.append(Edit(*direction.article, indefinite_article(article, swapped)))
         notes.append(
             f"'{binding.direction.word}' -> '{swapped}': the projected change turned {'positive' if sign > 0 else 'negative'}"
         )
+    before = re.search(r"\b(an?)\s+$", document.text[max(0, figure.start - 4) : figure.start], re.I)
+    if before and edits and figure.kind != "money":
+        start = figure.start - len(document.text[max(0, figure.start - 4) : figure.start]) + before.start(1)
+        wanted = indefinite_article(before[1], digits)
+        if wanted != before[1]:
+            edits.append(Edit(start, start + len(before[1]), wanted))
     if figure.kind == "money" and figure.unit != "$" and edits:
         notes.append(f"'{figure.unit}' (a typo) is written '$'")
     edits.extend(_year_edits(binding, newest))
