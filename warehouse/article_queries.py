@@ -59,7 +59,19 @@ def held_releases(con: duckdb.DuckDBPyConnection) -> list[HeldRelease]:
         FROM releases ORDER BY source, reference_year, release_id
         """
     ).fetchall()
-    return [HeldRelease(*row, target_year=targets.get(row[1]) if row[0] == "projections" else None) for row in rows]
+    return [
+        HeldRelease(
+            source,
+            release_id,
+            period,
+            year,
+            url,
+            fetched_at,
+            sha,
+            targets.get(release_id) if source == "projections" else None,
+        )
+        for source, release_id, period, year, url, fetched_at, sha in rows
+    ]
 
 
 def occupation_titles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -79,6 +79,7 @@ class Store:
     oews: dict[tuple[str, str, str], Published] = field(default_factory=dict)  # (release, soc, measure)
     ep: dict[tuple[str, str], ProjectionRow] = field(default_factory=dict)  # (cycle, soc)
     ooh: dict[tuple[str, str], float] = field(default_factory=dict)  # (edition, soc) -> printed whole percent
+    _index: dict[tuple[str, str, int], dict[float, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> Store:
@@ -101,6 +102,42 @@ class Store:
         value = getattr(row, measure)
         status = "published" if value is not None else "not_available"
         return Published(value, status, row, self.ooh.get((release.release_id, soc)))
+
+    def agreeing(self, release: HeldRelease, binding: Binding) -> list[tuple[str, str]]:
+        """(soc, measure) of every figure of this release the article's figure agrees with, by an index built
+        once per release and figure kind (the audit looks for what a wrong figure was taken from)."""
+        figure = binding.figure
+        precision = figure.decimals if figure.kind == "percent" else 0
+        key = (release.release_id, figure.kind, precision)
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = self._build_index(release, figure.kind, precision)
+        return index.get(round(binding.signed_value, 2), [])
+
+    def _build_index(self, release: HeldRelease, kind: str, precision: int) -> dict[float, list[tuple[str, str]]]:
+        index: dict[float, list[tuple[str, str]]] = {}
+        if release.source == OEWS:
+            for (release_id, soc, measure), published in self.oews.items():
+                if release_id != release.release_id or MEASURE_KIND[measure] != kind:
+                    continue
+                if published.value is None or published.status not in VALUED:
+                    continue
+                value = published.value
+                key = round(value, 2) if measure.startswith("hourly_") else float(round_half_away(value))
+                index.setdefault(key, []).append((soc, measure))
+            return index
+        for (cycle, soc), row in self.ep.items():
+            if cycle != release.release_id:
+                continue
+            for measure in EP_MEASURES:
+                if MEASURE_KIND[measure] != kind or getattr(row, measure) is None:
+                    continue
+                figure = self.get(release, soc, measure)
+                assert figure is not None and figure.value is not None
+                keys = figure.accepted(precision) if kind == "percent" else {float(round_half_away(figure.value))}
+                for value in keys:
+                    index.setdefault(round(value, 2), []).append((soc, measure))
+        return index
 
 
 @dataclass
@@ -139,6 +176,20 @@ def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
     if kind == "money" and (measure.startswith("hourly_") or figure.decimals == 2):
         return round(published.value, 2) == round(value, 2)
     return round_half_away(published.value) == value
+
+
+def _agreeing_in_family(
+    catalog: Catalog, store: Store, binding: Binding, release: HeldRelease, measure: str
+) -> list[tuple[HeldRelease, str, str]]:
+    """(release, soc, measure) of every figure of the claimed year, in the measure's family, that the article's
+    figure agrees with: what it may have been taken from instead."""
+    family = _family(measure)
+    hits = []
+    for source in dict.fromkeys(OEWS if m in OEWS_MEASURES else EP for m in family):
+        other_release = _release_of(catalog, source, release)
+        if other_release is not None:
+            hits += [(other_release, soc, m) for soc, m in store.agreeing(other_release, binding) if m in family]
+    return hits
 
 
 def _family(measure: str) -> tuple[str, ...]:
@@ -207,25 +258,32 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
             measure,
         )
     wanted = f"{soc}'s {MEASURE_LABELS[measure]} was {bls_text}"
-    for other in _family(measure):
-        other_release = _release_of(catalog, OEWS if other in OEWS_MEASURES else EP, release)
-        if other != measure and other_release and agrees(binding, found := store.get(other_release, soc, other), other):
-            return Audit(
-                OTHER_MEASURE,
-                f"{binding.figure.text} is {_describe(catalog, other_release, soc, other, found)}, not the {MEASURE_LABELS[measure]}; {wanted}",
-                bls_text,
-                measure,
-            )  # type: ignore[arg-type]
-    for code in sorted(related - {soc}):
-        for other in (measure, *[m for m in _family(measure) if m != measure]):
-            other_release = _release_of(catalog, OEWS if other in OEWS_MEASURES else EP, release)
-            if other_release and agrees(binding, found := store.get(other_release, code, other), other):
-                return Audit(
-                    OTHER_OCCUPATION,
-                    f"{binding.figure.text} is {_describe(catalog, other_release, code, other, found)}; {wanted}",
-                    bls_text,
-                    measure,
-                )  # type: ignore[arg-type]
+    hits = _agreeing_in_family(catalog, store, binding, release, measure)
+    same = [(r, m) for r, code, m in hits if code == soc and m != measure]
+    if same:
+        other_release, other = same[0]
+        found = store.get(other_release, soc, other)
+        assert found is not None
+        return Audit(
+            OTHER_MEASURE,
+            f"{binding.figure.text} is {_describe(catalog, other_release, soc, other, found)}, "
+            f"not the {MEASURE_LABELS[measure]}; {wanted}",
+            bls_text,
+            measure,
+        )
+    others = sorted(
+        ((m != measure, code, r, m) for r, code, m in hits if code in related and code != soc), key=lambda h: h[:2]
+    )
+    if others:
+        _, code, other_release, other = others[0]
+        found = store.get(other_release, code, other)
+        assert found is not None
+        return Audit(
+            OTHER_OCCUPATION,
+            f"{binding.figure.text} is {_describe(catalog, other_release, code, other, found)}; {wanted}",
+            bls_text,
+            measure,
+        )
     return Audit(
         DIFFERS,
         f"BLS {claim.label}: {bls_text}{_other_release_note(binding, catalog, store, soc, measure)}",

@@ -165,12 +165,12 @@ def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str
 
 
 def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
-    if _NEW_JOBS_AFTER.search(right):
-        return ("change_numeric",), f"'{_NEW_JOBS_AFTER.search(right)[0].strip()}'"  # type: ignore[index]
+    if new_jobs := _NEW_JOBS_AFTER.search(right):
+        return ("change_numeric",), f"'{new_jobs[0].strip()}'"
     if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
         return ("openings_annual",), "'openings'"
-    if _CHANGE_BEFORE.search(left[-60:]):
-        return ("change_numeric",), f"'{_CHANGE_BEFORE.search(left[-60:])[0].split()[0]}'"  # type: ignore[index]
+    if change := _CHANGE_BEFORE.search(left[-60:]):
+        return ("change_numeric",), f"'{change[0].split()[0]}'"
     jobs = _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:])
     if not jobs:
         return (), "no words say what the number counts"

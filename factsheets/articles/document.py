@@ -16,6 +16,10 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from factsheets.articles.html_text import HtmlMap
 
 SUFFIX_KINDS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
@@ -54,12 +58,12 @@ class Document:
     title: Heading | None
     encoding: str = "utf-8"
     bom: bool = False
-    html_map: object | None = None  # html_text.HtmlMap for .html
+    html_map: HtmlMap | None = None  # for .html: where each text node sits in the file
     paragraph_of: list[int] = field(default_factory=list)  # the paragraph (block) of each sentence
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def source_offset(self, pos: int) -> int:
-        return self.html_map.raw_offset(pos) if self.html_map is not None else pos  # type: ignore[attr-defined]
+        return self.html_map.raw_offset(pos) if self.html_map is not None else pos
 
     def line_col(self, pos: int) -> tuple[int, int]:
         """1-based line and column in the file of a position in `text`."""
@@ -83,7 +87,7 @@ class Document:
     def apply(self, edits: list[Edit]) -> str:
         """The file's text with the edits made; nothing else changes."""
         if self.html_map is not None:
-            return self.html_map.apply(self.source, edits)  # type: ignore[attr-defined]
+            return self.html_map.apply(self.source, edits)
         out, last = [], 0
         for edit in sorted(edits, key=lambda e: e.start):
             out.append(self.source[last : edit.start])

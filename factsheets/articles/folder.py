@@ -194,9 +194,9 @@ def _publish(
         result.skipped.append((relative, "edited while the refresh read it; refreshed next run"))
         return
     write_atomically(destination, data)
-    if article.sidecar_refreshed is not None and destination == article.path:
+    if article.sidecar is not None and article.sidecar_refreshed is not None and destination == article.path:
         # In place, a pin naming the figure's old text would bind nothing next night: it follows the figure.
-        write_atomically(article.sidecar.path, article.sidecar_refreshed.encode("utf-8"))  # type: ignore[union-attr]
+        write_atomically(article.sidecar.path, article.sidecar_refreshed.encode("utf-8"))
     result.rewritten.append(relative)
     for change in article.changes:
         result.entries.append(

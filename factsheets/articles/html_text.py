@@ -229,4 +229,4 @@ def editable(document: Document, start: int, end: int) -> bool:
     """Whether text[start:end] can be replaced in place (always in text files; in HTML, one run of text)."""
     if document.html_map is None:
         return True
-    return document.html_map.raw_span(start, end) is not None  # type: ignore[attr-defined]
+    return document.html_map.raw_span(start, end) is not None

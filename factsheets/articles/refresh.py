@@ -244,7 +244,7 @@ def _refresh_one(
             if indefinite_article(article, swapped) != article:
                 edits.append(Edit(*direction.article, indefinite_article(article, swapped)))
         notes.append(
-            f"'{binding.direction.word}' -> '{swapped}': the projected change turned {'positive' if sign > 0 else 'negative'}"
+            f"'{direction.word}' -> '{swapped}': the projected change turned {'positive' if sign > 0 else 'negative'}"
         )
     before = re.search(r"\b(an?)\s+$", document.text[max(0, figure.start - 4) : figure.start], re.I)
     if before and edits and figure.kind != "money":

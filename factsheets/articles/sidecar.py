@@ -172,7 +172,8 @@ def rewrite_figures(sidecar: Sidecar, new_figures: dict[int, str]) -> str:
         if pin.number not in new_figures or pin.figure is None:
             continue
         number = _key_line(sidecar.text, pin.at_line, "figure") - 1
-        lines[number] = _FIGURE_KEY.sub(
-            lambda m, new=new_figures[pin.number]: m[1] + json.dumps(new, ensure_ascii=False), lines[number], count=1
-        )
+        literal = json.dumps(new_figures[pin.number], ensure_ascii=False)  # a TOML basic string
+        found = _FIGURE_KEY.match(lines[number])
+        if found:
+            lines[number] = found[1] + literal + lines[number][found.end() :]
     return "".join(lines)
