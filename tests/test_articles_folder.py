@@ -77,6 +77,8 @@ def test_in_place_rewrites_only_the_articles_whose_figures_moved(con, folder):
     assert first["series"] == "OEUN000000000000029207213" and first["run"] == "20260302T060000Z"
     latest = (folder / STATE_DIR / "changelog" / "latest.md").read_text(encoding="utf-8")
     assert latest == result.markdown()
+    summary = json.loads(json.dumps(result.as_dict()))  # what a run report or a Prefect artifact takes
+    assert summary["rewritten"] == result.rewritten and len(summary["entries"]) == len(entries)
     assert (
         "| mean-as-median.txt | 3 | $65,280 | $68,020 | 29-9021 | median annual wage | OEWS May 2022 -> OEWS May 2025 |"
         in latest

@@ -243,3 +243,23 @@ def test_a_percent_no_words_explain_is_listed_not_bound(con, tmp_path):
         ("90 percent", "29-2072", "unbound"),
     ]
     assert [(k.text, k.reason) for k in result.kept] == [("90 percent", "no words say what the percent measures")]
+
+
+def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(con, tmp_path):
+    article = tmp_path / "assistants.txt"
+    article.write_text(
+        "Medical Assistants\n\n"
+        "Medical assistants earned $43,350 annually in May 2023.\n\n"
+        "Medical assistants earned $44,000 annually in May 2023.\n",
+        encoding="utf-8",
+    )
+    result = run(con, article)
+    (first, first_audit), (second, second_audit) = result.figures
+    assert first.measures == second.measures == ("annual_median", "annual_mean")
+    # $43,350 is the May 2023 mean (the median was $42,000): the value settles it, and the mean is refreshed.
+    assert (first_audit.status, first_audit.measure) == ("matches", "annual_mean")
+    assert "earned $46,120 annually in May 2025." in result.refreshed
+    # $44,000 is neither: two bindings fit, nothing changes, and both BLS figures are shown.
+    assert second_audit.status == "ambiguous"
+    assert "median annual wage $42,000" in second_audit.note and "mean annual wage $43,350" in second_audit.note
+    assert "earned $44,000 annually in May 2023." in result.refreshed
