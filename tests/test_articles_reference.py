@@ -263,3 +263,23 @@ def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(co
     assert second_audit.status == "ambiguous"
     assert "median annual wage $42,000" in second_audit.note and "mean annual wage $43,350" in second_audit.note
     assert "earned $44,000 annually in May 2023." in result.refreshed
+
+
+def test_a_figure_newer_than_the_warehouse_is_never_taken_back(con, tmp_path):
+    article = tmp_path / "future.txt"
+    article.write_text(
+        "Medical Records Specialists\n\n"
+        "Medical records specialists earned a median annual wage of $53,000 in May 2026, and employment is "
+        "projected to grow 6% from 2025 to 2035.\n",
+        encoding="utf-8",
+    )
+    result = run(con, article)
+    assert [(a.status, a.backfill) for _, a in result.figures] == [
+        ("release not held", "OEWS May 2026: not loaded yet (run the refresh)"),
+        ("release not held", "EP 2025-35: not loaded yet (run the refresh)"),
+    ]
+    assert not result.changed
+    assert [k.reason for k in result.kept] == [
+        "it claims OEWS May 2026, newer than any release the warehouse holds",
+        "it claims EP 2025-35, newer than any release the warehouse holds",
+    ]

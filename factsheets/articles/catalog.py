@@ -25,6 +25,7 @@ class Claim:
     release: HeldRelease | None  # None: the warehouse does not hold it
     stated: bool
     backfill: str | None = None  # what to load when it is not held
+    newer_than_held: bool = False  # it claims a release newer than any the warehouse holds
 
 
 def oews_label(year: int) -> str:
@@ -94,6 +95,10 @@ class Catalog:
             newest = self.newest(OEWS)
             return Claim(OEWS, release_label(newest) if newest else "OEWS (none held)", newest, False)
         found = next((r for r in self.releases.get(OEWS, []) if r.reference_year == year), None)
+        if found is None and year > self._newest_year(OEWS):
+            return Claim(
+                OEWS, oews_label(year), None, True, f"{oews_label(year)}: not loaded yet (run the refresh)", True
+            )
         return Claim(OEWS, oews_label(year), found, True, None if found else self._oews_backfill(year))
 
     def claim_ep(self, *, base: int | None = None, target: int | None = None) -> Claim:
@@ -116,7 +121,14 @@ class Catalog:
             if base and target
             else f"EP cycle {'based in' if base else 'ending in'} {base or target}"
         )
+        if (base or 0) > self._newest_year(EP) or (target or 0) > self._newest_year(EP, target=True):
+            return Claim(EP, label, None, True, f"{label}: not loaded yet (run the refresh)", True)
         return Claim(EP, label, None, True, self._ep_backfill(label))
+
+    def _newest_year(self, source: str, *, target: bool = False) -> int:
+        held = [*self.releases.get(source, []), *self.later.get(source, [])]
+        years = [(r.target_year or 0) if target else r.reference_year for r in held]
+        return max(years, default=0)
 
     def _oews_backfill(self, year: int) -> str:
         if any(r.reference_year == year for r in self.later.get(OEWS, [])):

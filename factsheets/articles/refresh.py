@@ -215,6 +215,8 @@ def _refresh_one(
     soc, measure = binding.soc, audit.measure or binding.measure
     if soc is None or measure is None or binding.claim is None:
         return "the measure is not settled"
+    if binding.claim.newer_than_held:
+        return f"it claims {binding.claim.label}, newer than any release the warehouse holds"
     source = MEASURE_SOURCE[measure]
     newest = catalog.newest(source)
     if newest is None:
