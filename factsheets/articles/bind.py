@@ -12,7 +12,7 @@ A figure binds for certain only when one occupation and one measure fit; otherwi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from factsheets.articles.catalog import Catalog, Claim
 from factsheets.articles.document import Document, Heading
@@ -263,10 +263,8 @@ class _EarlierSentences:
         return []
 
 
-def _heading_names(catalog: Catalog, heading: Heading, cache: dict[str, list[NameMatch]]) -> list[NameMatch]:
-    if heading.text not in cache:
-        cache[heading.text] = catalog.names.find(heading.text, 0, len(heading.text))
-    return cache[heading.text]
+def _heading_names(catalog: Catalog, heading: Heading) -> list[NameMatch]:
+    return catalog.names.find_in(heading.text)
 
 
 def _codes(names: list[NameMatch]) -> tuple[str, ...]:
@@ -317,14 +315,13 @@ def claim_for(catalog: Catalog, source: str, token: Token | None) -> tuple[Claim
 def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = ()) -> BoundDocument:
     """Bind every figure of the document; pins are the sidecar's (matched here by text and line)."""
     text = document.text
-    heading_cache: dict[str, list[NameMatch]] = {}
     named: set[str] = set()
     for heading in [*document.headings, *([document.title] if document.title else [])]:
-        named.update(_codes(_heading_names(catalog, heading, heading_cache)))
+        named.update(_codes(_heading_names(catalog, heading)))
     sentences: list[tuple[int, int, int, list[Figure]]] = []
     located: list[tuple[int, str, int]] = []
     for number, (start, end) in enumerate(document.sentences):
-        figures = [_renumbered(f, len(located) + i) for i, f in enumerate(find_figures(text, start, end))]
+        figures = find_figures(text, start, end, first_index=len(located))
         if figures:
             sentences.append((number, start, end, figures))
             located.extend((f.index, f.text, document.line_col(f.start)[0]) for f in figures)
@@ -347,16 +344,12 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             _bind_measure(binding, text[left_start : figure.start], text[figure.end : right_end], tokens, pin)
             binding.direction = direction_of(text, left_start, figure, right_end) if figure.kind != "money" else None
             binding.signed_value = _signed(figure, binding.direction)
-            _bind_occupation(binding, document, catalog, names, figures, figure, heading_cache, pin, earlier, number)
+            _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
             if binding.measures:
                 source = MEASURE_SOURCE[binding.measures[0]]
                 binding.token = _token_for(tokens, figure, binding.measures[0])
                 binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token)
     return BoundDocument(document, bindings, named, stale)
-
-
-def _renumbered(figure: Figure, index: int) -> Figure:
-    return replace(figure, index=index)
 
 
 def _signed(figure: Figure, direction: Direction | None) -> float:
@@ -397,7 +390,6 @@ def _bind_occupation(
     names: list[NameMatch],
     figures: list[Figure],
     figure: Figure,
-    heading_cache: dict[str, list[NameMatch]],
     pin: Pin | None,
     earlier: _EarlierSentences,
     sentence: int,
@@ -413,7 +405,7 @@ def _bind_occupation(
         where = "in an earlier sentence of its paragraph"
     if not chosen:
         for heading in [*document.headings_above(figure.start), *([document.title] if document.title else [])]:
-            found = _heading_names(catalog, heading, heading_cache)
+            found = _heading_names(catalog, heading)
             if found:
                 chosen = found[-1:] + [n for n in found[:-1] if n.socs != found[-1].socs]
                 where = f"in the {'title' if heading is document.title else 'heading'} '{heading.text}'"

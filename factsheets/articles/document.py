@@ -200,6 +200,8 @@ def _blank(text: list[str], start: int, end: int) -> None:
 
 
 def _masked(source: str, kind: str) -> tuple[str, str | None]:
+    if kind == "txt" and not _URL.search(source):
+        return source, None
     chars = list(source)
     title = None
     patterns = [_URL]

@@ -20,10 +20,13 @@ FIGURE = re.compile(
     rf"|(?<![\w.,$]){_PERCENT}"
     rf"|(?<![\w$.,\-−–]){_COUNT}(?![\d,.]?\d|[ \t]?(?:%|percent\b|per cent\b|million|billion))"
 )
+_ANY_DIGIT = re.compile(r"\d")
 # "top 10 percent", "the lowest 10%", "bottom 25 percent": a measure's name, not a figure.
 _PERCENTILE_LABEL = re.compile(r"\b(?:top|highest|upper|lowest|bottom|lower)(?:\s+the)?\s*$", re.I)
 
 _YEAR = r"(?:19|20)\d{2}"
+_YEAR_ONLY = re.compile(_YEAR)
+_HAS_YEAR = re.compile(rf"\b{_YEAR}\b")
 _RANGE = re.compile(
     rf"(?P<lead>\bfrom\s+|\bbetween\s+)?\b(?P<a>{_YEAR})(?P<sep>[ \t]?[-–—][ \t]?|\s+(?:to|through|and)\s+)"
     rf"(?P<b>{_YEAR}|\d{{2}})\b(?![-–—]\d)"
@@ -68,15 +71,18 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
+def find_figures(text: str, start: int = 0, end: int | None = None, *, first_index: int = 0) -> list[Figure]:
+    """The figures of text[start:end], numbered from first_index."""
     end = len(text) if end is None else end
     figures: list[Figure] = []
+    if not _ANY_DIGIT.search(text, start, end):
+        return figures
     for match in FIGURE.finditer(text, start, end):
         kind = "money" if match["m_int"] else "percent" if match["p_num"] else "count"
         if kind == "money":
             digits = match["m_int"] + (match["m_cents"] or "")
             figure = Figure(
-                len(figures), kind, match.start(), match.end(), match[0], _number(digits),
+                first_index + len(figures), kind, match.start(), match.end(), match[0], _number(digits),
                 2 if match["m_cents"] else 0, "," in digits, unit=match["dollars"],
                 number_start=match.start(), number_end=match.end(),
             )  # fmt: skip
@@ -88,14 +94,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             decimals = len(match["p_num"].partition(".")[2])
             unit = "%" if "%" in match["p_unit"] else "percent"
             figure = Figure(
-                len(figures), kind, match.start(), match.end(), match[0], value, decimals, False,
+                first_index + len(figures), kind, match.start(), match.end(), match[0], value, decimals, False,
                 signed=bool(sign), unit=unit, number_start=match.start(), number_end=match.start("p_unit"),
             )  # fmt: skip
         else:
-            if re.fullmatch(_YEAR, match["c_num"]):
+            if _YEAR_ONLY.fullmatch(match["c_num"]):
                 continue
             figure = Figure(
-                len(figures), kind, match.start(), match.end(), match[0], _number(match["c_num"]), 0,
+                first_index + len(figures), kind, match.start(), match.end(), match[0], _number(match["c_num"]), 0,
                 "," in match["c_num"], number_start=match.start(), number_end=match.end(),
             )  # fmt: skip
         figures.append(figure)
@@ -113,8 +119,10 @@ def _full_year(a: int, b_text: str) -> int | None:
 
 def find_tokens(text: str, start: int, end: int, figures: list[Figure]) -> list[Token]:
     """Year and period tokens of one sentence, outside the figures; a period's years are not also years."""
-    taken = [(f.start, f.end) for f in figures]
     tokens: list[Token] = []
+    if not _HAS_YEAR.search(text, start, end):
+        return tokens
+    taken = [(f.start, f.end) for f in figures]
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)

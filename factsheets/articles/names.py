@@ -86,6 +86,7 @@ class NameIndex:
     lengths: dict[str, list[int]] = field(default_factory=dict)
     current: set[str] = field(default_factory=set)  # codes in the newest OEWS or EP release
     _resolved: dict[tuple[str, ...], tuple[tuple[str, ...], str, str]] = field(default_factory=dict)
+    _phrases: dict[str, list[NameMatch]] = field(default_factory=dict)
 
     def add(self, name: str, soc: str, via: str) -> None:
         words = words_of(name)
@@ -101,6 +102,7 @@ class NameIndex:
                     lengths.append(len(variant))
                     lengths.sort(reverse=True)
         self._resolved.clear()
+        self._phrases.clear()
 
     def resolve(self, key: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
         """(codes, via, label) of a phrase: its strongest rank, parents and retired codes dropped."""
@@ -121,8 +123,11 @@ class NameIndex:
 
     def find(self, text: str, start: int, end: int) -> list[NameMatch]:
         """Every name in text[start:end], longest first, not overlapping."""
-        spans = [(m.start(), m.end(), m[0].lower().replace("’", "'")) for m in _WORD.finditer(text, start, end)]
-        words = [w for _, _, w in spans]
+        segment = text[start:end].lower()
+        if "’" in segment:
+            segment = segment.replace("’", "'")
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(segment)]
+        words = [segment[a:b] for a, b in spans]
         found: list[NameMatch] = []
         i = 0
         while i < len(words):
@@ -130,12 +135,21 @@ class NameIndex:
                 key = tuple(words[i : i + length])
                 if len(key) == length and key in self.entries:
                     codes, via, label = self.resolve(key)
-                    s, e = spans[i][0], spans[i + length - 1][1]
+                    s, e = start + spans[i][0], start + spans[i + length - 1][1]
                     found.append(NameMatch(s, e, text[s:e], codes, via, label))
                     i += length
                     break
             else:
                 i += 1
+        return found
+
+    def find_in(self, phrase: str) -> list[NameMatch]:
+        """The names in a short standalone text (a heading); remembered, since headings repeat across articles."""
+        found = self._phrases.get(phrase)
+        if found is None:
+            if len(self._phrases) > 10_000:
+                self._phrases.clear()
+            found = self._phrases[phrase] = self.find(phrase, 0, len(phrase))
         return found
 
 
