@@ -145,9 +145,14 @@ def refresh_articles_folder(
     careers_config: Path | str | None = None,
     run_at: datetime | None = None,
     session: ArticleSession | None = None,
+    lock_timeout: float = 600.0,
 ) -> ArticlesResult:
     """Refresh every article under articles_dir in place, or publish the refreshed articles to out_dir (same
-    relative paths; an article is written when its refreshed text differs from what out_dir holds)."""
+    relative paths; an article is written when its refreshed text differs from what out_dir holds).
+
+    con: a (read-only) connection to the committed warehouse. Raises ArticleError when articles_dir does not
+    exist, filelock.Timeout when another refresh holds the folder for lock_timeout seconds, and
+    CareersConfigError for a bad careers config; an unreadable article is listed in `failed`, not raised."""
     articles_dir = Path(articles_dir)
     if not articles_dir.is_dir():
         raise ArticleError(articles_dir, "the articles folder does not exist")
@@ -156,7 +161,7 @@ def refresh_articles_folder(
     run_at = run_at or datetime.now(UTC)
     result = ArticlesResult(articles_dir, target, run_at.strftime("%Y%m%dT%H%M%SZ"))
     session = session or ArticleSession(con, as_of=as_of, careers_config=careers_config)
-    with FileLock(str(target / LOCK_NAME)):
+    with FileLock(str(target / LOCK_NAME), timeout=lock_timeout):
         items, prints = [], {}
         for path in discover_articles(articles_dir):
             relative = path.relative_to(articles_dir).as_posix()
