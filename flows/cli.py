@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from flows.analyst_cmd import export, query, schema
+from flows.articles_cmd import articles_app
 from flows.errors import EXIT_SOURCE_FAILED, EXIT_USAGE, RunStopped, exit_statuses_help
 from flows.options import DataDir, Db, build_settings, shown
 from flows.sheets_cmd import sheets
@@ -210,6 +211,7 @@ app.command()(sheets)
 app.command()(schema)
 app.command()(query)
 app.command()(export)
+app.add_typer(articles_app, name="articles")
 
 
 if __name__ == "__main__":
