@@ -45,6 +45,14 @@ WwwBase = Annotated[str | None, typer.Option(help=shown("Base URL standing for w
 DownloadBase = Annotated[
     str | None, typer.Option(help=shown("Base URL standing for download.bls.gov.", "download_base_url"))
 ]
+Articles = Annotated[
+    Path | None,
+    typer.Option(
+        "--articles",
+        help=shown("A folder of articles to refresh after each night that loads something.", "articles_dir"),
+        file_okay=False,
+    ),
+]
 Careers = Annotated[
     Path | None,
     typer.Option(
@@ -68,6 +76,7 @@ def run(
     www_base_url: WwwBase = None,
     download_base_url: DownloadBase = None,
     careers: Careers = None,
+    articles: Articles = None,
     replay: Annotated[bool | None, typer.Option("--replay", help="Re-run from the raw archive, no network.")] = None,
     lock_timeout: Annotated[
         float | None, typer.Option(help=shown("Seconds to wait for another run on the same warehouse.", "lock_timeout"))
@@ -90,6 +99,7 @@ def run(
         www_base_url=www_base_url,
         download_base_url=download_base_url,
         careers_config=careers,
+        articles_dir=articles,
         replay=replay,
         lock_timeout=lock_timeout,
         log_format=log_format,
@@ -112,7 +122,7 @@ def run(
             f"FAILED: {', '.join(report.failed_sources)} (the warehouse keeps its previous data for them)", err=True
         )
     elif not report.published:
-        typer.echo(f"sheets failed: {report.sheets.reason}", err=True)
+        typer.echo(report.not_published, err=True)
     raise typer.Exit(status)
 
 
@@ -134,6 +144,7 @@ def serve(
     www_base_url: WwwBase = None,
     download_base_url: DownloadBase = None,
     careers: Careers = None,
+    articles: Articles = None,
 ) -> None:
     """Register the nightly deployment on a Prefect server and run it when due (needs `prefect server start`)."""
     settings = build_settings(
@@ -150,6 +161,7 @@ def serve(
         www_base_url=www_base_url,
         download_base_url=download_base_url,
         careers_config=careers,
+        articles_dir=articles,
     )
     from flows.serve import serve_nightly
 
