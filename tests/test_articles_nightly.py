@@ -44,11 +44,12 @@ def test_a_night_that_loads_refreshes_the_articles_and_a_no_op_night_leaves_them
 
 @pytest.mark.prefect
 def test_the_prefect_run_lists_what_moved_in_an_artifact(prefect_harness, run_refresh_flow, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
     from extractors.mirror import serve_mirror
     from flows.artifacts import ARTICLES_KEY
     from flows.settings import Settings
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     articles = tmp_path / "articles"
     articles.mkdir()
