@@ -31,14 +31,6 @@ COMMENT ON COLUMN ooh_pages.carried_since IS 'First load (UTC) of the current ru
 -- The sanitized HTML of the sections was read by nothing: sheets render the clean text themselves.
 ALTER TABLE ooh_sections DROP COLUMN html;
 COMMENT ON TABLE ooh_sections IS 'Text sections of each profile, as clean text (markup dropped; prose that mentions markup kept as text).';
--- DuckDB keeps the column list a view had when it was created: re-created unchanged (003's
--- definition) so the catalog (and the data dictionary) no longer lists the dropped column.
--- Once views are re-created from warehouse/models on every open, these lines are redundant.
-CREATE OR REPLACE VIEW latest_ooh_sections AS
-SELECT s.*
-FROM ooh_sections s
-JOIN latest_releases l ON l.source = 'ooh' AND l.release_id = s.edition;
-COMMENT ON VIEW latest_ooh_sections IS 'Text sections of the newest loaded OOH edition.';
 
 -- The OOH transform reads only OOH pages: EP's own links to profiles are EP output (ep_ooh_links).
 COMMENT ON TABLE ooh_profile_soc IS 'Which SOC codes each profile covers, from the profile''s own projections table; one profile can cover several codes. The EP workbook''s links to OOH profiles are EP output (ep_ooh_links).';
