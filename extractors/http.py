@@ -200,7 +200,7 @@ class PoliteClient:
             return self._store_body(url, response, fetched_at, deadline_at)
         if status == 304 and previous is not None:
             self._count(not_modified=1)
-            log.info("GET %s: 304 not modified, keeping %s", url, previous.path)
+            log.debug("GET %s: 304 not modified, keeping %s", url, previous.path)
             return self.archive.record_not_modified(url, previous, response.headers, fetched_at)
         if status == 403:
             raise Forbidden(url)

@@ -141,6 +141,8 @@ def ingest(night: Night, source: Source, fetched: Fetched, report: SourceReport)
         distrust(night, fetched, exc)
         return failed(report, exc)
     except LoadError as exc:
+        if isinstance(exc.__cause__, LayoutError):  # a streamed file that broke half-way through
+            distrust(night, fetched, exc.__cause__)
         return failed(report, exc)
     return report
 
