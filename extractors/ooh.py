@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
-from .errors import FetchError, Forbidden, NotFound, TransientFetchError
+from .errors import FetchError, Forbidden, NotFound, StorageError, TransientFetchError
 from .http import Fetcher
 from .records import FetchResult
 
@@ -216,6 +216,8 @@ def _fetch_profile(fetcher: Fetcher, result: CrawlResult, links: Sequence[Profil
     link = links[position - 1]
     try:
         result.pages[link.url] = fetcher.fetch(link.url)
+    except StorageError:
+        raise  # a full or read-only disk stops the night, not just this page
     except NotFound as exc:
         status = exc.status if exc.status is not None else "not archived"
         reason = f"{status} Not Found" if exc.status == 404 else f"{status} Gone" if exc.status == 410 else str(exc)
