@@ -75,7 +75,6 @@ class Settings(BaseSettings):
     )
 
     lock_timeout: float = Field(600.0, ge=0, description="Seconds a run waits for another run on the same warehouse.")
-    results_dir: Path | None = Field(None, description="Prefect task results (parsed releases cached by file hash).")
     schedule_cron: str = "0 6 * * *"
     schedule_timezone: str = "America/New_York"
     log_format: Literal["text", "json"] = "text"
@@ -101,10 +100,6 @@ class Settings(BaseSettings):
     @property
     def sheets_output_dir(self) -> Path:
         return self.sheets_dir or self.data_dir / "sheets"
-
-    @property
-    def prefect_results_dir(self) -> Path:
-        return self.results_dir or self.data_dir / "prefect-results"
 
     @property
     def report_path(self) -> Path:
