@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     archive_dir: Path | None = None
     sheets_dir: Path | None = None
 
+    articles_dir: Path | None = Field(
+        None, description="A folder of editors' articles refreshed after every night that loaded something."
+    )
     careers_config: Path | None = Field(None, description="Careers TOML for curated sheets [default: the shipped one].")
     # NoDecode: the environment gives a comma list (oews,projections), not JSON.
     sources: Annotated[list[str], NoDecode] = Field(
@@ -72,7 +75,6 @@ class Settings(BaseSettings):
     )
 
     lock_timeout: float = Field(600.0, ge=0, description="Seconds a run waits for another run on the same warehouse.")
-    results_dir: Path | None = Field(None, description="Prefect task results (parsed releases cached by file hash).")
     schedule_cron: str = "0 6 * * *"
     schedule_timezone: str = "America/New_York"
     log_format: Literal["text", "json"] = "text"
@@ -98,10 +100,6 @@ class Settings(BaseSettings):
     @property
     def sheets_output_dir(self) -> Path:
         return self.sheets_dir or self.data_dir / "sheets"
-
-    @property
-    def prefect_results_dir(self) -> Path:
-        return self.results_dir or self.data_dir / "prefect-results"
 
     @property
     def report_path(self) -> Path:

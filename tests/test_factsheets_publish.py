@@ -20,7 +20,7 @@ import warehouse
 from factsheets.figures import GROWTH_RULE, derive_growth_phrase, round_half_away
 from factsheets.publish import STATE_FILE, SheetSelectionError, publish_sheets
 from transforms.oews import read_national_zip
-from transforms.ooh import read_ep_ooh_links, read_profiles
+from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
@@ -89,20 +89,20 @@ def load_ep(con, path: Path) -> None:
 
 
 def load_ooh(con) -> None:
-    release = read_profiles(ooh_pages(), crosswalk=read_ep_ooh_links(EP_2024, name=EP_2024.name))
+    release = read_profiles(ooh_pages())
     load_release(
         con,
         ReleaseRecord(
             "ooh",
-            release.edition,
+            release.release_id,
             release.period,
-            release.base_year,
+            release.reference_year,
             "profiles",
             "https://www.bls.gov/ooh/a-z-index.htm",
             FETCHED,
             "sha256-of-ooh",
         ),
-        release.frames,
+        release,
     )
 
 
