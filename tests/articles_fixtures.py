@@ -10,7 +10,7 @@ from pathlib import Path
 
 import warehouse
 from transforms.oews import read_national_zip
-from transforms.ooh import read_ep_ooh_links, read_profiles
+from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
 from transforms.release import Release
 from warehouse.load import ReleaseRecord, load_release
@@ -73,11 +73,11 @@ def build_articles_warehouse(path: Path, *, oews: list[Path] = OEWS_ZIPS, ep: li
         pages = {
             f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))
         }
-        crosswalk = read_ep_ooh_links(EP_WORKBOOKS[-1], name=EP_WORKBOOKS[-1].name)
+        # EP's links to the profiles came with the EP workbook (ep_ooh_links).
         load_parsed(
             con,
             "ooh",
-            read_profiles(pages, crosswalk=crosswalk),
+            read_profiles(pages),
             form="profiles",
             url="https://www.bls.gov/ooh/a-z-index.htm",
         )

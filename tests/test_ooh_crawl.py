@@ -176,7 +176,8 @@ def test_the_release_round_trips_through_the_warehouse(con, release):
     )
     assert actors.fetchall() == [(None, 23.33, "hourly_only")]
     via = con.execute("SELECT via FROM ooh_by_soc WHERE soc_code = '29-1211'").fetchall()
-    assert via == [(["outlook_table"],)]  # EP's own links to profiles are EP output (ep_ooh_links)
+    # EP's own links to profiles are EP output (ep_ooh_links), joined by the views with the profiles' tables.
+    assert via == [(["ep_workbook", "outlook_table"],)]
     physicians = con.execute(
         "SELECT count(DISTINCT soc_code) FROM latest_ooh_profile_soc WHERE slug = 'physicians-and-surgeons'"
     ).fetchone()
