@@ -16,6 +16,8 @@ from typing import Any
 
 NOT_PUBLISHED = "Not published by BLS"
 NOT_LOADED = "Not in the loaded BLS releases"
+# An OOH Similar Occupations row whose profile is not loaded and names no single EP/OEWS occupation.
+PROFILE_NOT_LOADED = "Its OOH profile is not in the loaded releases"
 
 PROGRAMS = {
     "oews": "Occupational Employment and Wage Statistics (OEWS)",
@@ -268,16 +270,7 @@ def outlook_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | N
     change = _num(row, "projected_change_percent")
     if change is None:
         return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov)
-    whole = round_half_away(change)
-    return Figure(
-        outlook_text(whole, period),
-        "published",
-        change,
-        "percent",
-        period,
-        prov,
-        {"rounded": whole, "published_value": change},
-    )
+    return _change_figure(change, period, prov)
 
 
 def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
@@ -285,29 +278,16 @@ def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | 
     change, cycle = _num(profile, "outlook_percent"), profile.get("outlook_period")
     if change is None or not cycle:
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    period = full_period_from_cycle(cycle)
+    return _change_figure(change, full_period_from_cycle(cycle), prov)
+
+
+def _change_figure(change: float, period: str, prov: Provenance) -> Figure:
     whole = round_half_away(change)
-    return Figure(
-        outlook_text(whole, period),
-        "published",
-        change,
-        "percent",
-        period,
-        prov,
-        {"rounded": whole, "published_value": change},
-    )
+    extra = {"rounded": whole, "published_value": change}
+    return Figure(outlook_text(whole, period), "published", change, "percent", period, prov, extra)
 
 
 # ---- growth phrase ---------------------------------------------------------------------------
-
-GROWTH_PHRASES = (
-    "Much faster than average",
-    "Faster than average",
-    "As fast as average",
-    "Slower than average",
-    "Little or no change",
-    "Decline",
-)
 
 GROWTH_RULE = (
     "Derived from the projected change rounded to a whole percent (w) and the all-occupations average "
@@ -341,31 +321,3 @@ def growth_clause(phrase: str) -> str | None:
         "As fast as average": "about as fast as the average for all occupations",
         "Slower than average": "slower than the average for all occupations",
     }.get(phrase)
-
-
-# ---- readings of one occupation_facts row ------------------------------------------------------
-
-
-def median_salary(row) -> str:
-    """Annual median with its year from an occupation_facts row."""
-    year = row.get("oews_year")
-    if is_missing(year):
-        return NOT_LOADED
-    release = {"reference_year": int(year), "period": row.get("oews_period"), "release_id": row.get("oews_release_id")}
-    return wage_figure(row, release).text
-
-
-def outlook(row) -> str:
-    """Whole-percent change over the projection period from an occupation_facts row; a decline says so."""
-    change = row.get("projected_change_percent")
-    if is_missing(change) or is_missing(row.get("projection_base_year")):
-        return NOT_PUBLISHED
-    return outlook_text(
-        round_half_away(change), full_period(row["projection_base_year"], row["projection_target_year"])
-    )
-
-
-def text_or_unpublished(value) -> str:
-    if is_missing(value) or str(value).strip() == "":
-        return NOT_PUBLISHED
-    return str(value)

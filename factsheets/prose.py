@@ -313,8 +313,10 @@ def wage_sentence(subject: str, wage: Figure) -> str:
 
 
 def alternative_outlook_sentence(outlook: Figure) -> str:
+    if outlook.status == "not_loaded" and outlook.provenance and outlook.provenance.program == "ooh":
+        return "Its Occupational Outlook Handbook profile is not in the loaded releases, so no projection is shown."
     if outlook.status == "not_loaded":
-        return "Its projection is not in the loaded releases."
+        return "No Employment Projections release is loaded, so no projection is shown."
     if not outlook.available:
         return f"BLS did not publish a projection for it for {outlook.period}."
     whole = outlook.extra["rounded"]

@@ -24,7 +24,7 @@ class SheetSchemaMissing(RuntimeError):
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def has_sheet_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -47,7 +47,8 @@ def releases(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[s
     """The release of each source the sheets use, keyed by source, with its provenance."""
     rows = _rows(
         con,
-        """SELECT source, release_id, period, reference_year, form, source_url, fetched_at, archive_sha256
+        """SELECT source, release_id, period, reference_year, form, source_url, fetched_at, archive_sha256,
+                  loaded_at
            FROM sheet_releases(?)""",
         [as_of],
     )
@@ -114,8 +115,8 @@ class SheetFacts:
 
     @property
     def known_codes(self) -> set[str]:
-        """SOC codes and OOH profile slugs a careers config may name."""
-        return set(self.occupations) | set(self.profiles)
+        """SOC codes a careers config may name: an EP or OEWS occupation, or a code an OOH profile covers."""
+        return set(self.occupations) | {link["soc_code"] for link in self.links}
 
 
 SHEET_SECTIONS = ("summary", "what_they_do", "work_environment", "how_to_become_one", "important_qualities")
