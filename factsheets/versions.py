@@ -87,6 +87,23 @@ def _sync_filesystem(folder: Path, written: list[Path]) -> None:
         os.close(fd)
 
 
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where it is unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -207,14 +224,22 @@ class VersionedFolder:
             return current
         if self.path.is_dir():
             legacy = self.root / version_name(datetime.now(UTC), LEGACY)
-            # Not atomic, the one step that is not: POSIX renames a symlink over a symlink or a file,
-            # never over a non-empty folder, so the real folder is moved aside and the symlink then
-            # takes its name. Between the two renames the folder is absent (never mixed); a publish
-            # killed there finds it missing and links the moved folder back (below).
             self.hook("convert")
-            os.rename(self.path, legacy)
-            self.hook("convert-link")
-            self._switch(legacy)
+            # The symlink is made where the folder goes and the two swap places in one renameat2
+            # RENAME_EXCHANGE: readers see the real folder, then the symlink to the same files.
+            os.symlink(os.path.relpath(legacy, self.path.parent), legacy)
+            if not _exchange(self.path, legacy):
+                # Not atomic, the one step that is not (a kernel or filesystem without
+                # RENAME_EXCHANGE): rename(2) puts a symlink over a symlink or a file, never over a
+                # folder, so the folder moves aside and the symlink then takes its name. Between the
+                # two renames the folder is absent, never mixed; a publish killed there finds it
+                # missing and links the moved folder back (below).
+                legacy.unlink()
+                os.rename(self.path, legacy)
+                self.hook("convert-link")
+                self._switch(legacy)
+            _fsync_dir(self.path.parent)
+            _fsync_dir(self.root)
             return legacy
         if not self.path.exists():
             moved = sorted(p for p in self.root.glob(f"*-{LEGACY}") if p.is_dir())  # time-stamped names
@@ -225,9 +250,12 @@ class VersionedFolder:
         return None
 
     def _remove_unfinished(self) -> None:
-        """Versions a stopped publish left half-built."""
+        """Versions a stopped publish left half-built (and a conversion's symlink never swapped in)."""
         for version in self.root.glob(f"*{PARTIAL}"):
             shutil.rmtree(version)
+        for leftover in self.root.iterdir():
+            if leftover.is_symlink():
+                leftover.unlink()
 
     def _new_version_path(self, name: str) -> Path:
         """Where the next version is built: `<name>.partial`, renamed to `<name>` once complete."""

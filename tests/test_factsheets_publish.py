@@ -663,6 +663,15 @@ def test_the_sheets_command_renders_from_the_warehouse(wh, tmp_path):
         f"{CAREER}.md",
     ]
     assert "2 rewritten, 0 unchanged, 0 held back" in result.output
+    assert (tmp_path / "sheets").is_symlink() and (
+        tmp_path / "sheets"
+    ).resolve().parent == tmp_path / ".sheets-versions"
+
+    custom = tmp_path / "custom"  # --out goes through the same versioned folder
+    result = runner.invoke(app, ["sheets", "--db", str(db), "--soc", "29-2072", "--out", str(custom)])
+    assert result.exit_code == 0, result.output
+    assert custom.is_symlink() and custom.resolve().parent == tmp_path / ".custom-versions"
+    assert (custom / f"{MRS}.html").is_file()
 
     result = runner.invoke(
         app,
