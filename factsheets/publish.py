@@ -384,7 +384,8 @@ class _Publisher:
         else:
             labels = "; ".join(sorted({p.label for p in sheet.releases.values()}))
             entries.append(ChangeEntry(sheet.slug, sheet.heading, "created", "sheet", None, sheet.heading, labels))
-        self._write(sheet, self.refreshed_on)
+        for fmt, text in render(sheet, self.refreshed_on, self.formats).items():
+            self.build.put(f"{sheet.slug}.{fmt}", text.encode("utf-8"))
         self.result.written.append(sheet.slug)
         self.state["sheets"][sheet.slug] = {
             "title": sheet.heading,

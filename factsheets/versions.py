@@ -24,7 +24,9 @@ import ctypes
 import errno
 import logging
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -118,37 +120,79 @@ class VersionBuild:
     def __init__(self, staging: Path, current: Path | None, hook: Hook):
         self.staging, self.current, self.hook = staging, current, hook
         self.written: list[Path] = []
+        self._dir = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)  # names resolve from here: fewer lookups
+        self._queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=512)
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def read(self, name: str) -> bytes | None:
         """A file of the published version (None when absent)."""
         try:
-            return (self.staging / name).read_bytes()
+            fd = os.open(name, os.O_RDONLY, dir_fd=self._dir)
         except FileNotFoundError:
             return None
+        with os.fdopen(fd, "rb") as file:
+            return file.read()
 
     def write(self, name: str, data: bytes) -> bool:
         """Put `data` at `name` in the new version; False (and nothing written) when the published
         file already holds exactly these bytes, so it keeps its inode and mtime."""
-        path = self.staging / name
-        try:
-            same = path.stat().st_size == len(data) and path.read_bytes() == data
-        except FileNotFoundError:
-            same = False
-        else:
-            if not same:
-                path.unlink()  # the link to the published file goes; its inode is never written
-        if same:
-            return False
+        if self.current is not None:
+            try:
+                same = os.stat(name, dir_fd=self._dir).st_size == len(data) and self.read(name) == data
+            except FileNotFoundError:
+                pass
+            else:
+                if same:
+                    return False
+                os.unlink(name, dir_fd=self._dir)  # the link to the published file goes, its inode is never written
         self.hook("write")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=self._dir)
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
-        self.written.append(path)
+        self.written.append(self.staging / name)
         return True
+
+    def put(self, name: str, data: bytes) -> None:
+        """write() on a background thread: the next sheet renders while this file is created (file
+        creation waits on the filesystem more than it computes). An error surfaces at the next put
+        or at finish()."""
+        self._raise()
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._drain, name="sheets-writer", daemon=True)
+            self._writer.start()
+        self._queue.put((name, data))
+
+    def _drain(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self.write(*item)
+                except BaseException as exc:
+                    self._error = exc
+
+    def finish(self) -> None:
+        """Wait for the background writes; raise the first error one of them met."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        self._raise()
+
+    def close(self) -> None:
+        try:
+            self.finish()
+        except BaseException:
+            pass
+        os.close(self._dir)
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
 
     def mkdir(self, name: str) -> Path:
         path = self.staging / name
@@ -196,7 +240,11 @@ class VersionedFolder:
             self.hook("clone")
             _clone(current, staging)
             build = VersionBuild(staging, current, self.hook)
-            yield build
+            try:
+                yield build
+                build.finish()
+            finally:
+                build.close()
             self.hook("sync")
             _sync_filesystem(staging, build.written)
             self.hook("seal")

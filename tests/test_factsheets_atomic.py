@@ -40,6 +40,9 @@ EP_2024 = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
 FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 OLD = {"refreshed_on": date(2026, 2, 1), "now": datetime(2026, 2, 1, 6, 0, tzinfo=UTC), "run_id": "old"}
 NEW = {"refreshed_on": date(2026, 3, 1), "now": datetime(2026, 3, 1, 6, 0, tzinfo=UTC), "run_id": "new"}
+# The step-by-step tests publish the JSON only (833 files, not 2,499): the mechanism is the same, the
+# suite faster. The SIGKILL, full-disk and read-only tests publish all three formats.
+JSON = {**NEW, "formats": ("json",)}
 
 
 class Stop(Exception):
@@ -105,8 +108,10 @@ def site(tmp_path_factory):
     load_ep(con, EP_2023)
     baseline = tmp / "baseline"
     old = publish_sheets(con, out_dir=baseline / "sheets", **OLD)
+    baseline_json = tmp / "baseline-json"
+    publish_sheets(con, out_dir=baseline_json / "sheets", **OLD, formats=("json",))
     legacy = tmp / "legacy"  # the same set as an older install left it: a real folder
-    shutil.copytree(baseline / "sheets", legacy / "sheets", copy_function=shutil.copy2)
+    shutil.copytree(baseline_json / "sheets", legacy / "sheets", copy_function=shutil.copy2)
     con.close()
     shutil.copy(db, tmp / "old.duckdb")
     con = warehouse.connect(db)
@@ -117,6 +122,7 @@ def site(tmp_path_factory):
     expected = publish_sheets(con, out_dir=copy_site(baseline, tmp / "expected"), **NEW)
     assert len(expected.written) == 832 and [slug for slug, _ in expected.held_back] == ["11-1031-legislators"]
     assert "published '$44,810 (2024)', now 'Not published by BLS'" in expected.held_back[0][1]
+    publish_sheets(con, out_dir=copy_site(baseline_json, tmp / "expected-json"), **JSON)
     old_con = warehouse.connect(tmp / "old.duckdb", read_only=True)
     yield SimpleNamespace(
         db=db,
@@ -124,10 +130,14 @@ def site(tmp_path_factory):
         old_con=old_con,
         tmp=tmp,
         baseline=baseline,
+        baseline_json=baseline_json,
         legacy=legacy,
         old=digest(baseline / "sheets"),
         old_mtimes=mtimes(baseline / "sheets"),
+        old_json=digest(baseline_json / "sheets"),
+        old_json_mtimes=mtimes(baseline_json / "sheets"),
         expected=digest(tmp / "expected" / "sheets"),
+        expected_json=digest(tmp / "expected-json" / "sheets"),
         sheets=old.sheets,
     )
     con.close()
@@ -146,7 +156,7 @@ def stop_at(step: str, nth: int = 1):
     return hook
 
 
-STEPS = [("clone", 1), ("render", 1), ("write", 1), ("write", 1200), ("state", 1), ("changelog", 1)]
+STEPS = [("clone", 1), ("render", 1), ("write", 1), ("write", 400), ("state", 1), ("changelog", 1)]
 STEPS += [("sync", 1), ("seal", 1), ("switch", 1)]
 
 
@@ -154,13 +164,13 @@ STEPS += [("sync", 1), ("seal", 1), ("switch", 1)]
 def test_a_publish_stopped_at_any_step_leaves_the_old_set_and_a_rerun_equals_an_uninterrupted_one(
     site, tmp_path, step, nth
 ):
-    sheets = copy_site(site.baseline, tmp_path / "site")
+    sheets = copy_site(site.baseline_json, tmp_path / "site")
     with pytest.raises(Stop):
-        publish_sheets(site.con, out_dir=sheets, on_step=stop_at(step, nth), **NEW)
-    assert digest(sheets) == site.old and mtimes(sheets) == site.old_mtimes
+        publish_sheets(site.con, out_dir=sheets, on_step=stop_at(step, nth), **JSON)
+    assert digest(sheets) == site.old_json and mtimes(sheets) == site.old_json_mtimes
     assert leftovers(sheets) == []
-    result = publish_sheets(site.con, out_dir=sheets, **NEW)
-    assert digest(sheets) == site.expected
+    result = publish_sheets(site.con, out_dir=sheets, **JSON)
+    assert digest(sheets) == site.expected_json
     assert len(result.written) == 832 and sheets_behind(site.con, sheets) is None
     assert sorted(os.listdir(sheets.parent / ".sheets-versions")) == [
         ".lock",
@@ -175,35 +185,39 @@ def test_an_old_real_folder_is_converted_on_the_first_publish(site, tmp_path, ex
         monkeypatch.setattr(versions, "_exchange", lambda a, b: False)
     sheets = shutil.copytree(site.legacy, tmp_path / "site", copy_function=shutil.copy2) / "sheets"
     with pytest.raises(Stop):
-        publish_sheets(site.con, out_dir=sheets, on_step=stop_at("convert"), **NEW)
-    assert not sheets.is_symlink() and digest(sheets) == site.old  # still the real folder
+        publish_sheets(site.con, out_dir=sheets, on_step=stop_at("convert"), **JSON)
+    assert not sheets.is_symlink() and digest(sheets) == site.old_json  # still the real folder
     if not exchange:
         with pytest.raises(Stop):  # between the two renames: the folder is absent, never mixed
-            publish_sheets(site.con, out_dir=sheets, on_step=stop_at("convert-link"), **NEW)
+            publish_sheets(site.con, out_dir=sheets, on_step=stop_at("convert-link"), **JSON)
         assert not os.path.lexists(sheets)
         (moved,) = (sheets.parent / ".sheets-versions").glob("*-legacy")
-        assert digest(moved) == site.old
+        assert digest(moved) == site.old_json
     with pytest.raises(Stop):
-        publish_sheets(site.con, out_dir=sheets, on_step=stop_at("write", 100), **NEW)
-    assert sheets.is_symlink() and digest(sheets) == site.old and mtimes(sheets) == site.old_mtimes
-    publish_sheets(site.con, out_dir=sheets, **NEW)
-    assert digest(sheets) == site.expected
+        publish_sheets(site.con, out_dir=sheets, on_step=stop_at("write", 100), **JSON)
+    assert sheets.is_symlink() and digest(sheets) == site.old_json and mtimes(sheets) == site.old_json_mtimes
+    publish_sheets(site.con, out_dir=sheets, **JSON)
+    assert digest(sheets) == site.expected_json
 
 
 def test_a_failed_cleanup_after_the_switch_keeps_the_new_set_and_waits_for_the_next_publish(site, tmp_path, caplog):
-    sheets = copy_site(site.baseline, tmp_path / "site")
+    sheets = copy_site(site.baseline_json, tmp_path / "site")
     mid = publish_sheets(
-        site.old_con, out_dir=sheets, **{**OLD, "now": datetime(2026, 2, 15, tzinfo=UTC), "run_id": "mid"}
+        site.old_con,
+        out_dir=sheets,
+        **{**OLD, "now": datetime(2026, 2, 15, tzinfo=UTC), "run_id": "mid"},
+        formats=("json",),
     )
     assert mid.written == [] and mid.changes == []  # a third version: only changelog/latest.md differs
-    publish_sheets(site.con, out_dir=sheets, on_step=stop_at("cleanup"), **NEW)
-    assert digest(sheets) == site.expected and "not removed yet" in caplog.text
+    publish_sheets(site.con, out_dir=sheets, on_step=stop_at("cleanup"), **JSON)
+    assert digest(sheets) == site.expected_json and "not removed yet" in caplog.text
     root = sheets.parent / ".sheets-versions"
     assert len([p for p in root.iterdir() if p.is_dir()]) == 3  # old, mid (previous) and new
-    again = publish_sheets(site.con, out_dir=sheets, **{**NEW, "now": datetime(2026, 3, 2, tzinfo=UTC)})
+    again = publish_sheets(site.con, out_dir=sheets, **{**JSON, "now": datetime(2026, 3, 2, tzinfo=UTC)})
     assert again.written == [] and len([p for p in root.iterdir() if p.is_dir()]) == 2
 
 
+@pytest.mark.slow
 def test_a_reader_sees_only_complete_sets_when_a_publish_is_killed_and_rerun(site, tmp_path):
     sheets = copy_site(site.baseline, tmp_path / "site")
     complete = {"old": site.old, "new": site.expected}
@@ -312,17 +326,17 @@ def test_a_read_only_folder_is_a_typed_error_and_the_old_set_stays(site, tmp_pat
 def test_sheets_behind_names_what_the_published_set_lacks_until_a_publish_succeeds(site, tmp_path):
     sheets = tmp_path / "site" / "sheets"
     assert sheets_behind(site.con, sheets) == f"no sheets are published in {sheets} yet"
-    sheets = copy_site(site.baseline, tmp_path / "other")
+    sheets = copy_site(site.baseline_json, tmp_path / "other")
     assert sheets_behind(site.con, sheets) == (
         "the sheets show OEWS 2024A01, the warehouse holds 2025A01; the sheets show EP 2023-33, the warehouse holds 2024-34"
     )
     with pytest.raises(Stop):  # a night whose publish failed: still behind, though BLS changed nothing since
-        publish_sheets(site.con, out_dir=sheets, on_step=stop_at("switch"), **NEW)
+        publish_sheets(site.con, out_dir=sheets, on_step=stop_at("switch"), **JSON)
     assert sheets_behind(site.con, sheets).startswith("the sheets show OEWS 2024A01")
-    publish_sheets(site.con, out_dir=sheets, **NEW)
+    publish_sheets(site.con, out_dir=sheets, **JSON)
     assert sheets_behind(site.con, sheets) is None
-    partial = copy_site(site.baseline, tmp_path / "partial")
-    publish_sheets(site.con, out_dir=partial, only=["soc:29-2072"], **NEW)  # one sheet: the set is still behind
+    partial = copy_site(site.baseline_json, tmp_path / "partial")
+    publish_sheets(site.con, out_dir=partial, only=["soc:29-2072"], **JSON)  # one sheet: the set is still behind
     assert sheets_behind(site.con, partial).startswith("the sheets show OEWS 2024A01")
 
     from factsheets.careers import parse_careers_config
