@@ -1,11 +1,19 @@
 """Raw archive: every downloaded body kept on disk, plus an append-only manifest of requests.
 
 Layout: ``root/<host>/<url path>/<fetched-at UTC>-<sha256[:12]>/<basename>`` and
-``root/manifest.jsonl`` (one JSON object per request, status 200 or 304).
+``root/manifest.jsonl``: one JSON object per request (status 200 or 304), and one per distrust
+mark (``"event": "distrust"``, see `RawArchive.distrust`), which `entries()` leaves out.
+
+Only whole files get a name and a manifest line: a body is streamed (and hashed in the same pass)
+into ``root/.partial/*.part``, checked (a zip or xlsx must have an intact central directory), made
+durable, then renamed. A ``.part`` is locked (flock) by the process writing it, so a new archive
+removes the ones whose writer died without touching another process's download in progress.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import logging
@@ -13,13 +21,16 @@ import os
 import re
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from .records import FetchResult
+from .errors import IncompleteBody, StorageError
+from .records import Distrust, FetchResult
 
 log = logging.getLogger("extractors.archive")
 
@@ -30,6 +41,9 @@ MANIFEST_NAME = "manifest.jsonl"
 PARTIAL_DIR = ".partial"
 _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# Bodies that are zip containers: truncation shows as a missing or damaged central directory.
+CONTAINER_SUFFIXES = (".zip", ".xlsx", ".xlsm")
+_LOCAL_HEADER = 30  # bytes of a zip local file header before its name and extra field
 
 
 class RawArchive:
@@ -39,23 +53,41 @@ class RawArchive:
         self._lock = threading.RLock()
         self._entries: list[dict] = []
         self._by_url: dict[str, list[dict]] = {}
+        self._distrusted: dict[str, dict] = {}
         self._manifest_offset = 0  # bytes of the manifest already read into the index
+        self.removed_partials = remove_leftover_partials(self.root / PARTIAL_DIR)
+
+    def canonical(self, url: str) -> str:
+        """The URL entries are kept under; subclasses map stand-in servers to the URLs they stand for."""
+        return url
 
     # ---- reading -------------------------------------------------------------
 
     def entries(self) -> list[dict]:
+        """One dict per request (status 200 or 304), oldest first."""
         with self._lock:
             self._refresh_index()
             return [dict(entry) for entry in self._entries]
 
     def latest(self, url: str) -> FetchResult | None:
         """Newest manifest entry for `url` whose file is still on disk with its recorded size."""
+        url = self.canonical(url)
         with self._lock:
             self._refresh_index()
             for entry in reversed(self._by_url.get(url, [])):
                 if self._file_is_usable(entry):
                     return self._result_from_entry(entry)
         return None
+
+    def distrusted(self, url: str) -> Distrust | None:
+        """The mark on `url` if its archived copy was distrusted and no whole body replaced it since."""
+        url = self.canonical(url)
+        with self._lock:
+            self._refresh_index()
+            mark = self._distrusted.get(url)
+        if mark is None:
+            return None
+        return Distrust(mark["url"], mark["reason"], datetime.fromisoformat(mark["marked_at"]), mark["sha256"])
 
     # ---- writing -------------------------------------------------------------
 
@@ -74,24 +106,41 @@ class RawArchive:
         `bytes_downloaded` defaults to the body size. The HTTP client passes a callable read
         after the body is consumed, because only then is the count off the wire known (it
         differs from the size when the body came compressed).
+
+        Raises IncompleteBody (nothing recorded) when a .zip/.xlsx body is not a whole container,
+        StorageError when the disk refuses the write (full, read-only, no permission); an error
+        raised by the body iterator itself (the network) propagates unchanged.
         """
         _require_utc(fetched_at)
-        with self._partial_file() as (tmp, tmp_path):
-            sha256, size = _copy_and_hash(body, tmp)
+        url = self.canonical(url)
+        with self._partial_file(url) as (tmp, tmp_path):
+            sha256, size = _copy_and_hash(body, tmp, lambda exc: StorageError.from_os_error(url, tmp_path, exc))
+            if _is_container(url):
+                problem = container_problem(tmp_path)
+                if problem is not None:
+                    raise IncompleteBody(url, f"{problem} ({size:,} bytes received)")
             with self._lock:
                 self._refresh_index()
                 existing = self._same_content(url, sha256, size)
+                created: Path | None = None
                 if existing is not None:
                     # Identical bytes: keep one copy on disk, still record the request.
                     rel_path = existing["path"]
                 else:
                     rel_path = self._version_path(url, fetched_at, sha256)
-                    final = self.root / rel_path
-                    final.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(tmp_path, final)
+                    created = self.root / rel_path
+                    with self._writing(url, created):
+                        created.parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(tmp_path, created)
                 transferred = _resolve_count(bytes_downloaded, default=size)
                 entry = _entry(url, fetched_at, status, headers, transferred, size, sha256, rel_path)
-                self._append_manifest(entry)
+                try:
+                    self._append_manifest(entry)
+                except StorageError:
+                    if created is not None:  # no manifest line: do not leave an orphan file behind
+                        with suppress(OSError):
+                            created.unlink(missing_ok=True)
+                    raise
                 return self._result_from_entry(entry)
 
     def record_not_modified(
@@ -99,24 +148,41 @@ class RawArchive:
     ) -> FetchResult:
         """Record a 304: the body on disk is still current, so the entry points at `previous.path`."""
         _require_utc(fetched_at)
+        url = self.canonical(url)
         # A 304 may carry refreshed validators; keep the old ones when it does not.
         validators = {
             "ETag": _header(headers, "ETag") or previous.etag,
             "Last-Modified": _header(headers, "Last-Modified") or previous.last_modified,
         }
-        entry = _entry(
-            url,
-            fetched_at,
-            304,
-            validators,
-            0,
-            previous.size,
-            previous.sha256,
-            self._relative(previous.path),
-        )
+        rel_path = self._relative(previous.path)
+        entry = _entry(url, fetched_at, 304, validators, 0, previous.size, previous.sha256, rel_path)
         with self._lock:
             self._append_manifest(entry)
         return self._result_from_entry(entry)
+
+    def distrust(self, url: str, reason: str) -> Distrust:
+        """Mark the archived copy of `url` as not to be trusted: it failed to parse (a body closed
+        early without Content-Length is only found out that way). The next live fetch of `url`
+        sends no validators, so the server answers with a whole body instead of 304; that body
+        (a new 200 entry) clears the mark. The mark is a manifest line, so it outlives the process.
+        Replay (ArchiveClient) refuses a distrusted URL rather than hand the same bytes back."""
+        url = self.canonical(url)
+        if not reason.strip():
+            raise ValueError("distrust needs a reason (what failed to parse)")
+        marked_at = datetime.now(UTC)
+        with self._lock:
+            current = self.latest(url)
+            sha256 = current.sha256 if current else None
+            mark = {
+                "event": "distrust",
+                "url": url,
+                "reason": reason,
+                "marked_at": marked_at.isoformat(),
+                "sha256": sha256,
+            }
+            self._append_manifest(mark)
+        log.warning("archived copy of %s distrusted (%s): the next fetch will be unconditional", url, reason)
+        return Distrust(url, reason, marked_at, sha256)
 
     # ---- index ---------------------------------------------------------------
 
@@ -127,7 +193,7 @@ class RawArchive:
         except FileNotFoundError:
             return
         if size < self._manifest_offset:  # manifest replaced or truncated: start over
-            self._entries, self._by_url, self._manifest_offset = [], {}, 0
+            self._entries, self._by_url, self._distrusted, self._manifest_offset = [], {}, {}, 0
         if size == self._manifest_offset:
             return
         with self.manifest_path.open("rb") as fh:
@@ -148,6 +214,11 @@ class RawArchive:
             # A crash can tear the last line; one lost record must not hide all the others.
             log.warning("skipping unreadable line in %s: %r", self.manifest_path, raw_line[:200])
             return
+        if entry.get("event") == "distrust":
+            self._distrusted[entry["url"]] = entry
+            return
+        if entry["status"] == 200:
+            self._distrusted.pop(entry["url"], None)  # a whole new body replaced the distrusted one
         self._entries.append(entry)
         self._by_url.setdefault(entry["url"], []).append(entry)
 
@@ -180,22 +251,37 @@ class RawArchive:
     # ---- disk ----------------------------------------------------------------
 
     def _append_manifest(self, entry: dict) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
         line = json.dumps(entry, sort_keys=True).encode() + b"\n"
-        fd = os.open(self.manifest_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            if _ends_without_newline(fd):
-                line = b"\n" + line  # never glue our record onto a torn one
-            os.write(fd, line)  # one write call, so concurrent appenders do not interleave
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        with self._writing(entry["url"], self.manifest_path):
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.manifest_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                if _ends_without_newline(fd):
+                    line = b"\n" + line  # never glue our record onto a torn one
+                # One write call, so concurrent appenders do not interleave.
+                if os.write(fd, line) != len(line):  # a disk with a few bytes left writes part of it
+                    raise OSError(errno.ENOSPC, "short write", str(self.manifest_path))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         self._refresh_index()
 
-    def _partial_file(self) -> _PartialFile:
+    def _partial_file(self, url: str) -> _PartialFile:
         partial_dir = self.root / PARTIAL_DIR
-        partial_dir.mkdir(parents=True, exist_ok=True)
-        return _PartialFile(partial_dir)
+        with self._writing(url, partial_dir):
+            partial_dir.mkdir(parents=True, exist_ok=True)
+        return _PartialFile(partial_dir, lambda exc: StorageError.from_os_error(url, partial_dir, exc))
+
+    @contextmanager
+    def _writing(self, url: str | None, path: Path) -> Iterator[None]:
+        """Disk errors (full, read-only, no permission) as a StorageError naming the path and the fix.
+        Only file operations may run inside: network errors are OSErrors too."""
+        try:
+            yield
+        except StorageError:
+            raise
+        except OSError as exc:
+            raise StorageError.from_os_error(url, path, exc) from exc
 
     def _version_path(self, url: str, fetched_at: datetime, sha256: str) -> str:
         host, segments, basename = _url_parts(url)
@@ -207,45 +293,144 @@ class RawArchive:
 
 
 class _PartialFile:
-    """A temp file that is fsynced before use and deleted unless the caller moved it away."""
+    """A temp file, locked (flock) while its writer lives, deleted unless the caller moved it away."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, storage_error: Callable[[OSError], StorageError]) -> None:
         self._directory = directory
+        self._storage_error = storage_error
 
     def __enter__(self) -> tuple[BinaryIO, Path]:
-        fd, name = tempfile.mkstemp(dir=self._directory, suffix=".part")
-        self._path = Path(name)
+        try:
+            fd, self._path = _locked_temp_file(self._directory)
+        except OSError as exc:
+            raise self._storage_error(exc) from exc
         self._file = os.fdopen(fd, "wb")
         return self._file, self._path
 
     def __exit__(self, *exc_info: object) -> None:
-        if not self._file.closed:
+        # Unlink first, while the lock still stops a cleaner from racing us for the name.
+        try:
+            self._path.unlink(missing_ok=True)
+        except OSError as exc:  # read-only now: the next archive opened removes it
+            log.warning("could not remove %s: %s", self._path, exc)
+        try:
             self._file.close()
-        self._path.unlink(missing_ok=True)
+        except OSError:
+            pass  # a flush of bytes the disk already refused; that error is the one being raised
 
 
-def _copy_and_hash(body: Body, tmp: BinaryIO) -> tuple[str, int]:
+def _locked_temp_file(directory: Path) -> tuple[int, Path]:
+    # A cleaner may lock and delete a fresh .part in the instant before its writer locks it; the
+    # writer then finds its name gone (or taken by another file) and starts over.
+    for _ in range(5):
+        fd, name = tempfile.mkstemp(dir=directory, suffix=".part")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if _names_this_file(Path(name), fd):
+            return fd, Path(name)
+        os.close(fd)
+    raise OSError(f"could not create a locked temp file in {directory}")
+
+
+def _names_this_file(path: Path, fd: int) -> bool:
+    try:
+        on_disk, held = path.stat(), os.fstat(fd)
+    except FileNotFoundError:
+        return False
+    return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
+
+
+def remove_leftover_partials(partial_dir: Path) -> int:
+    """Delete the .part files whose writer is gone (a killed download); returns how many.
+
+    A live writer holds an flock on its .part (released by the kernel when the process dies),
+    so a part this process can lock belongs to nobody. Never raises: cleaning is housekeeping."""
+    removed = freed = 0
+    try:
+        parts = sorted(partial_dir.glob("*.part"))
+    except OSError:
+        return 0
+    for part in parts:
+        try:
+            fd = os.open(part, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # gone already, or not ours to read
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _names_this_file(part, fd):
+                size = os.fstat(fd).st_size
+                part.unlink()  # while locked: see _locked_temp_file
+                removed, freed = removed + 1, freed + size
+        except BlockingIOError:
+            log.debug("%s is being written by a live process; left alone", part)
+        except OSError as exc:
+            log.warning("could not remove the leftover partial download %s: %s", part, exc)
+        finally:
+            os.close(fd)
+    if removed:
+        log.info("removed %d leftover partial download(s) (%d bytes) from %s", removed, freed, partial_dir)
+    return removed
+
+
+def _copy_and_hash(body: Body, tmp: BinaryIO, storage_error: Callable[[OSError], StorageError]) -> tuple[str, int]:
+    """Write and hash in one pass. Only the writes are guarded: the body's own errors (network
+    errors are OSErrors too) must reach the caller as they are. `tmp` stays open, so its lock
+    holds until the file has its final name."""
     digest = hashlib.sha256()
     size = 0
     for chunk in _chunks(body):
         if not chunk:
             continue
         digest.update(chunk)
-        tmp.write(chunk)
+        try:
+            tmp.write(chunk)
+        except OSError as exc:
+            raise storage_error(exc) from exc
         size += len(chunk)
-    tmp.flush()
-    os.fsync(tmp.fileno())  # the bytes must be durable before the file gets its final name
-    tmp.close()
+    try:
+        tmp.flush()
+        os.fsync(tmp.fileno())  # the bytes must be durable before the file gets its final name
+    except OSError as exc:
+        raise storage_error(exc) from exc
     return digest.hexdigest(), size
 
 
-def _chunks(body: Body) -> Iterator[bytes]:
+def _chunks(body: Body) -> Iterator[bytes | memoryview]:
     if isinstance(body, (bytes, bytearray, memoryview)):
-        yield bytes(body)
+        yield memoryview(body)  # hashed and written in place, never copied
     elif hasattr(body, "read"):
         yield from iter(lambda: body.read(_CHUNK), b"")
     else:
         yield from body
+
+
+def _is_container(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(CONTAINER_SUFFIXES)
+
+
+def container_problem(path: Path) -> str | None:
+    """Why the zip (or xlsx) at `path` is not whole, or None. Reads the central directory and each
+    member's local header, not the members themselves: a cut body loses the directory at the end,
+    and a damaged one points at headers that are not there."""
+    try:
+        with zipfile.ZipFile(path) as container, path.open("rb") as raw:
+            members = container.infolist()
+            if not members:
+                return "the zip container holds no file"
+            directory_at = getattr(container, "start_dir", path.stat().st_size)
+            for info in members:
+                raw.seek(info.header_offset)
+                header = raw.read(_LOCAL_HEADER)
+                if len(header) < _LOCAL_HEADER or header[:4] != b"PK\x03\x04":
+                    return f"member {info.filename} has no local header at offset {info.header_offset}"
+                name_len, extra_len = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
+                end = info.header_offset + _LOCAL_HEADER + name_len + extra_len + info.compress_size
+                if end > directory_at:
+                    return f"member {info.filename} runs past the central directory (ends at {end}, directory at {directory_at})"
+    except zipfile.BadZipFile as exc:
+        return f"not a whole zip container: {exc}"
+    except (EOFError, ValueError, NotImplementedError) as exc:
+        return f"unreadable zip container: {exc}"
+    return None
 
 
 def _url_parts(url: str) -> tuple[str, list[str], str]:
@@ -269,7 +454,7 @@ def _entry(
     url: str,
     fetched_at: datetime,
     status: int,
-    headers: Mapping[str, str],
+    headers: Mapping[str, str | None],
     bytes_downloaded: int,
     size: int,
     sha256: str,
@@ -288,7 +473,7 @@ def _entry(
     }
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def _header(headers: Mapping[str, str | None], name: str) -> str | None:
     # Plain dicts are accepted too, so look the name up case-insensitively.
     wanted = name.lower()
     return next((value for key, value in headers.items() if key.lower() == wanted and value), None)

@@ -8,17 +8,26 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Protocol, runtime_checkable
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from .archive import RawArchive
-from .errors import FetchError, Forbidden, NotFound, TransientFetchError
+from .errors import (
+    DeadlineExceeded,
+    FetchError,
+    Forbidden,
+    IncompleteBody,
+    NotFound,
+    TransientFetchError,
+    UntrustedCopy,
+)
 from .records import FetchResult
 
 log = logging.getLogger("extractors.http")
@@ -43,6 +52,10 @@ class HttpConfig:
     max_backoff: float = 60.0
     max_retry_after: float = 300.0  # never sleep longer than this for a Retry-After
     delay: float = 0.0  # politeness delay between consecutive requests of this client
+    # Seconds one attempt may take from request to last byte. The socket timeout bounds each
+    # read; a server trickling bytes never trips it, this does (checked between reads, so it
+    # can be overrun by at most one `timeout`). Not retried by the client: see DeadlineExceeded.
+    deadline: float = 600.0
 
     def __post_init__(self) -> None:
         if not self.user_agent.strip():
@@ -50,6 +63,8 @@ class HttpConfig:
             raise ValueError("HttpConfig.user_agent is empty: it must carry a contact address")
         if self.timeout <= 0:
             raise ValueError("HttpConfig.timeout must be positive")
+        if self.deadline <= 0:
+            raise ValueError("HttpConfig.deadline must be positive")
         if self.max_retries < 0:
             raise ValueError("HttpConfig.max_retries must be >= 0")
         for name in ("backoff_factor", "max_backoff", "max_retry_after", "delay"):
@@ -98,7 +113,13 @@ class PoliteClient:
         self.not_modified = 0
 
     def fetch(self, url: str, *, conditional: bool = True) -> FetchResult:
+        """Fetch `url` into the archive. Conditional (If-None-Match/If-Modified-Since from the archived
+        copy) unless `conditional` is False or the archived copy was distrusted (RawArchive.distrust)."""
         previous = self.archive.latest(url) if conditional else None
+        mark = self.archive.distrusted(url) if previous is not None else None
+        if mark is not None:
+            log.info("GET %s: archived copy distrusted (%s); asking for the whole file", url, mark.reason)
+            previous = None
         headers = _conditional_headers(previous)
         attempts = self.config.max_retries + 1
         for attempt in range(1, attempts + 1):
@@ -140,12 +161,18 @@ class PoliteClient:
     ) -> FetchResult:
         self._wait_for_politeness()
         fetched_at = datetime.now(UTC)
-        log.info("GET %s (attempt %d/%d%s)", url, attempt, attempts, ", conditional" if headers else "")
+        deadline_at = self._clock() + self.config.deadline
+        # A first attempt is routine; a retry is news.
+        level = logging.INFO if attempt > 1 else logging.DEBUG
+        log.log(level, "GET %s (attempt %d/%d%s)", url, attempt, attempts, ", conditional" if headers else "")
         self._count(requests_made=1)
         timeout = (self.config.timeout, self.config.timeout)
         try:
             with self._session.get(url, headers=headers, timeout=timeout, stream=True) as response:
-                return self._handle_response(url, response, previous, fetched_at)
+                return self._handle_response(url, response, previous, fetched_at, deadline_at)
+        except IncompleteBody as exc:
+            # A cut body, or a zip/xlsx without its central directory: the next attempt may be whole.
+            raise _RetryableFailure(200, exc.problem) from exc
         except requests.exceptions.SSLError as exc:
             raise FetchError(url, None, f"TLS error fetching {url}: {exc}") from exc
         except _RETRYABLE_EXCEPTIONS as exc:
@@ -166,13 +193,14 @@ class PoliteClient:
         response: requests.Response,
         previous: FetchResult | None,
         fetched_at: datetime,
+        deadline_at: float,
     ) -> FetchResult:
         status = response.status_code
         if status == 200:
-            return self._store_body(url, response, fetched_at)
+            return self._store_body(url, response, fetched_at, deadline_at)
         if status == 304 and previous is not None:
             self._count(not_modified=1)
-            log.info("GET %s: 304 not modified, keeping %s", url, previous.path)
+            log.debug("GET %s: 304 not modified, keeping %s", url, previous.path)
             return self.archive.record_not_modified(url, previous, response.headers, fetched_at)
         if status == 403:
             raise Forbidden(url)
@@ -182,10 +210,12 @@ class PoliteClient:
             raise _RetryableFailure(status, f"HTTP {status}", _retry_after_seconds(response.headers.get("Retry-After")))
         raise FetchError(url, status, f"{url} answered unexpected HTTP {status} {response.reason}")
 
-    def _store_body(self, url: str, response: requests.Response, fetched_at: datetime) -> FetchResult:
+    def _store_body(
+        self, url: str, response: requests.Response, fetched_at: datetime, deadline_at: float
+    ) -> FetchResult:
         result = self.archive.store(
             url,
-            response.iter_content(chunk_size=_CHUNK),
+            self._whole_body(url, response, deadline_at),
             response.status_code,
             response.headers,
             fetched_at,
@@ -194,6 +224,36 @@ class PoliteClient:
         self._count(bytes_downloaded=result.bytes_downloaded)
         log.info("GET %s: 200, %d bytes -> %s", url, result.size, result.path)
         return result
+
+    def _whole_body(self, url: str, response: requests.Response, deadline_at: float) -> Iterator[bytes]:
+        """The decoded body, chunk by chunk as it arrives; raises DeadlineExceeded past the deadline
+        and IncompleteBody when fewer bytes came than Content-Length announced.
+
+        read1 returns as soon as any bytes are in (iter_content waits to fill each chunk, which
+        at a trickle's pace would hold one read for hours), so the deadline is checked often."""
+        raw = response.raw
+        expected = _announced_length(response)
+        try:
+            while True:
+                if self._clock() > deadline_at:
+                    raise DeadlineExceeded(url, int(raw.tell()), self.config.deadline, expected)
+                chunk = raw.read1(_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                yield chunk
+        # The same translation as requests' iter_content, so _attempt's retry rules apply as they did.
+        except urllib3.exceptions.ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc) from exc
+        except urllib3.exceptions.DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc) from exc
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ConnectionError(exc) from exc
+        except urllib3.exceptions.SSLError as exc:
+            raise requests.exceptions.SSLError(exc) from exc
+        received = int(raw.tell())
+        if expected is not None and received < expected:
+            # urllib3 normally raises first (enforce_content_length); this holds whatever the adapter.
+            raise IncompleteBody(url, f"body cut short: {received:,} of {expected:,} bytes (Content-Length)")
 
     # ---- pacing --------------------------------------------------------------
 
@@ -245,6 +305,11 @@ class ArchiveClient:
 
     def fetch(self, url: str, *, conditional: bool = True) -> FetchResult:
         archived = self.archive.latest(url)
+        mark = self.archive.distrusted(url) if archived is not None else None
+        if mark is not None:
+            # Handing back bytes known not to parse would only fail again downstream; an older
+            # copy would silently replay a different release. Say what to do instead.
+            raise UntrustedCopy(url, mark.reason, mark.marked_at.isoformat(timespec="seconds"))
         if archived is None:
             raise NotFound(
                 url,
@@ -286,6 +351,17 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _announced_length(response: requests.Response) -> int | None:
+    """Bytes on the wire the server promised (Content-Length), or None (chunked, absent, garbled)."""
+    if "chunked" in response.headers.get("Transfer-Encoding", "").lower():
+        return None  # RFC 9112: Transfer-Encoding overrides Content-Length
+    try:
+        length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
 
 
 def _wire_bytes(response: requests.Response) -> int:

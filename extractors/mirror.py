@@ -18,10 +18,10 @@ from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from extractors.archive import RawArchive
-from extractors.records import FetchResult
 
 log = logging.getLogger("extractors.mirror")
 
@@ -44,10 +44,10 @@ def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="bls-mirror", daemon=True
     )
     thread.start()
-    host, bound_port = server.server_address[:2]
-    log.debug("serving %s on http://%s:%d", root, host, bound_port)
+    bound_port = int(server.server_address[1])
+    log.debug("serving %s on http://127.0.0.1:%d", root, bound_port)
     try:
-        yield f"http://{host}:{bound_port}"
+        yield f"http://127.0.0.1:{bound_port}"
     finally:
         server.shutdown()
         server.server_close()
@@ -76,8 +76,7 @@ class _MirrorHandler(BaseHTTPRequestHandler):
             self._send_empty(HTTPStatus.NOT_FOUND)
             return
         stat = path.stat()
-        etag = _etag(stat)
-        last_modified = formatdate(stat.st_mtime, usegmt=True)
+        etag, last_modified = file_validators(stat)
         if self._not_modified(etag, stat.st_mtime):
             self._send_empty(HTTPStatus.NOT_MODIFIED, {"ETag": etag, "Last-Modified": last_modified})
             return
@@ -104,19 +103,7 @@ class _MirrorHandler(BaseHTTPRequestHandler):
         return candidate
 
     def _not_modified(self, etag: str, mtime: float) -> bool:
-        if_none_match = self.headers.get("If-None-Match")
-        if if_none_match is not None:
-            # RFC 9110: when If-None-Match is present, If-Modified-Since is ignored.
-            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-            return "*" in tags or etag in tags
-        if_modified_since = self.headers.get("If-Modified-Since")
-        if if_modified_since is None:
-            return False
-        try:
-            since = parsedate_to_datetime(if_modified_since).timestamp()
-        except (TypeError, ValueError):
-            return False
-        return int(mtime) <= since  # HTTP dates have whole-second resolution
+        return not_modified(self.headers, etag, mtime)
 
     def _send_empty(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -132,6 +119,32 @@ def _etag(stat: os.stat_result) -> str:
     return '"' + hashlib.sha1(f"{stat.st_mtime_ns}-{stat.st_size}".encode()).hexdigest() + '"'
 
 
+def file_validators(stat: os.stat_result) -> tuple[str, str]:
+    """(ETag, Last-Modified) a careful static server sends for a file."""
+    return _etag(stat), formatdate(stat.st_mtime, usegmt=True)
+
+
+class _RequestHeaders(Protocol):
+    def get(self, name: str, /) -> str | None: ...
+
+
+def not_modified(request_headers: _RequestHeaders, etag: str, mtime: float) -> bool:
+    """Whether a conditional GET may be answered 304, as RFC 9110 says."""
+    if_none_match = request_headers.get("If-None-Match")
+    if if_none_match is not None:
+        # When If-None-Match is present, If-Modified-Since is ignored.
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if_modified_since = request_headers.get("If-Modified-Since")
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since).timestamp()
+    except (TypeError, ValueError):
+        return False
+    return int(mtime) <= since  # HTTP dates have whole-second resolution
+
+
 class MirrorArchive(RawArchive):
     """A raw archive for runs served from a local mirror: entries are keyed by the bls.gov URL the
     mirror stands for, not by its random local port, so conditional GETs and replays work across runs."""
@@ -143,12 +156,3 @@ class MirrorArchive(RawArchive):
     def canonical(self, url: str) -> str:
         prefix = self.mirror_base + "/"
         return "https://" + url[len(prefix) :] if url.startswith(prefix) else url
-
-    def latest(self, url: str) -> FetchResult | None:
-        return super().latest(self.canonical(url))
-
-    def store(self, url: str, *args, **kwargs) -> FetchResult:
-        return super().store(self.canonical(url), *args, **kwargs)
-
-    def record_not_modified(self, url: str, *args, **kwargs) -> FetchResult:
-        return super().record_not_modified(self.canonical(url), *args, **kwargs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from .errors import NotFound
+from .errors import NotFound, UntrustedCopy
 from .http import Fetcher
 from .records import FetchResult
 
@@ -49,6 +49,8 @@ def fetch_newest_national_zip(
     for year in range(newest_year, oldest_year - 1, -1):
         try:
             return year, fetch_national_zip(client, www_base, year)
+        except UntrustedCopy:
+            raise  # published but archived broken: falling back a year would load an older release
         except NotFound:
             log.info("OEWS national file for May %d not published (yet); trying the year before", year)
     raise NotFound(

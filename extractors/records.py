@@ -19,3 +19,13 @@ class FetchResult:
     bytes_downloaded: int  # body bytes transferred in this request (0 on 304)
     size: int  # size of the archived file
     unchanged: bool  # True when the server answered 304 (or replay)
+
+
+@dataclass(frozen=True)
+class Distrust:
+    """A mark on a URL's archived copy: it failed to parse, so the next fetch is unconditional."""
+
+    url: str
+    reason: str  # what the transform said, e.g. "XLSX: File is not a zip file"
+    marked_at: datetime  # tz-aware UTC
+    sha256: str | None  # of the copy distrusted (None if the URL had no archived copy)

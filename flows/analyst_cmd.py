@@ -17,7 +17,7 @@ import typer
 from flows.options import DataDir, Db, build_settings, existing_warehouse
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"

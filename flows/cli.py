@@ -1,4 +1,7 @@
-"""`bls-refresh`: run the refresh, serve it nightly, inspect the warehouse."""
+"""`bls-refresh`: run the refresh, serve it nightly, inspect the warehouse.
+
+The one place where errors become exit statuses (flows/errors.py lists them).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +11,16 @@ from typing import Annotated
 import typer
 
 from flows.analyst_cmd import export, query, schema
-from flows.options import DataDir, Db, build_settings
+from flows.errors import EXIT_SOURCE_FAILED, EXIT_USAGE, RunStopped, exit_statuses_help
+from flows.options import DataDir, Db, build_settings, shown
 from flows.sheets_cmd import sheets
 
 app = typer.Typer(
     help="Keep BLS occupational figures fresh in DuckDB and export career fact sheets.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: Rich markup would swallow "[default: ...]"
 )
-
-EXIT_FAILED = 1
-EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
 
 Mirror = Annotated[
     Path | None,
@@ -26,25 +28,33 @@ Mirror = Annotated[
         help="Serve this folder (laid out like bls-mirror/) locally instead of bls.gov.", exists=True, file_okay=False
     ),
 ]
-Sources = Annotated[str | None, typer.Option(help="Comma-separated: oews,projections,ooh [default: all].")]
-OewsForm = Annotated[str | None, typer.Option(help="national_zip (default) or flatfiles.")]
+Sources = Annotated[str | None, typer.Option(help=shown("Comma-separated: oews,projections,ooh.", "sources"))]
+OewsForm = Annotated[str | None, typer.Option(help=shown("national_zip or flatfiles.", "oews_form"))]
 OewsAreas = Annotated[
     str | None,
-    typer.Option(help="OEWS flat files: national (default) or all areas (states, metro and nonmetro areas)."),
+    typer.Option(help=shown("OEWS flat files: national, or all areas (states, metro and nonmetro).", "oews_areas")),
 ]
-Contact = Annotated[str | None, typer.Option(help="Contact address for the User-Agent (BLS requires one).")]
+Contact = Annotated[
+    str | None, typer.Option(help=shown("Contact address for the User-Agent (BLS requires one).", "contact"))
+]
 ContactPrivate = Annotated[
     bool | None, typer.Option("--contact-private", help="Mask the contact address in logs and reports.")
 ]
-WwwBase = Annotated[str | None, typer.Option(help="Base URL standing for https://www.bls.gov.")]
-DownloadBase = Annotated[str | None, typer.Option(help="Base URL standing for https://download.bls.gov.")]
-LockTimeout = Annotated[
-    float | None, typer.Option(help="Seconds to wait for another run on the same warehouse [default: 600].")
+WwwBase = Annotated[str | None, typer.Option(help=shown("Base URL standing for www.bls.gov.", "www_base_url"))]
+DownloadBase = Annotated[
+    str | None, typer.Option(help=shown("Base URL standing for download.bls.gov.", "download_base_url"))
 ]
-LogFormat = Annotated[str | None, typer.Option(help="text or json.")]
+Careers = Annotated[
+    Path | None,
+    typer.Option(
+        "--careers",
+        help=shown("Careers config (TOML).", "careers_config", "the shipped factsheets/careers.toml"),
+        dir_okay=False,
+    ),
+]
 
 
-@app.command()
+@app.command(epilog=exit_statuses_help())
 def run(
     mirror: Mirror = None,
     db: Db = None,
@@ -56,14 +66,17 @@ def run(
     contact_private: ContactPrivate = None,
     www_base_url: WwwBase = None,
     download_base_url: DownloadBase = None,
+    careers: Careers = None,
     replay: Annotated[bool | None, typer.Option("--replay", help="Re-run from the raw archive, no network.")] = None,
-    lock_timeout: LockTimeout = None,
-    log_format: LogFormat = None,
+    lock_timeout: Annotated[
+        float | None, typer.Option(help=shown("Seconds to wait for another run on the same warehouse.", "lock_timeout"))
+    ] = None,
+    log_format: Annotated[str | None, typer.Option(help=shown("text or json.", "log_format"))] = None,
     prefect: Annotated[
         bool, typer.Option(help="Run as a Prefect flow (starts a temporary API server when none is configured).")
     ] = True,
 ) -> None:
-    """Fetch what BLS changed, load it into the warehouse, refresh the sheets; print a summary."""
+    """Fetch what BLS changed, load it into the warehouse, publish the sheets; print a summary."""
     settings = build_settings(
         mirror=mirror,
         db_path=db,
@@ -75,43 +88,38 @@ def run(
         contact_private=contact_private,
         www_base_url=www_base_url,
         download_base_url=download_base_url,
+        careers_config=careers,
         replay=replay,
         lock_timeout=lock_timeout,
         log_format=log_format,
     )
-    from flows import observability
-    from flows.locking import RunLocked
-    from flows.refresh import refresh, run_refresh
+    from flows.launch import run_once
 
-    if not prefect:
-        observability.add_console_handler(settings.log_format)
     try:
-        if prefect:
-            report = refresh(settings, return_state=True).result(raise_on_failure=False)
-            if isinstance(report, BaseException):
-                raise report
-        else:
-            report = run_refresh(settings)
-    except RunLocked as exc:
+        report = run_once(settings, prefect=prefect)
+    except RunStopped as exc:
         typer.echo(f"NOT RUN: {exc}", err=True)
-        raise typer.Exit(EXIT_LOCKED)
+        raise typer.Exit(exc.exit_status) from None
     for line in report.summary_lines():
         typer.echo(line)
     typer.echo(f"report       {settings.report_path}")
+    status = report.exit_status()
     if report.ok and report.partial:
         typer.echo(f"PARTIAL: {report.partial_summary()}", err=True)
     if not report.ok:
         typer.echo(
             f"FAILED: {', '.join(report.failed_sources)} (the warehouse keeps its previous data for them)", err=True
         )
-        raise typer.Exit(EXIT_FAILED)
+    elif not report.published:
+        typer.echo(f"sheets failed: {report.sheets.reason}", err=True)
+    raise typer.Exit(status)
 
 
-@app.command()
+@app.command(epilog=exit_statuses_help())
 def serve(
-    cron: Annotated[str | None, typer.Option(help="When to run [default: 0 6 * * *, nightly at 06:00].")] = None,
+    cron: Annotated[str | None, typer.Option(help=shown("When to run (cron).", "schedule_cron"))] = None,
     timezone: Annotated[
-        str | None, typer.Option(help="Time zone of the cron schedule [default: America/New_York].")
+        str | None, typer.Option(help=shown("Time zone of the cron schedule.", "schedule_timezone"))
     ] = None,
     name: Annotated[str, typer.Option(help="Deployment name.")] = "nightly",
     mirror: Mirror = None,
@@ -124,6 +132,7 @@ def serve(
     contact_private: ContactPrivate = None,
     www_base_url: WwwBase = None,
     download_base_url: DownloadBase = None,
+    careers: Careers = None,
 ) -> None:
     """Register the nightly deployment on a Prefect server and run it when due (needs `prefect server start`)."""
     settings = build_settings(
@@ -139,24 +148,28 @@ def serve(
         contact_private=contact_private,
         www_base_url=www_base_url,
         download_base_url=download_base_url,
+        careers_config=careers,
     )
-    from flows.serve import NoPrefectServer, serve_nightly
+    from flows.serve import serve_nightly
 
     try:
         serve_nightly(settings, name=name)
-    except NoPrefectServer as exc:
+    except RunStopped as exc:
         typer.echo(str(exc), err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(exc.exit_status) from None
 
 
 @app.command()
 def status(db: Db = None, data_dir: DataDir = None) -> None:
     """List the releases the warehouse holds."""
-    import warehouse
+    from warehouse.analyst import open_read_only
     from warehouse.queries import releases
 
     settings = build_settings(db_path=db, data_dir=data_dir)
-    con = warehouse.connect(settings.warehouse_path, read_only=True)
+    if not settings.warehouse_path.exists():
+        typer.echo(f"no warehouse at {settings.warehouse_path} yet: `bls-refresh run` creates it", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    con = open_read_only(settings.warehouse_path)
     try:
         typer.echo(releases(con).to_string(index=False))
     finally:
@@ -177,15 +190,20 @@ def backfill(
 ) -> None:
     """Load earlier releases kept on disk into the warehouse's history (each is archived first)."""
     settings = build_settings(db_path=db, data_dir=data_dir)
-    from flows.locking import exclusive_run
-    from flows.refresh import run_backfill
+    from flows.backfill import run_backfill
+    from flows.errors import WarehouseBusy
+    from flows.locking import RunLocked, exclusive_run
 
-    with exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=False):
-        report = run_backfill(settings, paths)
+    try:
+        with exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=False):
+            report = run_backfill(settings, paths)
+    except RunLocked as exc:
+        typer.echo(f"NOT RUN: {exc}", err=True)
+        raise typer.Exit(WarehouseBusy.exit_status) from None
     for line in report.summary_lines():
         typer.echo(line)
     if not report.ok:
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_SOURCE_FAILED)
 
 
 app.command()(sheets)

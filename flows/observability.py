@@ -74,7 +74,7 @@ def secrets_of(settings) -> list[str]:
     return found
 
 
-STAGE_LOGGERS = ("bls_refresh", "extractors", "transforms", "warehouse", "factsheets")
+STAGE_LOGGERS = ("bls_refresh", "extractors", "transforms", "warehouse", "factsheets", "flows")
 
 
 def mask_secrets(settings) -> RecordContext:
@@ -84,16 +84,35 @@ def mask_secrets(settings) -> RecordContext:
     return factory
 
 
-def add_console_handler(log_format: str = "text") -> None:
-    """For plain runs; under Prefect the stage loggers go to Prefect's handlers
-    (PREFECT_LOGGING_EXTRA_LOGGERS, set in flows/__init__) and so to the UI."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        JsonFormatter()
-        if log_format == "json"
-        else logging.Formatter("%(asctime)s %(levelname)s [run %(run_id)s] %(name)s: %(message)s")
-    )
+def configure_logging(log_format: str = "text") -> None:
+    """Every line once, in one format, with or without Prefect.
+
+    The stage loggers log INFO (their progress lines would otherwise stop at the root's WARNING
+    level) and propagate to the root's one console handler: Prefect's when Prefect is imported
+    (it also sends them to the UI, PREFECT_LOGGING_EXTRA_LOGGERS in flows/__init__), else ours.
+    `json` makes every console line, Prefect's own included, one JSON object.
+    """
     for name in STAGE_LOGGERS:
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
+        logging.getLogger(name).setLevel(logging.INFO)
+    root = logging.getLogger()
+    consoles = [h for h in root.handlers if isinstance(h, logging.StreamHandler)]
+    if not consoles:
+        console = logging.StreamHandler()
+        console.setFormatter(logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s", "%H:%M:%S"))
+        root.addHandler(console)
+        consoles = [console]
+    if log_format == "json":
+        for handler in _console_handlers():
+            handler.setFormatter(JsonFormatter())
+
+
+def _console_handlers() -> list[logging.Handler]:
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    return [
+        h
+        for logger in loggers
+        for h in logger.handlers
+        if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
+    ]

@@ -23,12 +23,13 @@ class SourceReport:
     row_counts: dict[str, int] = field(default_factory=dict)
     failures: list[list[str]] = field(default_factory=list)  # [url, reason] not fetched
     quarantined: list[list[str]] = field(default_factory=list)  # [file or url, reason] fetched but left out
+    carried_forward: list[list[str]] = field(default_factory=list)  # [part, reason] kept from the last good version
     error: str | None = None
 
 
 @dataclass
 class SheetsReport:
-    status: str = "pending"  # written | skipped
+    status: str = "pending"  # written | skipped | failed (after the commit point: the loads stay)
     directory: str | None = None
     written: int = 0
     unchanged: int = 0
@@ -52,6 +53,7 @@ class RunReport:
     consistency: ConsistencyReport | None = None
     finished_at: datetime | None = None
     run_id: str | None = None
+    stopped: str | None = None  # why the run stopped before doing its work (nothing was changed)
 
     @property
     def failed_sources(self) -> list[str]:
@@ -61,15 +63,27 @@ class RunReport:
     def ok(self) -> bool:
         return not self.failed_sources
 
+    def exit_status(self) -> int:
+        from flows.errors import EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_SOURCE_FAILED
+
+        if not self.ok:
+            return EXIT_SOURCE_FAILED
+        return EXIT_OK if self.published else EXIT_NOT_PUBLISHED
+
+    @property
+    def published(self) -> bool:
+        return self.sheets.status != "failed"
+
     @property
     def partial(self) -> bool:
-        return any(s.failures or s.quarantined for s in self.sources)
+        return any(s.failures or s.quarantined or s.carried_forward for s in self.sources)
 
     def partial_summary(self) -> str:
         parts = [
             f"{s.source}: {len(s.failures)} not fetched, {len(s.quarantined)} quarantined"
+            + (f", {len(s.carried_forward)} carried forward" if s.carried_forward else "")
             for s in self.sources
-            if s.failures or s.quarantined
+            if s.failures or s.quarantined or s.carried_forward
         ]
         return "partial: " + "; ".join(parts)
 
@@ -110,6 +124,8 @@ class RunReport:
             lines.append(f"{'sheets':<12} {sh.written} rewritten, {sh.unchanged} unchanged{held} in {sh.directory}")
             if sh.changelog:
                 lines.append(f"{'changelog':<12} {sh.changelog}")
+        elif sh.status == "failed":
+            lines.append(f"{'sheets':<12} FAILED: {sh.reason}")
         else:
             lines.append(f"{'sheets':<12} skipped: {sh.reason}")
         lines.append(f"warehouse    {self.warehouse}")

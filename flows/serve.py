@@ -6,6 +6,7 @@ import os
 
 import httpx
 
+from flows.errors import ConfigInvalid
 from flows.settings import Settings
 
 NO_SERVER = """\
@@ -19,8 +20,8 @@ Schedules need a real Prefect API server; this process has none configured (PREF
 To refresh once without a server: bls-refresh run"""
 
 
-class NoPrefectServer(RuntimeError):
-    pass
+class NoPrefectServer(ConfigInvalid):
+    """No reachable Prefect API server: schedules need one."""
 
 
 def api_url() -> str | None:
@@ -44,9 +45,12 @@ def check_server() -> str:
 
 
 def deployment_parameters(settings: Settings) -> dict:
-    """What each scheduled run is given: the settings as they are now (flags + env). The contact is
-    left out (a SecretStr would be stored masked): runs read it from BLS_REFRESH_CONTACT."""
-    return {"settings": settings.model_dump(mode="json", exclude={"contact"})}
+    """What each scheduled run is given: the settings as they are now (flags + env), as plain JSON.
+    The contact is left out (it would be stored in clear): runs read it from BLS_REFRESH_CONTACT,
+    which they inherit from the serving process."""
+    from flows.refresh import flow_parameters
+
+    return {"settings": flow_parameters(settings)}
 
 
 def serve_nightly(settings: Settings, *, name: str = "nightly") -> None:
@@ -55,10 +59,16 @@ def serve_nightly(settings: Settings, *, name: str = "nightly") -> None:
 
     from flows.refresh import refresh
 
+    if settings.talks_to_bls() and not settings.contact:
+        raise ConfigInvalid(
+            "BLS blocks anonymous robots (HTTP 403): every scheduled run would fail. Set a contact address "
+            "for the User-Agent: --contact you@example.org or BLS_REFRESH_CONTACT=you@example.org."
+        )
     check_server()
-    if settings.contact_address():
+    contact = settings.contact_address()
+    if contact:
         # Scheduled runs execute in processes started by this one: they inherit the contact from here.
-        os.environ["BLS_REFRESH_CONTACT"] = settings.contact_address()
+        os.environ["BLS_REFRESH_CONTACT"] = contact
     refresh.serve(
         name=name,
         schedules=[Cron(settings.schedule_cron, timezone=settings.schedule_timezone)],

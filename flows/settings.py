@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SOURCES = ("oews", "projections", "ooh")
 PROJECT_URL = "https://github.com/bls-refresh/bls-refresh"
@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     sheets_dir: Path | None = None
 
     careers_config: Path | None = Field(None, description="Careers TOML for curated sheets [default: the shipped one].")
-    sources: list[str] = Field(default_factory=lambda: list(SOURCES))
+    # NoDecode: the environment gives a comma list (oews,projections), not JSON.
+    sources: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(SOURCES), description="Which sources to refresh, comma-separated."
+    )
     oews_form: Literal["national_zip", "flatfiles"] = "national_zip"
     oews_areas: Literal["national", "all"] = Field(
         "national",
@@ -54,7 +57,10 @@ class Settings(BaseSettings):
     oews_newest_year: int | None = Field(None, description="First year to probe for OEWS; default this year.")
     oews_years_back: int = Field(5, ge=0, description="How many older years to probe before giving up.")
 
-    timeout: float = Field(60.0, gt=0)
+    timeout: float = Field(60.0, gt=0, description="Socket timeout of one request, seconds.")
+    download_deadline: float = Field(
+        600.0, gt=0, description="Overall limit for one download, seconds (a slow trickle fails after it)."
+    )
     max_retries: int = Field(4, ge=0)
     backoff_factor: float = Field(1.0, ge=0)
     request_delay: float | None = Field(

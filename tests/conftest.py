@@ -42,3 +42,19 @@ def mirror_url():
 
     with serve_mirror(MIRROR) as base:
         yield base
+
+
+@pytest.fixture
+def run_refresh_flow(monkeypatch):
+    """Run the `refresh` flow in this process as the CLI and a deployment do: settings as JSON
+    parameters, the contact from the environment."""
+    from flows.refresh import flow_parameters, refresh
+
+    def run(settings):
+        contact = settings.contact_address()
+        if contact:
+            monkeypatch.setenv("BLS_REFRESH_CONTACT", contact)
+        state = refresh(flow_parameters(settings), return_state=True)
+        return state, state.result(raise_on_failure=False)
+
+    return run

@@ -21,7 +21,6 @@ from warehouse.swap import (
     NightlyWarehouse,
     StagingError,
     open_reader,
-    pending_sources,
     staged_path,
     staged_warehouse,
     wal_path,
@@ -180,18 +179,6 @@ def test_only_one_staging_at_a_time(live):
         with pytest.raises(StagingError, match="another refresh"):
             with staged_warehouse(live):
                 pass
-
-
-def test_pending_sources_reads_beside_a_reader_and_says_what_to_load(live, tmp_path):
-    assert pending_sources(tmp_path / "missing.duckdb", {"oews": "x"}) == ["oews"]
-    reader = Reader(live)
-    try:
-        wanted = {"oews": "sha-oesm24nat.zip", "projections": "sha-new-workbook"}
-        assert pending_sources(live, wanted) == ["projections"]
-        assert pending_sources(live, {"oews": "sha-oesm24nat.zip"}) == []  # a no-op night: no copy at all
-    finally:
-        code, _ = reader.finish()
-    assert code == 0
 
 
 def test_a_write_ahead_log_left_by_a_crashed_writer_is_folded_in_first(live):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors import RawArchive
+from extractors import IncompleteBody, RawArchive
+from extractors.local import archive_local_file
 
 URL = "https://download.bls.gov/pub/time.series/oe/oe.release"
 T0 = datetime(2026, 3, 31, 13, 30, 5, tzinfo=UTC)
@@ -135,3 +136,72 @@ def test_naive_timestamps_are_refused(tmp_path):
 def test_paths_are_absolute_under_the_root(tmp_path):
     result = RawArchive(tmp_path).store(URL, b"x", 200, {}, T0)
     assert isinstance(result.path, Path) and result.path.is_relative_to(tmp_path)
+
+
+# ---- only whole containers ------------------------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+OEWS_2024 = SHARED / "bls-archive/oews/oesm24nat.zip"
+EP_2023 = SHARED / "bls-archive/ep/occupation_2023-33.xlsx"
+
+
+def test_a_truncated_zip_is_refused_and_nothing_is_recorded(tmp_path):
+    archive = RawArchive(tmp_path)
+    cut = OEWS_2024.read_bytes()[:100_000]
+    with pytest.raises(IncompleteBody) as caught:
+        archive.store("https://www.bls.gov/oes/special-requests/oesm24nat.zip", cut, 200, HEADERS, T0)
+    assert "not a whole zip container" in str(caught.value) and "100,000 bytes received" in str(caught.value)
+    assert archive.entries() == [] and [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_workbook_whose_directory_points_at_missing_headers_is_refused(tmp_path):
+    damaged = bytearray(EP_2023.read_bytes())
+    damaged[0:4] = b"XXXX"  # the first member's local header signature
+    with pytest.raises(IncompleteBody, match=r"member \S+ has no local header at offset 0"):
+        RawArchive(tmp_path).store("https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx", damaged, 200, {}, T0)
+
+
+def test_whole_containers_and_other_files_are_stored(tmp_path):
+    archive = RawArchive(tmp_path)
+    zipped = archive.store(
+        "https://www.bls.gov/oes/special-requests/oesm24nat.zip", OEWS_2024.read_bytes(), 200, {}, T0
+    )
+    assert zipped.sha256 == hashlib.sha256(OEWS_2024.read_bytes()).hexdigest()
+    # Without a container suffix the archive cannot tell a short body: that is what distrust is for.
+    short = archive.store(URL, OEWS_2024.read_bytes()[:100], 200, {}, T0)
+    assert short.size == 100
+
+
+def test_a_truncated_local_file_is_refused_by_name(tmp_path):
+    cut = tmp_path / "oesm24nat.zip"
+    cut.write_bytes(OEWS_2024.read_bytes()[:50_000])
+    with pytest.raises(IncompleteBody) as caught:
+        archive_local_file(RawArchive(tmp_path / "raw"), cut)
+    assert caught.value.url == cut.as_uri() and cut.as_uri() in str(caught.value)
+
+
+# ---- distrust marks ----------------------------------------------------------------------------------
+
+
+def test_a_distrust_mark_lasts_until_a_whole_new_body_is_stored(tmp_path):
+    archive = RawArchive(tmp_path)
+    first = archive.store(URL, b"release\tMay 20", 200, HEADERS, T0)
+    mark = archive.distrust(URL, "oe.release: expected 2 fields")
+    assert (mark.url, mark.sha256, mark.reason) == (URL, first.sha256, "oe.release: expected 2 fields")
+    assert mark.marked_at.tzinfo is not None
+
+    archive.record_not_modified(URL, first, {}, T0 + timedelta(hours=1))  # a 304 does not vouch for the bytes
+    assert RawArchive(tmp_path).distrusted(URL) == mark
+    assert [e["status"] for e in RawArchive(tmp_path).entries()] == [200, 304]  # marks are not requests
+
+    archive.store(URL, b"release\tMay 2025\n", 200, HEADERS, T0 + timedelta(days=1))
+    assert archive.distrusted(URL) is None and RawArchive(tmp_path).distrusted(URL) is None
+    assert archive.distrusted("https://www.bls.gov/other") is None
+
+
+def test_another_process_sees_a_mark_made_after_it_opened_the_archive(tmp_path):
+    reader, writer = RawArchive(tmp_path), RawArchive(tmp_path)
+    writer.store(URL, b"v1", 200, {}, T0)
+    assert reader.distrusted(URL) is None
+    writer.distrust(URL, "parse failed")
+    assert reader.distrusted(URL).reason == "parse failed"

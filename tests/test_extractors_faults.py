@@ -1,5 +1,6 @@
 """PoliteClient against a scripted server (pytest-httpserver on 127.0.0.1): what it sends,
 what it retries, how long it waits, and what it tells the user when it gives up."""
+# ruff: noqa: F811  (pytest fixtures imported from extractor_fixtures are parameters by design)
 
 from __future__ import annotations
 
@@ -279,5 +280,5 @@ def test_each_attempt_and_wait_is_logged(fault_server, make_client, caplog):
     caplog.set_level("INFO", logger="extractors.http")
     fault_server.expect_request("/f").respond_with_handler(scripted(status(503), ok()))
     make_client().fetch(fault_server.url_for("/f"))
-    assert "attempt 1/5" in caplog.text and "attempt 2/5" in caplog.text
+    assert "attempt 1/5" not in caplog.text and "attempt 2/5" in caplog.text  # the first try is DEBUG
     assert "retry 1/4 in" in caplog.text

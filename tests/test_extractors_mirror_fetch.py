@@ -1,4 +1,5 @@
 """End to end over HTTP: a real PoliteClient against the real BLS files served from ../shared."""
+# ruff: noqa: F811  (pytest fixtures imported from extractor_fixtures are parameters by design)
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from flows.refresh import refresh
 from flows.settings import Settings
 
 pytestmark = pytest.mark.prefect
@@ -21,12 +20,11 @@ def settings_for(tmp_path, base: str, **overrides) -> Settings:
     return Settings(**{**values, **overrides})
 
 
-def test_refresh_flow_completes_and_reports(prefect_harness, mirror_url, tmp_path):
-    state = refresh(settings_for(tmp_path, mirror_url), return_state=True)
+def test_refresh_flow_completes_and_reports(prefect_harness, run_refresh_flow, mirror_url, tmp_path):
+    state, report = run_refresh_flow(settings_for(tmp_path, mirror_url))
     assert state.is_completed()
     # The mirror lacks 50 OOH profiles on purpose: a clear partial state, not a failure.
     assert state.name == "Partial" and "ooh: 50 not fetched" in state.message
-    report = state.result()
     assert {s.source: (s.status, s.release_id) for s in report.sources} == {
         "oews": ("loaded", "2025A01"),
         "projections": ("loaded", "2024-34"),
@@ -35,14 +33,13 @@ def test_refresh_flow_completes_and_reports(prefect_harness, mirror_url, tmp_pat
     assert report.sheets.status == "written" and report.sheets.written > 800
 
 
-def test_refresh_flow_fails_naming_the_failed_source(prefect_harness, mirror_url, tmp_path):
+def test_refresh_flow_fails_naming_the_failed_source(prefect_harness, run_refresh_flow, mirror_url, tmp_path):
     # No OEWS zip is published for 2020-2021 on the mirror: the OEWS source fails, EP still loads.
     settings = settings_for(
         tmp_path, mirror_url, oews_newest_year=2021, oews_years_back=1, sources=["oews", "projections"]
     )
-    state = refresh(settings, return_state=True)
+    state, report = run_refresh_flow(settings)
     assert state.is_failed()
     assert "oews" in state.message
-    report = state.result(raise_on_failure=False)
     assert {s.source: s.status for s in report.sources} == {"oews": "failed", "projections": "loaded"}
     assert report.sheets.status == "skipped"

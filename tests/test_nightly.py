@@ -22,7 +22,6 @@ from pytest_httpserver import HTTPServer
 from extractors.mirror import serve_mirror
 from flows.artifacts import REPORT_KEY, TABLE_KEY
 from flows.locking import lock_path
-from flows.refresh import refresh
 from flows.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,12 +43,6 @@ def sample_settings(base: str, tmp_path: Path, **overrides) -> Settings:
     )
     values.update(overrides)
     return Settings(**values)
-
-
-def run_flow(settings: Settings):
-    state = refresh(settings, return_state=True)
-    report = state.result(raise_on_failure=False)
-    return state, report
 
 
 def counters(report) -> dict:
@@ -80,26 +73,26 @@ def read_artifacts(key: str):
 
 
 @pytest.mark.prefect
-def test_first_noop_and_changed_source_nights(prefect_harness, tmp_path, caplog):
+def test_first_noop_and_changed_source_nights(prefect_harness, run_refresh_flow, tmp_path, caplog):
     mirror = tmp_path / "mirror"
     shutil.copytree(SAMPLE, mirror)
     with serve_mirror(mirror) as base:
         settings = sample_settings(base, tmp_path)
         caplog.set_level(logging.DEBUG)
 
-        state, first = run_flow(settings)
+        state, first = run_refresh_flow(settings)
         assert state.is_completed(), state.message
         assert counters(first) == {"oews": ("loaded", 7, 18132), "projections": ("loaded", 1, 118)}
         assert first.sheets.status == "written"
 
-        state, noop = run_flow(settings)
+        state, noop = run_refresh_flow(settings)
         assert state.is_completed()
         assert counters(noop) == {"oews": ("unchanged", 0, 0), "projections": ("unchanged", 0, 0)}
         assert all(s.bytes_downloaded == 0 and s.not_modified == s.requests for s in noop.sources)
         assert noop.sheets.status == "skipped"
 
         revise_workbook(mirror / EP_FILE)
-        state, changed = run_flow(settings)
+        state, changed = run_refresh_flow(settings)
         assert state.is_completed()
         assert counters(changed) == {"oews": ("unchanged", 0, 0), "projections": ("loaded", 1, 118)}
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
@@ -139,7 +132,7 @@ def serve_sample_except(server: HTTPServer, path: str) -> None:
 
 
 @pytest.mark.prefect
-def test_prefect_retries_a_transient_fetch_and_nothing_else(prefect_harness, fault_server, tmp_path):
+def test_prefect_retries_a_transient_fetch_and_nothing_else(prefect_harness, run_refresh_flow, fault_server, tmp_path):
     ep = "/" + EP_FILE.as_posix()
     serve_sample_except(fault_server, ep)
     for _ in range(2):
@@ -147,19 +140,19 @@ def test_prefect_retries_a_transient_fetch_and_nothing_else(prefect_harness, fau
     fault_server.expect_request(ep).respond_with_data((SAMPLE / EP_FILE).read_bytes())
     # The client gives up at once; Prefect's task retries carry it to the third try.
     settings = sample_settings(fault_server.url_for(""), tmp_path, max_retries=0, task_retries=2, task_retry_delay=0)
-    state, report = run_flow(settings)
+    state, report = run_refresh_flow(settings)
     assert state.is_completed(), state.message
     assert counters(report)["projections"] == ("loaded", 1, 118)
     assert [r.path for r, _ in fault_server.log].count(ep) == 3
 
 
 @pytest.mark.prefect
-def test_403_is_not_retried_and_the_other_source_loads(prefect_harness, fault_server, tmp_path):
+def test_403_is_not_retried_and_the_other_source_loads(prefect_harness, run_refresh_flow, fault_server, tmp_path):
     ep = "/" + EP_FILE.as_posix()
     serve_sample_except(fault_server, ep)
     fault_server.expect_request(ep).respond_with_data("no robots", status=403)
     settings = sample_settings(fault_server.url_for(""), tmp_path, max_retries=3, task_retries=2, task_retry_delay=0)
-    state, report = run_flow(settings)
+    state, report = run_refresh_flow(settings)
     assert state.is_failed() and "projections" in state.message
     (ep_report,) = [s for s in report.sources if s.source == "projections"]
     assert "BLS_REFRESH_CONTACT" in ep_report.error and "User-Agent" in ep_report.error

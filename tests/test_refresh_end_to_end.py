@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.refresh import run_refresh
+from flows.night import run_night as run_refresh
 from flows.settings import Settings
 
 
@@ -142,7 +142,7 @@ def test_replay_rebuilds_a_warehouse_from_the_archive_without_network(first_run,
 
 
 def test_backfill_loads_archived_releases_as_history(tmp_path):
-    from flows.refresh import run_backfill
+    from flows.backfill import run_backfill
 
     shared = Path(__file__).resolve().parents[1].parent / "shared"
     ARCHIVE, MIRROR = shared / "bls-archive", shared / "bls-mirror"

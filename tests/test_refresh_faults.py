@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.refresh import run_refresh
+from flows.night import run_night as run_refresh
 from flows.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -147,14 +147,14 @@ def data_dictionary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
     macros = con.execute(
         """
-        SELECT DISTINCT function_name AS name, comment, parameters FROM duckdb_functions()
+        SELECT DISTINCT function_name AS name, comment, parameters, macro_definition AS sql FROM duckdb_functions()
         WHERE database_name = ? AND schema_name = 'main' AND function_type = 'table_macro' AND NOT internal
         """,
         [database],
     ).df()
 
     own = {(r.name, r.column_name): r.comment for r in columns.itertuples() if _present(r.comment)}
-    inherited = _inherited_comments(objects, columns, own)
+    inherited = _inherited_comments(objects, columns, own, dict(zip(macros["name"], macros["sql"], strict=True)))
     rows = []
     for obj in objects.sort_values(["type", "name"]).itertuples():
         for col in columns[columns["name"] == obj.name].itertuples():
@@ -188,15 +188,15 @@ def _text(value) -> str:
     return value if _present(value) else ""
 
 
-def _inherited_comments(objects: pd.DataFrame, columns: pd.DataFrame, own: dict) -> dict:
-    """(view, column) -> (comment, source object), resolving views over views until nothing changes."""
+def _inherited_comments(objects: pd.DataFrame, columns: pd.DataFrame, own: dict, macros: dict[str, str]) -> dict:
+    """(view, column) -> (comment, source object), resolving views over views until nothing changes.
+
+    A view reading a table macro (latest_releases is FROM sheet_releases(NULL)) inherits from what
+    the macro reads.
+    """
     names = set(objects["name"])
     views = objects[objects["type"] == "view"]
-    reads = {}
-    for view in views.itertuples():
-        sql = view.sql or ""
-        found = [(m.start(), n) for n in names if n != view.name for m in [re.search(rf"\b{re.escape(n)}\b", sql)] if m]
-        reads[view.name] = [n for _, n in sorted(found)]
+    reads = {view.name: _objects_read(view.sql or "", names - {view.name}, macros) for view in views.itertuples()}
     known = {key: (comment, key[0]) for key, comment in own.items()}
     result: dict = {}
     changed = True
@@ -214,6 +214,21 @@ def _inherited_comments(objects: pd.DataFrame, columns: pd.DataFrame, own: dict)
                         changed = True
                         break
     return result
+
+
+def _objects_read(sql: str, names: set[str], macros: dict[str, str], seen: frozenset[str] = frozenset()) -> list[str]:
+    """The tables and views `sql` names, in order of first mention; a table macro stands for what it reads."""
+    found = sorted(
+        (match.start(), name)
+        for name in names | (macros.keys() - seen)
+        for match in [re.search(rf"\b{re.escape(name)}\b", sql)]
+        if match
+    )
+    read: list[str] = []
+    for _, name in found:
+        expanded = _objects_read(macros[name] or "", names, macros, seen | {name}) if name in macros else [name]
+        read += [n for n in expanded if n not in read]
+    return read
 
 
 def data_dictionary_markdown(con: duckdb.DuckDBPyConnection) -> str:

@@ -1,4 +1,15 @@
-"""Opening the warehouse and bringing its schema up to date."""
+"""Opening the warehouse and bringing its schema up to date: tables by migration, views and macros as models.
+
+Tables live in numbered migrations (warehouse/migrations/NNN_name.sql): append-only history, each
+applied once and recorded in schema_migrations. Views and table macros live in warehouse/models/
+(one file per model group, every statement CREATE OR REPLACE with its COMMENTs) and are re-created on
+every writable open, after the migrations, in the order of MODELS: changing a view is one edit of its
+file, and the nightly staged copy (warehouse/swap.py opens it with `connect`) carries the new
+definitions into the swap atomically.
+
+A read-only open (`connect(path, read_only=True)`, swap.open_reader, `duckdb -readonly`) cannot
+create anything: it sees the views and macros as the last writable open left them.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +21,13 @@ from pathlib import Path
 import duckdb
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+# Model files of warehouse/models, dependencies first (a view is bound when it is created).
+MODELS: tuple[str, ...] = ("latest", "oews", "projections", "occupations", "ooh", "history")
+
+
+class ModelError(RuntimeError):
+    """A model file of warehouse/models that is not listed in MODELS, or whose SQL fails."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +58,7 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration not yet applied, each in its own transaction; return the new versions."""
     done = applied_versions(con)
     newly = []
@@ -59,6 +77,41 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.rollback()
             raise
         newly.append(migration.version)
+    return newly
+
+
+def model_sql() -> dict[str, str]:
+    """name -> SQL of each model file, in the order MODELS applies them."""
+    folder = resources.files("warehouse.models")
+    shipped = {entry.name.removesuffix(".sql") for entry in folder.iterdir() if entry.name.endswith(".sql")}
+    if shipped != set(MODELS):
+        # A file missing from MODELS would silently never be applied; a name without a file is a typo.
+        raise ModelError(
+            f"warehouse/models holds {sorted(shipped)} but warehouse.db.MODELS lists {sorted(MODELS)}: "
+            "list every model file in MODELS, dependencies first"
+        )
+    return {name: folder.joinpath(f"{name}.sql").read_text(encoding="utf-8") for name in MODELS}
+
+
+def apply_models(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re-)create every view and table macro of warehouse/models in one transaction."""
+    con.begin()
+    try:
+        for name, sql in model_sql().items():
+            try:
+                con.execute(sql)
+            except duckdb.Error as exc:
+                raise ModelError(f"warehouse/models/{name}.sql failed: {exc}") from exc
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Bring a writable connection's schema up to date: new migrations, then every model; return the new versions."""
+    newly = apply_migrations(con)
+    apply_models(con)
     return newly
 
 

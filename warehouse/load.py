@@ -216,13 +216,14 @@ def _insert_chunk(con, table: str, frame: pd.DataFrame, columns: list[str]) -> i
     arrays, which needs no Python objects and little of the GIL (six million OEWS rows)."""
     categorical = [c for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
     quoted = ", ".join(f'"{c}"' for c in columns)
+    lists: list[list[str]] = []
     if not categorical:
-        scanned, expressions, lists = frame[columns], [f'"{c}"' for c in columns], []
+        scanned, expressions = frame[columns], [f'"{c}"' for c in columns]
     else:
         scanned = pd.DataFrame(
             {c: (frame[c].cat.codes.to_numpy() if c in categorical else frame[c].to_numpy()) for c in columns}
         )
-        expressions, lists = [], []
+        expressions = []
         for c in columns:
             if c in categorical:
                 lists.append(list(frame[c].cat.categories))
@@ -301,6 +302,7 @@ def _read_ahead(chunks: Iterable[pd.DataFrame], depth: int = 1) -> Iterator[Iter
         return False
 
     def produce() -> None:
+        item: tuple[object, BaseException | None]
         try:
             for chunk in chunks:
                 if not offer((chunk, None)):

@@ -1,4 +1,4 @@
-"""Read-only questions the CLI, the flows and the fact sheets ask the warehouse."""
+"""Read-only questions the CLI and the flows ask the warehouse."""
 
 from __future__ import annotations
 
@@ -23,15 +23,13 @@ def releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def latest_releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("SELECT * FROM latest_releases ORDER BY source").df()
+def release_period(con: duckdb.DuckDBPyConnection, source: str, release_id: str) -> str | None:
+    row = con.execute(
+        "SELECT period FROM releases WHERE source = ? AND release_id = ?", [source, release_id]
+    ).fetchone()
+    return row[0] if row else None
 
 
-def occupation_facts(con: duckdb.DuckDBPyConnection, soc_codes: list[str] | None = None) -> pd.DataFrame:
-    """The joined per-occupation figures a fact sheet needs, newest releases only."""
-    if soc_codes:
-        return con.execute(
-            "SELECT * FROM occupation_facts WHERE soc_code IN (SELECT unnest(?)) ORDER BY soc_code",
-            [soc_codes],
-        ).df()
-    return con.execute("SELECT * FROM occupation_facts ORDER BY soc_code").df()
+def latest_release_id(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
+    row = con.execute("SELECT release_id FROM latest_releases WHERE source = ?", [source]).fetchone()
+    return row[0] if row else None

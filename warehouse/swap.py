@@ -17,7 +17,7 @@ the live file for writing:
 Cost: the copy is paid only on nights that load something: check what is already loaded with a
 read-only connection first, and stage only when a source has new bytes. `NightlyWarehouse` does
 exactly that for the flow (reads on a read-only connection, the first write starts the staging,
-one swap at the end); `pending_sources` answers the same question for a list of fingerprints.
+one swap at the end);
 The old file's disk space is freed when its last reader disconnects.
 
 Caveats: POSIX rename semantics (Linux, macOS); on Windows a file open by a reader cannot be
@@ -32,8 +32,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -44,6 +45,58 @@ from warehouse.db import connect, migrate
 
 class StagingError(RuntimeError):
     """The staged warehouse could not be prepared or swapped in; the live warehouse is unchanged."""
+
+
+class WarehouseHeld(RuntimeError):
+    """Another process has the warehouse open for writing (e.g. the DuckDB CLI without -readonly)."""
+
+    def __init__(self, path: Path, pid: int | None, program: str | None):
+        self.path, self.pid, self.program = path, pid, program
+        holder = f"PID {pid} ({program})" if pid else "another process"
+        super().__init__(
+            f"{path} is open for writing by {holder}; close that connection, or open the warehouse read-only "
+            f"(duckdb -readonly {path}, duckdb.connect(path, read_only=True)), then run again. Nothing was changed."
+        )
+
+
+class WarehouseCorrupt(RuntimeError):
+    """The warehouse file is not a readable DuckDB database."""
+
+    def __init__(self, path: Path, detail: str):
+        self.path = path
+        super().__init__(
+            f"{path} is not a readable DuckDB warehouse ({detail}). Move it aside and run again to rebuild it "
+            "from the raw archive (bls-refresh run --replay, then backfill older releases), or restore a backup. "
+            "Nothing was changed."
+        )
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def check_readable(path: Path | str) -> None:
+    """Raise WarehouseHeld or WarehouseCorrupt when a nightly run could not read `path` beside others.
+
+    Readers share the file; one writer excludes everyone. A missing file is fine (the first run creates it).
+    """
+    path = Path(path)
+    if not path.exists():
+        return
+    try:
+        open_reader(path).close()
+    except duckdb.IOException as exc:
+        held = _LOCK_HOLDER.search(str(exc))
+        if held:
+            raise WarehouseHeld(path, int(held["pid"]), held["program"]) from None
+        if "lock" in str(exc).lower():
+            raise WarehouseHeld(path, None, None) from None
+        raise WarehouseCorrupt(path, _first_line(exc)) from None
+    except duckdb.Error as exc:
+        raise WarehouseCorrupt(path, _first_line(exc)) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def staged_path(path: Path | str) -> Path:
@@ -168,38 +221,12 @@ class NightlyWarehouse:
     def __enter__(self) -> NightlyWarehouse:
         return self
 
-    def __exit__(self, *exc_info) -> bool:
+    def __exit__(self, *exc_info) -> bool | None:
         self._close_reader()
         staged, self._staged = self._staged, None
         suppressed = self._stack.__exit__(*exc_info)
         self.swapped = staged is not None and exc_info[0] is None
         return suppressed
-
-
-def pending_sources(path: Path | str, fingerprints: Mapping[str, str]) -> list[str]:
-    """The sources whose archive fingerprint (releases.archive_sha256) the live warehouse lacks.
-
-    Opens the warehouse read-only (never blocks readers, never blocked by them); every source is
-    pending when there is no warehouse yet. The flow enters staged_warehouse only when this is
-    not empty.
-    """
-    path = Path(path)
-    if not path.exists():
-        return list(fingerprints)
-    con = open_reader(path)
-    try:
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'releases'").fetchone()[0]:
-            return list(fingerprints)
-        loaded = {
-            source
-            for source, sha in fingerprints.items()
-            if con.execute(
-                "SELECT count(*) FROM releases WHERE source = ? AND archive_sha256 = ?", [source, sha]
-            ).fetchone()[0]
-        }
-    finally:
-        con.close()
-    return [source for source in fingerprints if source not in loaded]
 
 
 def _seed(path: Path, staged: Path) -> None:

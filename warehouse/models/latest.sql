@@ -1,0 +1,21 @@
+-- Which release of each source is current: the one definition of "latest".
+--
+-- sheet_releases(as_of) picks, per source, the newest loaded release (as_of NULL) or the newest whose
+-- reference_year is at most as_of (OEWS May Y, the EP cycle and OOH edition based in Y, or the newest
+-- before them when that year's release is not in the history). latest_releases is sheet_releases(NULL),
+-- and every latest_* view joins latest_releases, so the latest views, the sheets and an audited old
+-- sheet all agree on which release is newest.
+
+CREATE OR REPLACE MACRO sheet_releases(as_of) AS TABLE
+SELECT * EXCLUDE (rn)
+FROM (
+    SELECT r.*, row_number() OVER (PARTITION BY source ORDER BY reference_year DESC, release_id DESC) AS rn
+    FROM releases r
+    WHERE as_of IS NULL OR r.reference_year <= as_of
+)
+WHERE rn = 1;
+COMMENT ON MACRO TABLE sheet_releases IS 'The release of each source a sheet uses: the newest loaded (as_of NULL) or the newest with reference_year <= as_of; with the provenance every figure carries (source_url, fetched_at, archive_sha256).';
+
+CREATE OR REPLACE VIEW latest_releases AS
+FROM sheet_releases(NULL);
+COMMENT ON VIEW latest_releases IS 'The newest loaded release of each source.';
