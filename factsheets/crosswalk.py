@@ -31,6 +31,9 @@ class Crosswalk:
                 rank = (0 if link["is_primary"] else 1, link["depth"] if link["depth"] is not None else 9, slug)
                 candidates.setdefault(code, []).append((rank, slug, bool(link["is_primary"])))
         self._profile_for_soc = {code: min(c)[1:] for code, c in candidates.items()}
+        self.ep_linked: dict[str, set[str]] = {}  # profile slug -> the codes EP links to it, loaded or not
+        for link in facts.ep_links:
+            self.ep_linked.setdefault(link["slug"], set()).add(link["soc_code"])
         self.line_items = sorted(
             code
             for code, row in facts.occupations.items()
@@ -50,7 +53,8 @@ class Crosswalk:
         """The occupation whose EP and OEWS figures stand for a profile that is not loaded: the one
         code a crosswalk links to it, or the EP summary line made of exactly its linked codes, else
         the occupation with the profile's title. None when nothing is certain."""
-        codes = {code for code in self.linked.get(slug, ()) if code in self.occupations}
+        linked = self.linked.get(slug, set()) | self.ep_linked.get(slug, set())
+        codes = {code for code in linked if code in self.occupations}
         if len(codes) == 1:
             return codes.pop()
         if codes:

@@ -817,3 +817,39 @@ def test_the_published_sheets_are_current_after_a_publish(wh, without_profiles):
     assert sheets_behind(wh.con, wh.out) is None
     assert sheets_behind(without_profiles.con, without_profiles.out) is None
     assert without_profiles.result.built_from["ooh"]["release_id"] == "2024-34"
+
+
+def test_eps_links_name_the_occupation_of_a_profile_the_crawl_lacks(without_profiles, tmp_path):
+    """With EP's occupation -> OOH links in the warehouse (the table EP loads them into), a profile
+    missing from the mirror whose title is not its SOC title still shows its occupation's figures."""
+    con = without_profiles.con
+    links = read_ep_ooh_links(EP_2024, name=EP_2024.name)
+    con.begin()
+    try:
+        con.execute(
+            "CREATE TABLE ep_ooh_links (cycle VARCHAR, soc_code VARCHAR, title VARCHAR, ooh_url VARCHAR, slug VARCHAR)"
+        )
+        con.executemany(
+            "INSERT INTO ep_ooh_links VALUES ('2024-34', ?, ?, ?, regexp_extract(?, '([^/]+)\\.htm$', 1))",
+            [(r["soc_code"], r.get("title") or "", r["ooh_url"], r["ooh_url"]) for r in links.to_dict("records")],
+        )
+        assert one(con, "SELECT count(*) FROM latest_ooh_profiles WHERE slug = 'industrial-designers'") == (0,)
+        result = publish_sheets(con, out_dir=tmp_path / "sheets", refreshed_on=RUN2)
+        designers = one(
+            con, "SELECT annual_median, projected_change_percent FROM occupation_facts WHERE soc_code = '27-1021'"
+        )
+        dentists = one(con, "SELECT change_percent FROM projections WHERE soc_code = '29-1020' AND cycle = '2024-34'")
+    finally:
+        con.rollback()
+    assert result.written
+    seen = {"27-1021": 0, "29-1020": 0}
+    for path in (tmp_path / "sheets").glob("[!.]*.json"):
+        for alt in json.loads(path.read_text())["alternatives"]:
+            if alt["name"] == "Industrial Designers":
+                assert alt["soc_code"] == "27-1021" and alt["bls_title"] == "Commercial and Industrial Designers"
+                assert (alt["median_salary"]["value"], alt["career_outlook"]["value"]) == designers
+                seen["27-1021"] += 1
+            if alt["name"] == "Dentists":  # five EP line items: their summary line, 29-1020
+                assert alt["soc_code"] == "29-1020" and alt["career_outlook"]["value"] == dentists[0]
+                seen["29-1020"] += 1
+    assert seen["27-1021"] >= 1 and seen["29-1020"] >= 1, seen

@@ -101,6 +101,22 @@ def ooh_similar(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dic
     return dict(out)
 
 
+def ep_ooh_links(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> list[dict[str, Any]]:
+    """EP's links from occupations to OOH profiles, of the EP cycle the sheets use: they name the
+    occupation of a profile that is not loaded. [] on a warehouse without the table (before the
+    migration that loads them with EP)."""
+    known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ep_ooh_links'").fetchone()
+    if not known or not known[0]:
+        return []
+    return _rows(
+        con,
+        """SELECT e.slug, e.soc_code FROM ep_ooh_links e
+           JOIN sheet_releases(?) r ON r.source = 'projections' AND r.release_id = e.cycle
+           ORDER BY e.slug, e.soc_code""",
+        [as_of],
+    )
+
+
 @dataclass
 class SheetFacts:
     """Everything the sheets of one run read, fetched in a handful of queries."""
@@ -112,6 +128,7 @@ class SheetFacts:
     links: list[dict[str, Any]] = field(default_factory=list)
     sections: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     similar: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ep_links: list[dict[str, Any]] = field(default_factory=list)  # EP's occupation -> OOH profile links
 
     @property
     def known_codes(self) -> set[str]:
@@ -126,6 +143,7 @@ def sheet_facts(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> She
     require_sheet_schema(con)
     rels = releases(con, as_of)
     facts = SheetFacts(as_of=as_of, releases=rels, occupations={r["soc_code"]: r for r in occupations(con, as_of)})
+    facts.ep_links = ep_ooh_links(con, as_of) if "projections" in rels else []
     if "ooh" in rels:
         facts.profiles = {r["slug"]: r for r in ooh_profiles(con, as_of)}
         facts.links = ooh_links(con, as_of)
