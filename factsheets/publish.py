@@ -87,7 +87,7 @@ class PublishResult:
     changes: list[ChangeEntry] = field(default_factory=list)
     sheets: int = 0  # sheets considered in this run
     run_id: str | None = None  # this run's changelog name
-    built_from: dict[str, dict[str, str | None]] = field(default_factory=dict)  # source -> release marks
+    built_from: dict[str, dict[str, Any]] = field(default_factory=dict)  # source -> release_id, sha256, rows
 
 
 def normalize_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
@@ -174,18 +174,12 @@ def careers_digest(config: CareersConfig) -> str:
     return hashlib.sha256(config.model_dump_json().encode()).hexdigest()
 
 
-def release_marks(rels: dict[str, dict[str, Any]]) -> dict[str, dict[str, str | None]]:
-    """What identifies the load of each release a set of sheets is built from."""
-
-    def text(value: Any) -> str | None:
-        return value.isoformat() if hasattr(value, "isoformat") else None if value is None else str(value)
-
+def release_marks(rels: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What identifies the content of each release a set of sheets is built from: its id, the sha256
+    of its raw bytes and the rows loaded (not when it was loaded: a rerun of a night must publish
+    the same files as the night would have)."""
     return {
-        source: {
-            "release_id": row["release_id"],
-            "sha256": row.get("archive_sha256"),
-            "loaded_at": text(row.get("loaded_at")),
-        }
+        source: {"release_id": row["release_id"], "sha256": row.get("archive_sha256"), "rows": row.get("rows_loaded")}
         for source, row in sorted(rels.items())
     }
 
@@ -291,7 +285,7 @@ def sheets_behind(
         elif was["release_id"] != is_["release_id"]:
             reasons.append(f"the sheets show {name} {was['release_id']}, the warehouse holds {is_['release_id']}")
         elif was != is_:
-            reasons.append(f"{name} {is_['release_id']} was reloaded after the sheets were built")
+            reasons.append(f"{name} {is_['release_id']} was loaded again from other bytes after the sheets were built")
     if state.get("templates") != templates_hash():
         reasons.append("the sheet templates changed")
     if careers_config is not None and state.get("careers") != careers_digest(careers_config):

@@ -55,10 +55,11 @@ def load_oews(con, path: Path) -> None:
     load_release(con, record, {"oews_occupations": r.occupations, "oews_estimates": r.estimates})
 
 
-def load_ep(con, path: Path) -> None:
+def load_ep(con, path: Path, sha256: str | None = None) -> None:
     r = read_occupation_workbook(path, name=path.name)
     period = f"{r.base_year}-{r.target_year}"
-    record = ReleaseRecord("projections", r.cycle, period, r.base_year, "workbook", "https://x/ep", FETCHED, path.name)
+    sha = sha256 or path.name
+    record = ReleaseRecord("projections", r.cycle, period, r.base_year, "workbook", "https://x/ep", FETCHED, sha)
     load_release(con, record, {"projections": r.occupations})
 
 
@@ -348,8 +349,10 @@ def test_sheets_behind_names_what_the_published_set_lacks_until_a_publish_succee
     shutil.copy(site.db, db)
     con = warehouse.connect(db)
     try:
-        load_ep(con, EP_2024)  # the same release loaded again (e.g. after a transform fix)
-        assert sheets_behind(con, sheets) == "EP 2024-34 was reloaded after the sheets were built"
+        load_ep(con, EP_2024)  # the same bytes loaded again: nothing to republish
+        assert sheets_behind(con, sheets) is None
+        load_ep(con, EP_2024, sha256="revised")  # BLS republished the cycle's workbook
+        assert sheets_behind(con, sheets) == "EP 2024-34 was loaded again from other bytes after the sheets were built"
     finally:
         con.close()
     state = sheets / STATE_FILE

@@ -48,7 +48,7 @@ def releases(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[s
     rows = _rows(
         con,
         """SELECT source, release_id, period, reference_year, form, source_url, fetched_at, archive_sha256,
-                  loaded_at
+                  rows_loaded
            FROM sheet_releases(?)""",
         [as_of],
     )
