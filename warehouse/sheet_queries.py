@@ -1,7 +1,8 @@
 """Read-only questions the fact sheets ask the warehouse: a few set-based queries, no per-sheet SQL.
 
 Every function takes `as_of`: None for the newest loaded releases (what a refresh publishes), or a
-year for the releases of that year from the warehouse's history (see migration 004). Rows come back
+year for the releases of that year from the warehouse's history (the sheet_* macros of
+warehouse/models/). Rows come back
 as plain dicts with None for SQL NULL (never NaN), so the sheets can tell "not published" apart
 from a number without pandas in the way.
 """
