@@ -2,9 +2,8 @@
 
 Every function takes `as_of`: None for the newest loaded releases (what a refresh publishes), or a
 year for the releases of that year from the warehouse's history (the sheet_* macros of
-warehouse/models/). Rows come back
-as plain dicts with None for SQL NULL (never NaN), so the sheets can tell "not published" apart
-from a number without pandas in the way.
+warehouse/models/). Rows come back as plain dicts with None for SQL NULL (never NaN), so the sheets
+can tell "not published" apart from a number without pandas in the way.
 """
 
 from __future__ import annotations
