@@ -179,17 +179,15 @@ def wage_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | None
             {"year": year, "lower_bound": True},
         )
     if hourly is not None and h_status in ("published", "top_coded"):
-        more = " or more" if h_status == "top_coded" else ""
-        return Figure(
-            f"{dollars(hourly, cents=True)} per hour{more}{suffix}",
-            "hourly_only",
-            hourly,
-            "USD per hour",
-            period,
-            prov,
-            {"year": year, "lower_bound": h_status == "top_coded"},
-        )
+        return _hourly_figure(hourly, h_status == "top_coded", year, period, prov)
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
+
+
+def _hourly_figure(hourly: float, top_coded: bool, year: int, period: str | None, prov: Provenance) -> Figure:
+    """BLS publishes only an hourly wage for the occupation (actors, musicians)."""
+    more = " or more" if top_coded else ""
+    text = f"{dollars(hourly, cents=True)} per hour{more} ({year})"
+    return Figure(text, "hourly_only", hourly, "USD per hour", period, prov, {"year": year, "lower_bound": top_coded})
 
 
 def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
@@ -211,15 +209,7 @@ def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | Non
     if annual is not None:
         return Figure(f"{dollars(annual)}{more}{suffix}", kind, annual, "USD per year", period, prov, {"year": year})
     if hourly is not None:
-        return Figure(
-            f"{dollars(hourly, cents=True)} per hour{more}{suffix}",
-            "hourly_only",
-            hourly,
-            "USD per hour",
-            period,
-            prov,
-            {"year": year},
-        )
+        return _hourly_figure(hourly, status == "top_coded", year, period, prov)
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
 
 
