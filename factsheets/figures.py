@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -93,7 +94,7 @@ class Provenance:
             release=release.get("release_id"),
             period=release.get("period"),
             source_url=release.get("source_url"),
-            fetched_at=fetched.isoformat() if hasattr(fetched, "isoformat") else fetched,
+            fetched_at=fetched.isoformat() if isinstance(fetched, date) else fetched,
             sha256=release.get("archive_sha256"),
         )
 
@@ -133,6 +134,13 @@ class Figure:
     def available(self) -> bool:
         return self.status in AVAILABLE
 
+    @property
+    def number(self) -> float:
+        """The value of a figure BLS published (what prints it checks `available` or the status first)."""
+        if self.value is None:
+            raise ValueError(f"the figure {self.text!r} has no value")
+        return self.value
+
     def as_json(self) -> dict[str, Any]:
         out = {
             "text": self.text,
@@ -148,7 +156,7 @@ class Figure:
 
 def _num(row: Mapping[str, Any], key: str) -> float | None:
     value = row.get(key)
-    return None if is_missing(value) else float(value)
+    return None if value is None or is_missing(value) else float(value)
 
 
 # ---- median salary ---------------------------------------------------------------------------
@@ -193,10 +201,10 @@ def _hourly_figure(hourly: float, top_coded: bool, year: int, period: str | None
 def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
     """The OOH quick facts' median pay, for profiles whose figures have no single SOC code."""
     prov = Provenance.of(release, "ooh")
-    year = profile.get("pay_year")
-    if is_missing(year):
+    raw_year = profile.get("pay_year")
+    if raw_year is None or is_missing(raw_year):
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    year = int(year)
+    year = int(raw_year)
     period = f"May {year}"
     suffix = f" ({year})"
     annual, hourly, status = (
@@ -215,12 +223,12 @@ def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | Non
 
 def similar_wage_figure(similar: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
     """The pay an OOH Similar Occupations row lists, when its profile is not in the warehouse."""
-    year = similar.get("pay_year")
+    raw_year = similar.get("pay_year")
     annual = _num(similar, "median_pay_annual")
     prov = Provenance.of(release, "ooh")
-    if is_missing(year) or annual is None:
+    if raw_year is None or is_missing(raw_year) or annual is None:
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    year = int(year)
+    year = int(raw_year)
     if similar.get("pay_status") == "top_coded":
         return Figure(
             f"{dollars(annual)} or more ({year})",

@@ -188,6 +188,8 @@ class SheetBuilder:
             return None
         whole = outlook.extra["rounded"]
         prov = outlook.provenance
+        if prov is None:
+            return None
         same_cycle = prov.program == "ooh" or (profile is not None and profile.get("outlook_period") == prov.release)
         if (
             profile is not None
@@ -381,18 +383,18 @@ class SheetBuilder:
         )
 
     def _alternatives_from_similar(self, slug: str, own_code: str | None) -> list[AlternativeSheet]:
-        out = []
+        out: list[AlternativeSheet] = []
         for similar in self.facts.similar.get(slug, []):
             if len(out) >= MAX_ALTERNATIVES:
                 break
-            other = similar.get("similar_slug")
+            other: str = similar.get("similar_slug") or ""
             if other == slug:
                 continue
-            profile = self.facts.profiles.get(other) if other else None
+            profile = self.facts.profiles.get(other)
             if profile is not None:
                 code = self.primary_soc.get(other)
             else:
-                code = self.links.soc_of_missing_profile(other or "", similar["similar_title"])
+                code = self.links.soc_of_missing_profile(other, similar["similar_title"])
             if code is not None and code == own_code:
                 continue
             row = self.facts.occupations.get(code) if code else None

@@ -133,7 +133,8 @@ def publish_sheets(
     unchanged) and SheetSchemaMissing (a warehouse without the sheet macros)."""
     formats = normalize_formats(formats)
     config = careers_config if isinstance(careers_config, CareersConfig) else load_careers_config(careers_config)
-    result = PublishResult(directory=Path(out_dir))
+    directory = Path(out_dir)
+    result = PublishResult(directory=directory)
     facts = sheet_facts(con, as_of)
     if not facts.releases:
         return result
@@ -145,13 +146,13 @@ def publish_sheets(
     if not only:
         result.built_from = release_marks(facts.releases)
     now = now or datetime.now(UTC)
-    folder = VersionedFolder(Path(out_dir), hook=on_step)
+    folder = VersionedFolder(directory, hook=on_step)
     with folder.publishing(version_name(now, run_id)) as build:
         publisher = _Publisher(build, refreshed_on, formats, result, partial=bool(only), hook=folder.hook)
         publisher.run(sheets, held, state_marks={"as_of": as_of, "careers": careers_digest(config)}, now=now)
     result.version = build.staging
     if result.changelog_path is not None:  # relative to the folder until it is published
-        result.changelog_path = result.directory / result.changelog_path
+        result.changelog_path = directory / result.changelog_path
     for career in result.careers_held_back:
         log.warning("%s", career.reason)
     return result

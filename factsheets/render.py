@@ -191,7 +191,7 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
                 {
                     "value": sheet.openings,
                     "text": count(sheet.openings),
-                    "provenance": sheet.outlook.provenance.as_json(),
+                    "provenance": sheet.outlook.provenance.as_json() if sheet.outlook.provenance else None,
                 }
                 if sheet.openings is not None
                 else None

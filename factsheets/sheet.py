@@ -214,7 +214,7 @@ class Sheet:
             if prov.program == "oews":
                 part = f"Occupational Employment and Wage Statistics, {prov.period}"
             elif prov.program == "projections":
-                part = f"Employment Projections, {full_period_from_cycle(prov.release)}"
+                part = f"Employment Projections, {full_period_from_cycle(prov.release or '')}"
             else:
                 part = f"Occupational Outlook Handbook, {prov.release} edition"
             if part not in parts:
