@@ -1,7 +1,7 @@
 """A folder published whole: whatever stops a publish (SIGKILL, a full disk), a reader of the folder
 finds either the old set of files or the new one, never a mix.
 
-    DATA_DIR/sheets -> .sheets-versions/20260301T060000Z-<run>     (a relative symlink)
+    DATA_DIR/sheets -> .sheets-versions/20260301T060000123456Z-<run>   (a relative symlink; UTC time)
     DATA_DIR/.sheets-versions/.lock                                 (one publisher at a time)
 
 A publish builds the next version beside the published one: every file of the published version is
