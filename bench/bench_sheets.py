@@ -45,7 +45,7 @@ TARGET = 400.0
 
 def build_warehouse(path: Path) -> None:
     from transforms.oews import read_national_zip
-    from transforms.ooh import read_ep_ooh_links, read_profiles
+    from transforms.ooh import read_profiles
     from transforms.projections import read_occupation_workbook
     from warehouse.load import ReleaseRecord, load_release
 
@@ -87,20 +87,20 @@ def build_warehouse(path: Path) -> None:
         pages = {
             f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))
         }
-        ooh = read_profiles(pages, crosswalk=read_ep_ooh_links(workbook, name=workbook.name))
+        ooh = read_profiles(pages)
         load_release(
             con,
             ReleaseRecord(
                 "ooh",
-                ooh.edition,
+                ooh.release_id,
                 ooh.period,
-                ooh.base_year,
+                ooh.reference_year,
                 "profiles",
                 "https://www.bls.gov/ooh/a-z-index.htm",
                 fetched,
                 "2" * 64,
             ),
-            ooh.frames,
+            ooh,
         )
     finally:
         con.close()

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
-from .errors import FetchError, Forbidden, NotFound, TransientFetchError
+from .errors import FetchError, Forbidden, NotFound, StorageError, TransientFetchError
 from .http import Fetcher
 from .records import FetchResult
 
@@ -32,6 +32,7 @@ __all__ = [
     "CrawlResult",
     "NoProfileLinks",
     "ProfileLink",
+    "Progress",
     "a_z_index_url",
     "crawl_profiles",
     "discover_profiles",
@@ -172,10 +173,21 @@ def _site_path(href: str, www_base: str) -> str | None:
     return None
 
 
+Progress = Callable[[int, int, str], None]  # (pages done, pages in all, the page's URL)
+
+
 def crawl_profiles(
-    fetcher: Fetcher, links: Sequence[ProfileLink], *, sleep: Callable[[float], None] = time.sleep
+    fetcher: Fetcher,
+    links: Sequence[ProfileLink],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
 ) -> CrawlResult:
     """Fetch each profile in turn; record every failure with its reason and keep going.
+
+    `progress(done, total, url)` is called after every page tried, fetched, 304 or failed (a bar,
+    `n/342 pages` log lines): a crawl at BLS's pace takes minutes. Pages a stopped crawl did not
+    try are not reported to it.
 
     Pacing is the client's `delay`; against bls.gov a client configured below BLS_MIN_DELAY is
     topped up here, so the crawl never asks bls.gov more than once a second.
@@ -188,29 +200,42 @@ def crawl_profiles(
     for position, link in enumerate(links, start=1):
         if position > 1 and top_up > 0 and _is_bls(link.url):
             sleep(top_up)
-        try:
-            result.pages[link.url] = fetcher.fetch(link.url)
-        except NotFound as exc:
-            status = exc.status if exc.status is not None else "not archived"
-            reason = f"{status} Not Found" if exc.status == 404 else f"{status} Gone" if exc.status == 410 else str(exc)
-            result.failures.append((link.url, reason))
-            log.warning("OOH profile %s: %s", link.url, reason)
-        except TransientFetchError as exc:
-            result.failures.append((link.url, str(exc)))
-            log.warning("OOH profile %s: %s", link.url, exc)
-        except Forbidden as exc:
-            _abort(result, links, position, link.url, f"403 Forbidden: {exc}", "403 Forbidden")
+        stopped = _fetch_profile(fetcher, result, links, position)
+        if progress is not None:
+            progress(position, len(links), link.url)
+        if stopped:
             break
-        except FetchError as exc:
-            if exc.status is None:
-                _abort(result, links, position, link.url, str(exc), type(exc).__name__)
-                break
-            result.failures.append((link.url, str(exc)))
-            log.warning("OOH profile %s: %s", link.url, exc)
         if position % _PROGRESS_EVERY == 0:
-            log.info("OOH crawl: %d/%d pages tried, %d failed", position, len(links), len(result.failures))
+            log.debug("OOH crawl: %d/%d pages tried, %d failed", position, len(links), len(result.failures))
     log.info("%s", result.summary())
     return result
+
+
+def _fetch_profile(fetcher: Fetcher, result: CrawlResult, links: Sequence[ProfileLink], position: int) -> bool:
+    """Fetch links[position - 1] into `result`; True when the crawl must stop."""
+    link = links[position - 1]
+    try:
+        result.pages[link.url] = fetcher.fetch(link.url)
+    except StorageError:
+        raise  # a full or read-only disk stops the night, not just this page
+    except NotFound as exc:
+        status = exc.status if exc.status is not None else "not archived"
+        reason = f"{status} Not Found" if exc.status == 404 else f"{status} Gone" if exc.status == 410 else str(exc)
+        result.failures.append((link.url, reason))
+        log.warning("OOH profile %s: %s", link.url, reason)
+    except TransientFetchError as exc:
+        result.failures.append((link.url, str(exc)))
+        log.warning("OOH profile %s: %s", link.url, exc)
+    except Forbidden as exc:
+        _abort(result, links, position, link.url, f"403 Forbidden: {exc}", "403 Forbidden")
+        return True
+    except FetchError as exc:
+        if exc.status is None:
+            _abort(result, links, position, link.url, str(exc), type(exc).__name__)
+            return True
+        result.failures.append((link.url, str(exc)))
+        log.warning("OOH profile %s: %s", link.url, exc)
+    return False
 
 
 def _is_bls(url: str) -> bool:

@@ -6,6 +6,7 @@ from flows.report import RunReport
 
 REPORT_KEY = "bls-refresh-report"
 TABLE_KEY = "bls-refresh-sources"
+ARTICLES_KEY = "bls-refresh-articles"
 
 
 def report_rows(report: RunReport) -> list[dict]:
@@ -84,3 +85,7 @@ def publish_artifacts(report: RunReport, report_path: str) -> None:
         description="What this refresh fetched, parsed, loaded and published",
     )
     create_table_artifact(key=TABLE_KEY, table=report_rows(report), description="Per-source counters")
+    if report.articles is not None and report.articles.markdown:
+        create_markdown_artifact(
+            key=ARTICLES_KEY, markdown=report.articles.markdown, description="Figures refreshed in editors' articles"
+        )

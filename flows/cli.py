@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from flows.analyst_cmd import export, query, schema
+from flows.articles_cmd import articles_app
 from flows.errors import EXIT_SOURCE_FAILED, EXIT_USAGE, RunStopped, exit_statuses_help
 from flows.options import DataDir, Db, build_settings, shown
 from flows.sheets_cmd import sheets
@@ -44,6 +45,14 @@ WwwBase = Annotated[str | None, typer.Option(help=shown("Base URL standing for w
 DownloadBase = Annotated[
     str | None, typer.Option(help=shown("Base URL standing for download.bls.gov.", "download_base_url"))
 ]
+Articles = Annotated[
+    Path | None,
+    typer.Option(
+        "--articles",
+        help=shown("A folder of articles to refresh after each night that loads something.", "articles_dir"),
+        file_okay=False,
+    ),
+]
 Careers = Annotated[
     Path | None,
     typer.Option(
@@ -67,6 +76,7 @@ def run(
     www_base_url: WwwBase = None,
     download_base_url: DownloadBase = None,
     careers: Careers = None,
+    articles: Articles = None,
     replay: Annotated[bool | None, typer.Option("--replay", help="Re-run from the raw archive, no network.")] = None,
     lock_timeout: Annotated[
         float | None, typer.Option(help=shown("Seconds to wait for another run on the same warehouse.", "lock_timeout"))
@@ -89,6 +99,7 @@ def run(
         www_base_url=www_base_url,
         download_base_url=download_base_url,
         careers_config=careers,
+        articles_dir=articles,
         replay=replay,
         lock_timeout=lock_timeout,
         log_format=log_format,
@@ -111,7 +122,7 @@ def run(
             f"FAILED: {', '.join(report.failed_sources)} (the warehouse keeps its previous data for them)", err=True
         )
     elif not report.published:
-        typer.echo(f"sheets failed: {report.sheets.reason}", err=True)
+        typer.echo(report.not_published, err=True)
     raise typer.Exit(status)
 
 
@@ -133,6 +144,7 @@ def serve(
     www_base_url: WwwBase = None,
     download_base_url: DownloadBase = None,
     careers: Careers = None,
+    articles: Articles = None,
 ) -> None:
     """Register the nightly deployment on a Prefect server and run it when due (needs `prefect server start`)."""
     settings = build_settings(
@@ -149,6 +161,7 @@ def serve(
         www_base_url=www_base_url,
         download_base_url=download_base_url,
         careers_config=careers,
+        articles_dir=articles,
     )
     from flows.serve import serve_nightly
 
@@ -210,6 +223,7 @@ app.command()(sheets)
 app.command()(schema)
 app.command()(query)
 app.command()(export)
+app.add_typer(articles_app, name="articles")
 
 
 if __name__ == "__main__":

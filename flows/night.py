@@ -33,7 +33,7 @@ from flows.errors import (
 )
 from flows.locking import RunLocked, exclusive_run
 from flows.observability import RUN_ID, mask_secrets, new_run_id
-from flows.report import ConsistencyReport, RunReport, SheetsReport, SourceReport
+from flows.report import ArticlesReport, ConsistencyReport, RunReport, SheetsReport, SourceReport
 from flows.settings import Settings
 from flows.sources import Endpoints, Fetched, Source, bls_endpoints, chosen, make_fetcher
 from transforms.errors import LayoutError
@@ -260,6 +260,47 @@ def publish_sheets_step(con, settings: Settings, refreshed_on: date):
     )
 
 
+def refresh_articles(settings: Settings, report: RunReport, run: Runner) -> ArticlesReport | None:
+    """Editors' articles follow the sheets: refreshed from the committed warehouse, each file atomically."""
+    if settings.articles_dir is None:
+        return None
+    if why_publish(settings, report) is None and report.ok:
+        return ArticlesReport(status="skipped", reason="nothing changed at BLS; the articles are current")
+    if not report.ok:
+        return ArticlesReport(status="skipped", reason="a source failed; articles left as they were")
+    try:
+        con = open_reader(settings.warehouse_path)
+    except FileNotFoundError:
+        return ArticlesReport(status="skipped", reason="the warehouse holds nothing yet")
+    try:
+        result = run(refresh_articles_step, con, settings, name="refresh-articles")
+    except Exception as exc:
+        problem = find_storage_error(exc)
+        why = storage_advice(problem.filename or settings.articles_dir, problem) if problem else str(exc)
+        log.error("articles failed: %s (the loads stay committed; the next run refreshes them)", why)
+        return ArticlesReport(status="failed", directory=str(settings.articles_dir), reason=why)
+    finally:
+        con.close()
+    return ArticlesReport(
+        status="written",
+        directory=str(result.out_dir),
+        rewritten=len(result.rewritten),
+        unchanged=len(result.unchanged),
+        failed=[list(item) for item in result.failed],
+        changelog=str(result.changelog_path) if result.changelog_path else None,
+        markdown=result.markdown(),
+    )
+
+
+def refresh_articles_step(con, settings: Settings):
+    from factsheets.articles import refresh_articles_folder
+
+    assert settings.articles_dir is not None
+    return refresh_articles_folder(
+        con, settings.articles_dir, careers_config=settings.careers_config, lock_timeout=settings.lock_timeout
+    )
+
+
 # ---- the whole night ------------------------------------------------------------------------
 
 
@@ -283,6 +324,7 @@ def run_night(
                 raise WarehouseBusy(str(exc)) from None
             load_and_commit(settings, run, report, stack)
             report.sheets = publish(settings, report, run, refreshed_on or date.today())
+            report.articles = refresh_articles(settings, report, run)
     except RunStopped as exc:
         report.stopped = str(exc)
         raise

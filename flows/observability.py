@@ -93,7 +93,9 @@ def configure_logging(log_format: str = "text") -> None:
     `json` makes every console line, Prefect's own included, one JSON object.
     """
     for name in STAGE_LOGGERS:
-        logging.getLogger(name).setLevel(logging.INFO)
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
     root = logging.getLogger()
     consoles = [h for h in root.handlers if isinstance(h, logging.StreamHandler)]
     if not consoles:

@@ -75,7 +75,7 @@ def refresh(settings: dict[str, Any] | None = None, refreshed_on: str | None = N
     if not report.ok:
         return Failed(message=f"source(s) failed: {', '.join(report.failed_sources)}", data=report)
     if not report.published:
-        return Failed(message=f"sheets failed: {report.sheets.reason}", data=report)
+        return Failed(message=report.not_published, data=report)
     if report.partial:
         return Completed(name="Partial", message=report.partial_summary(), data=report)
     return report

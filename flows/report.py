@@ -39,6 +39,18 @@ class SheetsReport:
 
 
 @dataclass
+class ArticlesReport:
+    status: str = "pending"  # written | skipped | failed (after the commit point: the loads stay)
+    directory: str | None = None
+    rewritten: int = 0
+    unchanged: int = 0
+    failed: list[list[str]] = field(default_factory=list)  # [article, why it could not be read]
+    changelog: str | None = None
+    reason: str | None = None
+    markdown: str = ""  # what moved, for the Prefect artifact
+
+
+@dataclass
 class ConsistencyReport:
     edition: str
     mismatches: int
@@ -50,6 +62,7 @@ class RunReport:
     warehouse: str
     sources: list[SourceReport] = field(default_factory=list)
     sheets: SheetsReport = field(default_factory=SheetsReport)
+    articles: ArticlesReport | None = None
     consistency: ConsistencyReport | None = None
     finished_at: datetime | None = None
     run_id: str | None = None
@@ -72,7 +85,15 @@ class RunReport:
 
     @property
     def published(self) -> bool:
-        return self.sheets.status != "failed"
+        return self.sheets.status != "failed" and (self.articles is None or self.articles.status != "failed")
+
+    @property
+    def not_published(self) -> str:
+        """Why the sheets or articles were not published, for the run's final message."""
+        parts = [f"sheets failed: {self.sheets.reason}"] if self.sheets.status == "failed" else []
+        if self.articles is not None and self.articles.status == "failed":
+            parts.append(f"articles failed: {self.articles.reason}")
+        return "; ".join(parts)
 
     @property
     def partial(self) -> bool:
@@ -128,5 +149,16 @@ class RunReport:
             lines.append(f"{'sheets':<12} FAILED: {sh.reason}")
         else:
             lines.append(f"{'sheets':<12} skipped: {sh.reason}")
+        art = self.articles
+        if art is not None:
+            if art.status == "written":
+                lines.append(
+                    f"{'articles':<12} {art.rewritten} rewritten, {art.unchanged} unchanged in {art.directory}"
+                )
+                lines += [f"{'':<12} not read: {path}: {why}" for path, why in art.failed]
+                if art.changelog:
+                    lines.append(f"{'changelog':<12} {art.changelog}")
+            else:
+                lines.append(f"{'articles':<12} {art.status}: {art.reason}")
         lines.append(f"warehouse    {self.warehouse}")
         return lines

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     archive_dir: Path | None = None
     sheets_dir: Path | None = None
 
+    articles_dir: Path | None = Field(
+        None, description="A folder of editors' articles refreshed after every night that loaded something."
+    )
     careers_config: Path | None = Field(None, description="Careers TOML for curated sheets [default: the shipped one].")
     # NoDecode: the environment gives a comma list (oews,projections), not JSON.
     sources: Annotated[list[str], NoDecode] = Field(

@@ -29,9 +29,11 @@ from extractors.local import archive_local_file
 from extractors.mirror import MirrorArchive
 from extractors.oews import FLATFILE_NAMES
 from extractors.records import FetchResult
+from flows.progress import CrawlProgress
 from flows.settings import Settings
 from transforms.oews_stream import REQUIRED_STREAM_FILES, release_fingerprint, stream_flatfiles
-from transforms.release import Quarantined, Release, whole
+from transforms.release import Release, whole
+from warehouse.ooh_pages import known_pages
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,11 @@ def fetch_projections(settings: Settings, fetcher: Fetcher, ends: Endpoints) -> 
 
 def fetch_ooh(settings: Settings, fetcher: Fetcher, ends: Endpoints) -> Fetched:
     index, links = extractors.ooh.discover_profiles(fetcher, ends.www)
-    crawl = extractors.ooh.crawl_profiles(fetcher, links)
+    progress = CrawlProgress("OOH crawl", log_format=settings.log_format)
+    try:
+        crawl = extractors.ooh.crawl_profiles(fetcher, links, progress=progress)
+    finally:
+        progress.close()
     if crawl.aborted:
         raise FetchError(index.url, None, f"OOH crawl stopped: {crawl.aborted}")
     # Keyed by the URL the archive knows (bls.gov's, also for a mirror run), not the request URL.
@@ -153,12 +159,11 @@ def transform_projections(fetched: Fetched, prior: Any) -> Release:
     return Release("projections", release.cycle, period, release.base_year, {"projections": whole(release.occupations)})
 
 
-def transform_ooh(fetched: Fetched, prior: Any) -> Release:
+def transform_ooh(fetched: Fetched, known: Any) -> Release:
+    """Only the pages whose bytes changed are parsed; the rest, and any page that cannot be parsed
+    tonight, keep the rows the warehouse holds (carried forward)."""
     pages = {url: r for url, r in fetched.files.items() if url != "index"}
-    release = transforms.ooh.read_profiles(pages)
-    tables = {name: whole(frame) for name, frame in release.frames.items()}
-    quarantined = tuple(Quarantined(where, reason) for where, reason in release.quarantined)
-    return Release("ooh", release.edition, release.period, release.base_year, tables, quarantined)
+    return transforms.ooh.read_edition(pages, known, not_fetched=dict(fetched.failures))
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,7 @@ class Source:
 SOURCES: tuple[Source, ...] = (
     Source("oews", fetch_oews, transform_oews),
     Source("projections", fetch_projections, transform_projections),
-    Source("ooh", fetch_ooh, transform_ooh),
+    Source("ooh", fetch_ooh, transform_ooh, prior=known_pages),
 )
 BY_NAME = {source.name: source for source in SOURCES}
 

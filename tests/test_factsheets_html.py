@@ -20,7 +20,7 @@ import pytest
 import warehouse
 from factsheets.publish import publish_sheets
 from transforms.oews import read_national_zip
-from transforms.ooh import read_ep_ooh_links, read_profiles
+from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
@@ -156,18 +156,18 @@ def build(path: Path, frames_hook=None):
         {"projections": ep.occupations},
     )
     pages = {f"https://www.bls.gov/ooh/{p}.htm": WWW / "ooh" / f"{p}.htm" for p in PROFILES}
-    ooh = read_profiles(pages, crosswalk=read_ep_ooh_links(EP, name=EP.name))
-    assert ooh.quarantined == []
-    frames = {name: frame.copy() for name, frame in ooh.frames.items()}
+    ooh = read_profiles(pages)
+    assert ooh.quarantined == ()
+    frames = {name: frame.copy() for name, (frame,) in ooh.tables.items()}
     if frames_hook:
         frames_hook(frames)
     load_release(
         con,
         ReleaseRecord(
             "ooh",
-            ooh.edition,
+            ooh.release_id,
             ooh.period,
-            ooh.base_year,
+            ooh.reference_year,
             "profiles",
             "https://www.bls.gov/ooh/a-z-index.htm",
             FETCHED,

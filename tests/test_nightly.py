@@ -79,6 +79,7 @@ def test_first_noop_and_changed_source_nights(prefect_harness, run_refresh_flow,
     with serve_mirror(mirror) as base:
         settings = sample_settings(base, tmp_path)
         caplog.set_level(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger="extractors")  # a run sets its stage loggers to INFO
 
         state, first = run_refresh_flow(settings)
         assert state.is_completed(), state.message

@@ -13,7 +13,7 @@ import pytest
 import warehouse
 from extractors import HttpConfig, PoliteClient, RawArchive
 from extractors.ooh import A_Z_INDEX_PATH, crawl_profiles, discover_profiles
-from transforms.ooh import TABLE_COLUMNS, read_ep_ooh_links, read_profiles
+from transforms.ooh import TABLE_COLUMNS, read_profiles
 from warehouse.load import ReleaseRecord, load_release
 from warehouse.ooh_checks import check_consistency
 
@@ -31,15 +31,19 @@ def crawled(mirror_url, tmp_path_factory):
     client = PoliteClient(HttpConfig(user_agent=USER_AGENT, delay=0.0, timeout=10.0), RawArchive(tmp / "raw"))
     www = f"{mirror_url}/www.bls.gov"
     index, links = discover_profiles(client, www)
-    crawl = crawl_profiles(client, links)
-    yield SimpleNamespace(client=client, www=www, index=index, links=links, crawl=crawl, tmp=tmp)
+    progress: list[tuple[int, int, str]] = []
+    crawl = crawl_profiles(client, links, progress=lambda done, total, url: progress.append((done, total, url)))
+    yield SimpleNamespace(client=client, www=www, index=index, links=links, crawl=crawl, tmp=tmp, progress=progress)
     client.close()
 
 
 @pytest.fixture(scope="module")
 def release(crawled):
-    crosswalk = read_ep_ooh_links(WORKBOOK, name=str(WORKBOOK))
-    return read_profiles(crawled.crawl.pages, crosswalk=crosswalk)
+    return read_profiles(crawled.crawl.pages)
+
+
+def frames_of(release) -> dict:
+    return {name: frame for name, (frame,) in release.tables.items()}  # one chunk per OOH table
 
 
 def record(source: str, release_id: str, period: str, year: int, form: str) -> ReleaseRecord:
@@ -64,7 +68,7 @@ def con(release, crawled):
         record("oews", oews.release_id, oews.period, oews.year, oews.form),
         {"oews_occupations": oews.occupations, "oews_estimates": oews.estimates},
     )
-    load_release(con, record("ooh", release.edition, release.period, release.base_year, "profiles"), release.frames)
+    load_release(con, record("ooh", release.release_id, release.period, release.reference_year, "profiles"), release)
     yield con
     con.close()
 
@@ -90,9 +94,13 @@ def test_the_50_missing_profiles_are_404_and_the_other_292_are_fetched(crawled):
     crawl = crawled.crawl
     assert len(crawl.pages) == 292 and len(crawl.failures) == 50
     assert {reason for _, reason in crawl.failures} == {"404 Not Found"}
-    assert {url for url, _ in crawl.failures} == {l.url for l in crawled.links if not mirror_has(l.url, crawled.www)}
-    assert set(crawl.pages) | {url for url, _ in crawl.failures} == {l.url for l in crawled.links}
+    assert {url for url, _ in crawl.failures} == {
+        link.url for link in crawled.links if not mirror_has(link.url, crawled.www)
+    }
+    assert set(crawl.pages) | {url for url, _ in crawl.failures} == {link.url for link in crawled.links}
     assert crawl.status == "partial" and crawl.aborted is None
+    # Progress after every page tried, the 404s too: (done, total, url) in crawl order.
+    assert crawled.progress == [(n, 342, link.url) for n, link in enumerate(crawled.links, start=1)]
     assert crawl.summary() == "OOH crawl partial: 292 of 342 profiles fetched; failed: 50 404 Not Found"
     page = crawl.pages[f"{crawled.www}/ooh/healthcare/{MEDICAL_RECORDS_SLUG}.htm"]
     assert page.path.is_file() and page.status == 200 and page.etag  # archived, with validators
@@ -100,8 +108,10 @@ def test_the_50_missing_profiles_are_404_and_the_other_292_are_fetched(crawled):
 
 def test_a_second_crawl_asks_only_for_what_changed(crawled):
     before = crawled.client.not_modified
-    again = crawl_profiles(crawled.client, crawled.links)
+    done: list[int] = []
+    again = crawl_profiles(crawled.client, crawled.links, progress=lambda n, total, url: done.append(n))
     assert crawled.client.not_modified - before == 292
+    assert done == list(range(1, 343))  # the 304s are pages done too
     assert all(result.unchanged for result in again.pages.values())
     assert again.digest() == crawled.crawl.digest()
 
@@ -110,14 +120,14 @@ def test_a_second_crawl_asks_only_for_what_changed(crawled):
 
 
 def test_every_fetched_page_parses(release):
-    assert release.quarantined == []
-    assert (release.edition, release.base_year, release.target_year, release.period) == (
+    assert release.quarantined == () and release.carried_forward == {}
+    assert (release.source, release.release_id, release.reference_year, release.period) == (
+        "ooh",
         "2024-34",
         2024,
-        2034,
         "2024-2034",
     )
-    frames = release.frames
+    frames = frames_of(release)
     assert set(frames) == set(TABLE_COLUMNS)
     assert len(frames["ooh_profiles"]) == 292 and len(frames["ooh_quick_facts"]) == 291  # military careers has none
     for table, frame in frames.items():
@@ -125,7 +135,8 @@ def test_every_fetched_page_parses(release):
         assert set(frame["edition"]) == {"2024-34"}
     sections = frames["ooh_sections"]
     assert len(sections) == 292 * 7 and (sections["text"].str.len() > 0).all()
-    assert not sections["html"].str.contains("<script|javascript:", case=False).any()
+    assert not sections["text"].str.contains("<script|javascript:", case=False).any()
+    assert len(frames["ooh_pages"]) == 292 and set(frames["ooh_pages"]["status"]) == {"parsed"}
 
 
 # ---- warehouse -------------------------------------------------------------------------------
@@ -135,7 +146,7 @@ def test_the_release_round_trips_through_the_warehouse(con, release):
     counts = {
         t: con.execute(f"SELECT count(*) FROM {t} WHERE edition = '2024-34'").fetchone()[0] for t in TABLE_COLUMNS
     }
-    assert counts == {t: len(f) for t, f in release.frames.items()}
+    assert counts == {t: len(f) for t, f in frames_of(release).items()}
     assert con.execute(
         "SELECT release_id, period, reference_year FROM latest_releases WHERE source = 'ooh'"
     ).fetchall() == [("2024-34", "2024-2034", 2024)]
@@ -165,7 +176,7 @@ def test_the_release_round_trips_through_the_warehouse(con, release):
     )
     assert actors.fetchall() == [(None, 23.33, "hourly_only")]
     via = con.execute("SELECT via FROM ooh_by_soc WHERE soc_code = '29-1211'").fetchall()
-    assert via == [(["ep_workbook", "outlook_table"],)]
+    assert via == [(["outlook_table"],)]  # EP's own links to profiles are EP output (ep_ooh_links)
     physicians = con.execute(
         "SELECT count(DISTINCT soc_code) FROM latest_ooh_profile_soc WHERE slug = 'physicians-and-surgeons'"
     ).fetchone()
@@ -174,7 +185,7 @@ def test_the_release_round_trips_through_the_warehouse(con, release):
 
 def test_reloading_the_edition_replaces_it(con, release):
     before = con.execute("SELECT count(*) FROM ooh_sections").fetchone()
-    load_release(con, record("ooh", release.edition, release.period, release.base_year, "profiles"), release.frames)
+    load_release(con, record("ooh", release.release_id, release.period, release.reference_year, "profiles"), release)
     assert con.execute("SELECT count(*) FROM ooh_sections").fetchone() == before
 
 
@@ -182,7 +193,7 @@ def test_every_ooh_table_and_column_has_a_comment(con):
     tables = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'ooh_%' AND comment IS NOT NULL"
     ).fetchone()
-    assert tables == (5,)
+    assert tables == (6,)
     bare = con.execute(
         """SELECT c.table_name, c.column_name FROM duckdb_columns() c JOIN duckdb_tables() t USING (table_name)
            WHERE (c.table_name LIKE 'ooh_%' OR c.table_name = 'consistency_mismatches') AND c.comment IS NULL"""

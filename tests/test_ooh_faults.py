@@ -74,8 +74,13 @@ def test_repeated_5xx_is_recorded_and_the_crawl_goes_on(server, client):
     server.expect_request(path_of("fine")).respond_with_data(PAGE, content_type="text/html")
     server.expect_request(path_of("gone")).respond_with_response(Response(b"", status=404))
     links = links_on(server, "down", "fine", "gone")
-    result = crawl_profiles(client, links)
+    seen: list[tuple[int, int, str, int]] = []  # with how many requests the server had seen by then
+    result = crawl_profiles(
+        client, links, progress=lambda done, total, url: seen.append((done, total, url, len(server.log)))
+    )
     assert list(result.pages) == [links[1].url]
+    # Told after every page, failed ones too, once the page's requests (retries included) are done.
+    assert seen == [(1, 3, links[0].url, 2), (2, 3, links[1].url, 3), (3, 3, links[2].url, 4)]
     reasons = dict(result.failures)
     assert "still failing after 2 attempts" in reasons[links[0].url] and "503" in reasons[links[0].url]
     assert reasons[links[2].url] == "404 Not Found"
@@ -86,8 +91,10 @@ def test_repeated_5xx_is_recorded_and_the_crawl_goes_on(server, client):
 def test_403_stops_the_crawl_and_says_why(server, client):
     server.expect_request(path_of("a")).respond_with_response(Response(b"", status=403))
     links = links_on(server, "a", "b", "c")
-    result = crawl_profiles(client, links)
+    seen: list[tuple[int, int, str]] = []
+    result = crawl_profiles(client, links, progress=lambda *told: seen.append(told))
     assert len(server.log) == 1  # every page would be refused: no point asking for the others
+    assert seen == [(1, 3, links[0].url)]  # the pages not tried are not reported as done
     assert result.pages == {} and result.status == "failed"
     (first_url, first), *rest = result.failures
     assert first_url == links[0].url and first.startswith("403 Forbidden") and "contact address" in first

@@ -218,15 +218,15 @@ OOH_PAGES = {
 
 
 def ooh_release(slugs, carried=None):
+    from dataclasses import replace
+
     from transforms.ooh import read_profiles
-    from transforms.release import Release, whole
 
     parsed = read_profiles({f"https://www.bls.gov/ooh/{s}.htm": OOH_PAGES[s] for s in slugs})
-    record = ReleaseRecord("ooh", parsed.edition, parsed.period, parsed.base_year, "profiles", "u", FETCHED, "sha")
-    tables = {name: whole(frame) for name, frame in parsed.frames.items()}
-    return record, Release(
-        "ooh", parsed.edition, parsed.period, parsed.base_year, tables, carried_forward=carried or {}
+    record = ReleaseRecord(
+        "ooh", parsed.release_id, parsed.period, parsed.reference_year, "profiles", "u", FETCHED, "sha"
     )
+    return record, replace(parsed, carried_forward=carried or {})
 
 
 def profile_rows(con, table="ooh_quick_facts"):

@@ -248,3 +248,167 @@ def _first_failure(failures: pd.DataFrame) -> pd.Series:
         index=failures.index,
     )
     return failures.loc[rank.sort_values(["tier", "row", "cross_column"], kind="stable").index[0]]
+
+
+# ---- Occupational Outlook Handbook (transforms/ooh) ------------------------------------------
+
+OOH_SECTIONS: tuple[str, ...] = (
+    "summary",
+    "what_they_do",
+    "work_environment",
+    "how_to_become_one",
+    "important_qualities",
+    "pay",
+    "job_outlook",
+)
+OOH_PAY_STATUSES: tuple[str, ...] = ("published", "annual_only", "hourly_only", "top_coded", "not_available")
+OOH_SIMILAR_PAY_STATUSES: tuple[str, ...] = ("published", "top_coded", "not_available")
+# Where a profile-to-SOC link comes from. EP's own OOH links are EP output (ep_ooh_links), not here.
+OOH_VIA: tuple[str, ...] = ("outlook_table",)
+OOH_PAGE_STATUSES: tuple[str, ...] = ("parsed", "carried_forward")
+
+_OOH_EDITION = pa.Check.str_matches(CYCLE_PATTERN, error="an edition like 2024-34")
+_OOH_SLUG = pa.Check.str_matches(r"^[a-z0-9][a-z0-9-]*$", error="a slug of lower-case letters, digits and hyphens")
+_OOH_YEAR = pa.Check.in_range(1990, 2100, error="a year between 1990 and 2100")
+_OOH_MONEY = pa.Check.ge(0, error="an amount >= 0")
+_OOH_NONEMPTY = pa.Check.str_length(min_value=1, error="non-empty text")
+_OOH_EMPLOYMENT = pa.Check.ge(0, error="employment >= 0")
+
+
+def _ooh_schema(name: str, columns: dict[str, pa.Column], unique: list[str], checks=None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(columns, checks=checks, unique=unique, strict=True, ordered=True, name=name)
+
+
+def _ooh_pay_as_its_status(df: pd.DataFrame) -> pd.Series:
+    annual, hourly, status = df["median_pay_annual"], df["median_pay_hourly"], df["pay_status"]
+    return (
+        (annual.notna() | status.isin(["hourly_only", "not_available"]))
+        & (hourly.notna() | status.isin(["annual_only", "not_available"]))
+        & ~((status == "not_available") & (annual.notna() | hourly.notna()))
+    )
+
+
+OOH_SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "ooh_profiles": _ooh_schema(
+        "ooh_profiles",
+        {
+            "edition": _text(_OOH_EDITION),
+            "slug": _text(_OOH_SLUG),
+            "occupation_group": _text(_OOH_SLUG),
+            "group_title": _text(nullable=True),
+            "title": _text(_OOH_NONEMPTY),
+            "url": _text(pa.Check.str_matches(r"^https://www\.bls\.gov/ooh/", error="a canonical bls.gov OOH URL")),
+            "source_url": _text(_OOH_NONEMPTY),
+            "last_modified": pa.Column("datetime64[us]", nullable=True),
+            "description": _text(nullable=True),
+            "has_quick_facts": pa.Column("bool"),
+        },
+        ["edition", "slug"],
+    ),
+    "ooh_quick_facts": _ooh_schema(
+        "ooh_quick_facts",
+        {
+            "edition": _text(_OOH_EDITION),
+            "slug": _text(_OOH_SLUG),
+            "pay_year": pa.Column("Int64", _OOH_YEAR),
+            "median_pay_annual": pa.Column("float64", _OOH_MONEY, nullable=True),
+            "median_pay_hourly": pa.Column("float64", _OOH_MONEY, nullable=True),
+            "pay_status": _text(pa.Check.isin(OOH_PAY_STATUSES, error=f"one of {', '.join(OOH_PAY_STATUSES)}")),
+            "education": _text(_OOH_NONEMPTY),
+            "work_experience": _text(_OOH_NONEMPTY),
+            "training": _text(_OOH_NONEMPTY),
+            "jobs_year": pa.Column("Int64", _OOH_YEAR),
+            "jobs": pa.Column("Int64", pa.Check.ge(0, error="a number of jobs >= 0")),
+            "outlook_period": _text(_OOH_EDITION),
+            "outlook_percent": pa.Column(
+                "float64", pa.Check.in_range(-100, 1000, error="a percent between -100 and 1000")
+            ),
+            "outlook_phrase": _text(_OOH_NONEMPTY),
+            "employment_change": pa.Column("Int64"),
+        },
+        ["edition", "slug"],
+        checks=[
+            pa.Check(_ooh_pay_as_its_status, error="median pay present exactly as its pay_status says"),
+            pa.Check(lambda df: df["outlook_period"] == df["edition"], error="the outlook period equal to the edition"),
+        ],
+    ),
+    "ooh_profile_soc": _ooh_schema(
+        "ooh_profile_soc",
+        {
+            "edition": _text(_OOH_EDITION),
+            "slug": _text(_OOH_SLUG),
+            "soc_code": _text(pa.Check.str_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
+            "via": _text(pa.Check.isin(OOH_VIA, error=f"one of {', '.join(OOH_VIA)}")),
+            "soc_title": _text(nullable=True),
+            "soc_level": _text(pa.Check.isin(("total", "major", "minor", "broad", "detailed"), error="an SOC level")),
+            "table_row": pa.Column("Int64", pa.Check.ge(1, error="a 1-based row"), nullable=True),
+            "depth": pa.Column("Int64", pa.Check.in_range(0, 9, error="a depth 0-9"), nullable=True),
+            "is_primary": pa.Column("bool"),
+            "employment_base": pa.Column("Int64", _OOH_EMPLOYMENT, nullable=True),
+            "employment_target": pa.Column("Int64", _OOH_EMPLOYMENT, nullable=True),
+            "change_percent": pa.Column("float64", nullable=True),
+            "change_numeric": pa.Column("Int64", nullable=True),
+        },
+        ["edition", "slug", "soc_code", "via"],
+    ),
+    "ooh_sections": _ooh_schema(
+        "ooh_sections",
+        {
+            "edition": _text(_OOH_EDITION),
+            "slug": _text(_OOH_SLUG),
+            "section": _text(pa.Check.isin(OOH_SECTIONS, error=f"one of {', '.join(OOH_SECTIONS)}")),
+            "ordinal": pa.Column("int64", pa.Check.ge(1, error="a 1-based ordinal")),
+            "heading": _text(),
+            # Clean text, whatever it says: prose about markup is text (the sanitizer drops real markup).
+            "text": _text(),
+        },
+        ["edition", "slug", "section"],
+    ),
+    "ooh_similar": _ooh_schema(
+        "ooh_similar",
+        {
+            "edition": _text(_OOH_EDITION),
+            "slug": _text(_OOH_SLUG),
+            "ordinal": pa.Column("int64", pa.Check.ge(1, error="a 1-based ordinal")),
+            "similar_title": _text(_OOH_NONEMPTY),
+            "similar_url": _text(nullable=True),
+            "similar_slug": _text(_OOH_SLUG, nullable=True),
+            "job_duties": _text(),
+            "education": _text(),
+            "pay_year": pa.Column("Int64", _OOH_YEAR, nullable=True),
+            "median_pay_annual": pa.Column("float64", _OOH_MONEY, nullable=True),
+            "pay_status": _text(
+                pa.Check.isin(OOH_SIMILAR_PAY_STATUSES, error=f"one of {', '.join(OOH_SIMILAR_PAY_STATUSES)}")
+            ),
+        },
+        ["edition", "slug", "ordinal"],
+        checks=[
+            pa.Check(
+                lambda df: df["median_pay_annual"].isna() == df["pay_status"].eq("not_available"),
+                error="a median pay exactly when its status is not not_available",
+            ),
+        ],
+    ),
+    "ooh_pages": _ooh_schema(
+        "ooh_pages",
+        {
+            "edition": _text(_OOH_EDITION),
+            "slug": _text(_OOH_SLUG),
+            "url": _text(_OOH_NONEMPTY),
+            "sha256": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$", error="a sha256 in hex")),
+            "seen_sha256": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$", error="a sha256 in hex"), nullable=True),
+            "fetched_at": pa.Column("datetime64[us, UTC]", nullable=True),
+            "parsed_at": pa.Column("datetime64[us, UTC]"),
+            "status": _text(pa.Check.isin(OOH_PAGE_STATUSES, error=f"one of {', '.join(OOH_PAGE_STATUSES)}")),
+            "reason": _text(nullable=True),
+            "carried_since": pa.Column("datetime64[us, UTC]", nullable=True),
+        },
+        ["edition", "slug"],
+        checks=[
+            pa.Check(
+                lambda df: df["reason"].isna() == df["status"].eq("parsed"),
+                error="a reason exactly when the page is carried forward",
+            ),
+        ],
+    ),
+}

@@ -55,6 +55,7 @@ SOURCE_TABLES: dict[str, dict[str, TableSpec]] = {
         "ooh_profile_soc": _OOH,
         "ooh_sections": _OOH,
         "ooh_similar": _OOH,
+        "ooh_pages": TableSpec("edition"),  # which pages were parsed or carried: replaced whole
     },
 }
 _INCOMING = "_incoming_chunk"
@@ -134,7 +135,7 @@ def _table_specs(record: ReleaseRecord, release: Release) -> dict[str, TableSpec
             f"{record.source} {record.release_id}: no warehouse table {sorted(unknown)}; "
             f"{record.source} loads {sorted(specs)}"
         )
-    if release.carried_forward and not all(spec.part for spec in specs.values()):
+    if release.carried_forward and not any(spec.part for spec in specs.values()):
         raise LoadError(f"{record.source} {record.release_id}: this source cannot carry parts forward")
     return specs
 

@@ -1,0 +1,421 @@
+"""Bind each figure of an article to an occupation, a measure and a release, keeping the evidence.
+
+* occupation: the nearest name in the figure's sentence (not across another figure), else the heading of
+  its section (then the headings above it), else the document's title; a sidecar pin wins over all;
+* measure: the words around the figure (median, mean/average, top/lowest 10 percent, hourly, projected
+  growth/decline, openings, jobs, new jobs ...);
+* release: the year or period the sentence states for it, else the newest held.
+A figure binds for certain only when one occupation and one measure fit; otherwise the candidates are kept
+(the audit may settle a median-or-mean by the value) and nothing is changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from factsheets.articles.catalog import Catalog, Claim
+from factsheets.articles.document import Document, Heading
+from factsheets.articles.find import Figure, Token, find_figures, find_tokens
+from factsheets.articles.measures import MEASURE_KIND, MEASURE_SOURCE, OEWS, wage_measure
+from factsheets.articles.names import NameMatch
+from factsheets.articles.sidecar import Pin, match_pins
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A word saying which way a change goes ('decline by 7%'); a refresh swaps it when the sign flips."""
+
+    start: int
+    end: int
+    word: str
+    sign: int  # +1 or -1
+    noun: bool = False  # "a decline of 7%", "7% growth": swapped for a noun
+    article: tuple[int, int] | None = None  # the "a"/"an" just before it, which the new word may change
+
+
+_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their|this|that)\s+$", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(an?)\s+$", re.I)
+
+
+def _direction(text: str, start: int, end: int, sign: int, after_figure: bool) -> Direction:
+    word = text[start:end]
+    before = text[max(0, start - 8) : start]
+    noun = (
+        word.lower() in ("growth", "loss")
+        or after_figure
+        or bool(_NOUN_BEFORE.search(before) or re.match(r"\s+of\b", text[end : end + 4]))
+    )
+    article = _ARTICLE_BEFORE.search(before)
+    span = (start - len(before) + article.start(1), start - len(before) + article.end(1)) if article else None
+    return Direction(start, end, word, sign, noun, span)
+
+
+@dataclass
+class Binding:
+    figure: Figure
+    line: int
+    column: int
+    sentence: tuple[int, int]
+    socs: tuple[str, ...] = ()  # one: bound; several: ambiguous; none: unbound
+    occupation_evidence: str = ""
+    measures: tuple[str, ...] = ()  # one: bound; several: the text does not say which
+    measure_evidence: str = ""
+    claim: Claim | None = None
+    token: Token | None = None
+    release_evidence: str = ""
+    direction: Direction | None = None
+    signed_value: float = 0.0  # the figure's value with the sign its words give it
+    pin: Pin | None = None
+    problem: str | None = None  # why it cannot be bound
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def soc(self) -> str | None:
+        return self.socs[0] if len(self.socs) == 1 else None
+
+    @property
+    def measure(self) -> str | None:
+        return self.measures[0] if len(self.measures) == 1 else None
+
+
+@dataclass
+class BoundDocument:
+    document: Document
+    bindings: list[Binding]
+    named_codes: set[str]  # every code the article names anywhere (for "matches another occupation")
+    stale_pins: list[tuple[Pin, str]] = field(default_factory=list)  # pins that bind nothing, and why
+
+
+# ---- measure words -----------------------------------------------------------------------------------
+
+_STATISTICS = [
+    ("p90", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?10\s?(?:%|percent)|\b90th\s+percentile", re.I)),
+    ("p10", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?10\s?(?:%|percent)|\b10th\s+percentile", re.I)),
+    ("p75", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?25\s?(?:%|percent)|\b75th\s+percentile", re.I)),
+    ("p25", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?25\s?(?:%|percent)|\b25th\s+percentile", re.I)),
+    ("median", re.compile(r"\bmedian\b", re.I)),
+    ("mean", re.compile(r"\b(?:mean|average)\b", re.I)),
+]
+_HOURLY_AFTER = re.compile(r"^\W{0,3}(?:per|an|a|each|/)\s?(?:hour|hr)\b|^\s*hourly\b", re.I)
+_HOURLY_BEFORE = re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b", re.I)
+_ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\byearly\b|\bsalar(?:y|ies)\b", re.I)
+_PROJECTION = re.compile(
+    r"\b(?:grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|change|"
+    r"outlook|project(?:s|ed|ion|ions)?|expan(?:d|ds|ded|ding|sion)|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|"
+    r"drop(?:s|ped|ping)?|shrink(?:s|ing)?|contract(?:s|ed|ing)?)\b",
+    re.I,
+)
+_DIRECTION = re.compile(
+    r"\b(?P<up>grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|ris(?:e|es|ing|en)|rose|expan(?:d|ds|ded|ding|sion)|"
+    r"gain(?:s|ed|ing)?|add(?:s|ed|ing)?)\b|\b(?P<down>declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|fall(?:s|ing|en)?|"
+    r"fell|drop(?:s|ped|ping)?|shrink(?:s|ing)?|contract(?:s|ed|ing)?|los(?:e|es|ing|s)|lost)\b",
+    re.I,
+)
+_NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional)\s+(?:jobs|positions)\b", re.I)
+_OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
+_JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:add(?:s|ed|ing)?|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|change in employment)\b[^.]*$", re.I
+)
+_OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
+_JOBS_BEFORE = re.compile(r"\b(?:employment|employed|jobs|workers|held)\b[^.]*$", re.I)
+ALL_OCCUPATIONS = "00-0000"
+_COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 (the last one is wanted)
+        pass
+    return found
+
+
+def money_measures(figure: Figure, left: str, right: str) -> tuple[tuple[str, ...], str]:
+    hourly = bool(_HOURLY_AFTER.search(right) or _HOURLY_BEFORE.search(left[-60:])) or (
+        figure.decimals == 2 and figure.value < 1000 and not _ANNUAL.search(right[:20])
+    )
+    best: tuple[int, str, str] | None = None
+    for statistic, pattern in _STATISTICS:
+        found = _last(pattern, left)
+        if found and (best is None or found.end() > best[0]):
+            best = (found.end(), statistic, found[0])
+    if best is None:
+        for statistic, pattern in _STATISTICS:
+            found = pattern.search(right[:40])
+            if found:
+                best = (0, statistic, found[0])
+                break
+    unit = "hourly" if hourly else "annual"
+    if best is None:
+        return (
+            wage_measure("median", hourly),
+            wage_measure("mean", hourly),
+        ), f"{unit} wage; the text says neither median nor mean"
+    return (wage_measure(best[1], hourly),), f"'{best[2]}' ({unit})"
+
+
+def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str, ...], str]:
+    found = _last(_PROJECTION, left) or _PROJECTION.search(right[:40])
+    if found:
+        return ("change_percent",), f"'{found[0]}'"
+    if has_period:
+        return ("change_percent",), "a projection period"
+    return (), "no words say what the percent measures"
+
+
+def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
+    if new_jobs := _NEW_JOBS_AFTER.search(right):
+        return ("change_numeric",), f"'{new_jobs[0].strip()}'"
+    if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
+        return ("openings_annual",), "'openings'"
+    if change := _CHANGE_BEFORE.search(left[-60:]):
+        return ("change_numeric",), f"'{change[0].split()[0]}'"
+    jobs = _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:])
+    if not jobs:
+        return (), "no words say what the number counts"
+    words = f"'{jobs[0].split()[0]}'"
+    if token is not None and token.kind == "target":
+        return ("employment_target",), f"{words} and '{token.text}'"
+    if token is not None and token.may:
+        return ("employment",), f"{words} in '{token.text}' (OEWS)"
+    return ("employment_base",), f"{words} (EP base-year employment)"
+
+
+def direction_of(text: str, left_start: int, figure: Figure, right_end: int) -> Direction | None:
+    """The nearest direction word before the figure (within its clause), else just after it."""
+    window_start = max(left_start, figure.start - 60)
+    found = _last(_DIRECTION, text[window_start : figure.start])
+    if found:
+        start = window_start + found.start()
+        return _direction(text, start, start + len(found[0]), 1 if found["up"] else -1, False)
+    found = _DIRECTION.search(text, figure.end, min(right_end, figure.end + 25))
+    if found:
+        return _direction(text, found.start(), found.end(), 1 if found["up"] else -1, True)
+    return None
+
+
+# ---- occupation -------------------------------------------------------------------------------------
+
+
+def _occupation_in_sentence(
+    text: str, names: list[NameMatch], figures: list[Figure], figure: Figure
+) -> list[NameMatch]:
+    """The nearest name with no other figure between it and this one (else the nearest before it), with the
+    names coordinated with it ('X and Y earned ...': two bindings fit)."""
+
+    def clear(name: NameMatch) -> bool:
+        low, high = (name.end, figure.start) if name.end <= figure.start else (figure.end, name.start)
+        return not any(low <= other.start < high for other in figures if other is not figure)
+
+    def distance(name: NameMatch) -> int:
+        return figure.start - name.end if name.end <= figure.start else name.start - figure.end
+
+    specific = [n for n in names if n.socs != (ALL_OCCUPATIONS,)]
+    if specific:  # "faster than the average for all occupations" compares; it does not name the subject
+        names = specific
+    eligible = [n for n in names if clear(n)] or [n for n in names if n.end <= figure.start][-1:]
+    if not eligible:
+        return []
+    nearest = min(eligible, key=distance)
+    group = [nearest]
+    ordered = sorted(eligible, key=lambda n: n.start)
+    at = ordered.index(nearest)
+    return group + _coordinated(text, ordered, at)
+
+
+def _coordinated(text: str, ordered: list[NameMatch], at: int) -> list[NameMatch]:
+    joined: list[NameMatch] = []
+    for step in (-1, 1):
+        i = at
+        while 0 <= i + step < len(ordered):
+            a, b = sorted((ordered[i], ordered[i + step]), key=lambda n: n.start)
+            if not _COORDINATOR.match(text[a.end : b.start]):
+                break
+            joined.append(ordered[i + step])
+            i += step
+    return joined
+
+
+class _EarlierSentences:
+    """Names of the sentences of a document, found once each; a figure whose sentence names nobody ('Their
+    median wage was ...') takes the nearest name of an earlier sentence of its paragraph."""
+
+    def __init__(self, document: Document, catalog: Catalog):
+        self.document, self.catalog = document, catalog
+        self.found: dict[int, list[NameMatch]] = {}
+
+    def names(self, number: int) -> list[NameMatch]:
+        if number not in self.found:
+            start, end = self.document.sentences[number]
+            self.found[number] = self.catalog.names.find(self.document.text, start, end)
+        return self.found[number]
+
+    def nearest_before(self, number: int) -> list[NameMatch]:
+        paragraphs = self.document.paragraph_of
+        previous = number - 1
+        while previous >= 0 and paragraphs and paragraphs[previous] == paragraphs[number]:
+            names = self.names(previous)
+            if names:
+                ordered = sorted(names, key=lambda n: n.start)
+                return [ordered[-1], *_coordinated(self.document.text, ordered, len(ordered) - 1)]
+            previous -= 1
+        return []
+
+
+def _heading_names(catalog: Catalog, heading: Heading) -> list[NameMatch]:
+    return catalog.names.find_in(heading.text)
+
+
+def _codes(names: list[NameMatch]) -> tuple[str, ...]:
+    return tuple(sorted({code for n in names for code in n.socs}))
+
+
+# ---- binding ------------------------------------------------------------------------------------------
+
+
+_TOKEN_PREFERENCE = {
+    "employment_base": ("year", "period"),
+    "employment_target": ("target", "period"),
+    "employment": ("year",),
+}
+
+
+def _token_for(tokens: list[Token], figure: Figure, measure: str) -> Token | None:
+    """The year or period of the sentence that dates this figure: the nearest of the kind its measure takes
+    (a wage: a year; a projected change: a period, else the target or base year)."""
+    if MEASURE_SOURCE.get(measure) == OEWS:
+        kinds = _TOKEN_PREFERENCE.get(measure, ("year",))
+    else:
+        kinds = _TOKEN_PREFERENCE.get(measure, ("period", "target", "year"))
+    middle = (figure.start + figure.end) / 2
+    for kind in kinds:
+        candidates = [t for t in tokens if t.kind == kind]
+        if candidates:
+            return min(candidates, key=lambda t: abs((t.start + t.end) / 2 - middle))
+    return None
+
+
+def claim_for(catalog: Catalog, source: str, token: Token | None) -> tuple[Claim, str]:
+    if source == OEWS:
+        if token is None:
+            claim = catalog.claim_oews(None)
+            return claim, f"no year stated: the newest, {claim.label}"
+        return catalog.claim_oews(token.years[0]), f"'{token.text}'"
+    if token is None:
+        claim = catalog.claim_ep()
+        return claim, f"no period stated: the newest, {claim.label}"
+    if token.kind == "period":
+        return catalog.claim_ep(base=token.years[0], target=token.years[1]), f"'{token.text}'"
+    if token.kind == "target":
+        return catalog.claim_ep(target=token.years[0]), f"'{token.text}'"
+    return catalog.claim_ep(base=token.years[0]), f"'{token.text}' (the base year)"
+
+
+def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = ()) -> BoundDocument:
+    """Bind every figure of the document; pins are the sidecar's (matched here by text and line)."""
+    text = document.text
+    named: set[str] = set()
+    for heading in [*document.headings, *([document.title] if document.title else [])]:
+        named.update(_codes(_heading_names(catalog, heading)))
+    sentences: list[tuple[int, int, int, list[Figure]]] = []
+    located: list[tuple[int, str, int]] = []
+    for number, (start, end) in enumerate(document.sentences):
+        figures = find_figures(text, start, end, first_index=len(located))
+        if figures:
+            sentences.append((number, start, end, figures))
+            located.extend((f.index, f.text, document.line_col(f.start)[0]) for f in figures)
+    pinned, stale = match_pins(pins, located) if pins else ({}, [])
+    bindings: list[Binding] = []
+    earlier = _EarlierSentences(document, catalog)
+    for number, start, end, figures in sentences:
+        tokens = find_tokens(text, start, end, figures)
+        names = earlier.names(number)
+        named.update(_codes(names))
+        for i, figure in enumerate(figures):
+            left_start = figures[i - 1].end if i else start
+            right_end = figures[i + 1].start if i + 1 < len(figures) else end
+            binding = Binding(figure, *document.line_col(figure.start), (start, end))
+            bindings.append(binding)
+            pin = pinned.get(figure.index)
+            if pin is not None and pin.ignore:
+                binding.pin, binding.problem = pin, f"ignored by sidecar pin {pin.number}"
+                continue
+            _bind_measure(binding, text[left_start : figure.start], text[figure.end : right_end], tokens, pin)
+            binding.direction = direction_of(text, left_start, figure, right_end) if figure.kind != "money" else None
+            binding.signed_value = _signed(figure, binding.direction)
+            _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
+            if binding.measures:
+                source = MEASURE_SOURCE[binding.measures[0]]
+                binding.token = _token_for(tokens, figure, binding.measures[0])
+                binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token)
+    return BoundDocument(document, bindings, named, stale)
+
+
+def _signed(figure: Figure, direction: Direction | None) -> float:
+    if figure.kind == "money" or figure.signed or direction is None:
+        return figure.value
+    return abs(figure.value) * direction.sign
+
+
+def _bind_measure(binding: Binding, left: str, right: str, tokens: list[Token], pin: Pin | None) -> None:
+    figure = binding.figure
+    if pin is not None:
+        if MEASURE_KIND[pin.measure or ""] != figure.kind:
+            binding.notes.append(f"pinned measure {pin.measure} is a {MEASURE_KIND[pin.measure or '']} figure")
+        binding.measures, binding.measure_evidence = (pin.measure or "",), f"pinned by sidecar pin {pin.number}"
+        return
+    if figure.kind == "money":
+        binding.measures, binding.measure_evidence = money_measures(figure, left, right)
+    elif figure.kind == "percent":
+        # A period dates a bare percent only right next to it ("7% (2021-2031)"); a period elsewhere in the
+        # sentence does not make "90 percent of openings" a projected change.
+        has_period = any(
+            t.kind in ("period", "target") and (0 <= t.start - figure.end <= 15 or 0 <= figure.start - t.end <= 15)
+            for t in tokens
+        )
+        binding.measures, binding.measure_evidence = percent_measures(left, right, has_period)
+    else:
+        middle = (figure.start + figure.end) / 2
+        token = min(tokens, key=lambda t: abs((t.start + t.end) / 2 - middle)) if tokens else None
+        binding.measures, binding.measure_evidence = count_measures(left, right, token)
+    if not binding.measures:
+        binding.problem = binding.measure_evidence
+
+
+def _bind_occupation(
+    binding: Binding,
+    document: Document,
+    catalog: Catalog,
+    names: list[NameMatch],
+    figures: list[Figure],
+    figure: Figure,
+    pin: Pin | None,
+    earlier: _EarlierSentences,
+    sentence: int,
+) -> None:
+    if pin is not None:
+        binding.pin = pin
+        binding.socs, binding.occupation_evidence = (pin.soc or "",), f"pinned by sidecar pin {pin.number}"
+        return
+    chosen = _occupation_in_sentence(document.text, names, figures, figure)
+    where = "in its sentence"
+    if not chosen:
+        chosen = earlier.nearest_before(sentence)
+        where = "in an earlier sentence of its paragraph"
+    if not chosen:
+        for heading in [*document.headings_above(figure.start), *([document.title] if document.title else [])]:
+            found = _heading_names(catalog, heading)
+            if found:
+                chosen = found[-1:] + [n for n in found[:-1] if n.socs != found[-1].socs]
+                where = f"in the {'title' if heading is document.title else 'heading'} '{heading.text}'"
+                break
+    if not chosen:
+        if binding.problem is None:
+            binding.problem = "no occupation named in its sentence, section heading or title"
+        return
+    binding.socs = _codes(chosen)
+    quoted = " and ".join(f"'{n.text}'" for n in chosen)
+    binding.occupation_evidence = f"{quoted} {where} ({chosen[0].via.replace('_', ' ')})"
+    if len(binding.socs) > 1 and binding.problem is None:
+        binding.problem = f"{quoted} fits {len(binding.socs)} occupations: {', '.join(binding.socs)}"

@@ -1,0 +1,153 @@
+"""Find every figure in an article's text, and the years and periods that go with them.
+
+Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7%`, `28 percent`,
+`-5%`) and counts (`132,600 jobs`, `194,800`). Percentile labels (`top 10 percent`, `the lowest 10%`)
+name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`, `from 2021 to 2031`,
+`2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`) and reference years (`(2021)`,
+`in May 2021`, `as of May 2014`, `reported in 2021`, `in 2021`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONEY = r"(?P<dollars>\$+)[ \t]?(?P<m_int>\d{1,3}(?:,\d{3})+|\d+)(?P<m_cents>\.\d{2})?"
+_PERCENT = r"(?P<sign>[-−–+]?)(?P<p_num>\d+(?:\.\d+)?)(?P<p_unit>[ \t]?%|[ \t](?:percent|per cent)\b)"
+_COUNT = r"(?P<c_num>\d{1,3}(?:,\d{3})+|\d{5,})"
+FIGURE = re.compile(
+    rf"(?<![\w$.,]){_MONEY}(?![\d,.]?\d|[ \t]?(?:million|billion|thousand|[kKmMbB]\b))"
+    rf"|(?<![\w.,$]){_PERCENT}"
+    rf"|(?<![\w$.,\-−–]){_COUNT}(?![\d,.]?\d|[ \t]?(?:%|percent\b|per cent\b|million|billion))"
+)
+_ANY_DIGIT = re.compile(r"\d")
+# "top 10 percent", "the lowest 10%", "bottom 25 percent": a measure's name, not a figure.
+_PERCENTILE_LABEL = re.compile(r"\b(?:top|highest|upper|lowest|bottom|lower)(?:\s+the)?\s*$", re.I)
+
+_YEAR = r"(?:19|20)\d{2}"
+_YEAR_ONLY = re.compile(_YEAR)
+_HAS_YEAR = re.compile(rf"\b{_YEAR}\b")
+_RANGE = re.compile(
+    rf"(?P<lead>\bfrom\s+|\bbetween\s+)?\b(?P<a>{_YEAR})(?P<sep>[ \t]?[-–—][ \t]?|\s+(?:to|through|and)\s+)"
+    rf"(?P<b>{_YEAR}|\d{{2}})\b(?![-–—]\d)"
+)
+_TARGET = re.compile(rf"\bby\s+(?:the\s+year\s+)?(?P<y>{_YEAR})\b")
+_YEARS = re.compile(
+    rf"\((?:May\s+)?(?P<p>{_YEAR})\)"
+    rf"|\b(?:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"
+    rf"|\b(?P<m2>May\s+)(?P<may>{_YEAR})\b"
+    rf"|\b(?P<d>{_YEAR})(?=\s+(?:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    index: int
+    kind: str  # money | percent | count
+    start: int
+    end: int
+    text: str
+    value: float  # signed when the figure carries its sign (-5%)
+    decimals: int
+    comma: bool
+    signed: bool = False  # written with + or -
+    unit: str = ""  # percent: '%' or 'percent'; money: '$' or '$$' as written
+    number_start: int = 0  # the digits (and sign) a refresh replaces
+    number_end: int = 0
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # period | target | year
+    start: int
+    end: int
+    text: str
+    years: tuple[int, ...]
+    year_spans: tuple[tuple[int, int], ...]  # the digits of each year, to replace them in place
+    may: bool = False  # "May 2021": an OEWS reference period
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def find_figures(text: str, start: int = 0, end: int | None = None, *, first_index: int = 0) -> list[Figure]:
+    """The figures of text[start:end], numbered from first_index."""
+    end = len(text) if end is None else end
+    figures: list[Figure] = []
+    if not _ANY_DIGIT.search(text, start, end):
+        return figures
+    for match in FIGURE.finditer(text, start, end):
+        kind = "money" if match["m_int"] else "percent" if match["p_num"] else "count"
+        if kind == "money":
+            digits = match["m_int"] + (match["m_cents"] or "")
+            figure = Figure(
+                first_index + len(figures), kind, match.start(), match.end(), match[0], _number(digits),
+                2 if match["m_cents"] else 0, "," in digits, unit=match["dollars"],
+                number_start=match.start(), number_end=match.end(),
+            )  # fmt: skip
+        elif kind == "percent":
+            if _PERCENTILE_LABEL.search(text, max(start, match.start() - 24), match.start()):
+                continue
+            sign = match["sign"]
+            value = _number(match["p_num"]) * (-1 if sign and sign != "+" else 1)
+            decimals = len(match["p_num"].partition(".")[2])
+            unit = "%" if "%" in match["p_unit"] else "percent"
+            figure = Figure(
+                first_index + len(figures), kind, match.start(), match.end(), match[0], value, decimals, False,
+                signed=bool(sign), unit=unit, number_start=match.start(), number_end=match.start("p_unit"),
+            )  # fmt: skip
+        else:
+            if _YEAR_ONLY.fullmatch(match["c_num"]):
+                continue
+            figure = Figure(
+                first_index + len(figures), kind, match.start(), match.end(), match[0], _number(match["c_num"]), 0,
+                "," in match["c_num"], number_start=match.start(), number_end=match.end(),
+            )  # fmt: skip
+        figures.append(figure)
+    return figures
+
+
+def _full_year(a: int, b_text: str) -> int | None:
+    b = int(b_text)
+    if len(b_text) == 2:
+        b += a - a % 100
+        if b <= a:
+            b += 100
+    return b if 0 < b - a <= 20 else None
+
+
+def find_tokens(text: str, start: int, end: int, figures: list[Figure]) -> list[Token]:
+    """Year and period tokens of one sentence, outside the figures; a period's years are not also years."""
+    tokens: list[Token] = []
+    if not _HAS_YEAR.search(text, start, end):
+        return tokens
+    taken = [(f.start, f.end) for f in figures]
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for match in _RANGE.finditer(text, start, end):
+        if not free(match.start(), match.end()):
+            continue
+        lead, sep = (match["lead"] or "").strip().lower(), match["sep"].strip().lower()
+        if (sep == "and") != (lead == "between"):
+            continue
+        a = int(match["a"])
+        b = _full_year(a, match["b"])
+        if b is None:
+            continue
+        tokens.append(Token("period", match.start(), match.end(), match[0], (a, b), (match.span("a"), match.span("b"))))
+        taken.append(match.span())
+    for match in _TARGET.finditer(text, start, end):
+        if free(*match.span()):
+            tokens.append(Token("target", *match.span(), match[0], (int(match["y"]),), (match.span("y"),)))
+            taken.append(match.span())
+    for match in _YEARS.finditer(text, start, end):
+        if not free(*match.span()):
+            continue
+        group = next(g for g in ("p", "i", "may", "d") if match[g])
+        may = bool(match["m1"] or match["m2"]) or "May" in match[0]
+        tokens.append(Token("year", *match.span(), match[0], (int(match[group]),), (match.span(group),), may))
+        taken.append(match.span())
+    return sorted(tokens, key=lambda t: t.start)

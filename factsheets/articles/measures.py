@@ -1,0 +1,146 @@
+"""What a figure can measure, where BLS publishes it, and how BLS prints it.
+
+OEWS measures keep the warehouse's names (`annual_median`, `hourly_mean`, `employment`, ...); the
+EP measures are the `projections` columns (`change_percent`, `employment_base`, ...). A sidecar
+names measures with the same words.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from transforms.vocabulary import MEASURES as OEWS_DATATYPES
+
+OEWS = "oews"
+EP = "projections"
+
+_WAGE_STATS = ("median", "mean", "p10", "p25", "p75", "p90")
+ANNUAL_WAGES = tuple(f"annual_{s}" for s in _WAGE_STATS)
+HOURLY_WAGES = tuple(f"hourly_{s}" for s in _WAGE_STATS)
+OEWS_MEASURES = (*ANNUAL_WAGES, *HOURLY_WAGES, "employment")
+EP_MEASURES = ("change_percent", "change_numeric", "employment_base", "employment_target", "openings_annual")
+MEASURES = (*OEWS_MEASURES, *EP_MEASURES)
+
+MEASURE_SOURCE = {**dict.fromkeys(OEWS_MEASURES, OEWS), **dict.fromkeys(EP_MEASURES, EP)}
+MEASURE_KIND = {
+    **dict.fromkeys(ANNUAL_WAGES + HOURLY_WAGES, "money"),
+    **dict.fromkeys(
+        ("employment", "change_numeric", "employment_base", "employment_target", "openings_annual"), "count"
+    ),
+    "change_percent": "percent",
+}
+_STAT_WORDS = {
+    "median": "median",
+    "mean": "mean",
+    "p10": "10th percentile",
+    "p25": "25th percentile",
+    "p75": "75th percentile",
+    "p90": "90th percentile",
+}
+MEASURE_LABELS = {
+    **{f"annual_{s}": f"{w} annual wage" for s, w in _STAT_WORDS.items()},
+    **{f"hourly_{s}": f"{w} hourly wage" for s, w in _STAT_WORDS.items()},
+    "employment": "employment (OEWS)",
+    "change_percent": "projected employment change, percent",
+    "change_numeric": "projected employment change, jobs",
+    "employment_base": "employment in the base year (EP)",
+    "employment_target": "projected employment in the target year (EP)",
+    "openings_annual": "projected openings per year",
+}
+# The OEWS series id's datatype code (01..17, as the flat files number them).
+OEWS_DATATYPE = {measure: f"{code:02d}" for code, measure in enumerate(OEWS_DATATYPES, start=1)}
+EP_COLUMNS = {
+    "change_percent": "Employment change, percent",
+    "change_numeric": "Employment change, numeric",
+    "employment_base": "Employment, base year",
+    "employment_target": "Employment, projected",
+    "openings_annual": "Occupational openings, annual average",
+}
+
+
+def is_measure(name: str) -> bool:
+    return name in MEASURE_SOURCE
+
+
+def round_half_away(value: float | Decimal) -> int:
+    """BLS rounds half away from zero (-6.5% prints as -7%), unlike Python's round()."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _ratio_percent(change_numeric: int | None, employment_base: int | None) -> int | None:
+    if change_numeric is None or not employment_base:
+        return None
+    return round_half_away(Decimal(int(change_numeric)) / Decimal(int(employment_base)) * 100)
+
+
+def whole_percent_printed(
+    change_numeric: int | None,
+    employment_base: int | None,
+    change_percent: float | None,
+    ooh_printed: float | None = None,
+) -> int | None:
+    """The whole percent BLS prints for an EP change, as the OOH prints it.
+
+    The OOH's own figure when the warehouse holds the OOH edition of the cycle. Otherwise BLS rounds the
+    unrounded change, which the one-decimal percent pins down except when it ends in .5: then the change over
+    base employment (EP's thousands with one decimal, as published) says on which side of the half it lies.
+    Against the 2024-34 OOH this prints 550 of 567 outlook-table percents right (rounding the one-decimal
+    percent alone: 532; the employment ratio alone: 508)."""
+    if ooh_printed is not None:
+        return int(ooh_printed)
+    if change_percent is None:
+        return _ratio_percent(change_numeric, employment_base)
+    rounded = round_half_away(change_percent)
+    tenths = abs(Decimal(str(change_percent))) * 10 % 10
+    ratio = _ratio_percent(change_numeric, employment_base)
+    if tenths == 5 and ratio is not None and ratio in (rounded, rounded - (1 if change_percent > 0 else -1)):
+        return ratio
+    return rounded
+
+
+def accepted_percents(
+    change_numeric: int | None,
+    employment_base: int | None,
+    change_percent: float | None,
+    decimals: int,
+    ooh_printed: float | None = None,
+) -> set[float]:
+    """Every way BLS's own rounding prints this change: the one-decimal percent EP publishes; as a whole
+    percent, the OOH's figure, the rounding of the one-decimal percent, and the rounding of the change over
+    base employment (in thousands with one decimal, as EP publishes them)."""
+    if change_percent is None:
+        return set()
+    if decimals >= 1:
+        return {round(float(change_percent), 1)}
+    candidates = {round_half_away(change_percent), _ratio_percent(change_numeric, employment_base), ooh_printed}
+    return {float(c) for c in candidates if c is not None}
+
+
+def oews_series_id(soc: str, measure: str) -> str:
+    """The national, cross-industry OEWS series: OEU + N + area 0000000 + industry 000000 + SOC + datatype."""
+    return f"OEUN0000000000000{soc.replace('-', '')}{OEWS_DATATYPE[measure]}"
+
+
+def series_label(source: str, soc: str, measure: str) -> str:
+    if source == OEWS:
+        return oews_series_id(soc, measure)
+    return f"National Employment Matrix {soc}: {EP_COLUMNS[measure]}"
+
+
+def wage_measure(statistic: str, hourly: bool) -> str:
+    return f"{'hourly' if hourly else 'annual'}_{statistic}"
+
+
+def money_text(value: float, *, cents: bool, comma: bool) -> str:
+    if cents:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"${amount:,}" if comma else f"${amount}"
+    whole = round_half_away(value)
+    return f"${whole:,}" if comma else f"${whole}"
+
+
+def count_text(value: float, *, comma: bool) -> str:
+    whole = round_half_away(value)
+    return f"{whole:,}" if comma else str(whole)

@@ -1,0 +1,210 @@
+"""Occupation names an article may use, and finding them in its text.
+
+Names come, strongest first, from the careers config (a publisher's own names), the OEWS and EP titles
+of every release, the OOH profile titles, the titles of SOC codes BLS retired (mapped through the SOC
+crosswalk to every successor), then weaker evidence: the parts of compound titles ("health information
+technologists" of "Health information technologists and medical registrars"), the words of an OOH
+profile's address (".../medical-records-and-health-information-technicians.htm") and the names a profile
+gives ("also called healthcare executives"). Each name is known in the singular and the plural.
+
+When a phrase names several codes at its strongest rank, the codes that are parents of another are dropped
+(a broad code sharing its title with its one detailed code), then the codes of the newest releases are
+preferred; what is left with more than one code is ambiguous and binds nothing by itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+RANKS = {"careers": 0, "title": 1, "ooh_title": 2, "retired": 3, "title_part": 4, "ooh_address": 4, "ooh_alias": 5}
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+_ALIAS = re.compile(
+    r"(?:^|(?<=\.\s))(?P<subject>[A-Z][^,.;:()]{2,80}?),\s+(?:also called|also known as|sometimes called|"
+    r"sometimes referred to as|commonly referred to as|commonly called)\s+(?P<aliases>[^,.;:()]{3,120}?),"
+)
+
+
+def words_of(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(ch|sh|ss|x|z)es$", word):
+        return word[:-2]
+    if word.endswith("men"):
+        return word[:-3] + "man"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def plural(word: str) -> str:
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", word):
+        return word + "es"
+    if word.endswith("man"):
+        return word[:-3] + "men"
+    return word + "s"
+
+
+def is_ancestor(code: str, other: str) -> bool:
+    """29-9020 (broad) holds 29-9021 (detailed); 29-0000 holds every 29- code."""
+    stem = code.replace("-", "").rstrip("0")
+    return code != other and other.replace("-", "").startswith(stem)
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    soc: str
+    rank: int
+    via: str
+    label: str  # the name as its source writes it
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    start: int
+    end: int
+    text: str
+    socs: tuple[str, ...]  # one code: bound; several: ambiguous
+    via: str
+    label: str
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.socs) != 1
+
+
+@dataclass
+class NameIndex:
+    entries: dict[tuple[str, ...], list[NameEntry]] = field(default_factory=dict)
+    lengths: dict[str, list[int]] = field(default_factory=dict)
+    current: set[str] = field(default_factory=set)  # codes in the newest OEWS or EP release
+    _resolved: dict[tuple[str, ...], tuple[tuple[str, ...], str, str]] = field(default_factory=dict)
+    _phrases: dict[str, list[NameMatch]] = field(default_factory=dict)
+
+    def add(self, name: str, soc: str, via: str) -> None:
+        words = words_of(name)
+        if not words:
+            return
+        rank = RANKS[via]
+        for variant in {tuple(words), (*words[:-1], singular(words[-1])), (*words[:-1], plural(words[-1]))}:
+            bucket = self.entries.setdefault(variant, [])
+            if not any(e.soc == soc and e.rank <= rank for e in bucket):
+                bucket.append(NameEntry(soc, rank, via, name))
+                lengths = self.lengths.setdefault(variant[0], [])
+                if len(variant) not in lengths:
+                    lengths.append(len(variant))
+                    lengths.sort(reverse=True)
+        self._resolved.clear()
+        self._phrases.clear()
+
+    def resolve(self, key: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
+        """(codes, via, label) of a phrase: its strongest rank, parents and retired codes dropped."""
+        cached = self._resolved.get(key)
+        if cached is not None:
+            return cached
+        bucket = self.entries[key]
+        best = min(e.rank for e in bucket)
+        top = [e for e in bucket if e.rank == best]
+        codes = sorted({e.soc for e in top})
+        codes = [c for c in codes if not any(is_ancestor(c, o) for o in codes)]
+        if len(codes) > 1 and self.current:
+            newest = [c for c in codes if c in self.current]
+            codes = newest or codes
+        resolved = (tuple(codes), top[0].via, top[0].label)
+        self._resolved[key] = resolved
+        return resolved
+
+    def find(self, text: str, start: int, end: int) -> list[NameMatch]:
+        """Every name in text[start:end], longest first, not overlapping."""
+        segment = text[start:end].lower()
+        if "’" in segment:
+            segment = segment.replace("’", "'")
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(segment)]
+        words = [segment[a:b] for a, b in spans]
+        found: list[NameMatch] = []
+        i = 0
+        while i < len(words):
+            for length in self.lengths.get(words[i], ()):
+                key = tuple(words[i : i + length])
+                if len(key) == length and key in self.entries:
+                    codes, via, label = self.resolve(key)
+                    s, e = start + spans[i][0], start + spans[i + length - 1][1]
+                    found.append(NameMatch(s, e, text[s:e], codes, via, label))
+                    i += length
+                    break
+            else:
+                i += 1
+        return found
+
+    def find_in(self, phrase: str) -> list[NameMatch]:
+        """The names in a short standalone text (a heading); remembered, since headings repeat across articles."""
+        found = self._phrases.get(phrase)
+        if found is None:
+            if len(self._phrases) > 10_000:
+                self._phrases.clear()
+            found = self._phrases[phrase] = self.find(phrase, 0, len(phrase))
+        return found
+
+
+def title_parts(title: str) -> list[str]:
+    """The occupations a compound title joins, when each is a name of its own (two words or more, plural)."""
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", title) if p.strip()]
+    if len(parts) < 2 or any(len(p.split()) < 2 or not p.lower().endswith("s") for p in parts):
+        return []
+    return [p for p in parts if "all other" not in p.lower()]
+
+
+def profile_aliases(text: str, profile_title: str) -> list[str]:
+    """The names an OOH profile gives its workers: '<subject>, also called <a> or <b>,' (subject included when
+    it is a specialty rather than the profile's own title)."""
+    names: list[str] = []
+    for match in _ALIAS.finditer(text):
+        subject = match["subject"].strip()
+        if len(subject.split()) > 6:
+            continue
+        aliases = [a.strip() for a in re.split(r",\s*|\s+or\s+|\s+and\s+", match["aliases"]) if a.strip()]
+        for alias in aliases:
+            if len(alias.split()) <= 5 and alias.lower().endswith("s") and not alias.lower().startswith(("the ", "a ")):
+                names.append(alias)
+        if words_of(subject) != words_of(profile_title):
+            names.append(subject)
+    return names
+
+
+def build_index(
+    *,
+    titles: Iterable[tuple[str, str]],
+    current: Iterable[str],
+    ooh_profiles: Iterable[tuple[str, str, tuple[str, ...], str]],
+    retired: Iterable[tuple[str, str]],
+    careers: Iterable[tuple[str, str]],
+) -> NameIndex:
+    """titles: (soc, title) of OEWS and EP; ooh_profiles: (slug, title, codes, alias text);
+    retired: (old title, successor code); careers: (name, soc)."""
+    index = NameIndex(current=set(current))
+    for name, soc in careers:
+        index.add(name, soc, "careers")
+    for soc, title in titles:
+        index.add(title, soc, "title")
+        for part in title_parts(title):
+            index.add(part, soc, "title_part")
+    for slug, title, codes, text in ooh_profiles:
+        address = slug.replace("-", " ")
+        for soc in codes:
+            index.add(title, soc, "ooh_title")
+            index.add(address, soc, "ooh_address")
+            parts = title_parts(address)
+            if parts:  # the last part names workers; the first may be a thing ("medical records")
+                index.add(parts[-1], soc, "ooh_address")
+            for alias in profile_aliases(text, title):
+                index.add(alias, soc, "ooh_alias")
+    for old_title, soc in retired:
+        index.add(old_title, soc, "retired")
+    return index

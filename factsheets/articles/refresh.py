@@ -1,0 +1,314 @@
+"""Refresh every bound figure to the newest release of the same occupation and measure.
+
+A figure keeps the article's format ("28%" or "28 percent", "$48,170" or "$48170", hourly cents); the
+year or period that goes with it moves with it ("(2021)" -> "(2025)", "from 2021 to 2031" -> "from 2024
+to 2034", "2021-31" -> "2024-34"), and so does the word saying which way a change goes when its sign flips
+("increase by" <-> "decrease by", "grow" <-> "decline"). Only those characters change. A figure that cannot
+be refreshed for certain (ambiguous, unbound, not published in the newest release, split by markup, or
+sharing its year with a figure that stays) is left as written and listed with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store
+from factsheets.articles.bind import Binding, BoundDocument
+from factsheets.articles.catalog import Catalog, release_label
+from factsheets.articles.document import Edit
+from factsheets.articles.html_text import editable
+from factsheets.articles.measures import (
+    EP,
+    MEASURE_KIND,
+    MEASURE_LABELS,
+    MEASURE_SOURCE,
+    OEWS,
+    count_text,
+    money_text,
+    series_label,
+)
+from warehouse.article_queries import HeldRelease
+
+PROGRAMS = {OEWS: "Occupational Employment and Wage Statistics (OEWS)", EP: "Employment Projections (EP)"}
+_OPPOSITES = {
+    "grow": "decline", "grows": "declines", "grew": "declined", "growing": "declining", "grown": "declined",
+    "growth": "decline", "increase": "decrease", "increases": "decreases", "increased": "decreased",
+    "increasing": "decreasing", "rise": "fall", "rises": "falls", "rose": "fell", "rising": "falling",
+    "risen": "fallen", "expand": "shrink", "expands": "shrinks", "expanding": "shrinking", "gain": "lose",
+    "gains": "loses", "gained": "lost", "gaining": "losing", "add": "lose", "adds": "loses", "added": "lost",
+    "adding": "losing",
+}  # fmt: skip
+_REVERSED = {
+    **{down: up for up, down in _OPPOSITES.items() if down not in ("lose", "loses", "lost", "losing", "fallen")},
+    "decline": "grow", "declines": "grows", "declined": "grew", "declining": "growing", "fallen": "risen",
+    "drop": "rise", "drops": "rises", "dropped": "rose", "dropping": "rising", "lose": "gain", "loses": "gains",
+    "lost": "gained", "losing": "gaining", "contract": "expand", "contracts": "expands", "contracted": "expanded",
+    "contracting": "expanding", "shrink": "grow", "shrinks": "grows",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Provenance:
+    program: str
+    release: str  # 2025A01, 2024-34
+    period: str  # May 2025, 2024-2034
+    series: str
+    source_url: str
+    fetched_at: datetime | None
+    archive_sha256: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "program": self.program,
+            "release": self.release,
+            "period": self.period,
+            "series": self.series,
+            "source_url": self.source_url,
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "archive_sha256": self.archive_sha256,
+        }
+
+
+@dataclass
+class Change:
+    figure: int  # the figure's index in the article
+    line: int
+    column: int
+    old: str  # the figure as written
+    new: str  # as refreshed
+    soc: str
+    title: str
+    measure: str
+    from_release: str  # what the article claimed (OEWS May 2021)
+    to_release: str  # OEWS May 2025
+    provenance: Provenance
+    edits: list[Edit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A figure the refresh leaves as written, and why."""
+
+    figure: int
+    line: int
+    text: str
+    reason: str
+
+
+def _case_like(model: str, word: str) -> str:
+    if model.isupper():
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+_NOUNS = {
+    "decline": "increase", "decrease": "increase", "fall": "rise", "drop": "rise", "loss": "gain",
+    "growth": "decline", "increase": "decrease", "rise": "fall", "gain": "loss", "expansion": "decline",
+}  # fmt: skip
+
+
+def opposite(word: str, *, noun: bool = False) -> str | None:
+    """The word for the other direction, in the same case ('Grow' -> 'Decline'; the noun 'decline' -> 'increase')."""
+    lower = word.lower()
+    swapped = (_NOUNS.get(lower) if noun else None) or _OPPOSITES.get(lower) or _REVERSED.get(lower)
+    return _case_like(word, swapped) if swapped else None
+
+
+def indefinite_article(model: str, following: str) -> str:
+    """'a' or 'an' for the word or number that follows ('an increase', 'an 8% rise', 'an 11% decline')."""
+    digits = following.lstrip("+-−").replace(",", "").split(".")[0]
+    if digits.isdigit():
+        vowel = digits.startswith("8") or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    else:
+        vowel = following[:1].lower() in "aeio"
+    return _case_like(model, "an" if vowel else "a")
+
+
+def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:
+    return Provenance(
+        PROGRAMS[release.source],
+        release.release_id,
+        release.period,
+        series_label(release.source, soc, measure),
+        release.source_url,
+        release.fetched_at,
+        release.archive_sha256,
+    )
+
+
+def _number_text(binding: Binding, measure: str, published: Published) -> tuple[str, int]:
+    """The refreshed digits (with the sign the article's format calls for) and the new value's sign."""
+    figure = binding.figure
+    value = float(published.value or 0)
+    sign = (value > 0) - (value < 0)
+    kind = MEASURE_KIND[measure]
+    if kind == "money":
+        return money_text(value, cents=figure.decimals == 2 or measure.startswith("hourly_"), comma=figure.comma), sign
+    if kind == "count":
+        digits = count_text(abs(value), comma=figure.comma)
+    elif figure.decimals >= 1:
+        digits = f"{abs(value):.{figure.decimals}f}"
+    else:
+        whole = published.whole_percent()
+        digits = str(abs(whole if whole is not None else round(value)))
+        sign = ((whole or 0) > 0) - ((whole or 0) < 0) if whole is not None else sign
+    written_sign = figure.text[:1] if figure.signed else ""
+    if figure.signed:
+        prefix = ("-" if written_sign == "+" else written_sign) if sign < 0 else ("+" if written_sign == "+" else "")
+        return prefix + digits, sign
+    if binding.direction is None and sign < 0:
+        return "-" + digits, sign
+    return digits, sign
+
+
+def _new_years(token_kind: str, release: HeldRelease) -> tuple[int, ...]:
+    if release.source == OEWS:
+        return (release.reference_year,)
+    if token_kind == "period":
+        return (release.reference_year, release.target_year or release.reference_year)
+    if token_kind == "target":
+        return (release.target_year or release.reference_year,)
+    return (release.reference_year,)
+
+
+def _year_edits(binding: Binding, release: HeldRelease) -> list[Edit]:
+    token = binding.token
+    if token is None:
+        return []
+    edits = []
+    for (start, end), old, new in zip(token.year_spans, token.years, _new_years(token.kind, release), strict=False):
+        if old != new:
+            edits.append(Edit(start, end, f"{new % 100:02d}" if end - start == 2 else str(new)))
+    return edits
+
+
+def plan_refresh(
+    bound: BoundDocument, audits: list[Audit], catalog: Catalog, store: Store
+) -> tuple[list[Change], list[Kept]]:
+    changes: list[Change] = []
+    kept: list[Kept] = []
+    token_users: dict[tuple[int, int], list[Binding]] = defaultdict(list)
+    for binding in bound.bindings:
+        if binding.token is not None:
+            token_users[(binding.token.start, binding.token.end)].append(binding)
+    for binding, audit in zip(bound.bindings, audits, strict=True):
+        outcome = _refresh_one(bound, binding, audit, catalog, store)
+        if isinstance(outcome, Change):
+            changes.append(outcome)
+        elif outcome is not None:
+            kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, outcome))
+    return _drop_conflicts(changes, kept, token_users, bound)
+
+
+def _refresh_one(
+    bound: BoundDocument, binding: Binding, audit: Audit, catalog: Catalog, store: Store
+) -> Change | str | None:
+    """A change, the reason the figure stays (str), or None when it is already the newest."""
+    if audit.status in (UNBOUND, AMBIGUOUS):
+        return audit.note or binding.problem or audit.status
+    soc, measure = binding.soc, audit.measure or binding.measure
+    if soc is None or measure is None or binding.claim is None:
+        return "the measure is not settled"
+    if binding.claim.newer_than_held:
+        return f"it claims {binding.claim.label}, newer than any release the warehouse holds"
+    source = MEASURE_SOURCE[measure]
+    newest = catalog.newest(source)
+    if newest is None:
+        return f"the warehouse holds no {source} release"
+    published = store.get(newest, soc, measure)
+    label = release_label(newest)
+    if published is None:
+        return f"{soc} is not in {label}"
+    if published.value is None or published.status not in ("published",):
+        what = "only a lower bound ('or more')" if published.status == "top_coded" else "no value"
+        return f"BLS publishes {what} for the {MEASURE_LABELS[measure]} of {soc} in {label} ({published.status})"
+    figure = binding.figure
+    digits, sign = _number_text(binding, measure, published)
+    document = bound.document
+    edits = [] if document.text[figure.number_start : figure.number_end] == digits else [
+        Edit(figure.number_start, figure.number_end, digits)
+    ]  # fmt: skip
+    notes = []
+    direction = binding.direction
+    if direction is not None and sign and sign != direction.sign:
+        swapped = opposite(direction.word, noun=direction.noun)
+        if swapped is None:
+            return f"the change turned {'positive' if sign > 0 else 'negative'} and '{direction.word}' has no opposite here"
+        edits.append(Edit(direction.start, direction.end, swapped))
+        if direction.article is not None and direction.article[1] + 1 == direction.start:
+            article = document.text[direction.article[0] : direction.article[1]]
+            if indefinite_article(article, swapped) != article:
+                edits.append(Edit(*direction.article, indefinite_article(article, swapped)))
+        notes.append(
+            f"'{direction.word}' -> '{swapped}': the projected change turned {'positive' if sign > 0 else 'negative'}"
+        )
+    before = re.search(r"\b(an?)\s+$", document.text[max(0, figure.start - 4) : figure.start], re.I)
+    if before and edits and figure.kind != "money":
+        start = figure.start - len(document.text[max(0, figure.start - 4) : figure.start]) + before.start(1)
+        wanted = indefinite_article(before[1], digits)
+        if wanted != before[1]:
+            edits.append(Edit(start, start + len(before[1]), wanted))
+    if figure.kind == "money" and figure.unit != "$" and edits:
+        notes.append(f"'{figure.unit}' (a typo) is written '$'")
+    edits.extend(_year_edits(binding, newest))
+    if not edits:
+        return None
+    if not all(editable(document, e.start, e.end) for e in edits):
+        return "the figure or its year is split by markup"
+    if audit.status not in ("matches", "release not held"):
+        notes.append(
+            f"it was '{audit.status}' ({audit.note}); refreshed as the {MEASURE_LABELS[measure]} the text names"
+        )
+    new_text = digits if figure.kind == "money" else digits + document.text[figure.number_end : figure.end]
+    return Change(
+        figure.index, binding.line, binding.column, figure.text, new_text, soc, catalog.title(soc), measure,
+        binding.claim.label, label, provenance(newest, soc, measure), edits, notes,
+    )  # fmt: skip
+
+
+def _drop_conflicts(
+    changes: list[Change], kept: list[Kept], token_users: dict[tuple[int, int], list[Binding]], bound: BoundDocument
+) -> tuple[list[Change], list[Kept]]:
+    """A year or direction word serves every figure that uses it: it changes only when all of them move to the
+    same text; otherwise those figures stay as written."""
+    by_figure = {c.figure: c for c in changes}
+    blocked: dict[int, str] = {}
+    for span, users in token_users.items():
+        wanted = set()
+        for user in users:  # a figure that stays (or is already the newest) wants its year as it is
+            change = by_figure.get(user.figure.index)
+            edits = change.edits if change else []
+            wanted.add(tuple(sorted((e.start, e.new) for e in edits if span[0] <= e.start < span[1])))
+        if len(wanted) > 1:
+            text = bound.document.text[span[0] : span[1]]
+            for user in users:
+                blocked[user.figure.index] = f"'{text}' also dates another figure that would not move the same way"
+    seen: dict[tuple[int, int], str] = {}
+    kept_changes = []
+    for change in changes:
+        if change.figure in blocked:
+            kept.append(Kept(change.figure, change.line, change.old, blocked[change.figure]))
+            continue
+        clash = [e for e in change.edits if seen.get((e.start, e.end), e.new) != e.new]
+        if clash:
+            kept.append(
+                Kept(change.figure, change.line, change.old, f"'{clash[0].new}' clashes with another figure's refresh")
+            )
+            continue
+        for edit in change.edits:
+            seen[(edit.start, edit.end)] = edit.new
+        kept_changes.append(change)
+    kept.sort(key=lambda k: k.figure)
+    return kept_changes, kept
+
+
+def unique_edits(changes: list[Change]) -> list[Edit]:
+    """Every edit once (figures sharing a year share its edit), in text order."""
+    edits = {(e.start, e.end): e for change in changes for e in change.edits}
+    return sorted(edits.values(), key=lambda e: e.start)

@@ -1,0 +1,126 @@
+"""Audit and refresh a batch of articles: read and bind them all, fetch the figures every one of them needs
+in one batch, then audit and plan each refresh in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from factsheets.articles.audit import Audit, Store, audit_binding
+from factsheets.articles.bind import Binding, BoundDocument, bind_document
+from factsheets.articles.catalog import Catalog, release_label
+from factsheets.articles.document import ArticleError, Document, read_article
+from factsheets.articles.measures import EP, OEWS
+from factsheets.articles.refresh import Change, Kept, plan_refresh, unique_edits
+from factsheets.articles.sidecar import Pin, Sidecar, find_sidecar, load_sidecar, rewrite_figures
+
+
+@dataclass
+class ArticleResult:
+    path: Path
+    document: Document
+    figures: list[tuple[Binding, Audit]]
+    changes: list[Change]
+    kept: list[Kept]
+    refreshed: str  # the article's text after the refresh (== document.source when nothing moved)
+    releases: dict[str, str]  # source -> the newest release label the refresh used
+    as_of: int | None = None
+    sidecar: Sidecar | None = None
+    sidecar_refreshed: str | None = None  # the sidecar with refreshed pins' figure text, when it changed
+    stale_pins: list[tuple[Pin, str]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.document.name
+
+    @property
+    def changed(self) -> bool:
+        return self.refreshed != self.document.source
+
+    def refreshed_bytes(self) -> bytes:
+        return self.document.encode(self.refreshed)
+
+
+class ArticleSession:
+    """One warehouse connection, its catalog (names and releases), and the articles of one run."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        as_of: int | None = None,
+        careers_config: Path | str | None = None,
+        catalog: Catalog | None = None,
+    ):
+        self.con = con
+        self.as_of = as_of
+        self.catalog = catalog or Catalog.load(con, as_of=as_of, careers_config=careers_config)
+
+    def read(self, path: Path, *, name: str | None = None) -> tuple[Document, Sidecar | None]:
+        """The article and its sidecar (ArticleError names the file that is wrong)."""
+        document = read_article(path, name=name)
+        found = find_sidecar(path)
+        return document, load_sidecar(found, self.catalog.codes) if found else None
+
+    def run(self, paths: Sequence[Path]) -> tuple[list[ArticleResult], list[ArticleError]]:
+        """Audit and plan the refresh of every article; a bad article is reported, not fatal to the others."""
+        items, errors = [], []
+        for path in paths:
+            try:
+                items.append((Path(path), *self.read(Path(path))))
+            except ArticleError as exc:
+                errors.append(exc)
+        return self.process(items), errors
+
+    def process(self, items: Sequence[tuple[Path, Document, Sidecar | None]]) -> list[ArticleResult]:
+        bound = [
+            bind_document(document, self.catalog, sidecar.pins if sidecar else ()) for _, document, sidecar in items
+        ]
+        related = [self._related(b) for b in bound]
+        store = Store.load(self.con, set().union(*related) if related else set())
+        return [
+            self._result(path, sidecar, b, store, codes)
+            for (path, _, sidecar), b, codes in zip(items, bound, related, strict=True)
+        ]
+
+    def _related(self, bound: BoundDocument) -> set[str]:
+        """Every code whose figures the audit of this article may look at."""
+        codes = set(bound.named_codes)
+        for binding in bound.bindings:
+            for soc in binding.socs:
+                codes.add(soc)
+                codes.update(self.catalog.siblings(soc))
+        return codes
+
+    def _result(
+        self, path: Path, sidecar: Sidecar | None, bound: BoundDocument, store: Store, related: set[str]
+    ) -> ArticleResult:
+        audits = [audit_binding(b, self.catalog, store, related) for b in bound.bindings]
+        changes, kept = plan_refresh(bound, audits, self.catalog, store)
+        refreshed = bound.document.apply(unique_edits(changes))
+        releases = {s: release_label(r) for s in (OEWS, EP) if (r := self.catalog.newest(s)) is not None}
+        result = ArticleResult(
+            path, bound.document, list(zip(bound.bindings, audits, strict=True)), changes, kept, refreshed, releases,
+            self.as_of, sidecar, stale_pins=bound.stale_pins,
+        )  # fmt: skip
+        if sidecar is not None:
+            pinned = {b.figure.index: b.pin for b in bound.bindings if b.pin is not None and b.pin.figure}
+            renamed = {pinned[c.figure].number: c.new for c in changes if c.figure in pinned and c.new != c.old}
+            if renamed:
+                result.sidecar_refreshed = rewrite_figures(sidecar, renamed)
+        return result
+
+
+def audit_articles(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    *,
+    as_of: int | None = None,
+    careers_config: Path | str | None = None,
+) -> tuple[list[ArticleResult], list[ArticleError]]:
+    """Audit every article and plan its refresh (nothing is written): results, and the articles that could not
+    be read (binary, undecodable, unparseable HTML, a bad sidecar), each naming its file."""
+    return ArticleSession(con, as_of=as_of, careers_config=careers_config).run(paths)

@@ -1,0 +1,221 @@
+"""Read-only queries of the article audit (factsheets/articles): what names an occupation, which releases
+the warehouse holds, and the figures of the occupations a batch of articles names, fetched in one query
+per source for the whole batch (never one per figure).
+
+Reads base tables (releases, oews_occupations, oews_estimates, projections, ooh_*, soc_crosswalk), not the
+views, so the audit does not depend on how the views are defined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+NATION = "0000000"
+CROSS_INDUSTRY = "000000"
+
+
+@dataclass(frozen=True)
+class HeldRelease:
+    source: str  # oews | projections | ooh
+    release_id: str  # 2025A01, 2024-34
+    period: str  # May 2025, 2024-2034
+    reference_year: int
+    source_url: str
+    fetched_at: datetime | None
+    archive_sha256: str
+    target_year: int | None = None  # EP: the projection's end year
+
+
+@dataclass(frozen=True)
+class ProjectionRow:
+    cycle: str
+    soc: str
+    title: str
+    employment_base: int | None
+    employment_target: int | None
+    change_numeric: int | None
+    change_percent: float | None
+    openings_annual: int | None
+    median_wage: float | None
+    median_wage_status: str
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+def held_releases(con: duckdb.DuckDBPyConnection) -> list[HeldRelease]:
+    """Every release the warehouse holds, oldest first per source; EP cycles with their target year."""
+    targets: dict[str, int] = {}
+    if "projections" in _tables(con):
+        targets = dict(con.execute("SELECT cycle, max(target_year) FROM projections GROUP BY cycle").fetchall())
+    rows = con.execute(
+        """
+        SELECT source, release_id, period, reference_year, source_url, fetched_at, archive_sha256
+        FROM releases ORDER BY source, reference_year, release_id
+        """
+    ).fetchall()
+    return [
+        HeldRelease(
+            source,
+            release_id,
+            period,
+            year,
+            url,
+            fetched_at,
+            sha,
+            targets.get(release_id) if source == "projections" else None,
+        )
+        for source, release_id, period, year, url, fetched_at, sha in rows
+    ]
+
+
+def occupation_titles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(soc, title) as every OEWS release and EP cycle writes it."""
+    return con.execute(
+        """
+        SELECT DISTINCT soc_code, title FROM oews_occupations
+        UNION
+        SELECT DISTINCT soc_code, title FROM projections
+        ORDER BY 1, 2
+        """
+    ).fetchall()
+
+
+def current_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Codes of the newest OEWS release and the newest EP cycle."""
+    rows = con.execute(
+        """
+        WITH newest AS (
+            SELECT source, arg_max(release_id, reference_year) AS release_id FROM releases GROUP BY source
+        )
+        SELECT soc_code FROM oews_occupations o JOIN newest n ON n.source = 'oews' AND n.release_id = o.release_id
+        UNION
+        SELECT soc_code FROM projections p JOIN newest n ON n.source = 'projections' AND n.release_id = p.cycle
+        """
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def known_codes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every SOC code any held release or the crosswalk names -> a title (for validating sidecars)."""
+    codes = dict(occupation_titles(con))
+    if "soc_crosswalk" in _tables(con):
+        for old, old_title, new, new_title in con.execute(
+            "SELECT old_soc_code, old_title, new_soc_code, new_title FROM soc_crosswalk"
+        ).fetchall():
+            codes.setdefault(old, old_title)
+            codes.setdefault(new, new_title)
+    return codes
+
+
+def ooh_profiles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(slug, title, codes, summary and what-they-do text) of the newest OOH edition. A profile's codes are
+    its primary code, else the codes of its projections table, else the EP workbook's links to it."""
+    tables = _tables(con)
+    if not {"ooh_profiles", "ooh_profile_soc", "ooh_sections"} <= tables:
+        return []
+    rows = con.execute(
+        """
+        WITH edition AS (
+            SELECT arg_max(release_id, reference_year) AS edition FROM releases WHERE source = 'ooh'
+        ),
+        codes AS (
+            SELECT s.slug,
+                   coalesce(
+                       nullif(list_sort(list(DISTINCT s.soc_code) FILTER (WHERE s.is_primary)), []),
+                       nullif(list_sort(list(DISTINCT s.soc_code) FILTER (WHERE s.via = 'outlook_table'
+                                                                          AND s.soc_level = 'detailed')), []),
+                       list_sort(list(DISTINCT s.soc_code) FILTER (WHERE s.soc_level = 'detailed'))
+                   ) AS codes
+            FROM ooh_profile_soc s JOIN edition e ON e.edition = s.edition
+            GROUP BY s.slug
+        ),
+        texts AS (
+            SELECT x.slug, string_agg(x.text, ' ' ORDER BY x.ordinal) AS text
+            FROM ooh_sections x JOIN edition e ON e.edition = x.edition
+            WHERE x.section IN ('summary', 'what_they_do')
+            GROUP BY x.slug
+        )
+        SELECT p.slug, p.title, coalesce(c.codes, []), coalesce(t.text, '')
+        FROM ooh_profiles p JOIN edition e ON e.edition = p.edition
+        LEFT JOIN codes c ON c.slug = p.slug
+        LEFT JOIN texts t ON t.slug = p.slug
+        ORDER BY p.slug
+        """
+    ).fetchall()
+    return [(slug, title, tuple(codes or ()), text) for slug, title, codes, text in rows]
+
+
+def retired_codes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
+    """(old code, old title, successor code, relation) from the SOC crosswalk."""
+    if "soc_crosswalk" not in _tables(con):
+        return []
+    return con.execute(
+        "SELECT old_soc_code, old_title, new_soc_code, relation FROM soc_crosswalk ORDER BY 1, 3"
+    ).fetchall()
+
+
+def oews_national_values(
+    con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str], measures: Iterable[str]
+) -> list[tuple[str, str, str, float | None, str]]:
+    """(release_id, soc, measure, value, status): national cross-industry figures of these codes, every release."""
+    codes, wanted = sorted(set(soc_codes)), sorted(set(measures))
+    if not codes:
+        return []
+    return con.execute(
+        """
+        SELECT release_id, soc_code, measure, value, status
+        FROM oews_estimates
+        WHERE area_code = ? AND industry_code = ?
+          AND soc_code IN (SELECT unnest(?::VARCHAR[])) AND measure IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [NATION, CROSS_INDUSTRY, codes, wanted],
+    ).fetchall()
+
+
+def oews_titles(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(release_id, soc, title) of these codes in every OEWS release."""
+    codes = sorted(set(soc_codes))
+    if not codes:
+        return []
+    return con.execute(
+        "SELECT release_id, soc_code, title FROM oews_occupations WHERE soc_code IN (SELECT unnest(?::VARCHAR[]))",
+        [codes],
+    ).fetchall()
+
+
+def projection_values(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[ProjectionRow]:
+    codes = sorted(set(soc_codes))
+    if not codes:
+        return []
+    rows = con.execute(
+        """
+        SELECT cycle, soc_code, title, employment_base, employment_target, change_numeric, change_percent,
+               openings_annual, median_wage, median_wage_status
+        FROM projections WHERE soc_code IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [codes],
+    ).fetchall()
+    return [ProjectionRow(*row) for row in rows]
+
+
+def ooh_printed_changes(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[tuple[str, str, float]]:
+    """(edition, soc, whole percent) as the OOH profiles' projections tables print each code's change; an
+    edition is named like the EP cycle it publishes (2024-34)."""
+    codes = sorted(set(soc_codes))
+    if not codes or "ooh_profile_soc" not in _tables(con):
+        return []
+    return con.execute(
+        """
+        SELECT edition, soc_code, any_value(change_percent)
+        FROM ooh_profile_soc
+        WHERE via = 'outlook_table' AND change_percent IS NOT NULL AND soc_code IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY edition, soc_code
+        """,
+        [codes],
+    ).fetchall()
