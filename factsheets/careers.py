@@ -104,10 +104,10 @@ class Alternative(_Strict):
 
 class Career(_Strict):
     name: Text
-    plural: Text | None = None
+    plural: Text = ""  # "" until the validator fills in an English plural of name
     soc_codes: tuple[str, ...] = Field(default=(), alias="soc")
     ooh: Text | None = None
-    slug: str | None = None
+    slug: str = ""  # "" until the validator fills in one from name
     overrides: Overrides = Overrides()
     alternatives: tuple[Alternative, ...] = Field(default=(), alias="alternative")
 
@@ -344,7 +344,7 @@ def _check_across(config: CareersConfig) -> None:
                 ("career", i, "name"),
                 f"duplicate career {career.name!r} (also career {other + 1}, line {config.line('career', other)})",
             )
-        other = slugs.setdefault(career.slug or "", i)
+        other = slugs.setdefault(career.slug, i)
         if other != i:
             fail(
                 ("career", i),

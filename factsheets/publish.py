@@ -167,7 +167,7 @@ def split_careers(config: CareersConfig, facts: SheetFacts) -> tuple[list[Career
             usable.append(career)
             continue
         where = f"{config.path}:{config.line('career', index, *missing[0][0])}"
-        held.append(HeldBackCareer(career.name, career.slug or "", where, tuple(what for _, what in missing)))
+        held.append(HeldBackCareer(career.name, career.slug, where, tuple(what for _, what in missing)))
     return usable, held
 
 
