@@ -28,6 +28,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -388,16 +389,51 @@ def unknown_names(
     return missing
 
 
+@dataclass(frozen=True)
+class HeldBackCareer:
+    """A career of the config naming codes no loaded release holds: not published this run (its
+    published sheet, if any, stays as it was)."""
+
+    name: str
+    slug: str
+    where: str  # 'careers.toml:8'
+    missing: tuple[str, ...]  # 'SOC code 29-9999', "OOH profile 'x'"
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"{self.where}: career {self.name!r} names {', '.join(self.missing)}, which no loaded release holds; "
+            "held back (its published sheet, if any, is kept)"
+        )
+
+
+def split_careers(
+    config: CareersConfig, known_codes: Collection[str], known_profiles: Collection[str]
+) -> tuple[list[Career], list[HeldBackCareer]]:
+    """The careers whose codes the loaded releases hold, and the others (held back, with why)."""
+    usable, held = [], []
+    for index, career in enumerate(config.careers):
+        missing = unknown_names(career, known_codes, known_profiles)
+        if not missing:
+            usable.append(career)
+            continue
+        where = f"{config.path}:{config.line('career', index, *missing[0][0])}"
+        held.append(HeldBackCareer(career.name, career.slug, where, tuple(what for _, what in missing)))
+    return usable, held
+
+
 __all__ = [
     "Alternative",
     "Career",
     "CareersConfig",
     "CareersConfigError",
+    "HeldBackCareer",
     "Overrides",
     "default_careers_path",
     "english_plural",
     "load_careers_config",
     "parse_careers_config",
     "slugify",
+    "split_careers",
     "unknown_names",
 ]

@@ -6,7 +6,8 @@ Files in the published folder (a symlink to its current version):
 * `<slug>.md`, `<slug>.html`, `<slug>.json` per sheet (the formats asked for);
 * `.sheets-state.json`: per sheet its content hash, render hash, the date its content last changed
   and the value of every field (long texts as an excerpt plus a hash) — what the next run diffs —
-  and the releases the whole set was built from (what `sheets_behind` compares with the warehouse);
+  and, for the whole set, the release ids it shows, the templates and what was held back
+  (factsheets.state; `sheets_behind` compares it with what the warehouse would publish now);
 * `changelog/<run>.jsonl` and `changelog/<run>.md` for a run that changed, created, held back or
   withdrew a sheet; `changelog/latest.md` always describes the newest run.
 
@@ -30,7 +31,8 @@ from typing import Any
 
 import duckdb
 
-from factsheets.careers import Career, CareersConfig, load_careers_config, unknown_names
+from factsheets.behind import sheets_behind
+from factsheets.careers import CareersConfig, HeldBackCareer, load_careers_config, split_careers
 from factsheets.changelog import (
     CHANGELOG_DIR,
     ChangeEntry,
@@ -39,40 +41,17 @@ from factsheets.changelog import (
     nothing_changed_markdown,
     run_name,
 )
-from factsheets.figures import PROGRAM_SHORT
 from factsheets.model import Sheet, build_sheets
 from factsheets.render import FORMATS, long_date, render, templates_hash
+from factsheets.state import REQUIRED, STATE_FILE, STATE_VERSION, content_hash, read_state, short_value, would_lose
 from factsheets.versions import Hook, SheetsPublishError, VersionBuild, VersionedFolder, version_name
-from warehouse.sheet_queries import SheetFacts, releases, sheet_facts
+from warehouse.sheet_queries import sheet_facts
 
 log = logging.getLogger(__name__)
-
-STATE_FILE = ".sheets-state.json"
-STATE_VERSION = 1
-REQUIRED = {"median_salary": "Median Salary", "outlook": "Career Outlook"}
-EXCERPT = 80
 
 
 class SheetSelectionError(ValueError):
     """--career/--soc named nothing the warehouse and the careers config have."""
-
-
-@dataclass(frozen=True)
-class HeldBackCareer:
-    """A career of the config naming codes no loaded release holds: not published this run (its
-    published sheet, if any, stays as it was)."""
-
-    name: str
-    slug: str
-    where: str  # 'careers.toml:8'
-    missing: tuple[str, ...]  # 'SOC code 29-9999', "OOH profile 'x'"
-
-    @property
-    def reason(self) -> str:
-        return (
-            f"{self.where}: career {self.name!r} names {', '.join(self.missing)}, which no loaded release holds; "
-            "held back (its published sheet, if any, is kept)"
-        )
 
 
 @dataclass
@@ -87,7 +66,7 @@ class PublishResult:
     changes: list[ChangeEntry] = field(default_factory=list)
     sheets: int = 0  # sheets considered in this run
     run_id: str | None = None  # this run's changelog name
-    built_from: dict[str, dict[str, Any]] = field(default_factory=dict)  # source -> release_id, sha256, rows
+    built_from: dict[str, str] = field(default_factory=dict)  # source -> release id the sheets show
 
 
 def normalize_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
@@ -138,51 +117,24 @@ def publish_sheets(
     facts = sheet_facts(con, as_of)
     if not facts.releases:
         return result
-    careers, held = split_careers(config, facts)
+    careers, held = split_careers(config, facts.known_codes, facts.profiles)
     sheets = build_sheets(facts, careers)
     if only:
         sheets, held = select(sheets, held, only)
     result.sheets = len(sheets)
     if not only:
-        result.built_from = release_marks(facts.releases)
+        result.built_from = {source: row["release_id"] for source, row in sorted(facts.releases.items())}
     now = now or datetime.now(UTC)
     folder = VersionedFolder(directory, hook=on_step)
     with folder.publishing(version_name(now, run_id)) as build:
         publisher = _Publisher(build, refreshed_on, formats, result, partial=bool(only), hook=folder.hook)
-        publisher.run(sheets, held, state_marks={"as_of": as_of, "careers": careers_digest(config)}, now=now)
+        publisher.run(sheets, held, as_of=as_of, now=now)
     result.version = build.staging
     if result.changelog_path is not None:  # relative to the folder until it is published
         result.changelog_path = directory / result.changelog_path
     for career in result.careers_held_back:
         log.warning("%s", career.reason)
     return result
-
-
-def split_careers(config: CareersConfig, facts: SheetFacts) -> tuple[list[Career], list[HeldBackCareer]]:
-    """The careers whose codes the loaded releases hold, and the others (held back, with why)."""
-    usable, held = [], []
-    for index, career in enumerate(config.careers):
-        missing = unknown_names(career, facts.known_codes, facts.profiles)
-        if not missing:
-            usable.append(career)
-            continue
-        where = f"{config.path}:{config.line('career', index, *missing[0][0])}"
-        held.append(HeldBackCareer(career.name, career.slug, where, tuple(what for _, what in missing)))
-    return usable, held
-
-
-def careers_digest(config: CareersConfig) -> str:
-    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()
-
-
-def release_marks(rels: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """What identifies the content of each release a set of sheets is built from: its id, the sha256
-    of its raw bytes and the rows loaded (not when it was loaded: a rerun of a night must publish
-    the same files as the night would have)."""
-    return {
-        source: {"release_id": row["release_id"], "sha256": row.get("archive_sha256"), "rows": row.get("rows_loaded")}
-        for source, row in sorted(rels.items())
-    }
 
 
 def _matches(sheet: Sheet, how: str, key: str) -> bool:
@@ -223,77 +175,6 @@ def select(
     return list(chosen.values()), list(chosen_held.values())
 
 
-def content_hash(sheet: Sheet, fields: dict[str, tuple[str, str]]) -> str:
-    payload = {"slug": sheet.slug, "kind": sheet.kind, "fields": {k: v[0] for k, v in fields.items()}}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def short_value(text: str) -> str:
-    """What the state keeps and the changelog shows for a field: short values as they are, long texts
-    as an excerpt and a hash of the whole (so any change in the text still shows)."""
-    if len(text) <= 2 * EXCERPT and "\n" not in text:
-        return text
-    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-    excerpt = " ".join(text.split())[:EXCERPT].rstrip()
-    return f"{excerpt}… [{len(text)} chars, sha256 {digest}]"
-
-
-def read_state(data: bytes | None) -> dict[str, Any] | None:
-    """A published set's state, or None when absent, unreadable or of another version (an
-    unreadable state only costs a full rewrite: every sheet is then treated as new)."""
-    if data is None:
-        return None
-    try:
-        state = json.loads(data)
-    except ValueError:
-        return None
-    if (
-        not isinstance(state, dict)
-        or state.get("version") != STATE_VERSION
-        or not isinstance(state.get("sheets"), dict)
-    ):
-        return None
-    return state
-
-
-def sheets_behind(
-    con: duckdb.DuckDBPyConnection, sheets_dir: Path, *, careers_config: CareersConfig | None = None
-) -> str | None:
-    """Why the published sheets in sheets_dir are not what the warehouse would publish now (None when
-    they are): a publish that failed or was skipped after a load, a reloaded release, changed
-    templates, or (when given) a changed careers config. The flow republishes when this says so,
-    also on a night BLS published nothing new."""
-    loaded = releases(con)
-    if not loaded:
-        return None  # nothing to publish from
-    try:
-        state = read_state((Path(sheets_dir) / STATE_FILE).read_bytes())
-    except FileNotFoundError:
-        return f"no sheets are published in {sheets_dir} yet"
-    except OSError as exc:
-        return f"the published sheets' state cannot be read ({exc.strerror or exc})"
-    if state is None or not state.get("built_from"):
-        return "the published sheets do not record the releases they were built from (an older or partial publish)"
-    now = release_marks(releases(con, state.get("as_of")))
-    reasons = []
-    for source in sorted(set(now) | set(state["built_from"])):
-        was, is_ = state["built_from"].get(source), now.get(source)
-        name = PROGRAM_SHORT.get(source, source)
-        if was is None:
-            reasons.append(f"{name} {is_['release_id']} is loaded but not in the sheets")  # type: ignore[index]
-        elif is_ is None:
-            reasons.append(f"the sheets show {name} {was['release_id']}, which is no longer loaded")
-        elif was["release_id"] != is_["release_id"]:
-            reasons.append(f"the sheets show {name} {was['release_id']}, the warehouse holds {is_['release_id']}")
-        elif was != is_:
-            reasons.append(f"{name} {is_['release_id']} was loaded again from other bytes after the sheets were built")
-    if state.get("templates") != templates_hash():
-        reasons.append("the sheet templates changed")
-    if careers_config is not None and state.get("careers") != careers_digest(careers_config):
-        reasons.append("the careers config changed")
-    return "; ".join(reasons) or None
-
-
 class _Publisher:
     def __init__(
         self,
@@ -311,9 +192,7 @@ class _Publisher:
         self.state = read_state(build.read(STATE_FILE)) or {"version": STATE_VERSION, "sheets": {}}
         self.rerendered = 0
 
-    def run(
-        self, sheets: list[Sheet], held: list[HeldBackCareer], *, state_marks: dict[str, Any], now: datetime
-    ) -> None:
+    def run(self, sheets: list[Sheet], held: list[HeldBackCareer], *, as_of: int | None, now: datetime) -> None:
         entries = self.result.changes
         seen = {career.slug for career in held}  # a held-back career is not withdrawn
         self.hook("render")
@@ -324,7 +203,8 @@ class _Publisher:
             self._hold_back_career(career, entries)
         if not self.partial:
             self._withdraw_unseen(seen, entries)
-            self.state.update(built_from=self.result.built_from, templates=templates_hash(), **state_marks)
+            marks = {"built_from": self.result.built_from, "as_of": as_of, "templates": templates_hash()}
+            self.state.update(marks)
         self.hook("state")
         self._save_state()
         self.hook("changelog")
@@ -399,7 +279,7 @@ class _Publisher:
         self, sheet: Sheet, prev: dict[str, Any], fields: dict[str, tuple[str, str]], entries: list[ChangeEntry]
     ) -> bool:
         """A published sheet that would lose a required figure keeps its published version."""
-        lost = [name for name in sheet.required_missing if prev.get("required", {}).get(name)]
+        lost = would_lose(sheet, prev)
         if not lost:
             return False
         reason = "; ".join(

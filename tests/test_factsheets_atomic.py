@@ -9,6 +9,7 @@ are compared by the sha256 of every file (sheets, state, changelog) and the mtim
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -325,35 +326,48 @@ def test_a_read_only_folder_is_a_typed_error_and_the_old_set_stays(site, tmp_pat
 
 
 def test_sheets_behind_names_what_the_published_set_lacks_until_a_publish_succeeds(site, tmp_path):
+    from factsheets.careers import load_careers_config, parse_careers_config
+
+    shipped = load_careers_config()
     sheets = tmp_path / "site" / "sheets"
     assert sheets_behind(site.con, sheets) == f"no sheets are published in {sheets} yet"
     sheets = copy_site(site.baseline_json, tmp_path / "other")
-    assert sheets_behind(site.con, sheets) == (
-        "the sheets show OEWS 2024A01, the warehouse holds 2025A01; the sheets show EP 2023-33, the warehouse holds 2024-34"
+    old_releases = "the sheets show OEWS 2024A01, the warehouse holds 2025A01; the sheets show EP 2023-33, the warehouse holds 2024-34"
+    behind = sheets_behind(site.con, sheets, careers_config=shipped)
+    assert behind == (  # 11-1031 (legislators) would be held back: it is current as published
+        f"{old_releases}; 832 sheet(s) differ from what the warehouse says now "
+        "(11-1011-chief-executives, 11-1021-general-and-operations-managers, "
+        "11-2011-advertising-and-promotions-managers, and 829 more)"
     )
     with pytest.raises(Stop):  # a night whose publish failed: still behind, though BLS changed nothing since
         publish_sheets(site.con, out_dir=sheets, on_step=stop_at("switch"), **JSON)
-    assert sheets_behind(site.con, sheets).startswith("the sheets show OEWS 2024A01")
+    assert sheets_behind(site.con, sheets, careers_config=shipped) == behind
     publish_sheets(site.con, out_dir=sheets, **JSON)
-    assert sheets_behind(site.con, sheets) is None
+    assert sheets_behind(site.con, sheets, careers_config=shipped) is None
+    assert json.loads((sheets / STATE_FILE).read_text())["built_from"] == {"oews": "2025A01", "projections": "2024-34"}
     partial = copy_site(site.baseline_json, tmp_path / "partial")
     publish_sheets(site.con, out_dir=partial, only=["soc:29-2072"], **JSON)  # one sheet: the set is still behind
-    assert sheets_behind(site.con, partial).startswith("the sheets show OEWS 2024A01")
-
-    from factsheets.careers import parse_careers_config
+    behind = sheets_behind(site.con, partial, careers_config=shipped)  # 29-2072 and the career are current
+    assert behind is not None and behind.startswith(f"{old_releases}; 830 sheet(s) differ")
 
     other = parse_careers_config('[[career]]\nname = "Medical Coder"\nsoc = "29-2072"\n')
-    assert sheets_behind(site.con, sheets, careers_config=other) == "the careers config changed"
+    assert sheets_behind(site.con, sheets, careers_config=other) == (
+        "1 sheet(s) are not published (medical-coder); "
+        "1 published sheet(s) are no longer in the warehouse's releases (health-information-technician)"
+    )
 
     db = tmp_path / "reloaded.duckdb"
     shutil.copy(site.db, db)
     con = warehouse.connect(db)
     try:
-        load_ep(con, EP_2024)  # the same bytes loaded again: nothing to republish
-        assert sheets_behind(con, sheets) is None
-        load_ep(con, EP_2024, sha256="revised")  # BLS republished the cycle's workbook
-        assert sheets_behind(con, sheets) == "EP 2024-34 was loaded again from other bytes after the sheets were built"
+        load_ep(con, EP_2024, sha256="fetched again")  # the same figures loaded again: nothing to republish
+        assert sheets_behind(con, sheets, careers_config=shipped) is None
+        con.execute(  # BLS revises one figure of the cycle in place
+            "UPDATE projections SET change_percent = 9.9 WHERE cycle = '2024-34' AND soc_code = '29-2072'"
+        )
+        assert sheets_behind(con, sheets, careers_config=shipped) == (  # 29-2081's alternatives show 29-2072
+            "3 sheet(s) differ from what the warehouse says now "
+            "(29-2072-medical-records-specialists, 29-2081-opticians-dispensing, health-information-technician)"
+        )
     finally:
         con.close()
-    state = sheets / STATE_FILE
-    assert '"built_from"' in state.read_text()
