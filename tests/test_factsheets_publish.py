@@ -815,9 +815,8 @@ def test_ep_and_oews_figures_show_by_soc_code_without_the_ooh_profile(wh, withou
 
 
 def test_the_published_sheets_are_current_after_a_publish(wh, without_profiles):
-    from factsheets.publish import sheets_behind
-
     from factsheets.careers import load_careers_config
+    from factsheets.publish import sheets_behind
 
     shipped = load_careers_config()
     assert sheets_behind(wh.con, wh.out, careers_config=shipped) is None
