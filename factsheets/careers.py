@@ -1,4 +1,4 @@
-"""The careers config: the curated careers a publisher lists, read from TOML and checked line by line.
+"""The careers config: the curated careers a publisher lists, in TOML, checked before a run fetches.
 
     [[career]]
     name = "Health Information Technician"       # display name (required)
@@ -16,8 +16,10 @@
     soc = "11-9111"
     # description = "..."                        # optional; default from the OOH / EP data
 
-tomllib does not say where a key is, so errors are located by scanning the text for the offending
-table or key: every CareersConfigError names the file, the line and what is wrong.
+`load_careers_config(path)` parses with tomllib and checks the shape with pydantic models; every
+problem is a CareersConfigError `file:line: what was expected`. Whether the codes exist is a
+question for the warehouse, asked at publish time (`unknown_names`): a career naming a code no
+loaded release holds is held back there, not rejected here.
 """
 
 from __future__ import annotations
@@ -25,10 +27,23 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 SOC_PATTERN = re.compile(r"^\d{2}-\d{4}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
@@ -36,6 +51,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 CAREER_KEYS = ("name", "plural", "soc", "ooh", "slug", "overrides", "alternative")
 ALTERNATIVE_KEYS = ("name", "soc", "description")
 OVERRIDE_KEYS = ("definition", "education", "skills", "required_education", "skills_required")
+
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
 
 
 class CareersConfigError(ValueError):
@@ -47,40 +64,99 @@ class CareersConfigError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True)
-class Overrides:
-    definition: str | None = None
-    education: str | None = None
+def _soc_code(value: Any) -> str:
+    if not isinstance(value, str) or not SOC_PATTERN.match(value.strip()):
+        raise ValueError(f"{value!r} is not a SOC code (expected NN-NNNN, e.g. 29-2072)")
+    return value.strip()
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Overrides(_Strict):
+    definition: Text | None = None
+    education: Text | None = None
     skills: tuple[str, ...] | None = None
-    required_education: str | None = None
-    skills_required: str | None = None
+    required_education: Text | None = None
+    skills_required: Text | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items() if v is not None}
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills(cls, value: Any) -> Any:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items or not all(isinstance(s, str) and s.strip() for s in items):
+            raise ValueError("override 'skills' must be a non-empty list of non-empty strings")
+        if len({s.strip().casefold() for s in items}) != len(items):
+            raise ValueError("override 'skills' lists a skill twice")
+        return tuple(s.strip() for s in items)
 
 
-@dataclass(frozen=True)
-class Alternative:
-    name: str
+class Alternative(_Strict):
+    name: Text
     soc: str
-    description: str | None = None
-    line: int | None = None
+    description: Text | None = None
+
+    @field_validator("soc", mode="before")
+    @classmethod
+    def _soc(cls, value: Any) -> str:
+        return _soc_code(value)
 
 
-@dataclass(frozen=True)
-class Career:
-    name: str
-    plural: str
-    soc_codes: tuple[str, ...]
-    ooh: str | None
-    slug: str
-    alternatives: tuple[Alternative, ...] = ()
-    overrides: Overrides = field(default_factory=Overrides)
-    line: int | None = None
+class Career(_Strict):
+    name: Text
+    plural: Text = ""  # "" until the validator fills in an English plural of name
+    soc_codes: tuple[str, ...] = Field(default=(), alias="soc")
+    ooh: Text | None = None
+    slug: str = ""  # "" until the validator fills in one from name
+    overrides: Overrides = Overrides()
+    alternatives: tuple[Alternative, ...] = Field(default=(), alias="alternative")
+
+    @field_validator("soc_codes", mode="before")
+    @classmethod
+    def _codes(cls, value: Any) -> tuple[str, ...]:
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            raise ValueError("'soc' is an empty list")
+        codes = [_soc_code(v) for v in values]
+        for code in codes:
+            if codes.count(code) > 1:
+                raise ValueError(f"SOC code {code} is listed twice")
+        return tuple(codes)
+
+    @field_validator("slug", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not SLUG_PATTERN.match(value):
+            raise ValueError(f"slug {value!r} is not a safe file name (lower-case letters, digits and hyphens)")
+        return value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Career:
+        if not self.soc_codes and self.ooh is None:
+            raise ValueError("missing field 'soc' (the SOC code it stands for) or 'ooh' (an OOH profile slug)")
+        # Frozen: derived defaults are filled in once, here.
+        object.__setattr__(self, "plural", self.plural or english_plural(self.name))
+        object.__setattr__(self, "slug", self.slug or slugify(self.name, fallback="career"))
+        return self
 
     @property
     def primary_soc(self) -> str | None:
         return self.soc_codes[0] if self.soc_codes else None
+
+
+class CareersConfig(_Strict):
+    careers: tuple[Career, ...] = Field(default=(), alias="career")
+    _path: str = PrivateAttr(default="<careers>")
+    _text: str = PrivateAttr(default="")
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    def line(self, *path: str | int) -> int | None:
+        """The line of the table or key at `path`, e.g. line('career', 0, 'alternative', 1)."""
+        return _locator(self._text).line(path)
 
 
 def default_careers_path() -> Path:
@@ -111,88 +187,75 @@ def english_plural(name: str) -> str:
     return f"{head} {plural}" if head else plural
 
 
-# ---- locating tables and keys in the text ----------------------------------------------------
-
-_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\[\]]+?)\s*\]\]\s*(?:#.*)?$")
-_TABLE_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
-_KEY_LINE = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*(?:\.\s*[A-Za-z0-9_\-"']+\s*)*=""")
-_STRING = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'')
-
-
-def _header_parts(text: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in text.split("."))
+# ---- where a key is: tomllib says what, not where --------------------------------------------
 
 
 class _Locator:
-    """Line numbers of the tables and keys of a TOML text: (career, i) -> line, (career, i, 'soc') -> line, ..."""
+    """Line numbers of the tables and keys of a TOML text, found by tomllib itself: a table or key is
+    on the first line whose prefix of the text parses and holds it (for a key whose value spans
+    lines, walked back to its `key =` line). Only asked on an error or a held-back career."""
 
     def __init__(self, text: str):
-        self.lines: dict[tuple, int] = {}
-        counters: dict[tuple[str, ...], int] = {}
-        current: tuple = ()
-        depth = 0  # open brackets/braces of a value spanning lines
-        in_multiline: str | None = None
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line = raw
-            if in_multiline:
-                if in_multiline in line:
-                    line = line.split(in_multiline, 1)[1]
-                    in_multiline = None
-                else:
-                    continue
-            if depth == 0:
-                header = _ARRAY_HEADER.match(line)
-                if header:
-                    parts = _header_parts(header[1])
-                    parent = self._resolve(parts[:-1], counters)
-                    key = parent + (parts[-1],)
-                    index = counters.get(key, 0)
-                    counters[key] = index + 1
-                    current = key + (index,)
-                    self.lines.setdefault(current, number)
-                    self.lines.setdefault(key, number)
-                    for deeper in [k for k in counters if k[: len(key)] == key and len(k) > len(key)]:
-                        counters.pop(deeper)
-                    continue
-                table = _TABLE_HEADER.match(line)
-                if table:
-                    parts = _header_parts(table[1])
-                    current = self._resolve(parts[:-1], counters) + (parts[-1],)
-                    self.lines.setdefault(current, number)
-                    continue
-                key = _KEY_LINE.match(line)
-                if key:
-                    self.lines.setdefault(current + (key[1].strip("\"'"),), number)
-            code = _STRING.sub(lambda m: m[0] if m[0] in ('"""', "'''") else '""', line).split("#", 1)[0]
-            for quote in ('"""', "'''"):
-                if code.count(quote) % 2 == 1:
-                    in_multiline = quote
-            if in_multiline is None:
-                depth = max(0, depth + code.count("[") + code.count("{") - code.count("]") - code.count("}"))
+        self.lines = text.splitlines()
 
-    @staticmethod
-    def _resolve(parts: tuple[str, ...], counters: dict[tuple[str, ...], int]) -> tuple:
-        """A dotted header's parent path, with the index of the last element of each array of tables."""
-        path: tuple = ()
-        for part in parts:
-            key = path + (part,)
-            path = key + (counters[key] - 1,) if key in counters else key
-        return path
+    @cached_property
+    def _prefixes(self) -> list[tuple[int, dict[str, Any]]]:
+        parsed = []
+        for end in range(1, len(self.lines) + 1):
+            try:
+                parsed.append((end, tomllib.loads("\n".join(self.lines[:end]))))
+            except tomllib.TOMLDecodeError:
+                continue  # cut inside a value spanning lines
+        return parsed
 
-    def line(self, *path) -> int | None:
-        """The line of the deepest located prefix of path."""
-        for end in range(len(path), 0, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """The line of path, or of its deepest part that is in the text (a missing key: its table)."""
+        for depth in range(len(path), 0, -1):
+            start = 0
+            for end, data in self._prefixes:
+                if _holds(data, path[:depth]):
+                    return self._key_line(start, end, path[depth - 1])
+                start = end
         return None
+
+    def _key_line(self, start: int, end: int, key: str | int) -> int:
+        if isinstance(key, int):
+            return end
+        name = rf"""(?:"{re.escape(key)}"|'{re.escape(key)}'|{re.escape(key)})"""
+        here = re.compile(rf"^\s*(?:{name}\s*[=.]|\[\[?(?:[^\]]*[.\s])?{name}\s*\])")
+        for number in range(end, start, -1):
+            if here.match(self.lines[number - 1]):
+                return number
+        return end
+
+
+def _holds(data: Any, path: tuple[str | int, ...]) -> bool:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                return False
+        elif not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
+_locators: dict[str, _Locator] = {}
+
+
+def _locator(text: str) -> _Locator:
+    if text not in _locators:
+        _locators.clear()  # one config at a time is all a run reads
+        _locators[text] = _Locator(text)
+    return _locators[text]
 
 
 # ---- loading ---------------------------------------------------------------------------------
 
 
-def load_careers(path: Path | str | None, known_codes: set[str] | None) -> list[Career]:
-    """Read and check a careers config. known_codes: the SOC codes and OOH profile slugs the warehouse
-    holds (None skips that check). Raises CareersConfigError naming the file, the line and the problem."""
+def load_careers_config(path: Path | str | None = None) -> CareersConfig:
+    """Read and check a careers config (None: the shipped one). Raises CareersConfigError naming the
+    file, the line and what was expected. Codes are not checked here (see unknown_names)."""
     path = Path(path) if path is not None else default_careers_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -200,173 +263,177 @@ def load_careers(path: Path | str | None, known_codes: set[str] | None) -> list[
         raise CareersConfigError(path, None, f"cannot read the careers config ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise CareersConfigError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return parse_careers(text, known_codes, name=str(path))
+    return parse_careers_config(text, name=str(path))
 
 
-def parse_careers(text: str, known_codes: set[str] | None, *, name: str = "<careers>") -> list[Career]:
+def load_careers(path: Path | str | None, known_codes: object = None) -> tuple[Career, ...]:
+    """Deprecated, for flows/night.py until it calls load_careers_config: the careers of the config.
+    known_codes is ignored: codes are checked against the warehouse at publish time."""
+    return load_careers_config(path).careers
+
+
+def parse_careers_config(text: str, *, name: str = "<careers>") -> CareersConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        line = int(match[1]) if match else getattr(exc, "lineno", None)
-        raise CareersConfigError(name, line, f"not valid TOML: {message}") from None
-    return _Checker(name, text, known_codes).careers(data)
+        raise CareersConfigError(name, int(match[1]) if match else None, f"not valid TOML: {message}") from None
+    try:
+        config = CareersConfig.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        line = _locator(text).line(tuple(errors[0]["loc"]))
+        raise CareersConfigError(name, line, _explain(errors[0], data) + more) from None
+    config._path, config._text = name, text
+    _check_across(config)
+    return config
 
 
-class _Checker:
-    def __init__(self, name: str, text: str, known: set[str] | None):
-        self.name, self.known = name, known
-        self.where = _Locator(text)
+def _where(data: dict[str, Any], loc: tuple) -> str:
+    """'career 3', "career 'X'", "career 'X', alternative 2" for the entry at loc."""
+    if len(loc) < 2 or loc[0] != "career" or not isinstance(loc[1], int):
+        return "careers config"
+    entry = (data.get("career") or [{}])[loc[1]] if isinstance(data.get("career"), list) else {}
+    name = entry.get("name") if isinstance(entry, dict) else None
+    label = f"career {name.strip()!r}" if isinstance(name, str) and name.strip() else f"career {loc[1] + 1}"
+    if len(loc) >= 4 and loc[2] == "alternative" and isinstance(loc[3], int):
+        label += f", alternative {loc[3] + 1}"
+    return label
 
-    def fail(self, path: tuple, message: str):
-        raise CareersConfigError(self.name, self.where.line(*path), message)
 
-    def careers(self, data: dict[str, Any]) -> list[Career]:
-        for key in data:
-            if key != "career":
-                self.fail((key,), f"unknown top-level key {key!r}: a careers config holds only [[career]] tables")
-        entries = data.get("career", [])
-        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            self.fail(("career",), "'career' must be an array of tables: write each career under [[career]]")
-        careers: list[Career] = []
-        names: dict[str, int] = {}
-        slugs: dict[str, int] = {}
-        for index, entry in enumerate(entries):
-            career = self.career(index, entry)
-            label = career.name.casefold()
-            if label in names:
-                self.fail(
-                    ("career", index, "name"),
-                    f"duplicate career {career.name!r} (also career {names[label] + 1}, line {self.where.line('career', names[label])})",
-                )
-            if career.slug in slugs:
-                self.fail(
-                    ("career", index),
-                    f"career {career.name!r} has the same file name {career.slug!r} as career {slugs[career.slug] + 1}; set a distinct slug",
-                )
-            names[label], slugs[career.slug] = index, index
-            careers.append(career)
-        return careers
+def _explain(error: Any, data: dict[str, Any]) -> str:
+    loc = tuple(error["loc"])
+    key = next((part for part in reversed(loc) if isinstance(part, str)), "career")
+    where, kind = _where(data, loc), error["type"]
+    if loc == ("career",) or (len(loc) == 2 and kind in ("model_type", "dict_type")):
+        return "'career' must be an array of tables: write each career under [[career]]"
+    if kind == "missing":
+        return f"{where}: missing field {key!r}"
+    if kind == "extra_forbidden":
+        if len(loc) == 1:
+            return f"unknown top-level key {key!r}: a careers config holds only [[career]] tables"
+        what, keys = {4: ("override", OVERRIDE_KEYS), 5: ("key", ALTERNATIVE_KEYS)}.get(len(loc), ("key", CAREER_KEYS))
+        return f"{where}: unknown {what} {key!r} (expected one of {', '.join(keys)})"
+    if kind == "string_type":
+        value = error.get("input")
+        return f"{where}: {key!r} must be a string, got {type(value).__name__} {value!r}"
+    if kind == "string_too_short":
+        return f"{where}: {key!r} is empty"
+    if key == "alternative" and kind in ("tuple_type", "list_type", "model_type", "dict_type"):
+        return f"{where}: 'alternative' must be tables: write each under [[career.alternative]]"
+    if key == "overrides" and kind in ("model_type", "dict_type"):
+        return f"{where}: 'overrides' must be a table ([career.overrides])"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if kind == "value_error" else f"{where}: {key!r}: {message}"
 
-    def career(self, index: int, entry: dict[str, Any]) -> Career:
-        at = ("career", index)
-        for key in entry:
-            if key not in CAREER_KEYS:
-                self.fail(
-                    at + (key,), f"career {index + 1}: unknown key {key!r} (expected one of {', '.join(CAREER_KEYS)})"
-                )
-        name = self.text(at, entry, "name", required=True, what=f"career {index + 1}")
-        label = f"career {name!r}"
-        plural = self.text(at, entry, "plural", what=label) or english_plural(name)
-        codes = self.codes(at, entry, label)
-        ooh = self.text(at, entry, "ooh", what=label)
-        if ooh is not None and self.known is not None and ooh not in self.known:
-            self.fail(at + ("ooh",), f"{label}: unknown OOH profile {ooh!r} (not in the warehouse's OOH edition)")
-        if not codes and ooh is None:
-            self.fail(at, f"{label}: missing field 'soc' (the SOC code it stands for) or 'ooh' (an OOH profile slug)")
-        slug = self.text(at, entry, "slug", what=label)
-        if slug is None:
-            slug = slugify(name, fallback=f"career-{index + 1}")
-        elif not SLUG_PATTERN.match(slug):
-            self.fail(
-                at + ("slug",),
-                f"{label}: slug {slug!r} is not a safe file name (lower-case letters, digits and hyphens)",
+
+def _check_across(config: CareersConfig) -> None:
+    """What one entry cannot see: duplicate careers, file names and alternatives."""
+
+    def fail(path: tuple[str | int, ...], message: str) -> None:
+        raise CareersConfigError(config.path, config.line(*path), message)
+
+    names: dict[str, int] = {}
+    slugs: dict[str, int] = {}
+    for i, career in enumerate(config.careers):
+        label = f"career {career.name!r}"
+        other = names.setdefault(career.name.casefold(), i)
+        if other != i:
+            fail(
+                ("career", i, "name"),
+                f"duplicate career {career.name!r} (also career {other + 1}, line {config.line('career', other)})",
             )
-        alternatives = self.alternatives(at, entry, label, codes)
-        overrides = self.overrides(at, entry.get("overrides"), label)
-        return Career(name, plural, codes, ooh, slug, alternatives, overrides, self.where.line(*at))
-
-    def text(self, at: tuple, table: dict, key: str, *, what: str, required: bool = False) -> str | None:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.fail(at, f"{what}: missing field {key!r}")
-            return None
-        if not isinstance(value, str):
-            self.fail(at + (key,), f"{what}: {key!r} must be a string, got {type(value).__name__} {value!r}")
-        if not value.strip():
-            self.fail(at + (key,), f"{what}: {key!r} is empty")
-        return value.strip()
-
-    def code(self, at: tuple, key: str, value: Any, label: str) -> str:
-        if not isinstance(value, str) or not SOC_PATTERN.match(value.strip()):
-            self.fail(at + (key,), f"{label}: {value!r} is not a SOC code (expected NN-NNNN, e.g. 29-2072)")
-        value = value.strip()
-        if self.known is not None and value not in self.known:
-            self.fail(at + (key,), f"{label}: unknown SOC code {value} (not in the warehouse's EP or OEWS release)")
-        return value
-
-    def codes(self, at: tuple, entry: dict, label: str) -> tuple[str, ...]:
-        raw = entry.get("soc")
-        if raw is None:
-            return ()
-        values = raw if isinstance(raw, list) else [raw]
-        if not values:
-            self.fail(at + ("soc",), f"{label}: 'soc' is an empty list")
-        codes: list[str] = []
-        for value in values:
-            code = self.code(at, "soc", value, label)
-            if code in codes:
-                self.fail(at + ("soc",), f"{label}: SOC code {code} is listed twice")
-            codes.append(code)
-        return tuple(codes)
-
-    def alternatives(self, at: tuple, entry: dict, label: str, own: tuple[str, ...]) -> tuple[Alternative, ...]:
-        raw = entry.get("alternative", [])
-        if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
-            self.fail(
-                at + ("alternative",), f"{label}: 'alternative' must be tables: write each under [[career.alternative]]"
+        other = slugs.setdefault(career.slug, i)
+        if other != i:
+            fail(
+                ("career", i),
+                f"{label} has the same file name {career.slug!r} as career {other + 1}; set a distinct slug",
             )
-        out: list[Alternative] = []
-        for j, alt in enumerate(raw):
-            where = at + ("alternative", j)
-            for key in alt:
-                if key not in ALTERNATIVE_KEYS:
-                    self.fail(
-                        where + (key,),
-                        f"{label}, alternative {j + 1}: unknown key {key!r} (expected one of {', '.join(ALTERNATIVE_KEYS)})",
-                    )
-            name = self.text(where, alt, "name", required=True, what=f"{label}, alternative {j + 1}")
-            what = f"{label}, alternative {name!r}"
-            if "soc" not in alt:
-                self.fail(where, f"{what}: missing field 'soc'")
-            code = self.code(where, "soc", alt["soc"], what)
-            if code in own:
-                self.fail(where + ("soc",), f"{what}: {code} is the career's own SOC code, not an alternative")
-            for other in out:
-                if other.name.casefold() == name.casefold():
-                    self.fail(where + ("name",), f"{what}: duplicate alternative (also on line {other.line})")
-                if other.soc == code:
-                    self.fail(
-                        where + ("soc",),
-                        f"{what}: SOC code {code} is already the alternative {other.name!r} (line {other.line})",
-                    )
-            description = self.text(where, alt, "description", what=what)
-            out.append(Alternative(name, code, description, self.where.line(*where)))
-        return tuple(out)
-
-    def overrides(self, at: tuple, raw: Any, label: str) -> Overrides:
-        if raw is None:
-            return Overrides()
-        where = at + ("overrides",)
-        if not isinstance(raw, dict):
-            self.fail(where, f"{label}: 'overrides' must be a table ([career.overrides])")
-        values: dict[str, Any] = {}
-        for key, value in raw.items():
-            if key not in OVERRIDE_KEYS:
-                self.fail(
-                    where + (key,), f"{label}: unknown override {key!r} (expected one of {', '.join(OVERRIDE_KEYS)})"
+        for j, alt in enumerate(career.alternatives):
+            what = f"{label}, alternative {alt.name!r}"
+            if alt.soc in career.soc_codes:
+                fail(
+                    ("career", i, "alternative", j, "soc"),
+                    f"{what}: {alt.soc} is the career's own SOC code, not an alternative",
                 )
-            if key == "skills":
-                items = [value] if isinstance(value, str) else value
-                if not isinstance(items, list) or not items or not all(isinstance(s, str) and s.strip() for s in items):
-                    self.fail(
-                        where + (key,), f"{label}: override 'skills' must be a non-empty list of non-empty strings"
+            for k, before in enumerate(career.alternatives[:j]):
+                line = config.line("career", i, "alternative", k)
+                if before.name.casefold() == alt.name.casefold():
+                    fail(
+                        ("career", i, "alternative", j, "name"), f"{what}: duplicate alternative (also on line {line})"
                     )
-                if len({s.strip().casefold() for s in items}) != len(items):
-                    self.fail(where + (key,), f"{label}: override 'skills' lists a skill twice")
-                values[key] = tuple(s.strip() for s in items)
-            else:
-                values[key] = self.text(where, raw, key, what=f"{label}, override")
-        return Overrides(**values)
+                if before.soc == alt.soc:
+                    fail(
+                        ("career", i, "alternative", j, "soc"),
+                        f"{what}: SOC code {alt.soc} is already the alternative {before.name!r} (line {line})",
+                    )
+
+
+def unknown_names(
+    career: Career, known_codes: Collection[str], known_profiles: Collection[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """What a career names that no loaded release holds: (where in the career's table, what), e.g.
+    (('soc',), 'SOC code 29-9999'); [] when everything is there."""
+    missing: list[tuple[tuple[str | int, ...], str]] = [
+        (("soc",), f"SOC code {code}") for code in career.soc_codes if code not in known_codes
+    ]
+    if career.ooh is not None and career.ooh not in known_profiles:
+        missing.append((("ooh",), f"OOH profile {career.ooh!r}"))
+    missing += [
+        (("alternative", j, "soc"), f"SOC code {alt.soc} (alternative {alt.name!r})")
+        for j, alt in enumerate(career.alternatives)
+        if alt.soc not in known_codes
+    ]
+    return missing
+
+
+@dataclass(frozen=True)
+class HeldBackCareer:
+    """A career of the config naming codes no loaded release holds: not published this run (its
+    published sheet, if any, stays as it was)."""
+
+    name: str
+    slug: str
+    where: str  # 'careers.toml:8'
+    missing: tuple[str, ...]  # 'SOC code 29-9999', "OOH profile 'x'"
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"{self.where}: career {self.name!r} names {', '.join(self.missing)}, which no loaded release holds; "
+            "held back (its published sheet, if any, is kept)"
+        )
+
+
+def split_careers(
+    config: CareersConfig, known_codes: Collection[str], known_profiles: Collection[str]
+) -> tuple[list[Career], list[HeldBackCareer]]:
+    """The careers whose codes the loaded releases hold, and the others (held back, with why)."""
+    usable, held = [], []
+    for index, career in enumerate(config.careers):
+        missing = unknown_names(career, known_codes, known_profiles)
+        if not missing:
+            usable.append(career)
+            continue
+        where = f"{config.path}:{config.line('career', index, *missing[0][0])}"
+        held.append(HeldBackCareer(career.name, career.slug, where, tuple(what for _, what in missing)))
+    return usable, held
+
+
+__all__ = [
+    "Alternative",
+    "Career",
+    "CareersConfig",
+    "CareersConfigError",
+    "HeldBackCareer",
+    "Overrides",
+    "default_careers_path",
+    "english_plural",
+    "load_careers_config",
+    "parse_careers_config",
+    "slugify",
+    "split_careers",
+    "unknown_names",
+]

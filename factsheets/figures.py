@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 NOT_PUBLISHED = "Not published by BLS"
 NOT_LOADED = "Not in the loaded BLS releases"
+# An OOH Similar Occupations row whose profile is not loaded and names no single EP/OEWS occupation.
+PROFILE_NOT_LOADED = "Its OOH profile is not in the loaded releases"
 
 PROGRAMS = {
     "oews": "Occupational Employment and Wage Statistics (OEWS)",
@@ -91,7 +94,7 @@ class Provenance:
             release=release.get("release_id"),
             period=release.get("period"),
             source_url=release.get("source_url"),
-            fetched_at=fetched.isoformat() if hasattr(fetched, "isoformat") else fetched,
+            fetched_at=fetched.isoformat() if isinstance(fetched, date) else fetched,
             sha256=release.get("archive_sha256"),
         )
 
@@ -131,6 +134,13 @@ class Figure:
     def available(self) -> bool:
         return self.status in AVAILABLE
 
+    @property
+    def number(self) -> float:
+        """The value of a figure BLS published (what prints it checks `available` or the status first)."""
+        if self.value is None:
+            raise ValueError(f"the figure {self.text!r} has no value")
+        return self.value
+
     def as_json(self) -> dict[str, Any]:
         out = {
             "text": self.text,
@@ -146,7 +156,7 @@ class Figure:
 
 def _num(row: Mapping[str, Any], key: str) -> float | None:
     value = row.get(key)
-    return None if is_missing(value) else float(value)
+    return None if value is None or is_missing(value) else float(value)
 
 
 # ---- median salary ---------------------------------------------------------------------------
@@ -177,26 +187,24 @@ def wage_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | None
             {"year": year, "lower_bound": True},
         )
     if hourly is not None and h_status in ("published", "top_coded"):
-        more = " or more" if h_status == "top_coded" else ""
-        return Figure(
-            f"{dollars(hourly, cents=True)} per hour{more}{suffix}",
-            "hourly_only",
-            hourly,
-            "USD per hour",
-            period,
-            prov,
-            {"year": year, "lower_bound": h_status == "top_coded"},
-        )
+        return _hourly_figure(hourly, h_status == "top_coded", year, period, prov)
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
+
+
+def _hourly_figure(hourly: float, top_coded: bool, year: int, period: str | None, prov: Provenance) -> Figure:
+    """BLS publishes only an hourly wage for the occupation (actors, musicians)."""
+    more = " or more" if top_coded else ""
+    text = f"{dollars(hourly, cents=True)} per hour{more} ({year})"
+    return Figure(text, "hourly_only", hourly, "USD per hour", period, prov, {"year": year, "lower_bound": top_coded})
 
 
 def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
     """The OOH quick facts' median pay, for profiles whose figures have no single SOC code."""
     prov = Provenance.of(release, "ooh")
-    year = profile.get("pay_year")
-    if is_missing(year):
+    raw_year = profile.get("pay_year")
+    if raw_year is None or is_missing(raw_year):
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    year = int(year)
+    year = int(raw_year)
     period = f"May {year}"
     suffix = f" ({year})"
     annual, hourly, status = (
@@ -209,26 +217,18 @@ def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | Non
     if annual is not None:
         return Figure(f"{dollars(annual)}{more}{suffix}", kind, annual, "USD per year", period, prov, {"year": year})
     if hourly is not None:
-        return Figure(
-            f"{dollars(hourly, cents=True)} per hour{more}{suffix}",
-            "hourly_only",
-            hourly,
-            "USD per hour",
-            period,
-            prov,
-            {"year": year},
-        )
+        return _hourly_figure(hourly, status == "top_coded", year, period, prov)
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
 
 
 def similar_wage_figure(similar: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
     """The pay an OOH Similar Occupations row lists, when its profile is not in the warehouse."""
-    year = similar.get("pay_year")
+    raw_year = similar.get("pay_year")
     annual = _num(similar, "median_pay_annual")
     prov = Provenance.of(release, "ooh")
-    if is_missing(year) or annual is None:
+    if raw_year is None or is_missing(raw_year) or annual is None:
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    year = int(year)
+    year = int(raw_year)
     if similar.get("pay_status") == "top_coded":
         return Figure(
             f"{dollars(annual)} or more ({year})",
@@ -268,16 +268,7 @@ def outlook_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | N
     change = _num(row, "projected_change_percent")
     if change is None:
         return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov)
-    whole = round_half_away(change)
-    return Figure(
-        outlook_text(whole, period),
-        "published",
-        change,
-        "percent",
-        period,
-        prov,
-        {"rounded": whole, "published_value": change},
-    )
+    return _change_figure(change, period, prov)
 
 
 def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
@@ -285,29 +276,16 @@ def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | 
     change, cycle = _num(profile, "outlook_percent"), profile.get("outlook_period")
     if change is None or not cycle:
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    period = full_period_from_cycle(cycle)
+    return _change_figure(change, full_period_from_cycle(cycle), prov)
+
+
+def _change_figure(change: float, period: str, prov: Provenance) -> Figure:
     whole = round_half_away(change)
-    return Figure(
-        outlook_text(whole, period),
-        "published",
-        change,
-        "percent",
-        period,
-        prov,
-        {"rounded": whole, "published_value": change},
-    )
+    extra = {"rounded": whole, "published_value": change}
+    return Figure(outlook_text(whole, period), "published", change, "percent", period, prov, extra)
 
 
 # ---- growth phrase ---------------------------------------------------------------------------
-
-GROWTH_PHRASES = (
-    "Much faster than average",
-    "Faster than average",
-    "As fast as average",
-    "Slower than average",
-    "Little or no change",
-    "Decline",
-)
 
 GROWTH_RULE = (
     "Derived from the projected change rounded to a whole percent (w) and the all-occupations average "
@@ -341,31 +319,3 @@ def growth_clause(phrase: str) -> str | None:
         "As fast as average": "about as fast as the average for all occupations",
         "Slower than average": "slower than the average for all occupations",
     }.get(phrase)
-
-
-# ---- readings of one occupation_facts row ------------------------------------------------------
-
-
-def median_salary(row) -> str:
-    """Annual median with its year from an occupation_facts row."""
-    year = row.get("oews_year")
-    if is_missing(year):
-        return NOT_LOADED
-    release = {"reference_year": int(year), "period": row.get("oews_period"), "release_id": row.get("oews_release_id")}
-    return wage_figure(row, release).text
-
-
-def outlook(row) -> str:
-    """Whole-percent change over the projection period from an occupation_facts row; a decline says so."""
-    change = row.get("projected_change_percent")
-    if is_missing(change) or is_missing(row.get("projection_base_year")):
-        return NOT_PUBLISHED
-    return outlook_text(
-        round_half_away(change), full_period(row["projection_base_year"], row["projection_target_year"])
-    )
-
-
-def text_or_unpublished(value) -> str:
-    if is_missing(value) or str(value).strip() == "":
-        return NOT_PUBLISHED
-    return str(value)

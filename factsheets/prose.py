@@ -251,7 +251,9 @@ def composed_skills(title: str, experience: str | None, training: str | None) ->
 # ---- the outlook section and the alternatives' figures ------------------------------------------
 
 
-def _from_to(period: str) -> str:
+def _from_to(period: str | None) -> str:
+    if not period:
+        return "over the projection period"
     years = years_of(period)
     return f"from {years[0]} to {years[1]}" if years else f"over {period}"
 
@@ -295,11 +297,11 @@ def wage_sentence(subject: str, wage: Figure) -> str:
         more = " or more" if wage.extra.get("lower_bound") else ""
         return (
             f"BLS publishes only hourly wages for {subject}: the median was "
-            f"{dollars(wage.value, cents=True)} per hour{more} in {when}."
+            f"{dollars(wage.number, cents=True)} per hour{more} in {when}."
         )
     if wage.status == "top_coded":
         return (
-            f"The median annual wage of {subject} was {dollars(wage.value)} or more in {when}; "
+            f"The median annual wage of {subject} was {dollars(wage.number)} or more in {when}; "
             "BLS does not publish exact wages above that amount."
         )
     source = (
@@ -307,14 +309,14 @@ def wage_sentence(subject: str, wage: Figure) -> str:
         if wage.provenance and wage.provenance.program == "ooh"
         else ""
     )
-    return (
-        f"The median annual wage of {subject} was {dollars(wage.value)} in {when}{source}: half earned more, half less."
-    )
+    return f"The median annual wage of {subject} was {dollars(wage.number)} in {when}{source}: half earned more, half less."
 
 
 def alternative_outlook_sentence(outlook: Figure) -> str:
+    if outlook.status == "not_loaded" and outlook.provenance and outlook.provenance.program == "ooh":
+        return "Its Occupational Outlook Handbook profile is not in the loaded releases, so no projection is shown."
     if outlook.status == "not_loaded":
-        return "Its projection is not in the loaded releases."
+        return "No Employment Projections release is loaded, so no projection is shown."
     if not outlook.available:
         return f"BLS did not publish a projection for it for {outlook.period}."
     whole = outlook.extra["rounded"]
@@ -335,10 +337,10 @@ def alternative_wage_sentence(subject: str, wage: Figure, *, lead: str | None = 
         tail = f"BLS did not publish a median wage for {subject} for {when}."
     elif wage.status == "hourly_only":
         more = " or more" if wage.extra.get("lower_bound") else ""
-        tail = f"{subject} earned a median of {dollars(wage.value, cents=True)} per hour{more} in {when} (BLS publishes no annual figure)."
+        tail = f"{subject} earned a median of {dollars(wage.number, cents=True)} per hour{more} in {when} (BLS publishes no annual figure)."
     else:
         more = " or more" if wage.status == "top_coded" else ""
-        tail = f"the median annual wage of {subject} was {dollars(wage.value)}{more} in {when}."
+        tail = f"the median annual wage of {subject} was {dollars(wage.number)}{more} in {when}."
     if lead:
         return f"{lead}; {tail}"
     return sentence_case(tail)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -21,29 +20,15 @@ import jinja2
 from factsheets import prose
 from factsheets.figures import GROWTH_RULE, count, dollars
 from factsheets.model import EmploymentChart, Sheet, WageChart
+from factsheets.text import escape_markdown, markdown_cell
 
 FORMATS = ("md", "html", "json")
 JSON_SCHEMA = "bls-refresh/fact-sheet/1"
-RENDER_VERSION = "1"  # bump when the rendering changes in a way the templates' text does not show
+RENDER_VERSION = "2"  # bump when the rendering changes in a way the templates' text does not show (2: escaping)
 
 
 def long_date(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
-
-
-# ---- Markdown escaping -------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-_MD_LINE_START = re.compile(r"^(\s*)(\d+)\.(\s)|^(\s*)([-+])(\s)", re.MULTILINE)
-
-
-def md_escape(text: Any) -> str:
-    text = _MD_SPECIAL.sub(r"\\\1", str(text))
-    return _MD_LINE_START.sub(lambda m: f"{m[1]}{m[2]}\\.{m[3]}" if m[2] else f"{m[4]}\\{m[5]}{m[6]}", text)
-
-
-def md_cell(text: Any) -> str:
-    return md_escape(" ".join(str(text).split()))
 
 
 # ---- charts (geometry here, drawing in the HTML template) ---------------------------------------
@@ -206,7 +191,7 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
                 {
                     "value": sheet.openings,
                     "text": count(sheet.openings),
-                    "provenance": sheet.outlook.provenance.as_json(),
+                    "provenance": sheet.outlook.provenance.as_json() if sheet.outlook.provenance else None,
                 }
                 if sheet.openings is not None
                 else None
@@ -278,8 +263,8 @@ def _environments() -> tuple[jinja2.Template, jinja2.Template]:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    md_env.filters["md"] = md_escape
-    md_env.filters["cell"] = md_cell
+    md_env.filters["md"] = escape_markdown
+    md_env.filters["cell"] = markdown_cell
     html_env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template_source),
         autoescape=True,

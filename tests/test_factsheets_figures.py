@@ -12,13 +12,11 @@ from factsheets.figures import (
     derive_growth_phrase,
     dollars,
     full_period_from_cycle,
-    median_salary,
-    outlook,
     outlook_figure,
     round_half_away,
     wage_figure,
 )
-from factsheets.render import md_cell, md_escape
+from factsheets.text import escape_markdown, markdown_cell
 
 OEWS_2025 = {
     "release_id": "2025A01",
@@ -45,29 +43,17 @@ def test_percent_rounds_half_away_from_zero_like_bls(value, expected):
     assert round_half_away(value) == expected
 
 
+def outlook_text(change) -> str:
+    row = {"projected_change_percent": change, "projection_base_year": 2024, "projection_target_year": 2034}
+    return outlook_figure(row, EP_2024).text
+
+
 def test_outlook_reads_growth_and_decline_with_full_period():
-    assert (
-        outlook({"projected_change_percent": 7.1, "projection_base_year": 2024, "projection_target_year": 2034})
-        == "7% (2024-2034)"
-    )
-    assert (
-        outlook({"projected_change_percent": -4.6, "projection_base_year": 2024, "projection_target_year": 2034})
-        == "decline 5% (2024-2034)"
-    )
-    assert (
-        outlook({"projected_change_percent": -6.5, "projection_base_year": 2024, "projection_target_year": 2034})
-        == "decline 7% (2024-2034)"
-    )
-    assert (
-        outlook({"projected_change_percent": -0.4, "projection_base_year": 2024, "projection_target_year": 2034})
-        == "0% (2024-2034)"
-    )
-    assert (
-        outlook(
-            {"projected_change_percent": float("nan"), "projection_base_year": 2024, "projection_target_year": 2034}
-        )
-        == NOT_PUBLISHED
-    )
+    assert outlook_text(7.1) == "7% (2024-2034)"
+    assert outlook_text(-4.6) == "decline 5% (2024-2034)"
+    assert outlook_text(-6.5) == "decline 7% (2024-2034)"
+    assert outlook_text(-0.4) == "0% (2024-2034)"
+    assert outlook_text(float("nan")) == NOT_PUBLISHED
 
 
 def test_outlook_figure_carries_the_published_value_and_its_provenance():
@@ -86,29 +72,28 @@ def test_outlook_figure_carries_the_published_value_and_its_provenance():
 
 
 def test_median_salary_forms():
-    base = {"oews_year": 2025, "hourly_median": 24.59, "hourly_median_status": "published"}
-    assert median_salary({**base, "annual_median": 51140.0, "annual_median_status": "published"}) == "$51,140 (2025)"
-    assert (
-        median_salary({**base, "annual_median": 239200.0, "annual_median_status": "top_coded"})
-        == "$239,200 or more (2025)"
-    )
+    base = {"hourly_median": 24.59, "hourly_median_status": "published"}
+
+    def median(row) -> str:
+        return wage_figure(row, OEWS_2025).text
+
+    assert median({**base, "annual_median": 51140.0, "annual_median_status": "published"}) == "$51,140 (2025)"
+    assert median({**base, "annual_median": 239200.0, "annual_median_status": "top_coded"}) == "$239,200 or more (2025)"
     hourly_only = {
-        "oews_year": 2025,
         "annual_median": math.nan,
         "annual_median_status": "hourly_only",
         "hourly_median": 29.05,
         "hourly_median_status": "published",
     }
-    assert median_salary(hourly_only) == "$29.05 per hour (2025)"
+    assert median(hourly_only) == "$29.05 per hour (2025)"
     nothing = {
-        "oews_year": 2025,
         "annual_median": None,
         "annual_median_status": "wage_not_available",
         "hourly_median": None,
         "hourly_median_status": "wage_not_available",
     }
-    assert median_salary(nothing) == NOT_PUBLISHED
-    assert median_salary({"oews_year": None}) == NOT_LOADED
+    assert median(nothing) == NOT_PUBLISHED
+    assert wage_figure(nothing, None).text == NOT_LOADED
 
 
 def test_wage_figure_statuses_and_words():
@@ -166,8 +151,38 @@ def test_growth_phrase_rule_is_relative_to_the_all_occupations_average(whole, av
 
 
 def test_markdown_escaping_neutralises_markup():
-    assert md_escape("<script>alert(1)</script>") == "\\<script\\>alert(1)\\</script\\>"
-    assert md_escape("# not a heading") == "\\# not a heading"
-    assert md_escape("1. not a list") == "1\\. not a list"
-    assert md_escape("[link](javascript:x)") == "\\[link\\](javascript:x)"
-    assert md_cell("a | b\nc") == "a \\| b c"
+    assert escape_markdown("<script>alert(1)</script>") == "\\<script\\>alert(1)\\</script\\>"
+    assert escape_markdown("# not a heading") == "\\# not a heading"
+    assert escape_markdown("1. not a list") == "1\\. not a list"
+    assert escape_markdown("2) nor this") == "2\\) nor this"
+    assert escape_markdown("- nor this\n+ nor this") == "\\- nor this\n\\+ nor this"
+    assert escape_markdown("[link](javascript:x)") == "\\[link\\](javascript:x)"
+    assert escape_markdown("AT&T &lt;b&gt; ~~x~~") == "AT\\&T \\&lt;b\\&gt; \\~\\~x\\~\\~"
+    assert markdown_cell("a | b\nc") == "a \\| b c" and markdown_cell(None) == "—"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1)) ![x](http://x/y.png) <http://example.com>",
+        "&lt;script&gt; &#60;b&#62; AT&T",
+        "# Heading\n1. item\n- item\n> quote\n---\n===",
+        "a | b `code` *em* _em_ **strong** ~~gone~~ \\ back",
+    ],
+)
+def test_escaped_text_renders_as_exactly_its_characters(text):
+    """Rendered by a CommonMark renderer, escaped text is one paragraph of the same characters:
+    no element, no link, no entity decoded."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(escape_markdown(text))
+    assert rendered.startswith("<p>") and rendered.endswith("</p>\n")
+    inner = rendered[3:-5]
+    assert "<" not in inner.replace("<br />", "")  # no tag but soft breaks
+    assert html.unescape(inner).replace("<br />", "").replace("\n", "") == text.replace("\n", "")
+    cell = MarkdownIt("commonmark").enable("table").render(f"| a |\n|---|\n| {markdown_cell(text)} |\n")
+    assert html.unescape(cell.split("<td>")[1].split("</td>")[0]) == " ".join(text.split())

@@ -235,6 +235,31 @@ def test_console_capture_is_not_blind(tmp_path):
     assert any("probe-4711" in m for m in messages) and any("Uncaught" in m for m in messages)
 
 
+def assert_changelogs_are_text(folder: Path, changed) -> None:
+    """Every changelog, rendered by a CommonMark renderer, has only the elements of its own layout:
+    the markup in BLS's text and the careers config shows as text."""
+    from markdown_it import MarkdownIt
+
+    entries = [e for e in changed.changes if e.kind == "changed"]
+    assert any("<script>alert(9)</script>" in (e.new or "") for e in entries)
+    assert any("<img src=x onerror=alert(8)>" in (e.new or "") for e in entries)
+    renderer = MarkdownIt("commonmark").enable("table")
+    for path in sorted(folder.glob("*.md")):
+        rendered = renderer.render(path.read_text())
+        elements = Elements()
+        elements.feed(rendered)
+        tags = {tag for tag, _ in elements.found}
+        assert tags <= {"h1", "h2", "p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "code"}, (path, tags)
+        assert not [attrs for _, attrs in elements.found if attrs], path
+    text = (folder / f"{changed.run_id}.md").read_text()
+    rendered = renderer.render(text)
+    assert "&lt;script&gt;alert(9)&lt;/script&gt;" in rendered and "&lt;img src=x onerror=alert(8)&gt;" in rendered
+    (first,) = [p for p in folder.glob("*.md") if p.stem not in (changed.run_id, "latest")]
+    assert "Coder &lt;b onmouseover=alert(4)&gt;bold&lt;/b&gt; Career Requirements" in renderer.render(
+        first.read_text()
+    )
+
+
 def test_markup_in_source_text_cannot_inject_into_the_page(tmp_path):
     def poison(frames):
         sections = frames["ooh_sections"]
@@ -254,8 +279,14 @@ def test_markup_in_source_text_cannot_inject_into_the_page(tmp_path):
     )
     try:
         publish_sheets(con, out_dir=tmp_path / "sheets", refreshed_on=date(2026, 3, 1), careers_config=careers)
+        con.execute("UPDATE ooh_sections SET text = ? || text", ["<b>New:</b> <img src=x onerror=alert(8)> "])
+        con.execute("UPDATE oews_occupations SET title = title || ' <script>alert(9)</script>'")
+        changed = publish_sheets(
+            con, out_dir=tmp_path / "sheets", refreshed_on=date(2026, 4, 1), careers_config=careers
+        )
     finally:
         con.close()
+    assert_changelogs_are_text(tmp_path / "sheets" / "changelog", changed)
     page = tmp_path / "sheets" / "coder.html"
     source = page.read_text()
     assert (

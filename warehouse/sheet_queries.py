@@ -1,9 +1,9 @@
 """Read-only questions the fact sheets ask the warehouse: a few set-based queries, no per-sheet SQL.
 
 Every function takes `as_of`: None for the newest loaded releases (what a refresh publishes), or a
-year for the releases of that year from the warehouse's history (see migration 004). Rows come back
-as plain dicts with None for SQL NULL (never NaN), so the sheets can tell "not published" apart
-from a number without pandas in the way.
+year for the releases of that year from the warehouse's history (the sheet_* macros of
+warehouse/models/). Rows come back as plain dicts with None for SQL NULL (never NaN), so the sheets
+can tell "not published" apart from a number without pandas in the way.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class SheetSchemaMissing(RuntimeError):
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def has_sheet_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -47,7 +47,8 @@ def releases(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[s
     """The release of each source the sheets use, keyed by source, with its provenance."""
     rows = _rows(
         con,
-        """SELECT source, release_id, period, reference_year, form, source_url, fetched_at, archive_sha256
+        """SELECT source, release_id, period, reference_year, form, source_url, fetched_at, archive_sha256,
+                  rows_loaded
            FROM sheet_releases(?)""",
         [as_of],
     )
@@ -100,6 +101,22 @@ def ooh_similar(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dic
     return dict(out)
 
 
+def ep_ooh_links(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> list[dict[str, Any]]:
+    """EP's links from occupations to OOH profiles, of the EP cycle the sheets use: they name the
+    occupation of a profile that is not loaded. [] on a warehouse without the table (before the
+    migration that loads them with EP)."""
+    known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ep_ooh_links'").fetchone()
+    if not known or not known[0]:
+        return []
+    return _rows(
+        con,
+        """SELECT e.slug, e.soc_code FROM ep_ooh_links e
+           JOIN sheet_releases(?) r ON r.source = 'projections' AND r.release_id = e.cycle
+           ORDER BY e.slug, e.soc_code""",
+        [as_of],
+    )
+
+
 @dataclass
 class SheetFacts:
     """Everything the sheets of one run read, fetched in a handful of queries."""
@@ -111,11 +128,12 @@ class SheetFacts:
     links: list[dict[str, Any]] = field(default_factory=list)
     sections: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     similar: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ep_links: list[dict[str, Any]] = field(default_factory=list)  # EP's occupation -> OOH profile links
 
     @property
     def known_codes(self) -> set[str]:
-        """SOC codes and OOH profile slugs a careers config may name."""
-        return set(self.occupations) | set(self.profiles)
+        """SOC codes a careers config may name: an EP or OEWS occupation, or a code an OOH profile covers."""
+        return set(self.occupations) | {link["soc_code"] for link in self.links}
 
 
 SHEET_SECTIONS = ("summary", "what_they_do", "work_environment", "how_to_become_one", "important_qualities")
@@ -125,6 +143,7 @@ def sheet_facts(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> She
     require_sheet_schema(con)
     rels = releases(con, as_of)
     facts = SheetFacts(as_of=as_of, releases=rels, occupations={r["soc_code"]: r for r in occupations(con, as_of)})
+    facts.ep_links = ep_ooh_links(con, as_of) if "projections" in rels else []
     if "ooh" in rels:
         facts.profiles = {r["slug"]: r for r in ooh_profiles(con, as_of)}
         facts.links = ooh_links(con, as_of)

@@ -1,0 +1,291 @@
+"""What a sheet is: its fields, each with where it came from, and the words derived from them.
+
+Pure data (built by factsheets.model, laid out by factsheets.render). `Sheet.fields()` is what the
+content hash and the changelog compare, so a rewritten sheet always has changelog entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from factsheets import prose
+from factsheets.careers import english_plural
+from factsheets.figures import Figure, Provenance, count, dollars, full_period_from_cycle
+from factsheets.prose import Block
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of words with where it came from."""
+
+    value: str
+    provenance: Provenance
+    origin: str  # ooh | composed | config | ep
+
+    def as_json(self) -> dict[str, Any]:
+        return {"text": self.value, "origin": self.origin, "provenance": self.provenance.as_json()}
+
+
+@dataclass(frozen=True)
+class Section:
+    blocks: tuple[Block, ...]
+    provenance: Provenance
+    origin: str
+    note: str | None = None
+
+    @property
+    def plain(self) -> str:
+        return "\n\n".join(b.plain() for b in self.blocks)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "blocks": [b.as_json() for b in self.blocks],
+            "origin": self.origin,
+            "note": self.note,
+            "provenance": self.provenance.as_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Growth:
+    phrase: str
+    origin: str  # ooh | derived
+    average: int | None
+    provenance: Provenance
+
+    @property
+    def display(self) -> str:
+        text = self.phrase
+        if self.origin == "derived" and self.average is not None:
+            text += f" (derived; all occupations {self.average}%)"
+        return text
+
+
+@dataclass(frozen=True)
+class WagePoint:
+    key: str
+    label: str
+    value: float | None
+    status: str | None
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return "not published"
+        money = dollars(self.value, cents=self.value < 1000)
+        return f"{money} or more" if self.status == "top_coded" else money
+
+
+@dataclass(frozen=True)
+class WageChart:
+    basis: str  # annual | hourly
+    period: str
+    points: tuple[WagePoint, ...]
+    provenance: Provenance
+
+    @property
+    def display(self) -> str:
+        return "; ".join(f"{p.label} {p.text}" for p in self.points) + f" ({self.basis}, {self.period})"
+
+
+@dataclass(frozen=True)
+class EmploymentChart:
+    base_year: int
+    base: float
+    target_year: int
+    target: float
+    provenance: Provenance
+
+    @property
+    def change(self) -> float:
+        return self.target - self.base
+
+    @property
+    def display(self) -> str:
+        return f"{count(self.base)} in {self.base_year}; {count(self.target)} projected for {self.target_year}"
+
+
+@dataclass(frozen=True)
+class AlternativeSheet:
+    name: str
+    soc_code: str | None
+    bls_title: str | None
+    description: Text
+    median_salary: Figure
+    outlook: Figure
+    url: str | None = None
+
+    @property
+    def subject(self) -> str:
+        return prose.in_sentence(self.bls_title or self.name)
+
+    def sentences(self) -> list[str]:
+        names = {self.name.casefold(), english_plural(self.name).casefold()}
+        if self.bls_title and self.soc_code and self.bls_title.casefold() not in names:
+            lead = f"BLS counts this career with {prose.in_sentence(self.bls_title)} (SOC {self.soc_code})"
+            return [
+                prose.alternative_wage_sentence(self.subject, self.median_salary, lead=lead),
+                prose.alternative_outlook_sentence(self.outlook),
+            ]
+        return [
+            prose.alternative_wage_sentence(self.subject, self.median_salary),
+            prose.alternative_outlook_sentence(self.outlook),
+        ]
+
+
+@dataclass
+class Sheet:
+    slug: str
+    kind: str  # occupation | profile | career
+    title: str  # the career as the heading names it
+    plural: str
+    soc_code: str | None
+    bls_title: str | None
+    soc_codes: tuple[str, ...]
+    profile: dict[str, Any] | None
+    profile_is_primary: bool
+    definition: Section
+    education: Text
+    job_skills: Text
+    median_salary: Figure
+    outlook: Figure
+    growth: Growth | None
+    openings: float | None
+    required_education: Section
+    skills_required: Section
+    alternatives: list[AlternativeSheet]
+    wage_chart: WageChart | None
+    employment_chart: EmploymentChart | None
+    releases: dict[str, Provenance]
+    as_of: int | None = None
+    career_name: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    # ---- derived words (pure functions of the fields above) ----
+
+    @property
+    def subject(self) -> str:
+        return prose.in_sentence(self.plural)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title} Career Requirements"
+
+    @property
+    def required_missing(self) -> list[str]:
+        """Required figures (the asterisked rows) the sheet cannot show."""
+        return [
+            name
+            for name, fig in (("median_salary", self.median_salary), ("outlook", self.outlook))
+            if not fig.available
+        ]
+
+    def outlook_paragraphs(self) -> list[str]:
+        first = [
+            prose.growth_sentence(
+                self.subject,
+                self.outlook,
+                self.growth.phrase if self.growth else None,
+                self.growth.average if self.growth else None,
+            )
+        ]
+        opening = prose.openings_sentence(self.openings)
+        if opening:
+            first.append(opening)
+        out = [" ".join(first), prose.wage_sentence(self.subject, self.median_salary)]
+        if (
+            self.kind == "career"
+            and self.bls_title
+            and self.soc_code
+            and self.bls_title.casefold() != self.plural.casefold()
+        ):
+            out.append(
+                f"These figures are BLS's for the occupation {prose.in_sentence(self.bls_title)} (SOC {self.soc_code})."
+            )
+        return out
+
+    def source_parts(self) -> list[str]:
+        parts = []
+        for figure in (self.median_salary, self.outlook):
+            prov = figure.provenance
+            if prov is None or not figure.available:
+                continue
+            if prov.program == "oews":
+                part = f"Occupational Employment and Wage Statistics, {prov.period}"
+            elif prov.program == "projections":
+                part = f"Employment Projections, {full_period_from_cycle(prov.release or '')}"
+            else:
+                part = f"Occupational Outlook Handbook, {prov.release} edition"
+            if part not in parts:
+                parts.append(part)
+        return parts
+
+    @property
+    def source_line(self) -> str:
+        parts = self.source_parts()
+        return "Source: *U.S. Bureau of Labor Statistics" + (f" ({'; '.join(parts)})" if parts else "")
+
+    @property
+    def as_of_line(self) -> str | None:
+        if self.as_of is None:
+            return None
+        used = [self.releases[s].label for s in ("oews", "projections", "ooh") if s in self.releases]
+        return f"As of the BLS releases of {self.as_of}: {', '.join(used) if used else 'none loaded'}."
+
+    def fields(self) -> dict[str, tuple[str, str]]:
+        """Everything the sheet shows, as (full text, release label), keyed by field name: the content
+        hash and the changelog are both computed from this, so a rewrite always has a changelog entry."""
+        out: dict[str, tuple[str, str]] = {
+            "title": (self.heading, "config" if self.kind == "career" else self._label(self.definition.provenance)),
+            "occupation": (
+                f"{self.soc_code or '-'} {self.bls_title or ''}".strip(),
+                self._label(self.median_salary.provenance),
+            ),
+            "ooh_profile": (self.profile["url"] if self.profile else "none", self._label(self.releases.get("ooh"))),
+            "definition": (
+                self.definition.plain + (f"\n{self.definition.note}" if self.definition.note else ""),
+                self._label(self.definition.provenance),
+            ),
+            "education": (self.education.value, self._label(self.education.provenance)),
+            "job_skills": (self.job_skills.value, self._label(self.job_skills.provenance)),
+            "median_salary": (self.median_salary.text, self._label(self.median_salary.provenance)),
+            "outlook": (self.outlook.text, self._label(self.outlook.provenance)),
+            "growth": (
+                self.growth.display if self.growth else "none",
+                self._label(self.growth.provenance if self.growth else self.outlook.provenance),
+            ),
+            "openings": (
+                count(self.openings) if self.openings is not None else "none",
+                self._label(self.outlook.provenance),
+            ),
+            "sources": (self.source_line, self._label(self.outlook.provenance)),
+            "required_education": (self.required_education.plain, self._label(self.required_education.provenance)),
+            "skills_required": (self.skills_required.plain, self._label(self.skills_required.provenance)),
+            "wage_distribution": (
+                self.wage_chart.display if self.wage_chart else "none",
+                self._label(self.wage_chart.provenance if self.wage_chart else self.median_salary.provenance),
+            ),
+            "employment": (
+                self.employment_chart.display if self.employment_chart else "none",
+                self._label(self.employment_chart.provenance if self.employment_chart else self.outlook.provenance),
+            ),
+            "alternatives": (
+                ", ".join(a.name for a in self.alternatives) or "none",
+                self._label(self.releases.get("ooh")) if self.kind != "career" else "config",
+            ),
+        }
+        for alt in self.alternatives:
+            key = f"alternative[{alt.name}]"
+            out[f"{key}.occupation"] = (
+                f"{alt.soc_code or '-'} {alt.bls_title or ''}".strip(),
+                self._label(alt.median_salary.provenance),
+            )
+            out[f"{key}.description"] = (alt.description.value, self._label(alt.description.provenance))
+            out[f"{key}.median_salary"] = (alt.median_salary.text, self._label(alt.median_salary.provenance))
+            out[f"{key}.outlook"] = (alt.outlook.text, self._label(alt.outlook.provenance))
+        return out
+
+    @staticmethod
+    def _label(prov: Provenance | None) -> str:
+        return prov.label if prov else "none"

@@ -1,0 +1,62 @@
+"""The state a published set of sheets keeps beside them (`.sheets-state.json`): what the next
+publish diffs against, and what `sheets_behind` compares with the warehouse.
+
+    {"version": 1,
+     "sheets": {slug: {title, kind, soc_code, content_hash, render_hash, refreshed_on, formats,
+                       required, fields, releases[, withdrawn]}},
+     "built_from": {source: release_id}, "as_of": null, "templates": <hash>}
+
+Set-level keys are written by full publishes only (a publish of a few sheets leaves them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from factsheets.sheet import Sheet
+
+STATE_FILE = ".sheets-state.json"
+STATE_VERSION = 1
+EXCERPT = 80
+REQUIRED = {"median_salary": "Median Salary", "outlook": "Career Outlook"}  # the asterisked rows
+
+
+def content_hash(sheet: Sheet, fields: dict[str, tuple[str, str]]) -> str:
+    payload = {"slug": sheet.slug, "kind": sheet.kind, "fields": {k: v[0] for k, v in fields.items()}}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def short_value(text: str) -> str:
+    """What the state keeps and the changelog shows for a field: short values as they are, long texts
+    as an excerpt and a hash of the whole (so any change in the text still shows)."""
+    if len(text) <= 2 * EXCERPT and "\n" not in text:
+        return text
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    excerpt = " ".join(text.split())[:EXCERPT].rstrip()
+    return f"{excerpt}… [{len(text)} chars, sha256 {digest}]"
+
+
+def read_state(data: bytes | None) -> dict[str, Any] | None:
+    """A published set's state, or None when absent, unreadable or of another version (an
+    unreadable state only costs a full rewrite: every sheet is then treated as new)."""
+    if data is None:
+        return None
+    try:
+        state = json.loads(data)
+    except ValueError:
+        return None
+    if (
+        not isinstance(state, dict)
+        or state.get("version") != STATE_VERSION
+        or not isinstance(state.get("sheets"), dict)
+    ):
+        return None
+    return state
+
+
+def would_lose(sheet: Sheet, prev: dict[str, Any]) -> list[str]:
+    """The required figures the published version shows and this one cannot: such a sheet is held
+    back (its published version stays)."""
+    return [name for name in sheet.required_missing if prev.get("required", {}).get(name)]
