@@ -266,12 +266,6 @@ def load_careers_config(path: Path | str | None = None) -> CareersConfig:
     return parse_careers_config(text, name=str(path))
 
 
-def load_careers(path: Path | str | None, known_codes: object = None) -> tuple[Career, ...]:
-    """Deprecated, for flows/night.py until it calls load_careers_config: the careers of the config.
-    known_codes is ignored: codes are checked against the warehouse at publish time."""
-    return load_careers_config(path).careers
-
-
 def parse_careers_config(text: str, *, name: str = "<careers>") -> CareersConfig:
     try:
         data = tomllib.loads(text)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flows.report import RunReport
+from factsheets.text import escape_markdown, markdown_cell
+from flows.report import RunReport, SourceReport
+
+MAX_LISTED = 100
 
 REPORT_KEY = "bls-refresh-report"
 TABLE_KEY = "bls-refresh-sources"
@@ -29,6 +32,8 @@ def report_rows(report: RunReport) -> list[dict]:
 
 
 def report_markdown(report: RunReport, report_path: str) -> str:
+    """The run report for the Prefect UI. Every text that came from BLS, a page or a config is escaped:
+    it renders as the characters it is, never as markup."""
     lines = [
         f"# bls-refresh run {'OK' if report.ok else 'FAILED'}{' (partial)' if report.ok and report.partial else ''}",
         "",
@@ -37,43 +42,54 @@ def report_markdown(report: RunReport, report_path: str) -> str:
     ]
     for row in report_rows(report):
         lines.append(
-            f"| {row['source']} | {row['status']} | {row['release']} | {row['requests']} | {row['not_modified_304']} "
-            f"| {row['bytes_downloaded']:,} | {row['files_parsed']} | {row['rows_loaded']:,} | {row['not_fetched']} "
-            f"| {row['quarantined']} |"
+            f"| {markdown_cell(row['source'])} | {markdown_cell(row['status'])} | {markdown_cell(row['release'])} "
+            f"| {row['requests']} | {row['not_modified_304']} | {row['bytes_downloaded']:,} | {row['files_parsed']} "
+            f"| {row['rows_loaded']:,} | {row['not_fetched']} | {row['quarantined']} |"
         )
     for s in report.sources:
-        if s.error:
-            lines += ["", f"**{s.source} failed:** {_escape(s.error)}"]
-        problems = [*s.failures, *s.quarantined]
-        if problems:
-            lines += ["", f"**{s.source}: {len(s.failures)} not fetched, {len(s.quarantined)} quarantined**", ""]
-            lines += [f"- {_escape(url)}: {_escape(reason)}" for url, reason in problems[:100]]
-            if len(problems) > 100:
-                lines.append(f"- … {len(problems) - 100} more in the JSON report")
+        lines += source_problems(s)
     if report.consistency is not None:
         lines += [
             "",
-            f"Consistency, OOH {report.consistency.edition} vs EP/OEWS: "
+            f"Consistency, OOH {escape_markdown(report.consistency.edition)} vs EP/OEWS: "
             f"{report.consistency.mismatches} mismatch(es) (table `consistency_mismatches`).",
         ]
-    sheets = report.sheets
-    lines += [
-        "",
-        f"Sheets: {sheets.status}"
-        + (
-            f", {sheets.written} rewritten, {sheets.unchanged} unchanged in `{sheets.directory}`"
-            if sheets.status == "written"
-            else f" ({sheets.reason})"
-        ),
-    ]
-    if sheets.changelog:
-        lines.append(f"Changelog: `{sheets.changelog}`")
-    lines += ["", f"Warehouse: `{report.warehouse}`; JSON report: `{report_path}`"]
+    lines += sheets_lines(report)
+    lines += ["", f"Warehouse: {escape_markdown(report.warehouse)}; JSON report: {escape_markdown(report_path)}"]
     return "\n".join(lines)
 
 
-def _escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def source_problems(s: SourceReport) -> list[str]:
+    lines = []
+    if s.error:
+        lines += ["", f"**{escape_markdown(s.source)} failed:** {markdown_cell(s.error)}"]
+    for title, problems in (
+        ("not fetched", s.failures),
+        ("quarantined", s.quarantined),
+        ("carried forward (kept their last good rows)", s.carried_forward),
+    ):
+        if problems:
+            lines += ["", f"**{escape_markdown(s.source)}: {len(problems)} {title}**", ""]
+            lines += [f"- {markdown_cell(where)}: {markdown_cell(why)}" for where, why in problems[:MAX_LISTED]]
+            if len(problems) > MAX_LISTED:
+                lines.append(f"- … {len(problems) - MAX_LISTED} more in the JSON report")
+    return lines
+
+
+def sheets_lines(report: RunReport) -> list[str]:
+    sheets = report.sheets
+    if sheets.status == "written":
+        head = f"Sheets: written, {sheets.written} rewritten, {sheets.unchanged} unchanged in {escape_markdown(sheets.directory)}"
+    else:
+        head = f"Sheets: {sheets.status} ({markdown_cell(sheets.reason)})"
+    lines = ["", head]
+    lines += [f"- career held back: {markdown_cell(reason)}" for reason in sheets.careers_held_back]
+    if sheets.changelog:
+        lines.append(f"Changelog: {escape_markdown(sheets.changelog)}")
+    if report.articles is not None:
+        art = report.articles
+        lines.append(f"Articles: {art.status}, {art.rewritten} rewritten ({markdown_cell(art.reason or '')})")
+    return lines
 
 
 def publish_artifacts(report: RunReport, report_path: str) -> None:

@@ -20,7 +20,8 @@ from typing import Any
 
 from extractors import FetchError, StorageError
 from extractors.http import Fetcher
-from factsheets.careers import CareersConfigError, load_careers
+from factsheets.behind import sheets_behind
+from factsheets.careers import CareersConfig, CareersConfigError, load_careers_config
 from factsheets.publish import publish_sheets
 from flows.errors import (
     ConfigInvalid,
@@ -64,15 +65,16 @@ class Night:
 # ---- before anything is fetched -------------------------------------------------------------
 
 
-def preflight(settings: Settings) -> None:
-    """Everything that would make the night fail for a reason known now: stop before fetching."""
+def preflight(settings: Settings) -> CareersConfig:
+    """Everything that would make the night fail for a reason known now: stop before fetching.
+    Returns the careers config the night publishes with."""
     if settings.talks_to_bls() and not settings.contact:
         raise ConfigInvalid(
             "BLS blocks anonymous robots (HTTP 403). Set a contact address for the User-Agent: "
             "--contact you@example.org or BLS_REFRESH_CONTACT=you@example.org."
         )
     try:
-        load_careers(settings.careers_config, None)
+        careers = load_careers_config(settings.careers_config)
     except CareersConfigError as exc:
         raise ConfigInvalid(f"careers config rejected: {exc}") from None
     for folder in (settings.data_dir, settings.warehouse_path.parent, settings.raw_archive_dir):
@@ -83,6 +85,7 @@ def preflight(settings: Settings) -> None:
         raise WarehouseBusy(str(exc)) from None
     except WarehouseCorrupt as exc:
         raise WarehouseUnreadable(str(exc)) from None
+    return careers
 
 
 def check_writable(folder: Path) -> None:
@@ -210,33 +213,31 @@ def check_ooh(night: Night, report: RunReport) -> ConsistencyReport | None:
 # ---- publish from the committed warehouse ---------------------------------------------------
 
 
-def why_publish(settings: Settings, report: RunReport) -> str | None:
-    """The reason to republish the sheets tonight, or None to leave them as they are."""
-    if not report.ok:
-        return None
+def why_publish(con, settings: Settings, report: RunReport, careers: CareersConfig) -> str | None:
+    """The reason to publish the sheets tonight, or None to leave them as they are: something was
+    loaded, or the published sheets are behind the warehouse (a night whose publishing failed)."""
     if any(s.status == "loaded" for s in report.sources):
         return "new releases were loaded"
-    folder = settings.sheets_output_dir
-    if not (folder.is_dir() and any(folder.iterdir())):
-        return "no sheets are published yet"
-    return None
+    return sheets_behind(con, settings.sheets_output_dir, careers_config=careers)
 
 
-def publish(settings: Settings, report: RunReport, run: Runner, refreshed_on: date) -> SheetsReport:
+def publish(
+    settings: Settings, report: RunReport, run: Runner, refreshed_on: date, careers: CareersConfig
+) -> SheetsReport:
     """Render the sheets from the warehouse as committed: a failure here never takes a load back."""
-    reason = why_publish(settings, report)
-    if reason is None:
-        if not report.ok:
-            why = f"source(s) failed: {', '.join(report.failed_sources)}; published sheets left as they were"
-        else:
-            why = "nothing changed at BLS; published sheets are current"
+    if not report.ok:
+        why = f"source(s) failed: {', '.join(report.failed_sources)}; published sheets left as they were"
         return SheetsReport(status="skipped", reason=why)
     try:
         con = open_reader(settings.warehouse_path)
     except FileNotFoundError:
         return SheetsReport(status="skipped", reason="the warehouse holds nothing yet")
     try:
-        export = run(publish_sheets_step, con, settings, refreshed_on, name="publish-sheets")
+        reason = why_publish(con, settings, report, careers)
+        if reason is None:
+            return SheetsReport(status="skipped", reason="nothing changed at BLS; published sheets are current")
+        log.info("publishing the sheets: %s", reason)
+        result = run(publish_sheets_step, con, settings, refreshed_on, careers, report.run_id, name="publish-sheets")
     except Exception as exc:
         problem = find_storage_error(exc)
         why = storage_advice(problem.filename or settings.sheets_output_dir, problem) if problem else str(exc)
@@ -244,19 +245,22 @@ def publish(settings: Settings, report: RunReport, run: Runner, refreshed_on: da
         return SheetsReport(status="failed", reason=why)
     finally:
         con.close()
+    for career in result.careers_held_back:
+        log.warning("career held back: %s", career.reason)
     return SheetsReport(
         status="written",
-        directory=str(export.directory),
-        written=len(export.written),
-        unchanged=export.unchanged,
-        held_back=len(export.held_back),
-        changelog=str(export.changelog_path) if export.changelog_path else None,
+        directory=str(settings.sheets_output_dir),
+        written=len(result.written),
+        unchanged=result.unchanged,
+        held_back=len(result.held_back),
+        careers_held_back=[career.reason for career in result.careers_held_back],
+        changelog=str(result.changelog_path) if result.changelog_path else None,
     )
 
 
-def publish_sheets_step(con, settings: Settings, refreshed_on: date):
+def publish_sheets_step(con, settings: Settings, refreshed_on: date, careers: CareersConfig, run_id: str | None):
     return publish_sheets(
-        con, out_dir=settings.sheets_output_dir, refreshed_on=refreshed_on, careers_config=settings.careers_config
+        con, out_dir=settings.sheets_output_dir, refreshed_on=refreshed_on, careers_config=careers, run_id=run_id
     )
 
 
@@ -264,10 +268,10 @@ def refresh_articles(settings: Settings, report: RunReport, run: Runner) -> Arti
     """Editors' articles follow the sheets: refreshed from the committed warehouse, each file atomically."""
     if settings.articles_dir is None:
         return None
-    if why_publish(settings, report) is None and report.ok:
-        return ArticlesReport(status="skipped", reason="nothing changed at BLS; the articles are current")
     if not report.ok:
         return ArticlesReport(status="skipped", reason="a source failed; articles left as they were")
+    if not any(s.status == "loaded" for s in report.sources) and report.sheets.status != "written":
+        return ArticlesReport(status="skipped", reason="nothing changed at BLS; the articles are current")
     try:
         con = open_reader(settings.warehouse_path)
     except FileNotFoundError:
@@ -314,7 +318,7 @@ def run_night(
     mask_secrets(settings)
     report = RunReport(started_at=datetime.now(UTC), warehouse=str(settings.warehouse_path), run_id=run_id)
     try:
-        preflight(settings)
+        careers = preflight(settings)
         with ExitStack() as stack:
             try:
                 stack.enter_context(
@@ -323,7 +327,7 @@ def run_night(
             except RunLocked as exc:
                 raise WarehouseBusy(str(exc)) from None
             load_and_commit(settings, run, report, stack)
-            report.sheets = publish(settings, report, run, refreshed_on or date.today())
+            report.sheets = publish(settings, report, run, refreshed_on or date.today(), careers)
             report.articles = refresh_articles(settings, report, run)
     except RunStopped as exc:
         report.stopped = str(exc)

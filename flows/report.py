@@ -34,6 +34,7 @@ class SheetsReport:
     written: int = 0
     unchanged: int = 0
     held_back: int = 0
+    careers_held_back: list[str] = field(default_factory=list)  # why each career was not published
     changelog: str | None = None
     reason: str | None = None
 
@@ -143,6 +144,7 @@ class RunReport:
         if sh.status == "written":
             held = f", {sh.held_back} held back (kept the published version)" if sh.held_back else ""
             lines.append(f"{'sheets':<12} {sh.written} rewritten, {sh.unchanged} unchanged{held} in {sh.directory}")
+            lines += [f"{'':<12} career held back: {reason}" for reason in sh.careers_held_back]
             if sh.changelog:
                 lines.append(f"{'changelog':<12} {sh.changelog}")
         elif sh.status == "failed":

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from flows.errors import EXIT_STORAGE, EXIT_USAGE
 from flows.options import DataDir, Db, build_settings, existing_warehouse
 
 
@@ -52,6 +53,7 @@ def sheets(
     import warehouse
     from factsheets.careers import CareersConfigError, default_careers_path
     from factsheets.publish import SheetSelectionError, normalize_formats, publish_sheets
+    from factsheets.versions import SheetsPublishError
     from warehouse.sheet_queries import has_sheet_schema, history_years
 
     if career and soc:
@@ -98,10 +100,13 @@ def sheets(
             )
         except CareersConfigError as exc:
             typer.echo(f"careers config rejected: {exc}", err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(EXIT_USAGE) from None
         except SheetSelectionError as exc:
             typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(EXIT_USAGE) from None
+        except SheetsPublishError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_STORAGE) from None
     finally:
         con.close()
 

@@ -158,10 +158,10 @@ class Catalog:
 
 def careers_names(path: Path | str | None, profile_codes: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
     """(name, soc) of every career and alternative in the careers config (the shipped one by default)."""
-    from factsheets.careers import load_careers  # the one place the careers config's API is used
+    from factsheets.careers import load_careers_config  # the one place the careers config's API is used
 
     names: list[tuple[str, str]] = []
-    for career in load_careers(path, None):
+    for career in load_careers_config(path).careers:
         codes = list(career.soc_codes[:1]) or list(profile_codes.get(career.ooh or "", ()))
         for soc in codes:
             names.extend([(career.name, soc), (career.plural, soc)])
