@@ -5,6 +5,8 @@ The one place where errors become exit statuses (flows/errors.py lists them).
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,7 @@ from flows.analyst_cmd import export, query, schema
 from flows.articles_cmd import articles_app
 from flows.errors import EXIT_SOURCE_FAILED, EXIT_USAGE, RunStopped, exit_statuses_help
 from flows.options import DataDir, Db, build_settings, shown
+from flows.settings import Settings
 from flows.sheets_cmd import sheets
 
 app = typer.Typer(
@@ -109,21 +112,30 @@ def run(
     try:
         report = run_once(settings, prefect=prefect)
     except RunStopped as exc:
-        typer.echo(f"NOT RUN: {exc}", err=True)
+        tell(settings, logging.ERROR, f"NOT RUN: {exc}")
         raise typer.Exit(exc.exit_status) from None
-    for line in report.summary_lines():
-        typer.echo(line)
-    typer.echo(f"report       {settings.report_path}")
-    status = report.exit_status()
+    if settings.log_format == "json":
+        typer.echo(json.dumps(json.loads(report.to_json())))  # the report, one line
+    else:
+        for line in report.summary_lines():
+            typer.echo(line)
+        typer.echo(f"report       {settings.report_path}")
     if report.ok and report.partial:
-        typer.echo(f"PARTIAL: {report.partial_summary()}", err=True)
+        tell(settings, logging.WARNING, f"PARTIAL: {report.partial_summary()}")
     if not report.ok:
-        typer.echo(
-            f"FAILED: {', '.join(report.failed_sources)} (the warehouse keeps its previous data for them)", err=True
-        )
+        failed = ", ".join(report.failed_sources)
+        tell(settings, logging.ERROR, f"FAILED: {failed} (the warehouse keeps its previous data for them)")
     elif not report.published:
-        typer.echo(report.not_published, err=True)
-    raise typer.Exit(status)
+        tell(settings, logging.ERROR, report.not_published)
+    raise typer.Exit(report.exit_status())
+
+
+def tell(settings: Settings, level: int, message: str) -> None:
+    """The run's last word on stderr: plain text, or a JSON log record with --log-format json."""
+    if settings.log_format == "json":
+        logging.getLogger("bls_refresh").log(level, message)
+    else:
+        typer.echo(message, err=True)
 
 
 @app.command(epilog=exit_statuses_help())

@@ -21,6 +21,12 @@ def readme_commands() -> list[str]:
     return re.findall(r"```sh\n(.+?)\n```", quick, flags=re.S)[:2]
 
 
+def assert_no_error_or_traceback(output: str) -> None:
+    """A successful run prints no ERROR line and no traceback: noise hides real trouble."""
+    assert "Traceback" not in output, output[-5000:]
+    assert not [line for line in output.splitlines() if re.search(r"\bERROR\b", line)], output[-5000:]
+
+
 def test_readme_gives_setup_and_test_commands():
     setup_and_run, tests = readme_commands()
     assert "bls-refresh run" in setup_and_run and "data/sample" in setup_and_run
@@ -37,6 +43,7 @@ def test_readme_sample_command_from_a_fresh_clone(tmp_path):
     command = readme_commands()[0]
     done = subprocess.run(["sh", "-c", command], cwd=clone, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert_no_error_or_traceback(done.stdout + done.stderr)
     assert re.search(r"oews\s+loaded\s+May 2025", done.stdout), done.stdout
     assert re.search(r"projections\s+loaded\s+2024-2034", done.stdout), done.stdout
     con = duckdb.connect(str(clone / "bls-data" / "warehouse.duckdb"), read_only=True)
@@ -51,4 +58,5 @@ def test_readme_sample_command_from_a_fresh_clone(tmp_path):
 
     again = subprocess.run(["sh", "-c", command], cwd=clone, env=env, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0, again.stderr[-3000:]
+    assert_no_error_or_traceback(again.stdout + again.stderr)
     assert re.search(r"oews\s+unchanged.*downloaded\s+0 B", again.stdout), again.stdout
