@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import python_calamine as calamine
@@ -34,7 +35,8 @@ def sheet_rows(
 ) -> list[list[Cell]]:
     """Cells of a sheet from A1, so that list index + 1 is the row number Excel shows."""
     try:
-        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+        # calamine's cells never hold None, a narrower type than Cell: list is invariant, hence the cast
+        return cast(list[list[Cell]], workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows))
     except (
         calamine.CalamineError,
         calamine.ZipError,

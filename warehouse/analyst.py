@@ -126,7 +126,7 @@ def data_dictionary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     its own takes the comment of the same-named column of a table or view the view reads from;
     `comment_from` names it (empty when the comment is the column's own).
     """
-    database = con.execute("SELECT current_database()").fetchone()[0]
+    (database,) = con.execute("SELECT current_database()").fetchone() or ("memory",)
     objects = con.execute(
         """
         SELECT table_name AS name, 'table' AS type, comment, NULL AS sql FROM duckdb_tables()
