@@ -20,44 +20,40 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import fields
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from flows.refresh import Steps, run_refresh  # noqa: E402
+from flows.night import run_night  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 
 BARE_FLOW = "from prefect import flow\n@flow\ndef bare():\n    return 1\nbare()\n"
 
 
-def timed_steps(timings: dict[str, float]) -> Steps:
-    plain = Steps.plain()
+def timed_runner(timings: dict[str, float]):
+    """The night's steps run in-process, each timed under its task name (fetch-oews, load-ooh, ...)."""
 
-    def wrap(name, fn):
-        def timed(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+    def run(step, *args, name: str, transient: bool = False):
+        start = time.perf_counter()
+        try:
+            return step(*args)
+        finally:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
-        return timed
-
-    return Steps(**{f.name: wrap(f.name, getattr(plain, f.name)) for f in fields(Steps) if f.name != "under_prefect"})
+    return run
 
 
 def in_process(mirror: Path, work: Path) -> dict:
     settings = Settings(mirror=mirror, data_dir=work / "inproc", oews_newest_year=2026)
     first_steps: dict[str, float] = {}
     start = time.perf_counter()
-    report = run_refresh(settings, steps=timed_steps(first_steps))
+    report = run_night(settings, timed_runner(first_steps))
     first = time.perf_counter() - start
     assert report.ok, report.to_json()
     noop_steps: dict[str, float] = {}
     start = time.perf_counter()
-    again = run_refresh(settings, steps=timed_steps(noop_steps))
+    again = run_night(settings, timed_runner(noop_steps))
     noop = time.perf_counter() - start
     assert all(s.status == "unchanged" for s in again.sources)
     return {"first_s": first, "first_steps_s": first_steps, "noop_s": noop, "noop_steps_s": noop_steps}
