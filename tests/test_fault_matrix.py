@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import io
+import json
 import os
 import re
 import shutil
@@ -22,8 +22,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
