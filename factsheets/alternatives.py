@@ -117,8 +117,7 @@ def siblings(ctx: Context, code: str) -> list[AlternativeSheet]:
         same_broad = other[:6] == code[:6]
         return (0 if same_broad else 1, abs(int(other[3:].replace("-", "")) - int(code[3:].replace("-", ""))), other)
 
-    items = ctx.links.line_items
-    near = sorted((c for c in items if c != code and c[:4] == code[:4]), key=distance)[:MAX_SIBLINGS]
+    near = sorted((c for c in ctx.minor_groups.get(code[:4], ()) if c != code), key=distance)[:MAX_SIBLINGS]
     out = []
     for other in near:
         row = ctx.facts.occupations[other]

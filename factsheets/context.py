@@ -89,6 +89,14 @@ class Context:
         ).value
 
     @cached_property
+    def minor_groups(self) -> dict[str, list[str]]:
+        """'29-1' -> the line items of that minor group's codes."""
+        out: dict[str, list[str]] = {}
+        for code in self.links.line_items:
+            out.setdefault(code[:4], []).append(code)
+        return out
+
+    @cached_property
     def occupation_slugs(self) -> dict[str, str]:
         """code -> slug of its occupation sheet (every line item)."""
         from factsheets.careers import slugify

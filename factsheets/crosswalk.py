@@ -9,6 +9,7 @@ links, or through its title (OOH titles a single-code profile with the occupatio
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cached_property
 from typing import Any
 
@@ -60,10 +61,12 @@ class Crosswalk:
     def _summaries(self) -> dict[frozenset[str], str]:
         """The line items under each EP summary line (29-1020: 29-1021 ... 29-1029) -> that line."""
         out: dict[frozenset[str], str] = {}
-        items = set(self.line_items)
+        items = sorted(self.line_items)
         # The most specific line first: a minor group with one broad group has the same line items.
-        for code in sorted(set(self.occupations) - items - {"00-0000"}, key=lambda c: -len(c.rstrip("0"))):
-            children = frozenset(c for c in items if c.startswith(code.rstrip("0")))
+        for code in sorted(set(self.occupations) - set(items) - {"00-0000"}, key=lambda c: -len(c.rstrip("0"))):
+            prefix = code.rstrip("0")
+            # Codes are digits and "-": every code starting with prefix sorts before prefix + "~".
+            children = frozenset(items[bisect_left(items, prefix) : bisect_left(items, prefix + "~")])
             if children:
                 out.setdefault(children, code)
         return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from factsheets.rounding import WholePercent, round_half_away, whole_percent
@@ -74,6 +75,10 @@ class Provenance:
 
     @classmethod
     def of(cls, release: ReleaseRow | None, program: str) -> Provenance:
+        return _release_provenance(release, program)
+
+    @classmethod
+    def _of(cls, release: ReleaseRow | None, program: str) -> Provenance:
         if release is None:
             return cls(program=program)
         return cls(
@@ -107,6 +112,11 @@ class Provenance:
             "fetched_at": self.fetched_at,
             "sha256": self.sha256,
         }
+
+
+@lru_cache(maxsize=64)  # one per release and program in a run: every figure of it shares it
+def _release_provenance(release: ReleaseRow | None, program: str) -> Provenance:
+    return Provenance._of(release, program)
 
 
 def _iso(value: Any) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factsheets.figures import Figure, count, dollars, growth_clause
 
@@ -87,10 +88,15 @@ def _same_count(match: re.Match[str], shown: float | None) -> bool:
 
 
 def blocks_from_text(text: str | None) -> list[Block]:
+    return list(_blocks(text or ""))
+
+
+@lru_cache(maxsize=4096)  # a profile's sections serve every sheet of the codes it covers
+def _blocks(text: str) -> tuple[Block, ...]:
     """OOH clean text (paragraphs split by blank lines, list items as "- ", table rows with " | ")
     or an editor's override, as blocks. Short lines without closing punctuation are sub-headings."""
     blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", (text or "").strip()):
+    for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = [tidy(line) for line in chunk.splitlines() if line.strip()]
         if not lines:
             continue
@@ -108,14 +114,15 @@ def blocks_from_text(text: str | None) -> list[Block]:
             blocks.append(Block("h", lines[0]))
         else:
             blocks.append(Block("p", " ".join(lines)))
-    return blocks
+    return tuple(blocks)
 
 
 def first_paragraphs(text: str | None, n: int = 1) -> list[str]:
     return [b.text for b in blocks_from_text(text) if b.kind == "p"][:n]
 
 
-def qualities(text: str | None) -> list[str]:
+@lru_cache(maxsize=1024)
+def qualities(text: str | None) -> tuple[str, ...]:
     """The named qualities of an OOH Important Qualities section ("Analytical skills. ...")."""
     found = []
     for block in blocks_from_text(text):
@@ -124,10 +131,11 @@ def qualities(text: str | None) -> list[str]:
         match = _QUALITY.match(block.text)
         if match and len(match[1].split()) <= 6:
             found.append(match[1].strip())
-    return found
+    return tuple(found)
 
 
-def qualities_blocks(text: str | None) -> list[Block]:
+@lru_cache(maxsize=1024)
+def qualities_blocks(text: str | None) -> tuple[Block, ...]:
     """The section without its boilerplate opening ("The following are examples of qualities ...")."""
     blocks = blocks_from_text(text)
     if (
@@ -145,10 +153,10 @@ def qualities_blocks(text: str | None) -> list[Block]:
             out.append(Block("p", block.text[len(match[1]) + 1 :].strip(), lead=lead))
         else:
             out.append(block)
-    return out
+    return tuple(out)
 
 
-def join_list(items: list[str]) -> str:
+def join_list(items: list[str] | tuple[str, ...]) -> str:
     """A comma-separated row: first item as written, the others starting lower-case unless an acronym."""
     out = []
     for i, item in enumerate(items):

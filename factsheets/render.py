@@ -19,7 +19,7 @@ import jinja2
 
 from factsheets import prose
 from factsheets.figures import GROWTH_RULE, count, dollars, long_date
-from factsheets.model import EmploymentChart, Sheet, WageChart
+from factsheets.model import AlternativeSheet, EmploymentChart, Sheet, WageChart
 from factsheets.text import escape_markdown, markdown_cell
 
 FORMATS = ("md", "html", "json")
@@ -201,9 +201,9 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
                 "description": alt.description.as_json(),
                 "median_salary": alt.median_salary.as_json(),
                 "career_outlook": alt.outlook.as_json(),
-                "paragraphs": alt.sentences(),
+                "paragraphs": sentences,
             }
-            for alt in sheet.alternatives
+            for alt, sentences in _alternatives(sheet)
         ],
         "charts": {
             "wage_distribution": _wage_chart(sheet.wage_chart),
@@ -212,6 +212,10 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
         "sources": [source.as_json() for source in sheet.sources],
         "releases": {source: prov.as_json() for source, prov in sorted(sheet.releases.items())},
     }
+
+
+def _alternatives(sheet: Sheet) -> list[tuple[AlternativeSheet, list[str]]]:
+    return [(alt, alt.sentences()) for alt in sheet.alternatives]
 
 
 def _occupation(sheet: Sheet) -> dict[str, Any]:
@@ -283,9 +287,12 @@ def render_json(sheet: Sheet, refreshed_on: date) -> str:
 # ---- templates ---------------------------------------------------------------------------------
 
 
+_URL_ESCAPES = {c: f"%{c:02X}" for c in (*range(33), ord("("), ord(")"), ord("<"), ord(">"))}
+
+
 def markdown_url(url: str) -> str:
     """A link destination Markdown reads whole: no space, parenthesis or angle bracket left raw."""
-    return "".join(f"%{ord(c):02X}" if c in " ()<>" or ord(c) < 32 else c for c in str(url))
+    return str(url).translate(_URL_ESCAPES)
 
 
 def _template_source(name: str) -> str:
@@ -331,7 +338,7 @@ def _context(sheet: Sheet, refreshed_on: date) -> dict[str, Any]:
         "date_text": long_date(refreshed_on),
         "date_iso": refreshed_on.isoformat(),
         "outlook_paragraphs": sheet.outlook_paragraphs(),
-        "alternatives": [(alt, alt.sentences()) for alt in sheet.alternatives],
+        "alternatives": _alternatives(sheet),
         "wage": wage_chart_geometry(sheet.wage_chart),
         "employment": employment_chart_geometry(sheet.employment_chart),
         "sources": sheet.sources,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +29,7 @@ class SourceLink:
     page_url: str  # on www.bls.gov
     provenance: Provenance  # the data file (or OOH page) read: URL, fetched-at, sha256
 
-    @property
+    @cached_property
     def fetched_on(self) -> str | None:
         """'January 15, 2026' (UTC), or None when the fetch was not recorded."""
         if not self.provenance.fetched_at:
