@@ -9,10 +9,11 @@ links, or through its title (OOH titles a single-code profile with the occupatio
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cached_property
 from typing import Any
 
-from warehouse.sheet_queries import SheetFacts
+from warehouse.sheet_queries import ProfileRow, SheetFacts
 
 
 class Crosswalk:
@@ -23,25 +24,20 @@ class Crosswalk:
         self.linked: dict[str, set[str]] = {}  # profile slug -> every code a crosswalk links to it
         candidates: dict[str, list[tuple[tuple[Any, ...], str, bool]]] = {}
         for link in facts.links:
-            slug, code = link["slug"], link["soc_code"]
+            slug, code = link.slug, link.soc_code
             self.linked.setdefault(slug, set()).add(code)
-            if link["is_primary"]:
+            if link.is_primary:
                 self.primary_soc.setdefault(slug, code)
             if slug in facts.profiles:
-                rank = (0 if link["is_primary"] else 1, link["depth"] if link["depth"] is not None else 9, slug)
-                candidates.setdefault(code, []).append((rank, slug, bool(link["is_primary"])))
+                rank = (0 if link.is_primary else 1, link.depth if link.depth is not None else 9, slug)
+                candidates.setdefault(code, []).append((rank, slug, link.is_primary))
         self._profile_for_soc = {code: min(c)[1:] for code, c in candidates.items()}
         self.ep_linked: dict[str, set[str]] = {}  # profile slug -> the codes EP links to it, loaded or not
-        for link in facts.ep_links:
-            self.ep_linked.setdefault(link["slug"], set()).add(link["soc_code"])
-        self.line_items = sorted(
-            code
-            for code, row in facts.occupations.items()
-            if row.get("occupation_type") == "Line item"
-            or (row.get("occupation_type") is None and row.get("level") == "detailed")
-        )
+        for ep in facts.ep_links:
+            self.ep_linked.setdefault(ep.slug, set()).add(ep.soc_code)
+        self.line_items = sorted(code for code, row in facts.occupations.items() if row.is_line_item)
 
-    def profile_of(self, code: str) -> tuple[dict[str, Any] | None, bool]:
+    def profile_of(self, code: str) -> tuple[ProfileRow | None, bool]:
         """The loaded profile covering a code (its primary one first), and whether it is primary there."""
         found = self._profile_for_soc.get(code)
         if not found:
@@ -65,10 +61,12 @@ class Crosswalk:
     def _summaries(self) -> dict[frozenset[str], str]:
         """The line items under each EP summary line (29-1020: 29-1021 ... 29-1029) -> that line."""
         out: dict[frozenset[str], str] = {}
-        items = set(self.line_items)
+        items = sorted(self.line_items)
         # The most specific line first: a minor group with one broad group has the same line items.
-        for code in sorted(set(self.occupations) - items - {"00-0000"}, key=lambda c: -len(c.rstrip("0"))):
-            children = frozenset(c for c in items if c.startswith(code.rstrip("0")))
+        for code in sorted(set(self.occupations) - set(items) - {"00-0000"}, key=lambda c: -len(c.rstrip("0"))):
+            prefix = code.rstrip("0")
+            # Codes are digits and "-": every code starting with prefix sorts before prefix + "~".
+            children = frozenset(items[bisect_left(items, prefix) : bisect_left(items, prefix + "~")])
             if children:
                 out.setdefault(children, code)
         return out
@@ -79,8 +77,8 @@ class Crosswalk:
         line item (29-2070 and 29-2072, Medical records specialists) names that line item."""
         seen: dict[str, set[str]] = {}
         for code, row in self.occupations.items():
-            if row.get("title"):
-                seen.setdefault(row["title"].casefold(), set()).add(code)
+            if row.title:
+                seen.setdefault(row.title.casefold(), set()).add(code)
         items = set(self.line_items)
         out = {}
         for title, codes in seen.items():

@@ -1,5 +1,5 @@
 """How BLS figures read in a sheet: money, percents, periods, growth phrases, and words for what BLS
-did not publish. Pure functions of warehouse rows (dicts with None for NULL); no I/O.
+did not publish. Pure functions of the warehouse's typed rows; no I/O.
 
 Never "$nan", "None%" or an empty cell: every reading either carries a number or says in words why
 there is none — NOT_PUBLISHED when the release is loaded but BLS published no figure for the
@@ -8,12 +8,14 @@ occupation, NOT_LOADED when the warehouse holds no release of that program for t
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
+
+from factsheets.rounding import WholePercent, round_half_away, whole_percent
+from warehouse.sheet_queries import OewsRow, ProfileRow, ProjectionRow, QuickFacts, ReleaseRow, SimilarRow
 
 NOT_PUBLISHED = "Not published by BLS"
 NOT_LOADED = "Not in the loaded BLS releases"
@@ -31,24 +33,6 @@ PROGRAM_SHORT = {"oews": "OEWS", "projections": "EP", "ooh": "OOH", "config": "c
 AVAILABLE = ("published", "top_coded", "hourly_only")
 
 
-def is_missing(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        import pandas as pd
-
-        return value is pd.NA or value is pd.NaT
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        return False
-
-
-def round_half_away(value: float) -> int:
-    """BLS rounds half away from zero (-6.5% is -7%), unlike Python's banker's round()."""
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
 def dollars(amount: float, *, cents: bool = False) -> str:
     if cents:
         return f"${Decimal(str(amount)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
@@ -59,7 +43,12 @@ def count(value: float) -> str:
     return f"{round_half_away(value):,}"
 
 
-def full_period(base_year, target_year) -> str:
+def long_date(day: date) -> str:
+    """November 30, 2026: how a reader reads a date."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def full_period(base_year: int, target_year: int) -> str:
     """2024-2034: the period written in full, as the sheets show it."""
     return f"{int(base_year)}-{int(target_year)}"
 
@@ -75,7 +64,7 @@ def full_period_from_cycle(cycle: str) -> str:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a figure came from: the program, its release and the raw file it was read from."""
+    """Where a figure came from: the program, its release and the raw file (or OOH page) it was read from."""
 
     program: str  # oews | projections | ooh | config
     release: str | None = None
@@ -85,18 +74,25 @@ class Provenance:
     sha256: str | None = None
 
     @classmethod
-    def of(cls, release: Mapping[str, Any] | None, program: str) -> Provenance:
-        if not release:
+    def of(cls, release: ReleaseRow | None, program: str) -> Provenance:
+        return _release_provenance(release, program)
+
+    @classmethod
+    def _of(cls, release: ReleaseRow | None, program: str) -> Provenance:
+        if release is None:
             return cls(program=program)
-        fetched = release.get("fetched_at")
         return cls(
-            program=program,
-            release=release.get("release_id"),
-            period=release.get("period"),
-            source_url=release.get("source_url"),
-            fetched_at=fetched.isoformat() if isinstance(fetched, date) else fetched,
-            sha256=release.get("archive_sha256"),
+            program, release.release_id, release.period, release.source_url, _iso(release.fetched_at), release.sha256
         )
+
+    @classmethod
+    def of_page(cls, profile: ProfileRow, release: ReleaseRow | None) -> Provenance:
+        """An OOH profile's words and figures: the page itself (URL, fetch time, sha256 of its bytes)."""
+        page = profile.page
+        period = release.period if release is not None else None
+        if page is None:  # an edition loaded before pages were recorded: the page's URL, no fetch record
+            return cls("ooh", profile.edition, period, profile.url)
+        return cls("ooh", profile.edition, period, page.url, _iso(page.fetched_at), page.sha256)
 
     @property
     def label(self) -> str:
@@ -116,6 +112,15 @@ class Provenance:
             "fetched_at": self.fetched_at,
             "sha256": self.sha256,
         }
+
+
+@lru_cache(maxsize=64)  # one per release and program in a run: every figure of it shares it
+def _release_provenance(release: ReleaseRow | None, program: str) -> Provenance:
+    return Provenance._of(release, program)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 @dataclass(frozen=True)
@@ -141,8 +146,13 @@ class Figure:
             raise ValueError(f"the figure {self.text!r} has no value")
         return self.value
 
+    @property
+    def whole(self) -> int:
+        """An outlook's whole percent as BLS shows it."""
+        return int(self.extra["rounded"])
+
     def as_json(self) -> dict[str, Any]:
-        out = {
+        return {
             "text": self.text,
             "value": self.value,
             "unit": self.unit,
@@ -151,97 +161,63 @@ class Figure:
             **self.extra,
             "provenance": self.provenance.as_json() if self.provenance else None,
         }
-        return out
-
-
-def _num(row: Mapping[str, Any], key: str) -> float | None:
-    value = row.get(key)
-    return None if value is None or is_missing(value) else float(value)
 
 
 # ---- median salary ---------------------------------------------------------------------------
 
 
-def wage_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | None) -> Figure:
-    """The newest OEWS national median with its year: annual; "or more" when top-coded; hourly when
-    BLS publishes only an hourly wage; words when neither (or when no OEWS release is loaded)."""
+def wage_figure(oews: OewsRow | None, release: ReleaseRow | None) -> Figure:
+    """The OEWS national median with its year: annual; "or more" when top-coded; hourly when BLS
+    publishes only an hourly wage; words when neither (or when no OEWS release is loaded)."""
     prov = Provenance.of(release, "oews")
-    if not release:
+    if release is None:
         return Figure(NOT_LOADED, "not_loaded", provenance=prov)
-    period = release.get("period")
-    year = int(release["reference_year"])
-    suffix = f" ({year})"
-    row = row or {}
-    annual, a_status = _num(row, "annual_median"), row.get("annual_median_status")
-    hourly, h_status = _num(row, "hourly_median"), row.get("hourly_median_status")
-    if annual is not None and a_status == "published":
-        return Figure(dollars(annual) + suffix, "published", annual, "USD per year", period, prov, {"year": year})
-    if annual is not None and a_status == "top_coded":
-        return Figure(
-            f"{dollars(annual)} or more{suffix}",
-            "top_coded",
-            annual,
-            "USD per year",
-            period,
-            prov,
-            {"year": year, "lower_bound": True},
-        )
-    if hourly is not None and h_status in ("published", "top_coded"):
-        return _hourly_figure(hourly, h_status == "top_coded", year, period, prov)
+    year, period = release.reference_year, release.period
+    annual = oews.annual["median"] if oews else None
+    hourly = oews.hourly["median"] if oews else None
+    if annual is not None and annual.shown and annual.value is not None:
+        return _annual_figure(annual.value, annual.status == "top_coded", year, period, prov)
+    if hourly is not None and hourly.shown and hourly.value is not None:
+        return _hourly_figure(hourly.value, hourly.status == "top_coded", year, period, prov)
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
 
 
-def _hourly_figure(hourly: float, top_coded: bool, year: int, period: str | None, prov: Provenance) -> Figure:
+def _annual_figure(annual: float, top_coded: bool, year: int, period: str, prov: Provenance, **extra) -> Figure:
+    more = " or more" if top_coded else ""
+    status = "top_coded" if top_coded else "published"
+    info = {"year": year, **({"lower_bound": True} if top_coded else {}), **extra}
+    return Figure(f"{dollars(annual)}{more} ({year})", status, annual, "USD per year", period, prov, info)
+
+
+def _hourly_figure(hourly: float, top_coded: bool, year: int, period: str, prov: Provenance, **extra) -> Figure:
     """BLS publishes only an hourly wage for the occupation (actors, musicians)."""
     more = " or more" if top_coded else ""
     text = f"{dollars(hourly, cents=True)} per hour{more} ({year})"
-    return Figure(text, "hourly_only", hourly, "USD per hour", period, prov, {"year": year, "lower_bound": top_coded})
+    info = {"year": year, "lower_bound": top_coded, **extra}
+    return Figure(text, "hourly_only", hourly, "USD per hour", period, prov, info)
 
 
-def ooh_wage_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
-    """The OOH quick facts' median pay, for profiles whose figures have no single SOC code."""
-    prov = Provenance.of(release, "ooh")
-    raw_year = profile.get("pay_year")
-    if raw_year is None or is_missing(raw_year):
+def ooh_wage_figure(facts: QuickFacts | None, prov: Provenance) -> Figure:
+    """The OOH quick facts' median pay, for an occupation the OEWS release has no single code for
+    (a profile of several codes): the OOH's own year, which the sheet says."""
+    if facts is None:
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    year = int(raw_year)
-    period = f"May {year}"
-    suffix = f" ({year})"
-    annual, hourly, status = (
-        _num(profile, "median_pay_annual"),
-        _num(profile, "median_pay_hourly"),
-        profile.get("pay_status"),
-    )
-    more = " or more" if status == "top_coded" else ""
-    kind = "top_coded" if status == "top_coded" else "published"
-    if annual is not None:
-        return Figure(f"{dollars(annual)}{more}{suffix}", kind, annual, "USD per year", period, prov, {"year": year})
-    if hourly is not None:
-        return _hourly_figure(hourly, status == "top_coded", year, period, prov)
+    year, period = facts.pay_year, f"May {facts.pay_year}"
+    top = facts.pay_status == "top_coded"
+    if facts.median_pay_annual is not None:
+        return _annual_figure(facts.median_pay_annual, top, year, period, prov, source="ooh")
+    if facts.median_pay_hourly is not None:
+        return _hourly_figure(facts.median_pay_hourly, top, year, period, prov, source="ooh")
     return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov, {"year": year})
 
 
-def similar_wage_figure(similar: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
-    """The pay an OOH Similar Occupations row lists, when its profile is not in the warehouse."""
-    raw_year = similar.get("pay_year")
-    annual = _num(similar, "median_pay_annual")
-    prov = Provenance.of(release, "ooh")
-    if raw_year is None or is_missing(raw_year) or annual is None:
+def similar_wage_figure(similar: SimilarRow, prov: Provenance) -> Figure:
+    """The pay an OOH Similar Occupations row lists, when nothing names its occupation's code."""
+    if similar.pay_year is None or similar.median_pay_annual is None:
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    year = int(raw_year)
-    if similar.get("pay_status") == "top_coded":
-        return Figure(
-            f"{dollars(annual)} or more ({year})",
-            "top_coded",
-            annual,
-            "USD per year",
-            f"May {year}",
-            prov,
-            {"year": year},
-        )
-    return Figure(
-        f"{dollars(annual)} ({year})", "published", annual, "USD per year", f"May {year}", prov, {"year": year}
-    )
+    year = similar.pay_year
+    top = similar.pay_status == "top_coded"
+    return _annual_figure(similar.median_pay_annual, top, year, f"May {year}", prov, source="ooh")
 
 
 # ---- outlook ---------------------------------------------------------------------------------
@@ -253,43 +229,51 @@ def outlook_text(whole: int, period: str) -> str:
     return f"{whole}% ({period})"
 
 
-def outlook_figure(row: Mapping[str, Any] | None, release: Mapping[str, Any] | None) -> Figure:
-    """The EP percent change, rounded half away from zero, with the period in full; a decline says so."""
-    prov = Provenance.of(release, "projections")
-    if not release:
-        return Figure(NOT_LOADED, "not_loaded", provenance=prov)
-    row = row or {}
-    base, target = row.get("projection_base_year"), row.get("projection_target_year")
-    period = (
-        full_period(base, target)
-        if not (is_missing(base) or is_missing(target))
-        else full_period_from_cycle(release["release_id"])
+def bls_whole(projection: ProjectionRow) -> WholePercent | None:
+    """The whole percent BLS shows for an EP projection (factsheets.rounding)."""
+    if projection.change_percent is None:
+        return None
+    return whole_percent(
+        projection.change_percent,
+        printed=projection.ooh_percent,
+        base=projection.employment_base,
+        target=projection.employment_target,
+        change=projection.change_numeric,
     )
-    change = _num(row, "projected_change_percent")
-    if change is None:
+
+
+def outlook_figure(projection: ProjectionRow | None, release: ReleaseRow | None) -> Figure:
+    """The EP percent change as the whole percent BLS shows, with the period in full; a decline says so."""
+    prov = Provenance.of(release, "projections")
+    if release is None:
+        return Figure(NOT_LOADED, "not_loaded", provenance=prov)
+    if projection is None:
+        return Figure(NOT_PUBLISHED, "not_published", None, None, full_period_from_cycle(release.release_id), prov)
+    period = full_period(projection.base_year, projection.target_year)
+    whole = bls_whole(projection)
+    if whole is None or projection.change_percent is None:
         return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov)
-    return _change_figure(change, period, prov)
+    return _change_figure(projection.change_percent, whole, period, prov)
 
 
-def ooh_outlook_figure(profile: Mapping[str, Any], release: Mapping[str, Any] | None) -> Figure:
-    prov = Provenance.of(release, "ooh")
-    change, cycle = _num(profile, "outlook_percent"), profile.get("outlook_period")
-    if change is None or not cycle:
+def ooh_outlook_figure(facts: QuickFacts | None, prov: Provenance) -> Figure:
+    """The OOH quick facts' whole percent, for a profile the EP release has no single line for."""
+    if facts is None:
         return Figure(NOT_PUBLISHED, "not_published", provenance=prov)
-    return _change_figure(change, full_period_from_cycle(cycle), prov)
+    whole = WholePercent(int(facts.outlook_percent), "ooh_quick_facts")
+    return _change_figure(facts.outlook_percent, whole, full_period_from_cycle(facts.outlook_period), prov)
 
 
-def _change_figure(change: float, period: str, prov: Provenance) -> Figure:
-    whole = round_half_away(change)
-    extra = {"rounded": whole, "published_value": change}
-    return Figure(outlook_text(whole, period), "published", change, "percent", period, prov, extra)
+def _change_figure(change: float, whole: WholePercent, period: str, prov: Provenance) -> Figure:
+    extra = {"rounded": whole.value, "rounding": whole.how, "published_value": change}
+    return Figure(outlook_text(whole.value, period), "published", change, "percent", period, prov, extra)
 
 
 # ---- growth phrase ---------------------------------------------------------------------------
 
 GROWTH_RULE = (
-    "Derived from the projected change rounded to a whole percent (w) and the all-occupations average "
-    "of the same cycle rounded the same way (A): Decline when w <= -1; Little or no change when w = 0; "
+    "Derived from the projected change as the whole percent BLS shows (w) and the all-occupations "
+    "average of the same cycle (A): Decline when w <= -1; Little or no change when w = 0; "
     "Slower than average when 1 <= w < A; As fast as average when A <= w <= A+1; Faster than average "
     "when A+2 <= w <= A+3; Much faster than average when w >= A+4. This reproduces every phrase of the "
     "2024-34 OOH (A = 3)."

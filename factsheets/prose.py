@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factsheets.figures import Figure, count, dollars, growth_clause
 
 _SENTENCE_END = re.compile(r"[.!?:;)\"'”’]$")
+# Inline links in BLS's pages leave a space before the punctuation after them ("dispatchers , answer").
+_SPACE_BEFORE = re.compile(r"\s+([,;:!?)](?=\s|$)|\.(?=\s|$))")
+_SPACE_AFTER_PAREN = re.compile(r"\(\s+")
+_JOB_COUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)( million)? jobs\b")
 _QUALITY = re.compile(r"^([A-Z][A-Za-z'’\- ,/]{1,48}?)\.\s+\S")
 _KEEP_CASE = re.compile(r"[A-Z].*[A-Z]|\d")  # EMTs, HVAC, 3D: words whose case carries meaning
 PROPER_WORDS = {
@@ -58,15 +63,41 @@ class Block:
 
 
 def paragraphs(*texts: str | None) -> list[Block]:
-    return [Block("p", t.strip()) for t in texts if t and t.strip()]
+    return [Block("p", tidy(t)) for t in texts if t and t.strip()]
+
+
+def tidy(text: str) -> str:
+    """BLS text with the spaces its inline links leave before punctuation removed."""
+    return _SPACE_AFTER_PAREN.sub("(", _SPACE_BEFORE.sub(r"\1", text.strip()))
+
+
+def without_other_counts(sentences: list[str], shown: float | None) -> list[str]:
+    """The sentences minus those counting jobs other than `shown` (the count the sheet's chart shows):
+    a profile's text may count a sub-occupation or the whole profile ("held about 271,200 jobs")."""
+    return [s for s in sentences if all(_same_count(m, shown) for m in _JOB_COUNT.finditer(s))]
+
+
+def _same_count(match: re.Match[str], shown: float | None) -> bool:
+    if shown is None:
+        return False
+    number, million = match[1].replace(",", ""), match[2]
+    if million:  # "1.7 million jobs": the chart's count at the text's precision
+        decimals = len(number.partition(".")[2])
+        return round(shown / 1_000_000, decimals) == float(number)
+    return round(shown) == int(float(number))
 
 
 def blocks_from_text(text: str | None) -> list[Block]:
+    return list(_blocks(text or ""))
+
+
+@lru_cache(maxsize=4096)  # a profile's sections serve every sheet of the codes it covers
+def _blocks(text: str) -> tuple[Block, ...]:
     """OOH clean text (paragraphs split by blank lines, list items as "- ", table rows with " | ")
     or an editor's override, as blocks. Short lines without closing punctuation are sub-headings."""
     blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", (text or "").strip()):
-        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [tidy(line) for line in chunk.splitlines() if line.strip()]
         if not lines:
             continue
         if all(line.startswith("- ") for line in lines):
@@ -83,14 +114,15 @@ def blocks_from_text(text: str | None) -> list[Block]:
             blocks.append(Block("h", lines[0]))
         else:
             blocks.append(Block("p", " ".join(lines)))
-    return blocks
+    return tuple(blocks)
 
 
 def first_paragraphs(text: str | None, n: int = 1) -> list[str]:
     return [b.text for b in blocks_from_text(text) if b.kind == "p"][:n]
 
 
-def qualities(text: str | None) -> list[str]:
+@lru_cache(maxsize=1024)
+def qualities(text: str | None) -> tuple[str, ...]:
     """The named qualities of an OOH Important Qualities section ("Analytical skills. ...")."""
     found = []
     for block in blocks_from_text(text):
@@ -99,10 +131,11 @@ def qualities(text: str | None) -> list[str]:
         match = _QUALITY.match(block.text)
         if match and len(match[1].split()) <= 6:
             found.append(match[1].strip())
-    return found
+    return tuple(found)
 
 
-def qualities_blocks(text: str | None) -> list[Block]:
+@lru_cache(maxsize=1024)
+def qualities_blocks(text: str | None) -> tuple[Block, ...]:
     """The section without its boilerplate opening ("The following are examples of qualities ...")."""
     blocks = blocks_from_text(text)
     if (
@@ -120,10 +153,10 @@ def qualities_blocks(text: str | None) -> list[Block]:
             out.append(Block("p", block.text[len(match[1]) + 1 :].strip(), lead=lead))
         else:
             out.append(block)
-    return out
+    return tuple(out)
 
 
-def join_list(items: list[str]) -> str:
+def join_list(items: list[str] | tuple[str, ...]) -> str:
     """A comma-separated row: first item as written, the others starting lower-case unless an acronym."""
     out = []
     for i, item in enumerate(items):
@@ -166,24 +199,15 @@ def years_of(period: str | None) -> tuple[str, str] | None:
 
 
 def composed_definition(
-    title: str,
-    code: str,
-    group: str | None,
-    employment: float | None,
-    employment_year: int | None,
-    oews_employment: float | None,
-    oews_period: str | None,
+    title: str, code: str, group: str | None, employment: float | None, employment_year: int | None
 ) -> str:
+    """`employment`: the base-year count the sheet's employment chart shows (None: no count is given)."""
     subject = in_sentence(title)
     first = f"{sentence_case(subject)} are classified by BLS as occupation {code} of the Standard Occupational Classification"
     parts = [first + (f", within {in_sentence(group)}." if group else ".")]
     if employment is not None and employment_year is not None:
         parts.append(
             f"Employment Projections count about {count(employment)} jobs in this occupation in {employment_year}."
-        )
-    elif oews_employment is not None and oews_period:
-        parts.append(
-            f"Employers reported about {count(oews_employment)} of these jobs to the wage survey in {oews_period}."
         )
     parts.append(
         "The Occupational Outlook Handbook text for it is not in the loaded releases, so this sheet describes it from BLS's figures alone."
@@ -287,29 +311,32 @@ def openings_sentence(openings: float | None) -> str | None:
     )
 
 
+def _ooh_pay_note(wage: Figure) -> str:
+    """Where the pay is the OOH's (no OEWS code for the occupation): say so, and the year."""
+    return " (as the Occupational Outlook Handbook reports it; the OEWS release has no single code for it)"
+
+
 def wage_sentence(subject: str, wage: Figure) -> str:
     when = wage.period or "the loaded release"
     if wage.status == "not_loaded":
         return f"No wage release is loaded, so there is no median wage for {subject}."
     if wage.status == "not_published":
         return f"BLS did not publish a median wage for {subject} for {when}."
+    note = _ooh_pay_note(wage) if wage.extra.get("source") == "ooh" else ""
     if wage.status == "hourly_only":
         more = " or more" if wage.extra.get("lower_bound") else ""
         return (
             f"BLS publishes only hourly wages for {subject}: the median was "
-            f"{dollars(wage.number, cents=True)} per hour{more} in {when}."
+            f"{dollars(wage.number, cents=True)} per hour{more} in {when}{note}."
         )
     if wage.status == "top_coded":
         return (
-            f"The median annual wage of {subject} was {dollars(wage.number)} or more in {when}; "
+            f"The median annual wage of {subject} was {dollars(wage.number)} or more in {when}{note}; "
             "BLS does not publish exact wages above that amount."
         )
-    source = (
-        " (as the Occupational Outlook Handbook reports it)"
-        if wage.provenance and wage.provenance.program == "ooh"
-        else ""
+    return (
+        f"The median annual wage of {subject} was {dollars(wage.number)} in {when}{note}: half earned more, half less."
     )
-    return f"The median annual wage of {subject} was {dollars(wage.number)} in {when}{source}: half earned more, half less."
 
 
 def alternative_outlook_sentence(outlook: Figure) -> str:
@@ -331,16 +358,17 @@ def alternative_outlook_sentence(outlook: Figure) -> str:
 def alternative_wage_sentence(subject: str, wage: Figure, *, lead: str | None = None) -> str:
     """The alternative's median wage; `lead` ("BLS counts this career with X (SOC n)") opens the sentence."""
     when = wage.period or "the loaded release"
+    note = _ooh_pay_note(wage) if wage.extra.get("source") == "ooh" else ""
     if wage.status == "not_loaded":
         tail = f"no median wage for {subject} is in the loaded releases."
     elif wage.status == "not_published":
         tail = f"BLS did not publish a median wage for {subject} for {when}."
     elif wage.status == "hourly_only":
         more = " or more" if wage.extra.get("lower_bound") else ""
-        tail = f"{subject} earned a median of {dollars(wage.number, cents=True)} per hour{more} in {when} (BLS publishes no annual figure)."
+        tail = f"{subject} earned a median of {dollars(wage.number, cents=True)} per hour{more} in {when}{note} (BLS publishes no annual figure)."
     else:
         more = " or more" if wage.status == "top_coded" else ""
-        tail = f"the median annual wage of {subject} was {dollars(wage.number)}{more} in {when}."
+        tail = f"the median annual wage of {subject} was {dollars(wage.number)}{more} in {when}{note}."
     if lead:
         return f"{lead}; {tail}"
     return sentence_case(tail)

@@ -18,17 +18,39 @@ from typing import Any
 import jinja2
 
 from factsheets import prose
-from factsheets.figures import GROWTH_RULE, count, dollars
-from factsheets.model import EmploymentChart, Sheet, WageChart
+from factsheets.figures import GROWTH_RULE, count, dollars, long_date
+from factsheets.model import AlternativeSheet, EmploymentChart, Sheet, WageChart
 from factsheets.text import escape_markdown, markdown_cell
 
 FORMATS = ("md", "html", "json")
 JSON_SCHEMA = "bls-refresh/fact-sheet/1"
-RENDER_VERSION = "2"  # bump when the rendering changes in a way the templates' text does not show (2: escaping)
+# Bump when the rendering changes in a way the templates' text does not show (2: escaping; 3: BLS's
+# rounding, sources and links between sheets).
+RENDER_VERSION = "3"
+
+SCHEMA_FILE = "fact-sheet-1.schema.json"  # the JSON Schema (draft 2020-12) of JSON_SCHEMA, in factsheets/schema/
+
+__all__ = [
+    "FORMATS",
+    "JSON_SCHEMA",
+    "SCHEMA_FILE",
+    "json_schema",
+    "json_schema_text",
+    "long_date",
+    "render",
+    "render_json",
+    "sheet_document",
+    "templates_hash",
+]
 
 
-def long_date(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+def json_schema_text() -> str:
+    """The JSON Schema of a sheet's JSON, as shipped (the site copies it beside the sheets)."""
+    return resources.files("factsheets").joinpath("schema", SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def json_schema() -> dict[str, Any]:
+    return json.loads(json_schema_text())
 
 
 # ---- charts (geometry here, drawing in the HTML template) ---------------------------------------
@@ -78,9 +100,6 @@ def wage_chart_geometry(chart: WageChart | None) -> dict[str, Any] | None:
                 "open": point.status == "top_coded",
             }
         )
-    described = "; ".join(
-        f"{p.label} percentile: {p.text}" if p.key != "median" else f"median: {p.text}" for p in chart.points
-    )
     unit = "per year" if chart.basis == "annual" else "per hour"
     return {
         "width": width,
@@ -90,7 +109,7 @@ def wage_chart_geometry(chart: WageChart | None) -> dict[str, Any] | None:
         "right": width - right,
         "bars": bars,
         "title": f"Wage distribution, {chart.period} ({unit})",
-        "desc": f"{chart.basis.capitalize()} wages {unit}, {chart.period}: {described}.",
+        "desc": chart.caption,
         "top_coded": any(b["open"] for b in bars),
     }
 
@@ -120,18 +139,14 @@ def employment_chart_geometry(chart: EmploymentChart | None) -> dict[str, Any] |
                 "value_x": round(label_w + w + 8, 1),
             }
         )
-    change = chart.change
-    pct = f"{change / chart.base * 100:+.1f}%" if chart.base else ""
-    verb = "up" if change > 0 else "down" if change < 0 else "unchanged"
-    change_text = f"{verb} {count(abs(change))} jobs ({pct})" if change else "no change"
     return {
         "width": width,
         "height": height,
         "label_w": label_w,
         "rows": rows,
         "title": f"Employment, {chart.base_year} and projected {chart.target_year}",
-        "desc": f"{count(chart.base)} jobs in {chart.base_year}; {count(chart.target)} projected for {chart.target_year}, {change_text}.",
-        "change": change_text,
+        "desc": chart.caption,
+        "change": chart.change_text,
     }
 
 
@@ -139,31 +154,20 @@ def employment_chart_geometry(chart: EmploymentChart | None) -> dict[str, Any] |
 
 
 def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
-    """The sheet for a CMS: every figure with its provenance (program, release, URL, fetched-at, sha256)."""
-    doc: dict[str, Any] = {
+    """The sheet for a CMS: every figure with its provenance (program, release, URL, fetched-at, sha256).
+    The fields are described by factsheets/schema/fact-sheet-1.schema.json."""
+    return {
         "schema": JSON_SCHEMA,
         "slug": sheet.slug,
         "kind": sheet.kind,
+        "title": sheet.title,
         "heading": sheet.heading,
         "career": sheet.title,
         "career_plural": sheet.plural,
+        "name": sheet.name,
         "refreshed_on": refreshed_on.isoformat() if refreshed_on else None,
         "as_of": sheet.as_of,
-        "occupation": {
-            "soc_code": sheet.soc_code,
-            "bls_title": sheet.bls_title,
-            "soc_codes": list(sheet.soc_codes),
-            "ooh_profile": (
-                {
-                    "slug": sheet.profile["slug"],
-                    "title": sheet.profile["title"],
-                    "url": sheet.profile["url"],
-                    "covers_code_as_primary": sheet.profile_is_primary,
-                }
-                if sheet.profile
-                else None
-            ),
-        },
+        "occupation": _occupation(sheet),
         "definition": sheet.definition.as_json(),
         "summary": {
             "education": sheet.education.as_json(),
@@ -176,17 +180,7 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
         "skills_required": sheet.skills_required.as_json(),
         "career_and_economic_outlook": {
             "paragraphs": sheet.outlook_paragraphs(),
-            "growth": (
-                {
-                    "phrase": sheet.growth.phrase,
-                    "origin": sheet.growth.origin,
-                    "all_occupations_percent": sheet.growth.average,
-                    "rule": GROWTH_RULE if sheet.growth.origin == "derived" else None,
-                    "provenance": sheet.growth.provenance.as_json(),
-                }
-                if sheet.growth
-                else None
-            ),
+            "growth": _growth(sheet),
             "annual_openings": (
                 {
                     "value": sheet.openings,
@@ -203,42 +197,86 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
                 "soc_code": alt.soc_code,
                 "bls_title": alt.bls_title,
                 "url": alt.url,
+                "sheet": alt.sheet,
                 "description": alt.description.as_json(),
                 "median_salary": alt.median_salary.as_json(),
                 "career_outlook": alt.outlook.as_json(),
-                "paragraphs": alt.sentences(),
+                "paragraphs": sentences,
             }
-            for alt in sheet.alternatives
+            for alt, sentences in _alternatives(sheet)
         ],
         "charts": {
-            "wage_distribution": (
-                {
-                    "basis": sheet.wage_chart.basis,
-                    "period": sheet.wage_chart.period,
-                    "points": [
-                        {"percentile": p.key, "value": p.value, "status": p.status, "text": p.text}
-                        for p in sheet.wage_chart.points
-                    ],
-                    "provenance": sheet.wage_chart.provenance.as_json(),
-                }
-                if sheet.wage_chart
-                else None
-            ),
-            "employment": (
-                {
-                    "base_year": sheet.employment_chart.base_year,
-                    "base": sheet.employment_chart.base,
-                    "target_year": sheet.employment_chart.target_year,
-                    "target": sheet.employment_chart.target,
-                    "provenance": sheet.employment_chart.provenance.as_json(),
-                }
-                if sheet.employment_chart
-                else None
-            ),
+            "wage_distribution": _wage_chart(sheet.wage_chart),
+            "employment": _employment_chart(sheet.employment_chart),
         },
+        "sources": [source.as_json() for source in sheet.sources],
         "releases": {source: prov.as_json() for source, prov in sorted(sheet.releases.items())},
     }
-    return doc
+
+
+def _alternatives(sheet: Sheet) -> list[tuple[AlternativeSheet, list[str]]]:
+    return [(alt, alt.sentences()) for alt in sheet.alternatives]
+
+
+def _occupation(sheet: Sheet) -> dict[str, Any]:
+    profile = sheet.profile
+    return {
+        "soc_code": sheet.soc_code,
+        "bls_title": sheet.bls_title,
+        "soc_codes": list(sheet.soc_codes),
+        "group": {"soc_code": sheet.group[0], "title": sheet.group[1]} if sheet.group else None,
+        "ooh_profile": (
+            {
+                "slug": profile.slug,
+                "title": profile.title,
+                "url": profile.url,
+                "group": profile.occupation_group,
+                "covers_code_as_primary": sheet.profile_is_primary,
+            }
+            if profile is not None
+            else None
+        ),
+    }
+
+
+def _growth(sheet: Sheet) -> dict[str, Any] | None:
+    if sheet.growth is None:
+        return None
+    return {
+        "phrase": sheet.growth.phrase,
+        "origin": sheet.growth.origin,
+        "all_occupations_percent": sheet.growth.average,
+        "rule": GROWTH_RULE if sheet.growth.origin == "derived" else None,
+        "provenance": sheet.growth.provenance.as_json(),
+    }
+
+
+def _wage_chart(chart: WageChart | None) -> dict[str, Any] | None:
+    if chart is None:
+        return None
+    return {
+        "basis": chart.basis,
+        "period": chart.period,
+        "points": [{"percentile": p.key, "value": p.value, "status": p.status, "text": p.text} for p in chart.points],
+        "caption": chart.caption,
+        "provenance": chart.provenance.as_json(),
+    }
+
+
+def _employment_chart(chart: EmploymentChart | None) -> dict[str, Any] | None:
+    if chart is None:
+        return None
+    return {
+        "base_year": chart.base_year,
+        "base": chart.base,
+        "target_year": chart.target_year,
+        "target": chart.target,
+        "change": chart.change,
+        "change_percent": chart.percent,
+        "change_percent_whole": chart.whole,
+        "caption": chart.caption,
+        "provenance": chart.provenance.as_json(),
+    }
 
 
 def render_json(sheet: Sheet, refreshed_on: date) -> str:
@@ -247,6 +285,14 @@ def render_json(sheet: Sheet, refreshed_on: date) -> str:
 
 
 # ---- templates ---------------------------------------------------------------------------------
+
+
+_URL_ESCAPES = {c: f"%{c:02X}" for c in (*range(33), ord("("), ord(")"), ord("<"), ord(">"))}
+
+
+def markdown_url(url: str) -> str:
+    """A link destination Markdown reads whole: no space, parenthesis or angle bracket left raw."""
+    return str(url).translate(_URL_ESCAPES)
 
 
 def _template_source(name: str) -> str:
@@ -265,6 +311,7 @@ def _environments() -> tuple[jinja2.Template, jinja2.Template]:
     )
     md_env.filters["md"] = escape_markdown
     md_env.filters["cell"] = markdown_cell
+    md_env.filters["url"] = markdown_url
     html_env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template_source),
         autoescape=True,
@@ -291,30 +338,12 @@ def _context(sheet: Sheet, refreshed_on: date) -> dict[str, Any]:
         "date_text": long_date(refreshed_on),
         "date_iso": refreshed_on.isoformat(),
         "outlook_paragraphs": sheet.outlook_paragraphs(),
-        "alternatives": [(alt, alt.sentences()) for alt in sheet.alternatives],
+        "alternatives": _alternatives(sheet),
         "wage": wage_chart_geometry(sheet.wage_chart),
         "employment": employment_chart_geometry(sheet.employment_chart),
-        "sources": _source_links(sheet),
+        "sources": sheet.sources,
         "in_sentence": prose.in_sentence,
     }
-
-
-def _source_links(sheet: Sheet) -> list[dict[str, str]]:
-    links = []
-    used = {
-        f.provenance.program for f in (sheet.median_salary, sheet.outlook) if f.provenance and f.status != "not_loaded"
-    }
-    if sheet.profile:
-        used.add("ooh")
-    for source in ("oews", "projections", "ooh"):
-        prov = sheet.releases.get(source)
-        if prov is None or source not in used:
-            continue
-        url = sheet.profile["url"] if source == "ooh" and sheet.profile else prov.source_url
-        links.append(
-            {"label": prov.label, "url": url or "", "fetched_at": prov.fetched_at or "", "sha256": prov.sha256 or ""}
-        )
-    return links
 
 
 def render(sheet: Sheet, refreshed_on: date, formats: tuple[str, ...] = FORMATS) -> dict[str, str]:

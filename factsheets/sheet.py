@@ -13,6 +13,8 @@ from factsheets import prose
 from factsheets.careers import english_plural
 from factsheets.figures import Figure, Provenance, count, dollars, full_period_from_cycle
 from factsheets.prose import Block
+from factsheets.sources import SourceLink
+from warehouse.sheet_queries import ProfileRow
 
 
 @dataclass(frozen=True)
@@ -88,22 +90,68 @@ class WageChart:
     def display(self) -> str:
         return "; ".join(f"{p.label} {p.text}" for p in self.points) + f" ({self.basis}, {self.period})"
 
+    @property
+    def caption(self) -> str:
+        unit = "per year" if self.basis == "annual" else "per hour"
+        described = "; ".join(
+            f"{p.label} percentile: {p.text}" if p.key != "median" else f"median: {p.text}" for p in self.points
+        )
+        return f"{self.basis.capitalize()} wages {unit}, {self.period}: {described}."
+
 
 @dataclass(frozen=True)
 class EmploymentChart:
+    """Employment now and projected, and the change, all as BLS publishes them (never recomputed from
+    the rounded levels: base + change may differ from the target by BLS's rounding)."""
+
     base_year: int
     base: float
     target_year: int
     target: float
+    change: float | None  # persons, BLS's figure
+    percent: float | None  # EP's one-decimal percent, or the OOH's whole percent (decimals 0)
+    whole: int | None  # the whole percent the sheet's outlook shows
     provenance: Provenance
+    decimals: int = 1
 
     @property
-    def change(self) -> float:
-        return self.target - self.base
+    def change_text(self) -> str:
+        """The caption's change: 'up 101,200 jobs (12.5%)'; EP rounds small changes to 0 thousand."""
+        pct = "" if self.percent is None else f" ({self.percent_text})"
+        if self.change is None:
+            return f"a change of {self.percent_text}" if self.percent is not None else "change not published"
+        if self.change == 0:
+            if self.percent:
+                return f"a change of fewer than 50 jobs{pct}"
+            return f"little or no change{pct}"
+        verb = "up" if self.change > 0 else "down"
+        return f"{verb} {count(abs(self.change))} jobs{pct}"
+
+    @property
+    def percent_text(self) -> str:
+        """EP's percent as EP prints it (one decimal), the OOH's as a whole number; signed."""
+        if self.percent is None:
+            return ""
+        return f"{self.percent:+.{self.decimals}f}%" if self.percent else f"{0:.{self.decimals}f}%"
 
     @property
     def display(self) -> str:
-        return f"{count(self.base)} in {self.base_year}; {count(self.target)} projected for {self.target_year}"
+        return (
+            f"{count(self.base)} in {self.base_year}; {count(self.target)} projected for {self.target_year}; "
+            f"{self.change_text}"
+        )
+
+    @property
+    def caption(self) -> str:
+        return (
+            f"{count(self.base)} jobs in {self.base_year}; {count(self.target)} projected for {self.target_year}: "
+            f"{self.change_text}."
+        )
+
+
+def _signed(value: float) -> str:
+    text = f"{value:+.1f}" if value != int(value) else f"{int(value):+d}"
+    return text.replace("-", "−") if False else text
 
 
 @dataclass(frozen=True)
@@ -114,22 +162,25 @@ class AlternativeSheet:
     description: Text
     median_salary: Figure
     outlook: Figure
-    url: str | None = None
+    url: str | None = None  # its OOH profile on bls.gov
+    sheet: str | None = None  # the slug of its own sheet in this set
 
     @property
     def subject(self) -> str:
         return prose.in_sentence(self.bls_title or self.name)
 
+    @property
+    def profile_link(self) -> str | None:
+        """Its OOH profile's URL, when it is a web address a page may link to."""
+        return self.url if self.url and self.url.startswith(("https://", "http://")) else None
+
     def sentences(self) -> list[str]:
         names = {self.name.casefold(), english_plural(self.name).casefold()}
+        lead = None
         if self.bls_title and self.soc_code and self.bls_title.casefold() not in names:
             lead = f"BLS counts this career with {prose.in_sentence(self.bls_title)} (SOC {self.soc_code})"
-            return [
-                prose.alternative_wage_sentence(self.subject, self.median_salary, lead=lead),
-                prose.alternative_outlook_sentence(self.outlook),
-            ]
         return [
-            prose.alternative_wage_sentence(self.subject, self.median_salary),
+            prose.alternative_wage_sentence(self.subject, self.median_salary, lead=lead),
             prose.alternative_outlook_sentence(self.outlook),
         ]
 
@@ -140,10 +191,12 @@ class Sheet:
     kind: str  # occupation | profile | career
     title: str  # the career as the heading names it
     plural: str
+    name: str  # the occupation's one name in the sheet's sentences (BLS's title of what the figures describe)
     soc_code: str | None
     bls_title: str | None
     soc_codes: tuple[str, ...]
-    profile: dict[str, Any] | None
+    group: tuple[str, str] | None  # SOC major group (29-0000, its title)
+    profile: ProfileRow | None
     profile_is_primary: bool
     definition: Section
     education: Text
@@ -158,6 +211,7 @@ class Sheet:
     wage_chart: WageChart | None
     employment_chart: EmploymentChart | None
     releases: dict[str, Provenance]
+    sources: tuple[SourceLink, ...] = ()
     as_of: int | None = None
     career_name: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -166,7 +220,7 @@ class Sheet:
 
     @property
     def subject(self) -> str:
-        return prose.in_sentence(self.plural)
+        return prose.in_sentence(self.name)
 
     @property
     def heading(self) -> str:
@@ -193,33 +247,25 @@ class Sheet:
         opening = prose.openings_sentence(self.openings)
         if opening:
             first.append(opening)
-        out = [" ".join(first), prose.wage_sentence(self.subject, self.median_salary)]
-        if (
-            self.kind == "career"
-            and self.bls_title
-            and self.soc_code
-            and self.bls_title.casefold() != self.plural.casefold()
-        ):
-            out.append(
-                f"These figures are BLS's for the occupation {prose.in_sentence(self.bls_title)} (SOC {self.soc_code})."
-            )
-        return out
+        return [" ".join(first), prose.wage_sentence(self.subject, self.median_salary)]
 
     def source_parts(self) -> list[str]:
-        parts = []
+        """The summary table's source note: each program and release its two figures come from."""
+        parts: dict[str, str] = {}
         for figure in (self.median_salary, self.outlook):
             prov = figure.provenance
             if prov is None or not figure.available:
                 continue
             if prov.program == "oews":
-                part = f"Occupational Employment and Wage Statistics, {prov.period}"
+                parts["oews"] = f"Occupational Employment and Wage Statistics, {prov.period}"
             elif prov.program == "projections":
-                part = f"Employment Projections, {full_period_from_cycle(prov.release or '')}"
+                parts["projections"] = f"Employment Projections, {full_period_from_cycle(prov.release or '')}"
             else:
-                part = f"Occupational Outlook Handbook, {prov.release} edition"
-            if part not in parts:
-                parts.append(part)
-        return parts
+                part = parts.get("ooh") or f"Occupational Outlook Handbook, {prov.release} edition"
+                if figure.unit and figure.unit.startswith("USD"):
+                    part += f", pay for {figure.period}"
+                parts["ooh"] = part
+        return list(parts.values())
 
     @property
     def source_line(self) -> str:
@@ -242,7 +288,7 @@ class Sheet:
                 f"{self.soc_code or '-'} {self.bls_title or ''}".strip(),
                 self._label(self.median_salary.provenance),
             ),
-            "ooh_profile": (self.profile["url"] if self.profile else "none", self._label(self.releases.get("ooh"))),
+            "ooh_profile": (self.profile.url if self.profile else "none", self._label(self.releases.get("ooh"))),
             "definition": (
                 self.definition.plain + (f"\n{self.definition.note}" if self.definition.note else ""),
                 self._label(self.definition.provenance),

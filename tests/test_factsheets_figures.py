@@ -1,7 +1,6 @@
 """How figures read in a sheet: BLS rounding, declines, top codes, hourly-only and unpublished values,
 the growth-phrase rule, and Markdown escaping."""
 
-import math
 from datetime import UTC, datetime
 
 import pytest
@@ -16,109 +15,156 @@ from factsheets.figures import (
     round_half_away,
     wage_figure,
 )
+from factsheets.rounding import WholePercent, change_span, whole_percent
 from factsheets.text import escape_markdown, markdown_cell
+from warehouse.sheet_queries import PERCENTILES, OewsRow, ProjectionRow, ReleaseRow, Wage
 
-OEWS_2025 = {
-    "release_id": "2025A01",
-    "period": "May 2025",
-    "reference_year": 2025,
-    "source_url": "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
-    "fetched_at": datetime(2026, 2, 1, tzinfo=UTC),
-    "archive_sha256": "ab" * 32,
-}
-EP_2024 = {
-    "release_id": "2024-34",
-    "period": "2024-2034",
-    "reference_year": 2024,
-    "source_url": "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
-    "fetched_at": datetime(2026, 2, 1, tzinfo=UTC),
-    "archive_sha256": "cd" * 32,
-}
+OEWS_2025 = ReleaseRow(
+    "oews",
+    "2025A01",
+    "May 2025",
+    2025,
+    "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
+    datetime(2026, 2, 1, tzinfo=UTC),
+    "ab" * 32,
+)
+EP_2024 = ReleaseRow(
+    "projections",
+    "2024-34",
+    "2024-2034",
+    2024,
+    "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
+    datetime(2026, 2, 1, tzinfo=UTC),
+    "cd" * 32,
+)
+
+
+def projection(change: float | None, base=None, target=None, numeric=None, printed=None) -> ProjectionRow:
+    return ProjectionRow(
+        "2024-34", 2024, 2034, "Line item", base, target, numeric, change, None, None, None, None, printed
+    )
+
+
+def oews(annual: tuple[float | None, str], hourly: tuple[float | None, str] = (None, "wage_not_available")) -> OewsRow:
+    """An OEWS row whose median is given (the other percentiles as unpublished)."""
+    blank = Wage(None, "wage_not_available")
+    return OewsRow(
+        "2025A01",
+        "May 2025",
+        2025,
+        1000.0,
+        {k: Wage(*annual) if k == "median" else blank for k in PERCENTILES},
+        {k: Wage(*hourly) if k == "median" else blank for k in PERCENTILES},
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "expected"), [(7.1, 7), (6.5, 7), (-6.5, -7), (-5.4, -5), (23.2, 23), (0.5, 1), (-0.4, 0), (2.5, 3)]
 )
-def test_percent_rounds_half_away_from_zero_like_bls(value, expected):
+def test_half_away_from_zero_is_not_bankers_rounding(value, expected):
     assert round_half_away(value) == expected
 
 
+# Real rows of EP 2024-34 (Table 1.2, thousands x 1000) and the whole percent the OOH prints for them.
+@pytest.mark.parametrize(
+    ("code", "percent", "base", "target", "change", "ooh"),
+    [
+        ("31-9092", 12.5, 811_000, 912_200, 101_200, 12),  # medical assistants
+        ("47-2111", 9.5, 818_700, 896_100, 77_400, 9),  # electricians
+        ("43-4051", -5.5, 2_814_000, 2_660_300, -153_700, -5),  # customer service representatives
+        ("41-2031", -0.5, 3_936_700, 3_917_100, -19_600, 0),  # retail salespersons
+        ("33-3010", -7.5, 406_500, 376_000, -30_500, -7),  # correctional officers and bailiffs
+        ("17-3013", -6.5, 42_900, 40_100, -2_800, -7),  # mechanical drafters: this tie goes away from zero
+        ("29-2072", 7.1, 194_800, 208_600, 13_800, 7),  # medical records specialists
+    ],
+)
+def test_the_ooh_printed_percent_wins_and_ep_alone_rounds_every_non_tie_exactly(
+    code, percent, base, target, change, ooh
+):
+    assert whole_percent(percent, printed=ooh, base=base, target=target, change=change).value == ooh
+    alone = whole_percent(percent, base=base, target=target, change=change)
+    if percent * 10 % 10 not in (5, -5):
+        assert (alone.value, alone.how) == (ooh, "ep_percent")
+    else:
+        assert alone.how in ("ep_interval", "ep_estimate")
+
+
+@pytest.mark.parametrize(
+    ("percent", "base", "target", "change", "ooh"),
+    [
+        (12.5, 811_000, 912_200, 101_200, 12),  # 31-9092 medical assistants
+        (9.5, 818_700, 896_100, 77_400, 9),  # 47-2111 electricians
+        (-5.5, 2_814_000, 2_660_300, -153_700, -5),  # 43-4051 customer service representatives
+        (-0.5, 3_936_700, 3_917_100, -19_600, 0),  # 41-2031 retail salespersons
+        (33.5, 245_900, 328_300, 82_500, 34),  # 15-2051 data scientists
+        (3.5, 105_200, 108_900, 3_600, 3),  # 43-5031 public safety telecommunicators
+    ],
+)
+def test_a_tie_is_settled_by_eps_figures_when_they_allow_one_side_only(percent, base, target, change, ooh):
+    """Each of EP's figures is within 50 persons of BLS's unrounded one: for these x.5 ties every change
+    they allow lies on the side of x.5 the OOH rounds to."""
+    low, high = change_span(base, target, change, percent)
+    assert high < percent or low > percent
+    assert whole_percent(percent, base=base, target=target, change=change) == WholePercent(ooh, "ep_interval")
+
+
+def test_a_tie_eps_figures_cannot_settle_is_an_estimate_the_ooh_row_overrides():
+    # 33-3010 correctional officers: 406.5 -> 376.0 thousand, -30.5, -7.5%. The unrounded change may be
+    # either side of -7.5%; change/base says -7.503% (-8), the OOH prints -7 (its own quick facts too).
+    low, high = change_span(406_500, 376_000, -30_500, -7.5)
+    assert low < -7.5 < high
+    guess = whole_percent(-7.5, base=406_500, target=376_000, change=-30_500)
+    assert guess == WholePercent(-8, "ep_estimate")
+    assert whole_percent(-7.5, printed=-7.0, base=406_500, target=376_000, change=-30_500) == WholePercent(
+        -7, "ooh_table"
+    )
+
+
 def outlook_text(change) -> str:
-    row = {"projected_change_percent": change, "projection_base_year": 2024, "projection_target_year": 2034}
-    return outlook_figure(row, EP_2024).text
+    return outlook_figure(projection(change), EP_2024).text
 
 
 def test_outlook_reads_growth_and_decline_with_full_period():
     assert outlook_text(7.1) == "7% (2024-2034)"
     assert outlook_text(-4.6) == "decline 5% (2024-2034)"
-    assert outlook_text(-6.5) == "decline 7% (2024-2034)"
     assert outlook_text(-0.4) == "0% (2024-2034)"
-    assert outlook_text(float("nan")) == NOT_PUBLISHED
+    assert outlook_text(None) == NOT_PUBLISHED
+    printed = outlook_figure(projection(-5.5, 2_814_000, 2_660_300, -153_700, printed=-5.0), EP_2024)
+    assert (printed.text, printed.extra["rounding"]) == ("decline 5% (2024-2034)", "ooh_table")
 
 
 def test_outlook_figure_carries_the_published_value_and_its_provenance():
-    row = {"projected_change_percent": -4.9, "projection_base_year": 2024, "projection_target_year": 2034}
-    fig = outlook_figure(row, EP_2024)
+    fig = outlook_figure(projection(-4.9), EP_2024)
     assert (fig.text, fig.status, fig.value, fig.extra["rounded"]) == ("decline 5% (2024-2034)", "published", -4.9, -5)
     assert fig.provenance.as_json()["sha256"] == "cd" * 32 and fig.provenance.release == "2024-34"
-    assert (
-        outlook_figure(
-            {"projected_change_percent": None, "projection_base_year": 2024, "projection_target_year": 2034}, EP_2024
-        ).text
-        == NOT_PUBLISHED
-    )
-    assert outlook_figure(row, None).text == NOT_LOADED
+    assert outlook_figure(None, EP_2024).text == NOT_PUBLISHED
+    assert outlook_figure(projection(-4.9), None).text == NOT_LOADED
     assert full_period_from_cycle("2024-34") == "2024-2034" and full_period_from_cycle("1999-09") == "1999-2009"
 
 
 def test_median_salary_forms():
-    base = {"hourly_median": 24.59, "hourly_median_status": "published"}
-
     def median(row) -> str:
         return wage_figure(row, OEWS_2025).text
 
-    assert median({**base, "annual_median": 51140.0, "annual_median_status": "published"}) == "$51,140 (2025)"
-    assert median({**base, "annual_median": 239200.0, "annual_median_status": "top_coded"}) == "$239,200 or more (2025)"
-    hourly_only = {
-        "annual_median": math.nan,
-        "annual_median_status": "hourly_only",
-        "hourly_median": 29.05,
-        "hourly_median_status": "published",
-    }
-    assert median(hourly_only) == "$29.05 per hour (2025)"
-    nothing = {
-        "annual_median": None,
-        "annual_median_status": "wage_not_available",
-        "hourly_median": None,
-        "hourly_median_status": "wage_not_available",
-    }
+    hourly = (24.59, "published")
+    assert median(oews((51140.0, "published"), hourly)) == "$51,140 (2025)"
+    assert median(oews((239200.0, "top_coded"), hourly)) == "$239,200 or more (2025)"
+    assert median(oews((None, "hourly_only"), (29.05, "published"))) == "$29.05 per hour (2025)"
+    nothing = oews((None, "wage_not_available"))
     assert median(nothing) == NOT_PUBLISHED
     assert wage_figure(nothing, None).text == NOT_LOADED
 
 
 def test_wage_figure_statuses_and_words():
-    assert (
-        wage_figure({"annual_median": 51140.0, "annual_median_status": "published"}, OEWS_2025).text == "$51,140 (2025)"
-    )
-    top = wage_figure({"annual_median": 239200.0, "annual_median_status": "top_coded"}, OEWS_2025)
+    top = wage_figure(oews((239200.0, "top_coded")), OEWS_2025)
     assert (top.text, top.status, top.extra["lower_bound"]) == ("$239,200 or more (2025)", "top_coded", True)
-    hourly = wage_figure(
-        {
-            "annual_median": None,
-            "annual_median_status": "hourly_only",
-            "hourly_median": 23.33,
-            "hourly_median_status": "published",
-        },
-        OEWS_2025,
-    )
+    hourly = wage_figure(oews((None, "hourly_only"), (23.33, "published")), OEWS_2025)
     assert (hourly.text, hourly.unit, hourly.available) == ("$23.33 per hour (2025)", "USD per hour", True)
-    hourly_top = wage_figure(
-        {"annual_median_status": "hourly_only", "hourly_median": 115.0, "hourly_median_status": "top_coded"}, OEWS_2025
-    )
+    hourly_top = wage_figure(oews((None, "hourly_only"), (115.0, "top_coded")), OEWS_2025)
     assert hourly_top.text == "$115.00 per hour or more (2025)"
     unpublished = wage_figure(None, OEWS_2025)
     assert (unpublished.text, unpublished.available, unpublished.period) == (NOT_PUBLISHED, False, "May 2025")
-    assert wage_figure({"annual_median": 51140.0, "annual_median_status": "published"}, None).text == NOT_LOADED
+    assert wage_figure(oews((51140.0, "published")), None).text == NOT_LOADED
     for fig in (top, hourly, unpublished):
         assert "nan" not in fig.text.lower() and "none" not in fig.text.lower()
 

@@ -1,6 +1,10 @@
 -- Per occupation, the EP projection and the OEWS national figures side by side: what a fact sheet needs.
 -- sheet_occupations(as_of) is the one definition; occupation_facts is it for the newest releases,
 -- with the provenance of both.
+--
+-- ooh_change_percent is the whole percent the OOH prints for the code in the projections table of a
+-- profile of the edition named like the EP cycle (2024-34): BLS rounds the unrounded change, which EP's
+-- one-decimal percent cannot always tell (12.5 may be 12 or 13), so a sheet shows this one when it exists.
 
 CREATE OR REPLACE MACRO sheet_occupations(as_of) AS TABLE
 SELECT
@@ -19,6 +23,7 @@ SELECT
     p.change_numeric                  AS projected_change_numeric,
     p.change_percent                  AS projected_change_percent,
     p.openings_annual                 AS projected_openings_annual,
+    t.change_percent                  AS ooh_change_percent,
     w.release_id                      AS oews_release_id,
     w.period                          AS oews_period,
     w.year                            AS oews_year,
@@ -26,8 +31,14 @@ SELECT
     w.employment_status               AS oews_employment_status,
     w.* EXCLUDE (soc_code, title, level, release_id, period, year, employment, employment_status)
 FROM sheet_projections(as_of) p
+LEFT JOIN (
+    SELECT edition, soc_code, max(change_percent) AS change_percent
+    FROM ooh_profile_soc
+    WHERE change_percent IS NOT NULL
+    GROUP BY edition, soc_code
+) t ON t.edition = p.cycle AND t.soc_code = p.soc_code
 FULL OUTER JOIN sheet_oews(as_of) w ON w.soc_code = p.soc_code;
-COMMENT ON MACRO TABLE sheet_occupations IS 'Per occupation, the EP projection and the OEWS national wages of the releases sheet_releases(as_of) picks, side by side (occupation_facts for any year).';
+COMMENT ON MACRO TABLE sheet_occupations IS 'Per occupation, the EP projection and the OEWS national wages of the releases sheet_releases(as_of) picks, side by side (occupation_facts for any year); ooh_change_percent is the whole percent the OOH prints for the code in the edition of the same cycle.';
 
 CREATE OR REPLACE VIEW occupation_facts AS
 SELECT
