@@ -46,7 +46,7 @@ def from_config(ctx: Context, name: str, code: str, description: str | None) -> 
         ctx.median_salary(row, own),
         ctx.outlook(row, own),
         profile.url if profile is not None else None,
-        ctx.sheet_of(code, profile.slug if own is not None else None),
+        ctx.sheet_of(code, own.slug if own is not None else None),
     )
 
 
