@@ -37,6 +37,11 @@ SNAPSHOT = ".render-inputs.pickle"  # in the version being built; removed before
 SheetKey = tuple[str, str]  # ("occupation", SOC code) | ("profile", OOH profile slug)
 
 
+class RenderWorkersFailed(RuntimeError):
+    """Rendering on workers failed for another reason than the disk (which is a SheetsPublishError):
+    the cluster did not answer, a worker died, a batch raised. The published set is unchanged."""
+
+
 def sheet_keys(builder: SheetBuilder) -> list[SheetKey]:
     """The occupation and profile sheets of a full publish, in SheetBuilder.build()'s order (careers
     are built by the publishing process: their slugs depend on all the others).
@@ -200,7 +205,13 @@ _loaded: dict[str, tuple[SheetBuilder, dict[str, dict[str, Any]]]] = {}  # token
 def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]]]:
     found = _loaded.get(spec.token)
     if found is None:
-        data = Path(spec.snapshot).read_bytes()
+        try:
+            data = Path(spec.snapshot).read_bytes()
+        except FileNotFoundError:
+            raise RuntimeError(
+                f"render worker on {socket.gethostname()} cannot read {spec.snapshot}: the sheets folder must be "
+                "on storage every worker mounts at the same path as the publishing host"
+            ) from None
         if hashlib.sha256(data).hexdigest() != spec.token:
             raise RuntimeError(
                 f"{spec.snapshot}: the render inputs differ from the ones this publish wrote; "
@@ -250,6 +261,7 @@ def batches_of(keys: list[SheetKey], size: int) -> list[list[SheetKey]]:
 
 
 __all__ = [
+    "RenderWorkersFailed",
     "BatchResult",
     "BatchRunner",
     "RenderSpec",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -29,6 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 from factsheets.figures import Figure
+from factsheets.render import long_date
 from factsheets.sheet import Sheet
 
 SITE_INDEX_SCHEMA = "bls-refresh/site-index/1"
@@ -281,6 +283,7 @@ def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[st
         groups=_grouped(sheets),
         count=len(sheets),
         updated=updated,
+        updated_text=long_date(date.fromisoformat(updated)) if updated else None,
         script=Markup(script),  # our own file, hashed into the page's CSP
         script_hash=script_hash,
         schemas=list(schemas),

@@ -18,6 +18,10 @@
         visible += match ? 1 : 0;
       });
       group.hidden = visible === 0;
+      var link = document.querySelector('nav.groups a[href="#' + group.getAttribute("aria-labelledby") + '"]');
+      if (link) {
+        link.parentNode.hidden = group.hidden;
+      }
       matching += visible;
     });
     shown.textContent = words.length
