@@ -5,7 +5,8 @@ The comparison is by content, as a publish decides what to rewrite: the sheets a
 warehouse (a few queries and the models, well under a second) and each one's content hash is
 compared with the published one. A reload that changes no figure is not "behind" (a drifted OOH
 page carried forward, the same bytes fetched again); a sheet a publish would hold back (it would
-lose a required figure) is current as published; a changed template is behind (all re-render).
+lose a required figure) is current as published; a changed template is behind (all re-render), and
+so is a site (index, manifest, sitemap) made with other site templates, schema or base URL.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from factsheets.careers import CareersConfig, split_careers
 from factsheets.figures import PROGRAM_SHORT
 from factsheets.model import build_sheets
 from factsheets.render import templates_hash
+from factsheets.site import site_stamp
 from factsheets.state import STATE_FILE, content_hash, read_state, would_lose
 from warehouse.sheet_queries import releases, sheet_facts
 
@@ -25,11 +27,17 @@ SHOWN = 3  # sheets named in a reason
 
 
 def sheets_behind(
-    con: duckdb.DuckDBPyConnection, sheets_dir: Path, *, careers_config: CareersConfig | None = None
+    con: duckdb.DuckDBPyConnection,
+    sheets_dir: Path,
+    *,
+    careers_config: CareersConfig | None = None,
+    site: bool = True,
+    site_base_url: str | None = None,
 ) -> str | None:
     """Why the sheets published in sheets_dir are not what publishing now would make of the
     warehouse (None when they are). Career sheets are compared when careers_config (the config the
-    run publishes with) is given."""
+    run publishes with) is given; the site (index.html, index.json, sitemap.xml) when `site`, with
+    the base URL the run publishes with."""
     if not releases(con):
         return None  # nothing to publish from
     try:
@@ -44,6 +52,8 @@ def sheets_behind(
     reasons = _release_changes(state["built_from"], {s: r["release_id"] for s, r in facts.releases.items()})
     if state.get("templates") != templates_hash():
         reasons.append("the sheet templates changed")
+    if site and state.get("site") != site_stamp(site_base_url):
+        reasons.append("the site index (index.html, index.json, sitemap.xml) is not what publishing now makes")
     careers, held = split_careers(careers_config, facts.known_codes, facts.profiles) if careers_config else ([], [])
     published = {slug: prev for slug, prev in state["sheets"].items() if not prev.get("withdrawn")}
     differ, new = [], []

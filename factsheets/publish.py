@@ -10,6 +10,13 @@ Files in the published folder (a symlink to its current version):
   (factsheets.state; `sheets_behind` compares it with what the warehouse would publish now);
 * `changelog/<run>.jsonl` and `changelog/<run>.md` for a run that changed, created, held back or
   withdrew a sheet; `changelog/latest.md` always describes the newest run.
+* `index.html`, `index.json`, `sitemap.xml` and the JSON Schema of the sheets (factsheets.site),
+  computed from the state, each rewritten only when its bytes change.
+
+The occupation and profile sheets are built, compared and rendered here, or in batches on render
+workers (`runner`, flows.distribute: Prefect tasks on Dask) that write into the same version being
+built (factsheets.batch); either way this process alone writes the state, changelog and site, in the
+order of the sheets, so a distributed publish leaves the same bytes as a serial one.
 
 A sheet's date is the day its content last changed: an unchanged sheet keeps its bytes and mtime
 (its file is a hard link to the previous version's). Changed templates re-render every sheet with
@@ -23,16 +30,29 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
+from factsheets.batch import (
+    BatchResult,
+    BatchRunner,
+    RenderSpec,
+    SheetKey,
+    SheetOutcome,
+    SheetWork,
+    batches_of,
+    process_keys,
+    remove_snapshot,
+    sheet_keys,
+    write_snapshot,
+)
 from factsheets.behind import sheets_behind
-from factsheets.careers import CareersConfig, HeldBackCareer, load_careers_config, split_careers
+from factsheets.careers import Career, CareersConfig, HeldBackCareer, load_careers_config, split_careers
 from factsheets.changelog import (
     CHANGELOG_DIR,
     ChangeEntry,
@@ -41,9 +61,10 @@ from factsheets.changelog import (
     nothing_changed_markdown,
     run_name,
 )
-from factsheets.model import Sheet, build_sheets
-from factsheets.render import FORMATS, long_date, render, templates_hash
-from factsheets.state import REQUIRED, STATE_FILE, STATE_VERSION, content_hash, read_state, short_value, would_lose
+from factsheets.model import Sheet, SheetBuilder
+from factsheets.render import FORMATS, long_date, templates_hash
+from factsheets.site import normalize_base_url, occupation_groups, site_files, site_stamp
+from factsheets.state import STATE_FILE, STATE_VERSION, read_state
 from factsheets.versions import Hook, SheetsPublishError, VersionBuild, VersionedFolder, version_name
 from warehouse.sheet_queries import sheet_facts
 
@@ -67,6 +88,26 @@ class PublishResult:
     sheets: int = 0  # sheets considered in this run
     run_id: str | None = None  # this run's changelog name
     built_from: dict[str, str] = field(default_factory=dict)  # source -> release id the sheets show
+    batches: list[BatchResult] = field(default_factory=list)  # what each render worker did (with a runner)
+
+
+@dataclass
+class _Plan:
+    """What a publish builds: occupation and profile sheets by key (here or on workers), then the
+    careers (here); or, for a selection, the chosen sheets built already."""
+
+    builder: SheetBuilder
+    keys: list[SheetKey]
+    careers: list[Career]
+    sheets: list[Sheet]
+    held: list[HeldBackCareer]
+    runner: BatchRunner | None
+
+
+@dataclass(frozen=True)
+class _Site:
+    groups: dict[str, str]
+    base_url: str | None
 
 
 def normalize_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
@@ -98,6 +139,9 @@ def publish_sheets(
     run_id: str | None = None,
     now: datetime | None = None,
     on_step: Hook | None = None,
+    site: bool = True,
+    site_base_url: str | None = None,
+    runner: BatchRunner | None = None,
 ) -> PublishResult:
     """Render the sheets from the warehouse (never fetches) and publish them into out_dir at once.
 
@@ -106,6 +150,9 @@ def publish_sheets(
     'slug:SLUG', or a bare slug, code, career name or title; case-insensitive); the other sheets are
     left as they were. run_id names the new version folder; now (UTC) stamps it and the changelog;
     on_step(step) is called before each publishing step (tests fail a publish at each one).
+    site: write index.html, index.json, sitemap.xml and the schema too; site_base_url makes the
+    sitemap's URLs absolute (SiteBaseUrlError unless an http(s) URL). runner: render the occupation
+    and profile sheets in batches elsewhere (flows.distribute.dask_runner); None renders them here.
 
     Raises CareersConfigError (a config path that does not check), SheetSelectionError (a selector
     matching no sheet), SheetsPublishError (disk full, read-only, no permission: the published set is
@@ -117,18 +164,21 @@ def publish_sheets(
     facts = sheet_facts(con, as_of)
     if not facts.releases:
         return result
+    site_spec = _Site(occupation_groups(facts.occupations), normalize_base_url(site_base_url)) if site else None
     careers, held = split_careers(config, facts.known_codes, facts.profiles)
-    sheets = build_sheets(facts, careers)
+    builder = SheetBuilder(facts)
     if only:
-        sheets, held = select(sheets, held, only)
-    result.sheets = len(sheets)
-    if not only:
+        chosen, held = select(builder.build(careers), held, only)
+        plan = _Plan(builder, [], [], chosen, held, None)
+    else:
+        plan = _Plan(builder, sheet_keys(builder), careers, [], held, runner)
         result.built_from = {source: row["release_id"] for source, row in sorted(facts.releases.items())}
+    result.sheets = len(plan.keys) + len(plan.careers) + len(plan.sheets)
     now = now or datetime.now(UTC)
     folder = VersionedFolder(directory, hook=on_step)
     with folder.publishing(version_name(now, run_id)) as build:
         publisher = _Publisher(build, refreshed_on, formats, result, partial=bool(only), hook=folder.hook)
-        publisher.run(sheets, held, as_of=as_of, now=now)
+        publisher.run(plan, as_of=as_of, now=now, site=site_spec)
     result.version = build.staging
     if result.changelog_path is not None:  # relative to the folder until it is published
         result.changelog_path = directory / result.changelog_path
@@ -190,25 +240,94 @@ class _Publisher:
         self.partial, self.hook = partial, hook
         self.render_hash = hashlib.sha256(f"{templates_hash()}|{','.join(formats)}".encode()).hexdigest()
         self.state = read_state(build.read(STATE_FILE)) or {"version": STATE_VERSION, "sheets": {}}
+        self.work = SheetWork(refreshed_on, formats, self.render_hash)
         self.rerendered = 0
 
-    def run(self, sheets: list[Sheet], held: list[HeldBackCareer], *, as_of: int | None, now: datetime) -> None:
+    def run(self, plan: _Plan, *, as_of: int | None, now: datetime, site: _Site | None) -> None:
         entries = self.result.changes
-        seen = {career.slug for career in held}  # a held-back career is not withdrawn
+        seen = {career.slug for career in plan.held}  # a held-back career is not withdrawn
         self.hook("render")
-        for sheet in sheets:
-            seen.add(sheet.slug)
-            self._one(sheet, entries)
-        for career in held:
+        outcomes = self._render_keys(plan)
+        taken = {o.slug for o in outcomes}
+        for career in plan.careers:  # SheetBuilder.build()'s rule: a career never takes another sheet's slug
+            sheet = plan.builder.career_sheet(career)
+            if sheet.slug in taken:
+                sheet.slug = f"{sheet.slug}-career"
+            taken.add(sheet.slug)
+            outcomes.append(self.work.process(sheet, self.state["sheets"].get(sheet.slug), self.build))
+        for sheet in plan.sheets:
+            outcomes.append(self.work.process(sheet, self.state["sheets"].get(sheet.slug), self.build))
+        for outcome in outcomes:
+            seen.add(outcome.slug)
+            self._apply(outcome)
+        for career in plan.held:
             self._hold_back_career(career, entries)
         if not self.partial:
             self._withdraw_unseen(seen, entries)
             marks = {"built_from": self.result.built_from, "as_of": as_of, "templates": templates_hash()}
             self.state.update(marks)
+        if site is not None:
+            self.hook("site")
+            self._write_site(site)
         self.hook("state")
         self._save_state()
         self.hook("changelog")
         self._write_changelog(now)
+
+    def _render_keys(self, plan: _Plan) -> list[SheetOutcome]:
+        """The occupation and profile sheets: here, or in batches on the runner's workers."""
+        if not plan.keys:
+            return []
+        prev = self.state["sheets"]
+        if plan.runner is None:
+            return process_keys(plan.builder, plan.keys, prev, self.work, self.build)
+        path, token = write_snapshot(self.build, plan.builder.facts, prev)
+        spec = RenderSpec(
+            str(self.build.staging),
+            self.build.linked,
+            self.refreshed_on,
+            self.formats,
+            self.render_hash,
+            path,
+            token,
+            socket.gethostname(),
+        )
+        try:
+            batches = batches_of(plan.keys, plan.runner.batch_size(len(plan.keys)))
+            results = sorted(plan.runner(spec, batches), key=lambda r: r.index)
+        finally:
+            remove_snapshot(self.build)
+        if [r.index for r in results] != list(range(len(batches))):
+            raise RuntimeError(f"the render workers returned batches {[r.index for r in results]} of {len(batches)}")
+        self.result.batches = results
+        return [outcome for r in results for outcome in r.outcomes]
+
+    def _apply(self, outcome: SheetOutcome) -> None:
+        """One sheet's outcome into the state and the result, in the order of the sheets."""
+        self.result.changes.extend(outcome.changes)
+        if outcome.status == "held_back":
+            self.result.held_back.append((outcome.slug, outcome.reason or "held back"))
+            return
+        if outcome.status == "written":
+            self.state["sheets"][outcome.slug] = outcome.entry
+            self.result.written.append(outcome.slug)
+            return
+        prev = self.state["sheets"][outcome.slug]
+        if outcome.status == "rerendered":
+            self.result.written.append(outcome.slug)
+            self.rerendered += 1
+        else:
+            self.result.unchanged += 1
+        if outcome.status in ("rerendered", "restamped"):
+            prev["render_hash"] = self.render_hash
+            prev["formats"] = list(self.formats)
+        prev["site"] = outcome.site
+
+    def _write_site(self, site: _Site) -> None:
+        self.state["groups"] = dict(sorted({**self.state.get("groups", {}), **site.groups}.items()))
+        self.state["site"] = site_stamp(site.base_url)
+        for name, data in site_files(self.state, base_url=site.base_url).items():
+            self.build.write(name, data)
 
     def _withdraw_unseen(self, seen: set[str], entries: list[ChangeEntry]) -> None:
         for slug, prev in self.state["sheets"].items():
@@ -227,77 +346,6 @@ class _Publisher:
         entries.append(
             ChangeEntry(career.slug, career.name, "held_back", "career", published, career.reason, "careers config")
         )
-
-    def _one(self, sheet: Sheet, entries: list[ChangeEntry]) -> None:
-        fields = sheet.fields()
-        digest = content_hash(sheet, fields)
-        prev = self.state["sheets"].get(sheet.slug)
-        if prev and prev.get("content_hash") == digest and not prev.get("withdrawn"):
-            names = [f"{sheet.slug}.{fmt}" for fmt in self.formats]
-            if prev.get("render_hash") == self.render_hash and all((self.build.staging / n).exists() for n in names):
-                self.result.unchanged += 1
-                return
-            if self._write(sheet, date.fromisoformat(prev["refreshed_on"])):
-                self.result.written.append(sheet.slug)
-                self.rerendered += 1
-            else:
-                self.result.unchanged += 1
-            prev["render_hash"] = self.render_hash
-            return
-        if prev and self._held_back(sheet, prev, fields, entries):
-            return
-        short = {name: short_value(value) for name, (value, _) in fields.items()}
-        releases = {name: release for name, (_, release) in fields.items()}
-        if prev and not prev.get("withdrawn"):
-            old = prev.get("fields", {})
-            for name in list(short) + [n for n in old if n not in short]:
-                if old.get(name) != short.get(name):
-                    release = releases.get(name) or prev.get("releases", {}).get(name, "-")
-                    entries.append(
-                        ChangeEntry(sheet.slug, sheet.heading, "changed", name, old.get(name), short.get(name), release)
-                    )
-        else:
-            labels = "; ".join(sorted({p.label for p in sheet.releases.values()}))
-            entries.append(ChangeEntry(sheet.slug, sheet.heading, "created", "sheet", None, sheet.heading, labels))
-        for fmt, text in render(sheet, self.refreshed_on, self.formats).items():
-            self.build.put(f"{sheet.slug}.{fmt}", text.encode("utf-8"))
-        self.result.written.append(sheet.slug)
-        self.state["sheets"][sheet.slug] = {
-            "title": sheet.heading,
-            "kind": sheet.kind,
-            "soc_code": sheet.soc_code,
-            "content_hash": digest,
-            "render_hash": self.render_hash,
-            "refreshed_on": self.refreshed_on.isoformat(),
-            "formats": list(self.formats),
-            "required": {name: name not in sheet.required_missing for name in REQUIRED},
-            "fields": short,
-            "releases": releases,
-        }
-
-    def _held_back(
-        self, sheet: Sheet, prev: dict[str, Any], fields: dict[str, tuple[str, str]], entries: list[ChangeEntry]
-    ) -> bool:
-        """A published sheet that would lose a required figure keeps its published version."""
-        lost = would_lose(sheet, prev)
-        if not lost:
-            return False
-        reason = "; ".join(
-            f"would lose {REQUIRED[name]} (published {prev['fields'].get(name)!r}, now {fields[name][0]!r})"
-            for name in lost
-        )
-        self.result.held_back.append((sheet.slug, reason + "; the published sheet is kept"))
-        for name in lost:
-            entries.append(
-                ChangeEntry(sheet.slug, sheet.heading, "held_back", name, prev["fields"].get(name), *fields[name])
-            )
-        return True
-
-    def _write(self, sheet: Sheet, day: date) -> bool:
-        wrote = False
-        for fmt, text in render(sheet, day, self.formats).items():
-            wrote |= self.build.write(f"{sheet.slug}.{fmt}", text.encode("utf-8"))
-        return wrote
 
     def _save_state(self) -> None:
         self.state["version"] = STATE_VERSION

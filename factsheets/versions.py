@@ -70,7 +70,7 @@ def publish_error(exc: OSError, fallback: Path) -> SheetsPublishError:
     return SheetsPublishError(exc.filename or fallback, problem, advice + " (the published sheets are unchanged)")
 
 
-def _sync_filesystem(folder: Path, written: list[Path]) -> None:
+def sync_files(folder: Path, written: list[Path]) -> None:
     """Flush the new files before anything points at them: one syncfs(2) for the filesystem (a
     publish creates thousands of files; one fsync each costs ~1.5 ms), else an fsync per file."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
@@ -119,11 +119,28 @@ class VersionBuild:
 
     def __init__(self, staging: Path, current: Path | None, hook: Hook):
         self.staging, self.current, self.hook = staging, current, hook
+        self.linked = current is not None  # its files may be links to the published version's
         self.written: list[Path] = []
         self._dir = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)  # names resolve from here: fewer lookups
         self._queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=512)
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
+
+    @classmethod
+    def reopen(cls, staging: Path, *, has_current: bool) -> VersionBuild:
+        """The version being built, opened by another process (a render worker) to write its share of
+        the files with the same rules. That process flushes what it wrote (sync_files) when it is not
+        on the publishing host, whose sync at the seal covers only its own filesystem's cache."""
+        build = cls(Path(staging), None, lambda step: None)
+        build.linked = has_current
+        return build
+
+    def exists(self, name: str) -> bool:
+        try:
+            os.stat(name, dir_fd=self._dir)
+        except FileNotFoundError:
+            return False
+        return True
 
     def read(self, name: str) -> bytes | None:
         """A file of the published version (None when absent)."""
@@ -137,7 +154,7 @@ class VersionBuild:
     def write(self, name: str, data: bytes) -> bool:
         """Put `data` at `name` in the new version; False (and nothing written) when the published
         file already holds exactly these bytes, so it keeps its inode and mtime."""
-        if self.current is not None:
+        if self.linked:
             try:
                 same = os.stat(name, dir_fd=self._dir).st_size == len(data) and self.read(name) == data
             except FileNotFoundError:
@@ -246,7 +263,7 @@ class VersionedFolder:
             finally:
                 build.close()
             self.hook("sync")
-            _sync_filesystem(staging, build.written)
+            sync_files(staging, build.written)
             self.hook("seal")
             sealed = staging.with_suffix("")
             os.rename(staging, sealed)
@@ -354,4 +371,4 @@ def version_name(now: datetime, run: str | None) -> str:
     return f"{now:%Y%m%dT%H%M%S%fZ}-{safe}"
 
 
-__all__ = ["SheetsPublishError", "VersionBuild", "VersionedFolder", "version_name"]
+__all__ = ["SheetsPublishError", "VersionBuild", "VersionedFolder", "sync_files", "version_name"]

@@ -17,7 +17,7 @@ from flows.articles_cmd import articles_app
 from flows.errors import EXIT_SOURCE_FAILED, EXIT_USAGE, RunStopped, exit_statuses_help
 from flows.options import DataDir, Db, build_settings, shown
 from flows.settings import Settings
-from flows.sheets_cmd import sheets
+from flows.sheets_cmd import DaskAddress, Workers, sheets
 
 app = typer.Typer(
     help="Keep BLS occupational figures fresh in DuckDB and export career fact sheets.",
@@ -88,8 +88,12 @@ def run(
     prefect: Annotated[
         bool, typer.Option(help="Run as a Prefect flow (starts a temporary API server when none is configured).")
     ] = True,
+    workers: Workers = None,
+    dask_address: DaskAddress = None,
 ) -> None:
     """Fetch what BLS changed, load it into the warehouse, publish the sheets; print a summary."""
+    if workers and dask_address:
+        raise typer.BadParameter("give --workers or --dask-address, not both")
     settings = build_settings(
         mirror=mirror,
         db_path=db,
@@ -106,6 +110,8 @@ def run(
         replay=replay,
         lock_timeout=lock_timeout,
         log_format=log_format,
+        workers=workers,
+        dask_address=dask_address,
     )
     from flows.launch import run_once
 

@@ -218,7 +218,7 @@ def why_publish(con, settings: Settings, report: RunReport, careers: CareersConf
     loaded, or the published sheets are behind the warehouse (a night whose publishing failed)."""
     if any(s.status == "loaded" for s in report.sources):
         return "new releases were loaded"
-    return sheets_behind(con, settings.sheets_output_dir, careers_config=careers)
+    return sheets_behind(con, settings.sheets_output_dir, careers_config=careers, site_base_url=settings.site_base_url)
 
 
 def publish(
@@ -259,8 +259,19 @@ def publish(
 
 
 def publish_sheets_step(con, settings: Settings, refreshed_on: date, careers: CareersConfig, run_id: str | None):
+    runner = None
+    if settings.dask_address or settings.render_workers():
+        from flows.distribute import dask_runner  # imports Dask only when it renders
+
+        runner = dask_runner(settings.render_workers(), settings.dask_address)
     return publish_sheets(
-        con, out_dir=settings.sheets_output_dir, refreshed_on=refreshed_on, careers_config=careers, run_id=run_id
+        con,
+        out_dir=settings.sheets_output_dir,
+        refreshed_on=refreshed_on,
+        careers_config=careers,
+        run_id=run_id,
+        site_base_url=settings.site_base_url,
+        runner=runner,
     )
 
 

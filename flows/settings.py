@@ -48,6 +48,20 @@ class Settings(BaseSettings):
         None, description="A folder of editors' articles refreshed after every night that loaded something."
     )
     careers_config: Path | None = Field(None, description="Careers TOML for curated sheets [default: the shipped one].")
+    workers: int | None = Field(
+        None,
+        ge=0,
+        description="Render workers for the sheets: 0 renders them in the publishing process, N starts a local "
+        "Dask cluster of N processes [default: 0 while only national sheets are published].",
+    )
+    dask_address: str | None = Field(
+        None, description="Render the sheets on an existing Dask cluster instead, e.g. tcp://scheduler:8786."
+    )
+    site_base_url: str | None = Field(
+        None,
+        description="Absolute URL the sheets folder is served from (https://example.org/careers/): sitemap.xml "
+        "then lists absolute URLs, as search engines require; without it, paths relative to the folder.",
+    )
     # NoDecode: the environment gives a comma list (oews,projections), not JSON.
     sources: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(SOURCES), description="Which sources to refresh, comma-separated."
@@ -88,6 +102,29 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown source(s) {unknown}; choose from {', '.join(SOURCES)}")
         return value
+
+    @field_validator("dask_address")
+    @classmethod
+    def _check_dask_address(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or "://" not in value):
+            raise ValueError(f"{value!r}: expected a Dask scheduler address such as tcp://host:8786")
+        return value.strip() if value else None
+
+    @field_validator("site_base_url")
+    @classmethod
+    def _check_site_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"{value!r}: expected the absolute http(s) URL of the sheets folder")
+        return value.strip()
+
+    def render_workers(self) -> int:
+        """Render worker processes when --workers is not given: the sheets render in the publishing
+        process while only national sheets (~900, about two seconds) are published; a local cluster
+        takes longer than that to start. (Area sheets, when they come, default to every core.)"""
+        return self.workers if self.workers is not None else 0
 
     @property
     def warehouse_path(self) -> Path:

@@ -11,8 +11,36 @@ from typing import Annotated
 
 import typer
 
-from flows.errors import EXIT_STORAGE, EXIT_USAGE
-from flows.options import DataDir, Db, build_settings, existing_warehouse
+from flows.errors import EXIT_SOURCE_FAILED, EXIT_STORAGE, EXIT_USAGE
+from flows.options import DataDir, Db, build_settings, existing_warehouse, shown
+
+# Shared with `run` (flows/cli.py).
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=0,
+        help=shown(
+            "Render the sheets on a local Dask cluster of N worker processes; 0 renders them in this process.",
+            "workers",
+            "0 for national sheets",
+        ),
+    ),
+]
+DaskAddress = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address",
+        help=shown("Render the sheets on an existing Dask cluster, e.g. tcp://host:8786.", "dask_address"),
+    ),
+]
+SiteBaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--site-base-url",
+        help=shown("URL the sheets folder is served from: absolute URLs in sitemap.xml.", "site_base_url"),
+    ),
+]
 
 
 def sheets(
@@ -48,9 +76,13 @@ def sheets(
             "--careers", help="Careers config (TOML) (default: the shipped factsheets/careers.toml).", dir_okay=False
         ),
     ] = None,
+    workers: Workers = None,
+    dask_address: DaskAddress = None,
+    site_base_url: SiteBaseUrl = None,
 ) -> None:
     """Render the fact sheets from the warehouse (no fetching): only changed sheets are rewritten."""
     import warehouse
+    from factsheets.batch import RenderWorkersFailed
     from factsheets.careers import CareersConfigError, default_careers_path
     from factsheets.publish import SheetSelectionError, normalize_formats, publish_sheets
     from factsheets.versions import SheetsPublishError
@@ -62,7 +94,16 @@ def sheets(
         formats = normalize_formats(format)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
-    settings = build_settings(db_path=db, data_dir=data_dir)
+    settings = build_settings(
+        db_path=db, data_dir=data_dir, workers=workers, dask_address=dask_address, site_base_url=site_base_url
+    )
+    if workers and settings.dask_address:
+        raise typer.BadParameter("give --workers or --dask-address, not both")
+    runner = None
+    if settings.dask_address or settings.render_workers():
+        from flows.distribute import dask_runner
+
+        runner = dask_runner(settings.render_workers(), settings.dask_address)
     path = existing_warehouse(settings)
     con = warehouse.connect(path, read_only=True)
     if not has_sheet_schema(con):
@@ -97,6 +138,8 @@ def sheets(
                 formats=formats,
                 as_of=as_of,
                 only=only,
+                site_base_url=settings.site_base_url,
+                runner=runner,
             )
         except CareersConfigError as exc:
             typer.echo(f"careers config rejected: {exc}", err=True)
@@ -107,6 +150,9 @@ def sheets(
         except SheetsPublishError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_STORAGE) from None
+        except RenderWorkersFailed as exc:
+            typer.echo(f"sheets not published (the published set is unchanged): {exc}", err=True)
+            raise typer.Exit(EXIT_SOURCE_FAILED) from None
     finally:
         con.close()
 

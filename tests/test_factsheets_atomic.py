@@ -52,16 +52,19 @@ class Stop(Exception):
 
 def load_oews(con, path: Path) -> None:
     r = read_national_zip(path, name=path.name)
-    record = ReleaseRecord("oews", r.release_id, r.period, r.year, r.form, f"https://x/{path.name}", FETCHED, path.name)
-    load_release(con, record, {"oews_occupations": r.occupations, "oews_estimates": r.estimates})
+    record = ReleaseRecord(
+        "oews", r.release_id, r.period, r.reference_year, "national_zip", f"https://x/{path.name}", FETCHED, path.name
+    )
+    load_release(con, record, r)
 
 
 def load_ep(con, path: Path, sha256: str | None = None) -> None:
     r = read_occupation_workbook(path, name=path.name)
-    period = f"{r.base_year}-{r.target_year}"
     sha = sha256 or path.name
-    record = ReleaseRecord("projections", r.cycle, period, r.base_year, "workbook", "https://x/ep", FETCHED, sha)
-    load_release(con, record, {"projections": r.occupations})
+    record = ReleaseRecord(
+        "projections", r.release_id, r.period, r.reference_year, "workbook", "https://x/ep", FETCHED, sha
+    )
+    load_release(con, record, r)
 
 
 def digest(folder: Path) -> dict[str, str]:

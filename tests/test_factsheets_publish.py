@@ -21,6 +21,7 @@ import pytest
 import warehouse
 from factsheets.figures import GROWTH_RULE, derive_growth_phrase, round_half_away
 from factsheets.publish import STATE_FILE, SheetSelectionError, publish_sheets
+from factsheets.site import is_site_file, split_front_matter
 from transforms.oews import read_national_zip
 from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
@@ -124,7 +125,7 @@ def snapshot(out: Path) -> dict[str, dict]:
     files = {
         p.name: (p.read_bytes(), p.stat().st_mtime_ns)
         for p in out.iterdir()
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not p.name.startswith(".") and not is_site_file(p.name)
     }
     docs = {name[:-5]: json.loads(data) for name, (data, _) in files.items() if name.endswith(".json")}
     return {"files": files, "docs": docs}
@@ -149,7 +150,8 @@ def wh(tmp_path_factory):
 
 
 def md(wh, slug: str) -> str:
-    return (wh.out / f"{slug}.md").read_text(encoding="utf-8")
+    """A sheet's Markdown body (after its YAML front matter)."""
+    return split_front_matter((wh.out / f"{slug}.md").read_text(encoding="utf-8"))[1]
 
 
 def one(con, sql: str, params=None):
@@ -661,7 +663,7 @@ def test_the_sheets_command_renders_from_the_warehouse(wh, tmp_path):
         app, ["sheets", "--db", str(db), "--data-dir", str(tmp_path), "--soc", "29-2072", "--format", "md,json"]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "sheets").glob("[!.]*.*")) == [
+    assert sorted(p.name for p in (tmp_path / "sheets").glob("[!.]*.*") if not is_site_file(p.name)) == [
         f"{MRS}.json",
         f"{MRS}.md",
         f"{CAREER}.json",
@@ -840,6 +842,8 @@ def test_eps_links_name_the_occupation_of_a_profile_the_crawl_lacks(without_prof
     publish_sheets(con, out_dir=tmp_path / "sheets", refreshed_on=RUN2)
     seen = {"27-1021": 0, "29-1020": 0}
     for path in (tmp_path / "sheets").glob("[!.]*.json"):
+        if is_site_file(path.name):
+            continue
         for alt in json.loads(path.read_text())["alternatives"]:
             if alt["name"] == "Industrial Designers":
                 assert alt["soc_code"] == "27-1021" and alt["bls_title"] == "Commercial and Industrial Designers"

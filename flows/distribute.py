@@ -1,0 +1,163 @@
+"""Render the sheets on a Dask cluster: Prefect tasks mapped over batches of sheets, run by
+prefect-dask's DaskTaskRunner, each writing its sheets into the version being built (the publish
+stays one atomic switch, made by the publishing process).
+
+    --workers 0                      render in the publishing process (no Prefect, no Dask)
+    --workers N                      a local cluster of N worker processes, one thread each
+    --dask-address tcp://host:8786   an existing cluster (`dask scheduler`, `dask worker tcp://...`)
+
+What a worker needs: the bls-refresh package (same version), the sheets folder on storage mounted
+at the same path as on the publishing host (it reads the run's snapshot of the sheets' inputs from
+the version being built and writes its sheets there; no warehouse access), and the Prefect API the
+publishing run reports to (a temporary one on 127.0.0.1 serves a local cluster; workers on other
+hosts need a Prefect server they can reach, PREFECT_API_URL).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from prefect import flow, task, unmapped
+from prefect.cache_policies import NO_CACHE
+
+from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, SheetKey, render_batch
+
+# Dask reads its logging config when it is imported, here and in every worker process it starts:
+# workers joining and leaving are not news for a publish.
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+
+log = logging.getLogger("bls_refresh")
+
+BATCHES_PER_WORKER = 4  # enough for one slow batch not to hold the others back
+MIN_BATCH, MAX_BATCH = 20, 2000  # a task costs a few API calls; a batch's outcomes travel back whole
+CONNECT_TIMEOUT = "10s"
+
+
+class DaskUnavailable(RenderWorkersFailed):
+    """The Dask cluster named by --dask-address does not answer, or has no worker."""
+
+
+@task(name="render-sheets-batch", cache_policy=NO_CACHE, persist_result=False)
+def render_sheets_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchResult:
+    return render_batch(spec, index, keys)
+
+
+@flow(name="render-sheets", persist_result=False, validate_parameters=False, log_prints=False)
+def render_sheets(spec: RenderSpec, batches: list[list[SheetKey]]) -> list[BatchResult]:
+    """Every batch as a task on the flow's task runner; the first failed batch fails the flow."""
+    futures = render_sheets_batch.map(unmapped(spec), list(range(len(batches))), batches)
+    return [future.result() for future in futures]
+
+
+@dataclass(frozen=True)
+class DaskRunner:
+    """factsheets.batch.BatchRunner on Dask: a local cluster of `workers` processes, or `address`."""
+
+    workers: int = 0
+    address: str | None = None
+
+    def describe(self) -> str:
+        return (
+            f"the Dask cluster at {self.address}"
+            if self.address
+            else f"a local Dask cluster of {self.workers} worker(s)"
+        )
+
+    def cluster_workers(self) -> int:
+        """How many workers the cluster has now (DaskUnavailable when it does not answer or has none)."""
+        if not self.address:
+            return self.workers
+        from distributed import Client
+
+        try:
+            with Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False) as client:
+                count = len(client.scheduler_info().get("workers", {}))
+        except (OSError, TimeoutError) as exc:
+            raise DaskUnavailable(
+                f"no Dask scheduler answers at {self.address} ({exc}); start one with `dask scheduler` and "
+                f"workers with `dask worker {self.address}`, or render here with --workers 0"
+            ) from None
+        if count == 0:
+            raise DaskUnavailable(
+                f"the Dask scheduler at {self.address} has no worker; start some with `dask worker {self.address}`"
+            )
+        return count
+
+    def batch_size(self, sheets: int) -> int:
+        per = math.ceil(sheets / (BATCHES_PER_WORKER * max(1, self.cluster_workers())))
+        return max(MIN_BATCH, min(MAX_BATCH, per))
+
+    def task_runner(self) -> Any:
+        from prefect_dask import DaskTaskRunner
+
+        if self.address:
+            return DaskTaskRunner(address=self.address)
+        return DaskTaskRunner(
+            cluster_class="distributed.LocalCluster",
+            cluster_kwargs={
+                "n_workers": self.workers,
+                "threads_per_worker": 1,  # rendering holds the GIL: one process per core
+                "processes": True,
+                "dashboard_address": None,
+                "silence_logs": logging.WARNING,
+            },
+        )
+
+    def __call__(self, spec: RenderSpec, batches: list[list[SheetKey]]) -> list[BatchResult]:
+        log.info("rendering %d batch(es) of sheets on %s", len(batches), self.describe())
+        try:
+            with _quiet_dask(), prefect_api():
+                return render_sheets.with_options(task_runner=self.task_runner())(spec, batches)
+        except (OSError, RenderWorkersFailed):
+            raise  # a full or read-only disk is reported as such by factsheets.versions
+        except Exception as exc:
+            raise RenderWorkersFailed(f"rendering on {self.describe()} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def dask_runner(workers: int, address: str | None) -> DaskRunner | None:
+    """The runner for --workers/--dask-address (None: render in the publishing process)."""
+    if address:
+        return DaskRunner(address=address)
+    if workers < 0:
+        raise ValueError(f"--workers {workers}: expected 0 (render here) or a number of worker processes")
+    return DaskRunner(workers=workers) if workers else None
+
+
+@contextmanager
+def prefect_api() -> Iterator[None]:
+    """Runs the body with a Prefect API URL in the settings, which Prefect hands to the tasks it
+    runs on workers. Without one configured, every worker process would start a temporary API
+    server of its own; instead they share the publishing process's temporary server."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the one Prefect's client starts for this process, if it has
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
+
+
+@contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """The scheduler of a local cluster runs in this process: its INFO lines (workers joining and
+    leaving) are not news for a publish."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+__all__ = ["DaskRunner", "DaskUnavailable", "dask_runner", "prefect_api", "render_sheets"]
