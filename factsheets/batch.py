@@ -46,11 +46,8 @@ def sheet_keys(builder: SheetBuilder) -> list[SheetKey]:
     """The occupation and profile sheets of a full publish, in SheetBuilder.build()'s order (careers
     are built by the publishing process: their slugs depend on all the others).
     tests/test_dask_render.py checks this against build_sheets() on the real releases."""
-    keys: list[SheetKey] = [("occupation", code) for code in builder.line_items]
-    covered = set(builder.line_items)
-    keys += [
-        ("profile", slug) for slug in sorted(builder.facts.profiles) if builder.primary_soc.get(slug) not in covered
-    ]
+    keys: list[SheetKey] = [("occupation", code) for code in builder.ctx.links.line_items]
+    keys += [("profile", slug) for slug in builder.ctx.profile_slugs]
     return keys
 
 

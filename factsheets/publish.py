@@ -260,8 +260,8 @@ class _Publisher:
         for outcome in outcomes:
             seen.add(outcome.slug)
             self._apply(outcome)
-        for career in plan.held:
-            self._hold_back_career(career, entries)
+        for held_career in plan.held:
+            self._hold_back_career(held_career, entries)
         if not self.partial:
             self._withdraw_unseen(seen, entries)
             marks = {"built_from": self.result.built_from, "as_of": as_of, "templates": templates_hash()}

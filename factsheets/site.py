@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +33,7 @@ from markupsafe import Markup
 from factsheets.figures import Figure
 from factsheets.render import long_date
 from factsheets.sheet import Sheet
+from warehouse.sheet_queries import OccupationRow
 
 SITE_INDEX_SCHEMA = "bls-refresh/site-index/1"
 SITE_VERSION = "1"  # bump when the site changes in a way its templates do not show
@@ -146,12 +148,12 @@ def entry_from_state(prev: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def occupation_groups(occupations: dict[str, dict[str, Any]]) -> dict[str, str]:
+def occupation_groups(occupations: Mapping[str, OccupationRow]) -> dict[str, str]:
     """SOC major group code -> title, from the releases' own summary rows (`29-0000`)."""
     return {
-        code[:2]: row["title"]
+        code[:2]: row.title
         for code, row in occupations.items()
-        if code.endswith("-0000") and code != "00-0000" and row.get("title")
+        if code.endswith("-0000") and code != "00-0000" and row.title
     }
 
 

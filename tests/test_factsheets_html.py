@@ -307,7 +307,10 @@ def test_markup_in_source_text_cannot_inject_into_the_page(tmp_path):
             assert not [name for name, _ in attrs if name.startswith("on")], (path.name, tag, attrs)
             href = dict(attrs).get("href")
             sibling = href is not None and re.fullmatch(r"[a-z0-9-]+\.html", href) and (path.parent / href).is_file()
-            assert href is None or href.startswith(("https://", "http://")) or sibling or href == "index.html", (path.name, href)
+            assert href is None or href.startswith(("https://", "http://")) or sibling or href == "index.html", (
+                path.name,
+                href,
+            )
     markdown = (tmp_path / "sheets" / "coder.md").read_text()
     assert not re.search(r"(?<!\\)<[a-z/]", markdown) and "\\<script\\>" in markdown  # every < escaped
     doc = json.loads((tmp_path / "sheets" / "coder.json").read_text())
