@@ -7,7 +7,8 @@ Markers (registered in pyproject.toml):
 * `prefect`: the test runs under the Prefect harness or a real Prefect server. Added here to every test
   that uses a Prefect fixture; modules that start a server themselves carry the mark.
 * `slow`: end-to-end subprocess and system tests and anything over a few seconds (a Prefect harness
-  takes ~12 s to start, so every `prefect` test is slow). `pytest -m "not slow"` stays under 2 minutes.
+  takes ~12 s to start, so every `prefect` test is slow). `make test-fast` runs `pytest -m "not slow"`,
+  which must stay under 2 minutes: check new tests with `--durations`.
 """
 
 from __future__ import annotations
