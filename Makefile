@@ -11,10 +11,12 @@ lint:
 types:
 	.venv/bin/mypy
 
-# Transforms, warehouse and sheets on the real files; no Prefect server, no subprocess runs (< 2 min).
+# Extractors, transforms, warehouse, articles and sheets on the real files; no Prefect, no end-to-end
+# runs (< 2 min). Tests that need ../shared are skipped, with the reason, where it is absent.
 test-fast:
 	.venv/bin/python -m pytest -m "not slow"
 
+# The whole suite, the end-to-end nights, the fault matrix and Prefect included (~5 min alone).
 test:
 	.venv/bin/python -m pytest
 

@@ -14,24 +14,18 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bls_files import EP_ARCHIVE_WORKBOOKS, EP_WORKBOOK_2024, FIXTURES, OEWS_ARCHIVE_ZIPS, REPO
+
 import warehouse
 from transforms.oews import read_flatfiles, read_national_zip
 from transforms.projections import read_occupation_workbook
 from transforms.release import Release
 from warehouse.load import ReleaseRecord, load_release
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SLICE = REPO / "tests" / "fixtures" / "oews-slice"
+SLICE = FIXTURES / "oews-slice"
 README = REPO / "README.md"
-OEWS_ZIPS = {year: SHARED / "bls-archive" / "oews" / f"oesm{year % 100}nat.zip" for year in (2022, 2023, 2024)}
-EP_WORKBOOKS = [
-    SHARED / "bls-archive" / "ep" / "occupation_2021-31.xlsx",
-    SHARED / "bls-archive" / "ep" / "occupation_2022-32.xlsx",
-    SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx",
-    SHARED / "bls-mirror" / "www.bls.gov" / "emp" / "ind-occ-matrix" / "occupation.xlsx",
-]
-MIRROR_FLATFILES = SHARED / "bls-mirror" / "download.bls.gov" / "pub" / "time.series" / "oe"
+OEWS_ZIPS = OEWS_ARCHIVE_ZIPS
+EP_WORKBOOKS = [*EP_ARCHIVE_WORKBOOKS.values(), EP_WORKBOOK_2024]
 FETCHED = datetime(2026, 11, 1, tzinfo=UTC)
 
 

@@ -1,12 +1,21 @@
 """The warehouse the article tests and the bench read: OEWS May 2022-2025, EP 2021-31 to 2024-34 and every OOH
-profile of the mirror, loaded from the real files in ../shared, built once per process (a few seconds)."""
+profile of the mirror, loaded from the real files in ../shared (a few seconds; the tests build it once per
+session, in tests/articles/conftest.py)."""
 
 from __future__ import annotations
 
-import functools
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bls_files import (  # noqa: F401  (REFERENCE: bench/bench_articles.py imports it from here)
+    EP_ARCHIVE_WORKBOOKS,
+    EP_WORKBOOK_2024,
+    FIXTURES,
+    OEWS_ARCHIVE_ZIPS,
+    OEWS_ZIP_2025,
+    REFERENCE,
+    ooh_profile_pages,
+)
 
 import warehouse
 from transforms.oews import read_national_zip
@@ -15,23 +24,9 @@ from transforms.projections import read_occupation_workbook
 from transforms.release import Release
 from warehouse.load import ReleaseRecord, load_release
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-WWW = SHARED / "bls-mirror" / "www.bls.gov"
-REFERENCE = SHARED / "reference" / "career-fact-sheet-example.txt"
-ARTICLES = REPO / "tests" / "fixtures" / "articles"
-OEWS_ZIPS = [
-    SHARED / "bls-archive" / "oews" / "oesm22nat.zip",
-    SHARED / "bls-archive" / "oews" / "oesm23nat.zip",
-    SHARED / "bls-archive" / "oews" / "oesm24nat.zip",
-    WWW / "oes" / "special-requests" / "oesm25nat.zip",
-]
-EP_WORKBOOKS = [
-    SHARED / "bls-archive" / "ep" / "occupation_2021-31.xlsx",
-    SHARED / "bls-archive" / "ep" / "occupation_2022-32.xlsx",
-    SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx",
-    WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx",
-]
+ARTICLES = FIXTURES / "articles"
+OEWS_ZIPS = [*OEWS_ARCHIVE_ZIPS.values(), OEWS_ZIP_2025]
+EP_WORKBOOKS = [*EP_ARCHIVE_WORKBOOKS.values(), EP_WORKBOOK_2024]
 FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
@@ -60,7 +55,10 @@ def load_parsed(con, source: str, parsed, *, form: str, url: str) -> None:
         load_release(con, record, parsed.frames)
 
 
-def build_articles_warehouse(path: Path, *, oews: list[Path] = OEWS_ZIPS, ep: list[Path] = EP_WORKBOOKS) -> Path:
+def build_articles_warehouse(
+    path: Path, *, oews: list[Path] = OEWS_ZIPS, ep: list[Path] = EP_WORKBOOKS, ooh: Release | None = None
+) -> Path:
+    """The warehouse in `path`; `ooh` is the mirror's OOH edition if the caller has read it already."""
     con = warehouse.connect(path)
     try:
         for zip_path in oews:
@@ -70,24 +68,14 @@ def build_articles_warehouse(path: Path, *, oews: list[Path] = OEWS_ZIPS, ep: li
             url = "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"
             parsed = read_occupation_workbook(workbook, name=workbook.name)
             load_parsed(con, "projections", parsed, form="workbook", url=url)
-        pages = {
-            f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))
-        }
         # EP's links to the profiles came with the EP workbook (ep_ooh_links).
         load_parsed(
             con,
             "ooh",
-            read_profiles(pages),
+            ooh if ooh is not None else read_profiles(ooh_profile_pages()),
             form="profiles",
             url="https://www.bls.gov/ooh/a-z-index.htm",
         )
     finally:
         con.close()
     return path
-
-
-@functools.cache
-def articles_warehouse() -> Path:
-    """Built once per process into a temporary folder; open it read-only."""
-    folder = Path(tempfile.mkdtemp(prefix="bls-articles-warehouse-"))
-    return build_articles_warehouse(folder / "warehouse.duckdb")

@@ -1,12 +1,29 @@
-"""Shared test fixtures: the real BLS files in ../shared, a local mirror server, one Prefect harness."""
+"""Root of the test tree: the Prefect sandbox, the fixtures several folders use, and the markers.
+
+Markers (registered in pyproject.toml):
+* `shared_data`: the test reads the real BLS files of ../shared. Mark the module or the test, or let a
+  fixture that reads them request the `shared_data` fixture: either way the test is skipped, with the
+  reason, where ../shared is absent.
+* `prefect`: the test runs under the Prefect harness or a real Prefect server. Added here to every test
+  that uses a Prefect fixture; modules that start a server themselves carry the mark.
+* `slow`: end-to-end subprocess and system tests and anything over a few seconds (a Prefect harness
+  takes ~12 s to start, so every `prefect` test is slow). `make test-fast` runs `pytest -m "not slow"`,
+  which must stay under 2 minutes: check new tests with `--durations`.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from bls_files import MIRROR, SHARED, SHARED_MISSING, ooh_profile_pages
+
+if TYPE_CHECKING:  # nothing of the project is imported before the Prefect settings below
+    from transforms.release import Release
 
 # Before anything imports Prefect: a private home, no telemetry, never a real API server by accident.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="bls-refresh-prefect-")
@@ -16,18 +33,42 @@ os.environ.pop("PREFECT_API_URL", None)
 for name in [n for n in os.environ if n.startswith("BLS_REFRESH_")]:
     os.environ.pop(name)
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-MIRROR = SHARED / "bls-mirror"
-ARCHIVE = SHARED / "bls-archive"
-SAMPLE = REPO / "data" / "sample"
+PREFECT_FIXTURES = {"prefect_harness", "run_refresh_flow"}
 
-if not MIRROR.is_dir():
-    raise RuntimeError(f"the tests read real BLS files from {SHARED}; it is missing")
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by the markers added here
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_shared = pytest.mark.skip(reason=SHARED_MISSING)
+    shared_present = SHARED.is_dir()
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & PREFECT_FIXTURES:
+            item.add_marker(pytest.mark.prefect)
+            item.add_marker(pytest.mark.slow)
+        if "shared_data" in fixtures:
+            item.add_marker(pytest.mark.shared_data)
+        if not shared_present and item.get_closest_marker("shared_data"):
+            item.add_marker(skip_shared)
 
 
 @pytest.fixture(scope="session")
-def prefect_harness():
+def shared_data() -> Path:
+    """../shared, the real BLS files. A fixture that reads them requests this one, so that its tests are
+    marked `shared_data` (and skipped where ../shared is absent) without a mark of their own."""
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def ooh_edition(shared_data: Path) -> Release:
+    """The 292 profiles of the mirror, read by the OOH transform alone (no EP file), once per session:
+    the articles' warehouse and the EP-links tests load the same edition (~8 s to parse)."""
+    from transforms.ooh import read_profiles
+
+    return read_profiles(ooh_profile_pages())
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
     """One temporary Prefect API for every flow test in the session (it takes ~12 s to start)."""
     from prefect.testing.utilities import prefect_test_harness
 
@@ -36,7 +77,7 @@ def prefect_harness():
 
 
 @pytest.fixture(scope="session")
-def mirror_url():
+def mirror_url(shared_data: Path) -> Iterator[str]:
     """../shared/bls-mirror served over real HTTP on 127.0.0.1, as bls.gov would serve it."""
     from extractors.mirror import serve_mirror
 

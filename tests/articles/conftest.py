@@ -1,0 +1,27 @@
+"""Fixtures of the article tests: one warehouse of real releases, built once per session and read by all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from articles_fixtures import build_articles_warehouse
+
+import warehouse
+from transforms.release import Release
+
+
+@pytest.fixture(scope="session")
+def articles_db(ooh_edition: Release, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OEWS May 2022-2025, EP 2021-31 to 2024-34 and every OOH profile of the mirror; open it read-only."""
+    path = tmp_path_factory.mktemp("articles-warehouse") / "warehouse.duckdb"
+    return build_articles_warehouse(path, ooh=ooh_edition)
+
+
+@pytest.fixture(scope="module")
+def con(articles_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = warehouse.connect(articles_db, read_only=True)
+    yield con
+    con.close()

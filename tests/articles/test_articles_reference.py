@@ -1,0 +1,278 @@
+"""The reference article (../shared/reference, read in place) and hand-written articles, audited and refreshed
+against a warehouse of real releases: OEWS May 2022-2025, EP 2021-31 to 2024-34, the OOH 2024-34 profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from articles_fixtures import ARTICLES
+from bls_files import REFERENCE
+
+from factsheets.articles import audit_articles, report_json, report_markdown, unified_diff
+from factsheets.articles.measures import accepted_percents, whole_percent_printed
+
+
+def run(con, path: Path, **options):
+    results, errors = audit_articles(con, [path], **options)
+    assert errors == []
+    return results[0]
+
+
+def figure(result, text: str, line: int):
+    found = [(b, a) for b, a in result.figures if b.figure.text == text and b.line == line]
+    assert len(found) == 1, [(b.figure.text, b.line) for b, _ in result.figures]
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def reference(con):
+    return run(con, REFERENCE)
+
+
+def test_refresh_of_the_reference_changes_the_figures_and_their_years_and_nothing_else(reference):
+    old = REFERENCE.read_text(encoding="utf-8").splitlines(keepends=True)
+    new = reference.refreshed.splitlines(keepends=True)
+    assert len(new) == len(old)
+    changed = {n + 1: (a, b) for n, (a, b) in enumerate(zip(old, new, strict=True)) if a != b}
+    assert set(changed) == {11, 12, 26, 36, 42}
+    assert changed[11][1] == "Median Salary* $51,140 (2025)\n"
+    assert changed[12][1] == "Career Outlook* 7% (2024-2034)\n"
+    assert "grow by 7% from 2024 to 2034 period" in changed[26][1]
+    assert "health information technicians as $51,140 in May 2025." in changed[26][1]
+    assert "reported in 2025 that medical and health services managers" in changed[36][1]
+    assert "median annual salary of $123,860." in changed[36][1]
+    assert "projected to increase by 23% from 2024 to 2034, according to the BLS." in changed[36][1]
+    assert "medical transcriptionists was $40,410 in May 2025" in changed[42][1]
+    assert "will decline by 5% from 2024 to 2034." in changed[42][1]
+    # Within a changed line, only the figures and their years moved.
+    for number, (before, after) in changed.items():
+        strip = str.maketrans("", "", "0123456789,$%")
+        assert before.translate(strip) == after.translate(strip), number
+
+
+def test_the_reference_binds_each_figure_to_its_occupation_measure_and_release(reference):
+    expected = {
+        (11, "$61,410"): ("29-2072", "annual_median", "OEWS May 2021"),
+        (12, "7%"): ("29-2072", "change_percent", "EP 2021-31"),
+        (26, "7%"): ("29-2072", "change_percent", "EP 2021-31"),
+        (26, "$61,410"): ("29-2072", "annual_median", "OEWS May 2021"),
+        (36, "$101,340"): ("11-9111", "annual_median", "OEWS May 2021"),
+        (36, "28%"): ("11-9111", "change_percent", "EP 2021-31"),
+        (42, "$30,100"): ("31-9094", "annual_median", "OEWS May 2021"),
+        (42, "7%"): ("31-9094", "change_percent", "EP 2021-31"),
+    }
+    bound = {(b.line, b.figure.text): (b.soc, b.measure, b.claim.label) for b, _ in reference.figures}
+    assert bound == expected
+    binding, _ = figure(reference, "$61,410", 11)
+    assert "Career Definition for Health Information Technicians" in binding.occupation_evidence
+    assert binding.release_evidence == "'(2021)'"
+
+
+def test_audit_marks_the_2021_31_outlooks_as_matching_after_bls_rounding(reference):
+    for line, text in [(12, "7%"), (26, "7%"), (36, "28%"), (42, "7%")]:
+        _, audit = figure(reference, text, line)
+        assert audit.status == "matches", (line, audit.note)
+    # -6.5% (-3.9 of 59.6 thousand) is printed by BLS as a 7% decline: the article's words carry the sign.
+    binding, _ = figure(reference, "7%", 42)
+    assert binding.direction.word == "decline" and binding.signed_value == -7
+
+
+def test_audit_marks_the_2021_wages_as_release_not_held_naming_what_to_backfill(reference):
+    binding, audit = figure(reference, "$61,410", 11)
+    assert audit.status == "release not held"
+    assert audit.backfill.startswith("OEWS May 2021")
+    assert "oesm21nat.zip" in audit.backfill
+    # EP 2021-31 republishes the May 2021 median: it shows the figure is not 29-2072's median.
+    assert "$46,660" in audit.note and "not $61,410" in audit.note
+    _, audit = figure(reference, "$101,340", 36)
+    assert audit.status == "release not held" and "(the same)" in audit.note
+
+
+def test_changes_carry_their_provenance(reference):
+    change = next(c for c in reference.changes if c.line == 11)
+    assert (change.old, change.new, change.from_release, change.to_release) == (
+        "$61,410", "$51,140", "OEWS May 2021", "OEWS May 2025",
+    )  # fmt: skip
+    assert change.provenance.series == "OEUN000000000000029207213"
+    assert change.provenance.release == "2025A01"
+    assert change.provenance.source_url == "https://www.bls.gov/oes/special-requests/oesm25nat.zip"
+    outlook = next(c for c in reference.changes if c.line == 42 and c.measure == "change_percent")
+    assert outlook.provenance.release == "2024-34" and outlook.provenance.program.startswith("Employment Projections")
+
+
+def test_reports_and_diff(reference):
+    document = report_json(reference)
+    assert document["summary"]["figures"] == 8
+    assert document["summary"]["statuses"] == {"matches": 4, "release not held": 4}
+    first = document["figures"][0]
+    assert first["binding"]["soc"] == "29-2072" and first["refresh"]["new"] == "$51,140"
+    assert document["changes"][0]["edits"][0] == {"line": 11, "column": 16, "old": "$61,410", "new": "$51,140"}
+    markdown = report_markdown(reference)
+    assert "| 11 | $61,410 | release not held |" in markdown
+    assert "OEUN000000000000029207213" in markdown
+    diff = unified_diff(reference)
+    assert "\n-Median Salary* $61,410 (2021)\n" in diff and "\n+Median Salary* $51,140 (2025)\n" in diff
+
+
+def test_refreshing_a_refreshed_article_changes_nothing(con, reference, tmp_path):
+    path = tmp_path / "refreshed.txt"
+    path.write_bytes(reference.refreshed_bytes())
+    again = run(con, path)
+    assert not again.changed
+    assert {a.status for _, a in again.figures} == {"matches"}
+
+
+def test_as_of_audits_and_refreshes_against_the_releases_of_that_year(con):
+    result = run(con, REFERENCE, as_of=2023)
+    lines = result.refreshed.splitlines()
+    assert lines[10] == "Median Salary* $48,780 (2023)"
+    assert lines[11] == "Career Outlook* 9% (2023-2033)"  # 8.7% of EP 2023-33
+
+
+def test_a_mean_quoted_as_a_median_matches_another_measure(con):
+    result = run(con, ARTICLES / "mean-as-median.txt")
+    (binding, audit), = result.figures  # fmt: skip
+    assert (binding.soc, binding.measure, binding.claim.label) == ("29-9021", "annual_median", "OEWS May 2022")
+    assert audit.status == "matches another measure"
+    assert "mean annual wage of 29-9021" in audit.note and "$58,250" in audit.note
+    # The refresh writes the measure the text names (the median), and says so.
+    (change,) = result.changes
+    assert change.new == "$68,020" and "median annual wage the text names" in change.notes[0]
+    assert "a median annual wage of $68,020 in May 2025" in result.refreshed
+
+
+def test_another_occupations_figure_matches_another_occupation(con):
+    result = run(con, ARTICLES / "sibling-occupation.md")
+    ((binding, audit),) = result.figures  # fmt: skip  (the figure in inline code is not prose)
+    assert binding.soc == "29-2072"
+    assert audit.status == "matches another occupation"
+    assert "29-9021" in audit.note and "$47,180" in audit.note
+    assert "?year=2022" in result.refreshed and "`median = $58,250 (2022)`" in result.refreshed
+    assert "$51,140 in May 2025." in result.refreshed
+
+
+def test_counts_hourly_wages_and_a_sign_that_flips(con, tmp_path):
+    article = tmp_path / "counts.txt"
+    article.write_text(
+        "Medical Records Work\n\n"
+        "Medical records specialists held 186,400 jobs in 2021, and about 14,900 openings were projected each "
+        "year from 2021 to 2031. Their median hourly wage was $23.45 in May 2023.\n\n"
+        "Manufactured building and mobile home installers face a decline: employment is projected to decline "
+        "20 percent from 2023 to 2033.\n\n"
+        "Medical transcriptionists earned a median annual wage of $$37,060 in May 2023.\n",
+        encoding="utf-8",
+    )
+    result = run(con, article)
+    statuses = {(b.figure.text, b.measure): a.status for b, a in result.figures}
+    assert statuses == {
+        ("186,400", "employment_base"): "matches",
+        ("14,900", "openings_annual"): "matches",
+        ("$23.45", "hourly_median"): "matches",
+        ("20 percent", "change_percent"): "matches",
+        ("$$37,060", "annual_median"): "matches",
+    }
+    text = result.refreshed
+    assert "held 194,800 jobs in 2024, and about 14,200 openings were projected each year from 2024 to 2034" in text
+    assert "median hourly wage was $24.59 in May 2025" in text
+    # -19.6% became +5.9%: the direction word flips and the figure keeps its format.
+    assert "employment is projected to grow 6 percent from 2024 to 2034" in text
+    assert "face a decline:" in text  # prose that is not the figure's own word stays
+    assert "earned a median annual wage of $40,410 in May 2025" in text
+    flipped = next(c for c in result.changes if c.soc == "49-9095")
+    assert any("'decline' -> 'grow'" in note for note in flipped.notes)
+
+
+def test_an_occupation_with_hourly_wages_only_gets_no_annual_figure(con, tmp_path):
+    article = tmp_path / "actors.txt"
+    article.write_text("Actors earned a median annual wage of $45,000 in May 2024.\n", encoding="utf-8")
+    result = run(con, article)
+    ((binding, audit),) = result.figures
+    assert binding.soc == "27-2011" and audit.status == "differs" and "hourly_only" in audit.note
+    assert not result.changed
+    assert "hourly_only" in result.kept[0].reason
+
+
+def test_bls_whole_percent_rounding():
+    # 29-2072, EP 2024-34: 13.8 of 194.8 thousand = 7.08% -> 7; EP 2021-31: 6.6% -> 7.
+    assert whole_percent_printed(13800, 194800, 7.1) == 7
+    assert accepted_percents(12300, 186400, 6.6, 0) == {7.0}
+    # 31-9094, EP 2021-31: -6.5% rounds half away from zero to -7 (Python's round() would give -6).
+    assert accepted_percents(-3900, 59600, -6.5, 0) == {-7.0}
+    # A one-decimal article figure must match EP's one decimal.
+    assert accepted_percents(-3900, 59600, -6.5, 1) == {-6.5}
+    # Ending in .5, the change over base employment says which side of the half the unrounded change is on
+    # (13-2054, EP 2024-34: 6.5% published, 3.9 of 60.5 thousand = 6.45%, the OOH prints 6%).
+    assert whole_percent_printed(3900, 60500, 6.5) == 6
+    assert whole_percent_printed(3900, 60500, 6.5, ooh_printed=6.0) == 6
+
+
+def test_direction_nouns_and_their_articles_follow_the_sign(con, tmp_path):
+    article = tmp_path / "installers.txt"
+    article.write_text(
+        "Manufactured Building and Mobile Home Installers\n\n"
+        "Manufactured building and mobile home installers face a 20% decline in employment from 2023 to 2033.\n\n"
+        "Manufactured building and mobile home installers: a decline of 20 percent is projected from 2023 to 2033.\n\n"
+        "Medical records specialists should see an 8.7% increase in jobs from 2023 to 2033.\n",
+        encoding="utf-8",
+    )
+    lines = run(con, article).refreshed.splitlines()
+    assert lines[2].endswith("face a 6% increase in employment from 2024 to 2034.")
+    assert lines[4].endswith(": an increase of 6 percent is projected from 2024 to 2034.")
+    assert lines[6].endswith("should see a 7.1% increase in jobs from 2024 to 2034.")  # one decimal kept
+
+
+def test_a_percent_no_words_explain_is_listed_not_bound(con, tmp_path):
+    article = tmp_path / "full-time.txt"
+    article.write_text(
+        "Medical Records Specialists\n\n"
+        "Employment of medical records specialists is projected to grow 7 percent from 2024 to 2034, faster than "
+        "the average for all occupations; about 90 percent of them work full time.\n",
+        encoding="utf-8",
+    )
+    result = run(con, article)
+    assert [(b.figure.text, b.soc, a.status) for b, a in result.figures] == [
+        ("7 percent", "29-2072", "matches"),
+        ("90 percent", "29-2072", "unbound"),
+    ]
+    assert [(k.text, k.reason) for k in result.kept] == [("90 percent", "no words say what the percent measures")]
+
+
+def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(con, tmp_path):
+    article = tmp_path / "assistants.txt"
+    article.write_text(
+        "Medical Assistants\n\n"
+        "Medical assistants earned $43,350 annually in May 2023.\n\n"
+        "Medical assistants earned $44,000 annually in May 2023.\n",
+        encoding="utf-8",
+    )
+    result = run(con, article)
+    (first, first_audit), (second, second_audit) = result.figures
+    assert first.measures == second.measures == ("annual_median", "annual_mean")
+    # $43,350 is the May 2023 mean (the median was $42,000): the value settles it, and the mean is refreshed.
+    assert (first_audit.status, first_audit.measure) == ("matches", "annual_mean")
+    assert "earned $46,120 annually in May 2025." in result.refreshed
+    # $44,000 is neither: two bindings fit, nothing changes, and both BLS figures are shown.
+    assert second_audit.status == "ambiguous"
+    assert "median annual wage $42,000" in second_audit.note and "mean annual wage $43,350" in second_audit.note
+    assert "earned $44,000 annually in May 2023." in result.refreshed
+
+
+def test_a_figure_newer_than_the_warehouse_is_never_taken_back(con, tmp_path):
+    article = tmp_path / "future.txt"
+    article.write_text(
+        "Medical Records Specialists\n\n"
+        "Medical records specialists earned a median annual wage of $53,000 in May 2026, and employment is "
+        "projected to grow 6% from 2025 to 2035.\n",
+        encoding="utf-8",
+    )
+    result = run(con, article)
+    assert [(a.status, a.backfill) for _, a in result.figures] == [
+        ("release not held", "OEWS May 2026: not loaded yet (run the refresh)"),
+        ("release not held", "EP 2025-35: not loaded yet (run the refresh)"),
+    ]
+    assert not result.changed
+    assert [k.reason for k in result.kept] == [
+        "it claims OEWS May 2026, newer than any release the warehouse holds",
+        "it claims EP 2025-35, newer than any release the warehouse holds",
+    ]
