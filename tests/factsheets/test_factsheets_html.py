@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from bls_files import REPO, SHARED
 
 import warehouse
 from factsheets.publish import publish_sheets
@@ -24,8 +25,8 @@ from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+pytestmark = pytest.mark.shared_data
+
 WWW = SHARED / "bls-mirror" / "www.bls.gov"
 EP = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
 OEWS = WWW / "oes" / "special-requests" / "oesm25nat.zip"

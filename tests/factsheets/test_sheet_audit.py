@@ -29,9 +29,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from bls_files import SHARED
 from lxml import html as lxml_html
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+pytestmark = pytest.mark.shared_data
+
 WWW = SHARED / "bls-mirror" / "www.bls.gov"
 OEWS_ZIP = WWW / "oes" / "special-requests" / "oesm25nat.zip"
 EP_XLSX = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"

@@ -24,6 +24,8 @@ from websockets.sync.client import connect
 
 from factsheets.publish import publish_sheets
 
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
 LISTENING = re.compile(r"DevTools listening on (ws://127\.0\.0\.1:(\d+)/\S+)")
 
 

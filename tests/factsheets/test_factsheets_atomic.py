@@ -22,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from bls_files import REPO, SHARED
 
 import factsheets.versions as versions
 import warehouse
@@ -31,8 +32,8 @@ from transforms.oews import read_national_zip
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+pytestmark = pytest.mark.shared_data
+
 WWW = SHARED / "bls-mirror" / "www.bls.gov"
 OEWS_2024 = SHARED / "bls-archive" / "oews" / "oesm24nat.zip"
 OEWS_2025 = WWW / "oes" / "special-requests" / "oesm25nat.zip"

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from bls_files import REPO
 from site_fixtures import MRS, RUN1, RUN2, digest, read_only, warehouse_file
 
 from factsheets.batch import RenderWorkersFailed, build_key, sheet_keys
@@ -24,8 +25,7 @@ from flows.distribute import DaskRunner, DaskUnavailable, dask_runner
 from flows.settings import Settings
 from warehouse.sheet_queries import sheet_facts
 
-pytestmark = pytest.mark.prefect
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.shared_data]
 GIB = 1024 * 1024  # ru_maxrss is in KiB
 
 

@@ -31,6 +31,8 @@ from factsheets.site import (
     split_front_matter,
 )
 
+pytestmark = pytest.mark.shared_data
+
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 HEALTHCARE = "Healthcare Practitioners and Technical Occupations"
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from bls_files import SHARED
 
 import warehouse
 from factsheets.figures import GROWTH_RULE, derive_growth_phrase, round_half_away
@@ -27,7 +28,8 @@ from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+pytestmark = pytest.mark.shared_data
+
 MIRROR = SHARED / "bls-mirror"
 WWW = MIRROR / "www.bls.gov"
 EP_2023 = SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx"

@@ -12,14 +12,14 @@ import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bls_files import REPO, SHARED
+
 import warehouse
 from transforms.oews import read_national_zip
 from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 WWW = SHARED / "bls-mirror" / "www.bls.gov"
 ARTIFACTS = REPO / "tests" / "artifacts"
 OEWS_2024 = SHARED / "bls-archive" / "oews" / "oesm24nat.zip"

@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from bls_files import MIRROR, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-MIRROR = REPO.parent / "shared" / "bls-mirror"
 pytestmark = pytest.mark.slow
 
 
