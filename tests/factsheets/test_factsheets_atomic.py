@@ -32,7 +32,7 @@ from transforms.oews import read_national_zip
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # whole-set publishes from real releases
 
 WWW = SHARED / "bls-mirror" / "www.bls.gov"
 OEWS_2024 = SHARED / "bls-archive" / "oews" / "oesm24nat.zip"

@@ -28,7 +28,7 @@ from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
 from warehouse.load import ReleaseRecord, load_release
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # whole-set publishes from real releases
 
 MIRROR = SHARED / "bls-mirror"
 WWW = MIRROR / "www.bls.gov"

@@ -32,7 +32,7 @@ import pytest
 from bls_files import SHARED
 from lxml import html as lxml_html
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # whole-set publishes from real releases
 
 WWW = SHARED / "bls-mirror" / "www.bls.gov"
 OEWS_ZIP = WWW / "oes" / "special-requests" / "oesm25nat.zip"

@@ -31,7 +31,7 @@ from factsheets.site import (
     split_front_matter,
 )
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # whole-set publishes from real releases
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 HEALTHCARE = "Healthcare Practitioners and Technical Occupations"
