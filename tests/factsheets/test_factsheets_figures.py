@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from factsheets import prose
 from factsheets.figures import (
     NOT_LOADED,
     NOT_PUBLISHED,
@@ -232,3 +233,9 @@ def test_escaped_text_renders_as_exactly_its_characters(text):
     assert html.unescape(inner).replace("<br />", "").replace("\n", "") == text.replace("\n", "")
     cell = MarkdownIt("commonmark").enable("table").render(f"| a |\n|---|\n| {markdown_cell(text)} |\n")
     assert html.unescape(cell.split("<td>")[1].split("</td>")[0]) == " ".join(text.split())
+
+
+def test_tidy_removes_the_space_an_inline_link_leaves_before_punctuation():
+    assert prose.tidy("Like fire dispatchers , answer calls ; see (  below ) .") == (
+        "Like fire dispatchers, answer calls; see (below)."
+    )

@@ -697,3 +697,13 @@ def test_the_schema_rejects_a_malformed_sheet(published, path, value):
         node = node[key]
     node[path[-1]] = value
     assert not validator.is_valid(doc)
+
+
+def test_no_sheet_has_a_space_before_punctuation(published):
+    """OOH's inline links leave "fire dispatchers , answer" in the page text; no sheet may keep it."""
+    stray = re.compile(r"\w \s*[,;:.!?](?=\s|$)|\( ")
+    found = []
+    for slug in published.docs:
+        text = lxml_html.fromstring((published.out / f"{slug}.html").read_bytes()).text_content()
+        found += [f"{slug}: ...{text[max(0, m.start() - 30) : m.end() + 10]!r}" for m in stray.finditer(text)]
+    assert found == [], f"{len(found)} stray spaces, e.g.:\n" + "\n".join(found[:20])
