@@ -88,8 +88,9 @@ def test_an_update_on_a_running_cluster_equals_a_serial_update(prefect_harness, 
         new.close()
     assert digest(dask_site / "sheets") == digest(serial_site / "sheets")
     published = mtimes(base / "sheets")
-    kept = {n for n, m in published.items() if mtimes(dask_site / "sheets").get(n) == m}
-    assert kept == {n for n, m in published.items() if mtimes(serial_site / "sheets").get(n) == m}
+    on_dask, on_serial = mtimes(dask_site / "sheets"), mtimes(serial_site / "sheets")
+    kept = {n for n, m in published.items() if on_dask.get(n) == m}
+    assert kept == {n for n, m in published.items() if on_serial.get(n) == m}
     assert "11-1031-legislators.md" in kept  # unchanged files keep the published file (and mtime) either way
     assert dask.held_back == serial.held_back and [slug for slug, _ in dask.held_back] == ["11-1031-legislators"]
     assert dask.changes == serial.changes and len(dask.written) == len(serial.written) > 800
