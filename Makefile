@@ -16,7 +16,7 @@ types:
 test-fast:
 	.venv/bin/python -m pytest -m "not slow"
 
-# The whole suite, the end-to-end nights, the fault matrix and Prefect included (~5 min alone).
+# The whole suite: the end-to-end nights, the fault matrix, Prefect, Dask and Chromium (~12 min alone).
 test:
 	.venv/bin/python -m pytest
 
