@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from analyst_fixtures import FETCHED, archive_releases, load_slice, unpack_slice
+from analyst_fixtures import archive_releases, load_slice, record_of, unpack_slice
 from bls_files import OEWS_ZIP_2025
 from bls_files import OOH_PAGES as OOH
 
@@ -23,7 +23,7 @@ from transforms.oews import read_national_zip
 from transforms.vocabulary import MEASURES
 from warehouse import db
 from warehouse.analyst import data_dictionary
-from warehouse.load import ReleaseRecord, load_release
+from warehouse.load import load_release
 from warehouse.models import generate
 
 OOH_PAGES = [
@@ -198,17 +198,13 @@ def load_ooh_pages(con) -> None:
     from transforms.ooh import read_profiles
 
     parsed = read_profiles({f"https://www.bls.gov/ooh/{p.parent.name}/{p.name}": p for p in OOH_PAGES})
-    record = ReleaseRecord(
-        "ooh", parsed.release_id, parsed.period, parsed.reference_year, "profiles", "u", FETCHED, "sha"
-    )
+    record = record_of(parsed, "profiles", "u", "sha")
     load_release(con, record, parsed)
 
 
 def load_oews_2025_zip(con) -> None:
     release = read_national_zip(OEWS_ZIP_2025, name=OEWS_ZIP_2025.name)
-    record = ReleaseRecord(
-        "oews", release.release_id, release.period, release.reference_year, "national_zip", "u", FETCHED, "sha"
-    )
+    record = record_of(release, "national_zip", "u", "sha")
     load_release(con, record, release)
 
 
