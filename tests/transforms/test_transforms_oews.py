@@ -482,26 +482,26 @@ def test_flat_requires_every_listing_file(flat_copy: dict[str, Path]) -> None:
     assert all(name in caught.value.expected for name in REQUIRED_FLATFILES)
 
 
-def test_flat_bytes_that_are_not_utf8_name_the_line(flat_copy: dict[str, Path]) -> None:
+@pytest.mark.parametrize(
+    ("good", "bad", "said"),
+    [
+        (b"A01", b"A\xff1", {"file": "oe.data.0.Current", "expected": "UTF-8 text"}),
+        (b"\tA01\t", b"\tA\r01\t", {"found": "a carriage return inside the line"}),
+    ],
+    ids=["not-utf8", "carriage-return-inside"],
+)
+def test_flat_bad_bytes_in_a_data_line_name_the_line(
+    flat_copy: dict[str, Path], good: bytes, bad: bytes, said: dict[str, str]
+) -> None:
     line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
     data = flat_copy["oe.data.0.Current"]
     lines = data.read_bytes().splitlines(keepends=True)
-    lines[line - 1] = lines[line - 1].replace(b"A01", b"A\xff1")
+    lines[line - 1] = lines[line - 1].replace(good, bad)
     data.write_bytes(b"".join(lines))
     with pytest.raises(LayoutError) as caught:
         read_flat(flat_copy)
-    assert (caught.value.file, caught.value.row, caught.value.expected) == ("oe.data.0.Current", line, "UTF-8 text")
-
-
-def test_flat_a_carriage_return_inside_a_line_names_it(flat_copy: dict[str, Path]) -> None:
-    line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
-    data = flat_copy["oe.data.0.Current"]
-    lines = data.read_bytes().splitlines(keepends=True)
-    lines[line - 1] = lines[line - 1].replace(b"\tA01\t", b"\tA\r01\t")
-    data.write_bytes(b"".join(lines))
-    with pytest.raises(LayoutError) as caught:
-        read_flat(flat_copy)
-    assert (caught.value.row, caught.value.found) == (line, "a carriage return inside the line")
+    assert caught.value.row == line
+    assert {name: getattr(caught.value, name) for name in said} == said
 
 
 def test_flat_one_line_ending_in_cr_lf_reads_the_same(flat_copy: dict[str, Path]) -> None:
