@@ -20,9 +20,7 @@ other processes slow the wall clock, not the CPU time this one spends. Results g
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import re
 import shutil
@@ -32,19 +30,22 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+from bench_common import (  # first: puts the repository and tests/ on sys.path
+    REPO,
+    open_one_thread,
+    pin_to_one_cpu,
+    warehouse_arguments,
+)
 
-from articles_fixtures import REFERENCE, build_articles_warehouse  # noqa: E402
+# isort: split
+from articles_fixtures import REFERENCE, build_articles_warehouse
 
-import warehouse  # noqa: E402
-from factsheets.articles import refresh_articles_folder, report_json, report_markdown, unified_diff  # noqa: E402
-from factsheets.articles.document import read_article  # noqa: E402
-from factsheets.articles.find import find_figures  # noqa: E402
-from factsheets.articles.folder import discover_articles  # noqa: E402
-from factsheets.articles.names import plural, singular  # noqa: E402
-from factsheets.articles.session import ArticleSession  # noqa: E402
+from factsheets.articles import refresh_articles_folder, report_json, report_markdown, unified_diff
+from factsheets.articles.document import read_article
+from factsheets.articles.find import find_figures
+from factsheets.articles.folder import discover_articles
+from factsheets.articles.names import plural, singular
+from factsheets.articles.session import ArticleSession
 
 TARGET = 200.0
 # The reference's occupations, as it names them, and which slot of a generated article each fills.
@@ -116,23 +117,13 @@ def timed(repeat: int, fn, name: str) -> tuple[float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, help="an existing warehouse (default: build one from ../shared)")
+    parser = warehouse_arguments(__doc__)
     parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-
+    pin_to_one_cpu()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        db = args.db
-        if db is None:
-            db = work / "warehouse.duckdb"
-            print("building a warehouse from ../shared (not timed) ...", flush=True)
-            build_articles_warehouse(db)
-        con = warehouse.connect(db, read_only=True)
-        con.execute("SET threads = 1")
+        con = open_one_thread(args.db, work, build_articles_warehouse)
         folder = work / "articles"
         folder.mkdir()
         paths = write_articles(con, folder, args.articles)

@@ -38,10 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+from bench_common import REPO, SHARED, timed_runner
 
 # The commit before the one flat-file reader: what "before" means unless --baseline-ref says otherwise.
 BASELINE_REF = "ef9abe4"
@@ -70,50 +67,43 @@ measured(start, rows)
 """
 )
 
-OURS = (
+# A flat-file load in a code tree (argv[3]): the warehouse of argv[2] opened (migrations and models: not part
+# of the load), then `LOAD` timed (what it needs in `IMPORTS`); argv[1] is the folder of flat files, argv[4] the areas.
+LOAD_IN_TREE = (
     MEASURE
     + """
 from datetime import datetime, timezone
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 import warehouse
-from transforms.oews import read_flatfiles
-from warehouse.load import ReleaseRecord, load_release
-folder, db = Path(sys.argv[1]), sys.argv[2]
-paths = {p.name: p for p in folder.iterdir() if p.name.startswith("oe.") and p.name != "oe.series"}
-con = warehouse.connect(db)  # migrations and models: not part of the load
-start = begin()
-release = read_flatfiles(paths, areas=sys.argv[4])
-record = ReleaseRecord("oews", release.release_id, release.period, release.reference_year, "flatfiles",
-                       folder.as_uri(), datetime.now(timezone.utc), "bench")
-counts = load_release(con, record, release)
-con.close()
-measured(start, counts["oews_estimates"])
-"""
-)
-
-# The API of the baseline (transforms/oews_stream.py, warehouse/areas.py), as its own bench called it.
-BEFORE = (
-    MEASURE
-    + """
-from datetime import datetime, timezone
-from pathlib import Path
-sys.path.insert(0, sys.argv[3])
-import warehouse
-from transforms.oews_stream import stream_flatfiles
-from warehouse.areas import load_oews_stream
 from warehouse.load import ReleaseRecord
+IMPORTS
 folder, db = Path(sys.argv[1]), sys.argv[2]
 paths = {p.name: p for p in folder.iterdir() if p.name.startswith("oe.") and p.name != "oe.series"}
 con = warehouse.connect(db)
 start = begin()
-stream = stream_flatfiles(paths, areas=sys.argv[4])
-record = ReleaseRecord("oews", stream.release_id, stream.period, stream.year, "flatfiles", folder.as_uri(),
-                       datetime.now(timezone.utc), "bench")
-counts = load_oews_stream(con, record, stream)
+def record(release, year):
+    return ReleaseRecord("oews", release.release_id, release.period, year, "flatfiles", folder.as_uri(),
+                         datetime.now(timezone.utc), "bench")
+counts = LOAD
 con.close()
 measured(start, counts["oews_estimates"])
 """
+)
+OURS = LOAD_IN_TREE.replace(
+    "IMPORTS", "from transforms.oews import read_flatfiles\nfrom warehouse.load import load_release"
+).replace(
+    "counts = LOAD",
+    """release = read_flatfiles(paths, areas=sys.argv[4])
+counts = load_release(con, record(release, release.reference_year), release)""",
+)
+# The API of the baseline (transforms/oews_stream.py, warehouse/areas.py), as its own bench called it.
+BEFORE = LOAD_IN_TREE.replace(
+    "IMPORTS", "from transforms.oews_stream import stream_flatfiles\nfrom warehouse.areas import load_oews_stream"
+).replace(
+    "counts = LOAD",
+    """stream = stream_flatfiles(paths, areas=sys.argv[4])
+counts = load_oews_stream(con, record(stream, stream.year), stream)""",
 )
 
 # A night as the CLI runs it; the code tree is argv[1], the CLI's arguments follow.
@@ -259,19 +249,11 @@ def night_steps(mirror: Path, work: Path) -> dict:
     from flows.settings import Settings
 
     steps: dict[str, float] = {}
-
-    def timed(step, *args, name: str, transient: bool = False):
-        start = time.perf_counter()
-        try:
-            return step(*args)
-        finally:
-            steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
-
     settings = Settings(
         mirror=mirror, data_dir=work / "night-steps", sources=["oews"], oews_form="flatfiles", oews_areas="all"
     )
     start = time.perf_counter()
-    report = run_night(settings, run=timed)
+    report = run_night(settings, run=timed_runner(steps))
     total = time.perf_counter() - start
     assert report.ok, report.to_json()
     steps["swap, checks and the rest"] = total - sum(steps.values())

@@ -22,26 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench_common import REPO, timed_runner
 
-from flows.night import run_night  # noqa: E402
-from flows.settings import Settings  # noqa: E402
+from flows.night import run_night
+from flows.settings import Settings
 
 BARE_FLOW = "from prefect import flow\n@flow\ndef bare():\n    return 1\nbare()\n"
-
-
-def timed_runner(timings: dict[str, float]):
-    """The night's steps run in-process, each timed under its task name (fetch-oews, load-ooh, ...)."""
-
-    def run(step, *args, name: str, transient: bool = False):
-        start = time.perf_counter()
-        try:
-            return step(*args)
-        finally:
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
-
-    return run
 
 
 def in_process(mirror: Path, work: Path) -> dict:

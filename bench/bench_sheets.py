@@ -18,91 +18,34 @@ switches the sheets symlink (factsheets.versions): all of it is in the publish t
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench_common import (  # first: puts the repository and tests/ on sys.path
+    REPO,
+    open_one_thread,
+    pin_to_one_cpu,
+    warehouse_arguments,
+)
 
-import warehouse  # noqa: E402
-from factsheets.careers import load_careers_config, split_careers  # noqa: E402
-from factsheets.model import build_sheets  # noqa: E402
-from factsheets.publish import publish_sheets  # noqa: E402
-from factsheets.render import FORMATS, render  # noqa: E402
-from warehouse.sheet_queries import sheet_facts  # noqa: E402
+# isort: split
+from articles_fixtures import EP_WORKBOOK_2024, OEWS_ZIP_2025, build_articles_warehouse
 
-SHARED = REPO.parent / "shared"
-WWW = SHARED / "bls-mirror" / "www.bls.gov"
+from factsheets.careers import load_careers_config, split_careers
+from factsheets.model import build_sheets
+from factsheets.publish import publish_sheets
+from factsheets.render import FORMATS, render
+from warehouse.sheet_queries import sheet_facts
+
 TARGET = 400.0
 
 
 def build_warehouse(path: Path) -> None:
-    from transforms.oews import read_national_zip
-    from transforms.ooh import read_profiles
-    from transforms.projections import read_occupation_workbook
-    from warehouse.load import ReleaseRecord, load_release
-
-    fetched = datetime.now(UTC)
-    con = warehouse.connect(path)
-    try:
-        zip_path = WWW / "oes" / "special-requests" / "oesm25nat.zip"
-        oews = read_national_zip(zip_path, name=zip_path.name)
-        load_release(
-            con,
-            ReleaseRecord(
-                "oews",
-                oews.release_id,
-                oews.period,
-                oews.reference_year,
-                "national_zip",
-                "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
-                fetched,
-                "0" * 64,
-            ),
-            oews,
-        )
-        workbook = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
-        ep = read_occupation_workbook(workbook, name=workbook.name)
-        load_release(
-            con,
-            ReleaseRecord(
-                "projections",
-                ep.release_id,
-                ep.period,
-                ep.reference_year,
-                "workbook",
-                "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
-                fetched,
-                "1" * 64,
-            ),
-            ep,
-        )
-        pages = {
-            f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))
-        }
-        ooh = read_profiles(pages)
-        load_release(
-            con,
-            ReleaseRecord(
-                "ooh",
-                ooh.release_id,
-                ooh.period,
-                ooh.reference_year,
-                "profiles",
-                "https://www.bls.gov/ooh/a-z-index.htm",
-                fetched,
-                "2" * 64,
-            ),
-            ooh,
-        )
-    finally:
-        con.close()
+    build_articles_warehouse(path, oews=[OEWS_ZIP_2025], ep=[EP_WORKBOOK_2024])
 
 
 def best(repeat: int, fn):
@@ -115,22 +58,11 @@ def best(repeat: int, fn):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, help="an existing warehouse (default: build one from ../shared)")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-
+    args = warehouse_arguments(__doc__).parse_args()
+    pin_to_one_cpu()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        db = args.db
-        if db is None:
-            db = work / "warehouse.duckdb"
-            print("building a warehouse from ../shared (not timed) ...", flush=True)
-            build_warehouse(db)
-        con = warehouse.connect(db, read_only=True)
-        con.execute("SET threads = 1")
+        con = open_one_thread(args.db, work, build_warehouse)
         day = date.today()
 
         query_s, facts = best(args.repeat, lambda: sheet_facts(con))

@@ -5,10 +5,13 @@ The one place where errors become exit statuses (flows/errors.py lists them).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -65,21 +68,52 @@ Careers = Annotated[
     ),
 ]
 
+# The options `run` and `serve` share: flag parameter -> (its type, the Settings field it sets), in help order.
+SOURCE_OPTIONS: dict[str, tuple[Any, str]] = {
+    "mirror": (Mirror, "mirror"),
+    "db": (Db, "db_path"),
+    "data_dir": (DataDir, "data_dir"),
+    "sources": (Sources, "sources"),
+    "oews_form": (OewsForm, "oews_form"),
+    "oews_areas": (OewsAreas, "oews_areas"),
+    "contact": (Contact, "contact"),
+    "contact_private": (ContactPrivate, "contact_private"),
+    "www_base_url": (WwwBase, "www_base_url"),
+    "download_base_url": (DownloadBase, "download_base_url"),
+    "careers": (Careers, "careers_config"),
+    "articles": (Articles, "articles_dir"),
+}
+
+
+def with_source_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` the SOURCE_OPTIONS where it has its `source` parameter; it gets them as one dict of
+    Settings fields (for build_settings). Typer reads the rewritten signature, so the flags, their help
+    and their order are as if each command listed them."""
+    signature = inspect.signature(command, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "source":
+            parameters.append(parameter)
+            continue
+        parameters += [
+            inspect.Parameter(name, parameter.kind, default=None, annotation=annotation)
+            for name, (annotation, _) in SOURCE_OPTIONS.items()
+        ]
+
+    @functools.wraps(command)
+    def with_options(**flags: Any) -> None:
+        source = {field: flags.pop(name) for name, (_, field) in SOURCE_OPTIONS.items()}
+        command(source=source, **flags)
+
+    with_options.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    with_options.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
+    return with_options
+
 
 @app.command(epilog=exit_statuses_help())
+@with_source_options
 def run(
-    mirror: Mirror = None,
-    db: Db = None,
-    data_dir: DataDir = None,
-    sources: Sources = None,
-    oews_form: OewsForm = None,
-    oews_areas: OewsAreas = None,
-    contact: Contact = None,
-    contact_private: ContactPrivate = None,
-    www_base_url: WwwBase = None,
-    download_base_url: DownloadBase = None,
-    careers: Careers = None,
-    articles: Articles = None,
+    source: dict[str, Any],
     replay: Annotated[bool | None, typer.Option("--replay", help="Re-run from the raw archive, no network.")] = None,
     lock_timeout: Annotated[
         float | None, typer.Option(help=shown("Seconds to wait for another run on the same warehouse.", "lock_timeout"))
@@ -95,18 +129,7 @@ def run(
     if workers and dask_address:
         raise typer.BadParameter("give --workers or --dask-address, not both")
     settings = build_settings(
-        mirror=mirror,
-        db_path=db,
-        data_dir=data_dir,
-        sources=sources,
-        oews_form=oews_form,
-        oews_areas=oews_areas,
-        contact=contact,
-        contact_private=contact_private,
-        www_base_url=www_base_url,
-        download_base_url=download_base_url,
-        careers_config=careers,
-        articles_dir=articles,
+        **source,
         replay=replay,
         lock_timeout=lock_timeout,
         log_format=log_format,
@@ -145,41 +168,21 @@ def tell(settings: Settings, level: int, message: str) -> None:
 
 
 @app.command(epilog=exit_statuses_help())
+@with_source_options
 def serve(
     cron: Annotated[str | None, typer.Option(help=shown("When to run (cron).", "schedule_cron"))] = None,
     timezone: Annotated[
         str | None, typer.Option(help=shown("Time zone of the cron schedule.", "schedule_timezone"))
     ] = None,
     name: Annotated[str, typer.Option(help="Deployment name.")] = "nightly",
-    mirror: Mirror = None,
-    db: Db = None,
-    data_dir: DataDir = None,
-    sources: Sources = None,
-    oews_form: OewsForm = None,
-    oews_areas: OewsAreas = None,
-    contact: Contact = None,
-    contact_private: ContactPrivate = None,
-    www_base_url: WwwBase = None,
-    download_base_url: DownloadBase = None,
-    careers: Careers = None,
-    articles: Articles = None,
+    *,
+    source: dict[str, Any],
 ) -> None:
     """Register the nightly deployment on a Prefect server and run it when due (needs `prefect server start`)."""
     settings = build_settings(
         schedule_cron=cron,
         schedule_timezone=timezone,
-        mirror=mirror,
-        db_path=db,
-        data_dir=data_dir,
-        sources=sources,
-        oews_form=oews_form,
-        oews_areas=oews_areas,
-        contact=contact,
-        contact_private=contact_private,
-        www_base_url=www_base_url,
-        download_base_url=download_base_url,
-        careers_config=careers,
-        articles_dir=articles,
+        **source,
     )
     from flows.serve import serve_nightly
 

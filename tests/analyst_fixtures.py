@@ -52,10 +52,10 @@ def data_lines(paths: dict[str, Path]) -> dict[str, tuple[str, str]]:
     return lines
 
 
-def record_of(release: Release, form: str, url: str, sha: str) -> ReleaseRecord:
-    """The warehouse's record of a release read from a file the tests name (fetched at FETCHED)."""
+def record_of(release: Release, form: str, url: str, sha: str, fetched: datetime = FETCHED) -> ReleaseRecord:
+    """The warehouse's record of a release read from a file the tests name."""
     return ReleaseRecord(
-        release.source, release.release_id, release.period, release.reference_year, form, url, FETCHED, sha
+        release.source, release.release_id, release.period, release.reference_year, form, url, fetched, sha
     )
 
 

@@ -168,31 +168,29 @@ def test_a_work_pool_deployment_runs_on_a_process_worker(prefect_server, tmp_pat
     assert "Traceback" not in worker.stdout + worker.stderr
 
 
-def test_serve_refuses_bls_gov_without_a_contact(prefect_server, tmp_path):
-    api, base_env = prefect_server
-    env = {**base_env, "PREFECT_API_URL": api}
+def serve_refused(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`bls-refresh serve ARGS` that must stop with exit status 2 (a setting is wrong)."""
     done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "serve", "--name", "anonymous"],
+        [sys.executable, "-m", "flows.cli", "serve", *args],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert done.returncode == 2
+    assert done.returncode == 2, done.stderr
+    return done
+
+
+def test_serve_refuses_bls_gov_without_a_contact(prefect_server, tmp_path):
+    api, base_env = prefect_server
+    env = {**base_env, "PREFECT_API_URL": api}
+    done = serve_refused(env, "--name", "anonymous")
     assert "BLS_REFRESH_CONTACT" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_serve_without_a_server_says_what_to_do(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "BLS_REFRESH_"))}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
-    done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "serve", "--contact", "ops@example.org"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 2
+    done = serve_refused(env, "--contact", "ops@example.org")
     assert "prefect server start" in done.stderr and "PREFECT_API_URL" in done.stderr

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from analyst_fixtures import record_of
 from bls_files import WWW
 
 import warehouse
 from extractors.records import FetchResult
 from transforms.ooh import UNCHANGED, PageBytes, read_edition
-from warehouse.load import ReleaseRecord, load_release
+from warehouse.load import load_release
 from warehouse.ooh_pages import CarriedPage, carried_pages, known_pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # the first night parses all 292 pages (~10 s)
@@ -64,16 +65,7 @@ def night_pages(night: datetime, changed: dict[str, bytes] | None = None, leave_
 
 def run_night(con, pages, night: datetime, not_fetched=None):
     release = read_edition(pages, known_pages(con), not_fetched=not_fetched, now=night)
-    record = ReleaseRecord(
-        "ooh",
-        release.release_id,
-        release.period,
-        release.reference_year,
-        "profiles",
-        "https://www.bls.gov/ooh/a-z-index.htm",
-        night,
-        night.isoformat(),
-    )
+    record = record_of(release, "profiles", "https://www.bls.gov/ooh/a-z-index.htm", night.isoformat(), night)
     load_release(con, record, release)
     return release
 

@@ -358,24 +358,25 @@ def set_value(paths: dict[str, Path], series_id: str, value: str, footnotes: str
 ANNUAL_MEDIAN_29_2072 = "OEUN000000000000029207213"
 
 
-def test_flat_dash_footnote_5_is_top_coded_at_the_footnote_bound(flat_copy: dict[str, Path]) -> None:
+@pytest.mark.parametrize(
+    ("bound", "annual", "hourly"),
+    [
+        (None, 239200.0, 115.0),
+        # The bound is read from the footnote's text, not assumed.
+        ("$120.50 per hour or $250,640 per year", 250640.0, 120.5),
+    ],
+)
+def test_flat_dash_footnote_5_is_top_coded_at_the_footnote_bound(
+    flat_copy: dict[str, Path], bound: str | None, annual: float, hourly: float
+) -> None:
+    if bound:
+        notes = flat_copy["oe.footnote"]
+        notes.write_text(notes.read_text().replace("$115.00 per hour or $239,200 per year", bound))
     set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "-", "5")
     set_value(flat_copy, "OEUN000000000000029207208", "-", "5")
     release = read_flat(flat_copy)
-    assert figure(release, "29-2072", "annual_median") == (239200.0, "top_coded")
-    assert figure(release, "29-2072", "hourly_median") == (115.0, "top_coded")
-
-
-def test_flat_top_code_bound_is_read_from_the_footnote_text(flat_copy: dict[str, Path]) -> None:
-    notes = flat_copy["oe.footnote"]
-    notes.write_text(
-        notes.read_text().replace("$115.00 per hour or $239,200 per year", "$120.50 per hour or $250,640 per year")
-    )
-    set_value(flat_copy, ANNUAL_MEDIAN_29_2072, "-", "5")
-    set_value(flat_copy, "OEUN000000000000029207208", "-", "5")
-    release = read_flat(flat_copy)
-    assert figure(release, "29-2072", "annual_median") == (250640.0, "top_coded")
-    assert figure(release, "29-2072", "hourly_median") == (120.5, "top_coded")
+    assert figure(release, "29-2072", "annual_median") == (annual, "top_coded")
+    assert figure(release, "29-2072", "hourly_median") == (hourly, "top_coded")
 
 
 def test_flat_dash_footnote_8_is_not_released(flat_copy: dict[str, Path]) -> None:
@@ -481,26 +482,26 @@ def test_flat_requires_every_listing_file(flat_copy: dict[str, Path]) -> None:
     assert all(name in caught.value.expected for name in REQUIRED_FLATFILES)
 
 
-def test_flat_bytes_that_are_not_utf8_name_the_line(flat_copy: dict[str, Path]) -> None:
+@pytest.mark.parametrize(
+    ("good", "bad", "said"),
+    [
+        (b"A01", b"A\xff1", {"file": "oe.data.0.Current", "expected": "UTF-8 text"}),
+        (b"\tA01\t", b"\tA\r01\t", {"found": "a carriage return inside the line"}),
+    ],
+    ids=["not-utf8", "carriage-return-inside"],
+)
+def test_flat_bad_bytes_in_a_data_line_name_the_line(
+    flat_copy: dict[str, Path], good: bytes, bad: bytes, said: dict[str, str]
+) -> None:
     line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
     data = flat_copy["oe.data.0.Current"]
     lines = data.read_bytes().splitlines(keepends=True)
-    lines[line - 1] = lines[line - 1].replace(b"A01", b"A\xff1")
+    lines[line - 1] = lines[line - 1].replace(good, bad)
     data.write_bytes(b"".join(lines))
     with pytest.raises(LayoutError) as caught:
         read_flat(flat_copy)
-    assert (caught.value.file, caught.value.row, caught.value.expected) == ("oe.data.0.Current", line, "UTF-8 text")
-
-
-def test_flat_a_carriage_return_inside_a_line_names_it(flat_copy: dict[str, Path]) -> None:
-    line = data_line_number(flat_copy, ANNUAL_MEDIAN_29_2072)
-    data = flat_copy["oe.data.0.Current"]
-    lines = data.read_bytes().splitlines(keepends=True)
-    lines[line - 1] = lines[line - 1].replace(b"\tA01\t", b"\tA\r01\t")
-    data.write_bytes(b"".join(lines))
-    with pytest.raises(LayoutError) as caught:
-        read_flat(flat_copy)
-    assert (caught.value.row, caught.value.found) == (line, "a carriage return inside the line")
+    assert caught.value.row == line
+    assert {name: getattr(caught.value, name) for name in said} == said
 
 
 def test_flat_one_line_ending_in_cr_lf_reads_the_same(flat_copy: dict[str, Path]) -> None:

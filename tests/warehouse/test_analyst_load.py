@@ -273,23 +273,25 @@ def assert_rolled_back_to_the_first_load(con):
     assert one(con, "SELECT archive_sha256 FROM releases") == [("sha-oews-slice",)]
 
 
-def test_a_bad_line_at_the_end_rolls_back_every_chunk_already_inserted(tmp_path, slice_paths, broken_copy):
+@pytest.mark.parametrize(
+    ("bad_line", "error"),
+    [
+        # A bad value at the end: every chunk already inserted is rolled back.
+        ("OEUS560000000000029207204     \t2025\tA01\t      12,345\t\n", r"rolled back.*line {line}.*column 'value'"),
+        # A repeated series is only seen when the stream ends.
+        (
+            "OEUM001694000000029207213     \t2025\tA01\t       65680\t\n",
+            r"line {line}.*one line per series.*found 'OEUM001694000000029207213 again",
+        ),
+    ],
+    ids=["bad-value-at-the-end", "repeated-series"],
+)
+def test_a_bad_line_rolls_back_the_whole_load(tmp_path, slice_paths, broken_copy, bad_line, error):
     con = warehouse.connect(tmp_path / "w.duckdb")
     load_slice(con, slice_paths)
-    line = append_line(broken_copy, "OEUS560000000000029207204     \t2025\tA01\t      12,345\t\n")
+    line = append_line(broken_copy, bad_line)
     release = read_flatfiles(broken_copy, areas="all", chunk_rows=5_000)
-    with pytest.raises(LoadError, match=rf"rolled back.*line {line}.*column 'value'"):
-        load_release(con, flat_record(release, sha="sha-broken"), release)
-    assert_rolled_back_to_the_first_load(con)
-    con.close()
-
-
-def test_a_repeated_series_fails_when_the_stream_ends_and_rolls_back(tmp_path, slice_paths, broken_copy):
-    con = warehouse.connect(tmp_path / "w.duckdb")
-    load_slice(con, slice_paths)
-    line = append_line(broken_copy, "OEUM001694000000029207213     \t2025\tA01\t       65680\t\n")
-    release = read_flatfiles(broken_copy, areas="all", chunk_rows=5_000)
-    with pytest.raises(LoadError, match=rf"line {line}.*one line per series.*found 'OEUM001694000000029207213 again"):
+    with pytest.raises(LoadError, match=error.format(line=line)):
         load_release(con, flat_record(release, sha="sha-broken"), release)
     assert_rolled_back_to_the_first_load(con)
     con.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from analyst_fixtures import record_of
 from bls_files import ARCHIVE, EP_WORKBOOK_2024, OEWS_ARCHIVE_ZIPS, OEWS_ZIP_2025
 from bls_files import OOH_PAGES as OOH
 
@@ -26,34 +27,18 @@ def frames_of(release) -> dict:
     return {table: next(iter(chunks)) for table, chunks in release.tables.items()}
 
 
+def file_load(path: Path, read, form: str):
+    """(record, frames) of the release `read` makes of a file the tests name."""
+    release = read(path, name=path.name)
+    return record_of(release, form, path.as_uri(), f"sha-{path.name}", FETCHED), frames_of(release)
+
+
 def ep_load(path: Path):
-    release = read_occupation_workbook(path, name=path.name)
-    record = ReleaseRecord(
-        "projections",
-        release.release_id,
-        release.period,
-        release.reference_year,
-        "workbook",
-        path.as_uri(),
-        FETCHED,
-        f"sha-{path.name}",
-    )
-    return record, frames_of(release)
+    return file_load(path, read_occupation_workbook, "workbook")
 
 
 def oews_load(path: Path):
-    release = read_national_zip(path, name=path.name)
-    record = ReleaseRecord(
-        "oews",
-        release.release_id,
-        release.period,
-        release.reference_year,
-        "national_zip",
-        path.as_uri(),
-        FETCHED,
-        f"sha-{path.name}",
-    )
-    return record, frames_of(release)
+    return file_load(path, read_national_zip, "national_zip")
 
 
 @pytest.fixture(scope="module")

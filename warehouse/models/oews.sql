@@ -157,12 +157,6 @@ COMMENT ON COLUMN oews_national.annual_p75 IS 'Annual wage, 75th percentile, dol
 COMMENT ON COLUMN oews_national.annual_p90 IS 'Annual wage, 90th percentile, dollars; for top_coded the lower bound (239200 = $239,200 or more).';
 COMMENT ON COLUMN oews_national.annual_p90_status IS 'Status of annual_p90 (top_coded is the common reason it is a bound).';
 
-CREATE OR REPLACE VIEW latest_oews_national AS
-SELECT n.*
-FROM oews_national n
-JOIN latest_releases l ON l.source = 'oews' AND l.release_id = n.release_id;
-COMMENT ON VIEW latest_oews_national IS 'oews_national for the newest loaded OEWS release only.';
-
 -- What a sheet shows of OEWS: oews_national for the chosen release (top_coded percentiles must say
 -- "or more", so every figure comes with its status).
 CREATE OR REPLACE MACRO sheet_oews(as_of) AS TABLE
@@ -170,3 +164,7 @@ SELECT n.*
 FROM oews_national n
 JOIN sheet_releases(as_of) r ON r.source = 'oews' AND r.release_id = n.release_id;
 COMMENT ON MACRO TABLE sheet_oews IS 'OEWS national cross-industry figures of the release sheet_releases(as_of) picks, one row per occupation, each measure with its status (oews_national for that release).';
+
+CREATE OR REPLACE VIEW latest_oews_national AS
+FROM sheet_oews(NULL);
+COMMENT ON VIEW latest_oews_national IS 'oews_national for the newest loaded OEWS release only.';

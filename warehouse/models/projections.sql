@@ -1,13 +1,11 @@
 -- Employment Projections of the current cycle (latest_releases) or of the cycle an as-of year picks.
 
-CREATE OR REPLACE VIEW latest_projections AS
-SELECT p.*
-FROM projections p
-JOIN latest_releases l ON l.source = 'projections' AND l.release_id = p.cycle;
-COMMENT ON VIEW latest_projections IS 'Employment Projections of the newest loaded cycle only.';
-
 CREATE OR REPLACE MACRO sheet_projections(as_of) AS TABLE
 SELECT p.*
 FROM projections p
 JOIN sheet_releases(as_of) r ON r.source = 'projections' AND r.release_id = p.cycle;
 COMMENT ON MACRO TABLE sheet_projections IS 'Employment Projections of the cycle sheet_releases(as_of) picks (00-0000 is the all-occupations average).';
+
+CREATE OR REPLACE VIEW latest_projections AS
+FROM sheet_projections(NULL);
+COMMENT ON VIEW latest_projections IS 'Employment Projections of the newest loaded cycle only.';
