@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from factsheets.area_sheet import AreaSheet
 from factsheets.changelog import ChangeEntry
 from factsheets.model import SheetBuilder
 from factsheets.render import render
@@ -31,10 +32,12 @@ from factsheets.sheet import Sheet
 from factsheets.site import site_entry
 from factsheets.state import REQUIRED, content_hash, short_value, would_lose
 from factsheets.versions import VersionBuild, sync_files
+from warehouse.area_queries import AreaFacts
 
 SNAPSHOT = ".render-inputs.pickle"  # in the version being built; removed before it is sealed
 
-SheetKey = tuple[str, str]  # ("occupation", SOC code) | ("profile", OOH profile slug)
+SheetKey = tuple[str, str]  # ("occupation", SOC code) | ("profile", OOH profile slug) | ("area", "TX:29-2072")
+AnySheet = Sheet | AreaSheet
 
 
 class RenderWorkersFailed(RuntimeError):
@@ -51,12 +54,19 @@ def sheet_keys(builder: SheetBuilder) -> list[SheetKey]:
     return keys
 
 
-def build_key(builder: SheetBuilder, key: SheetKey) -> Sheet:
+def area_keys(builder: SheetBuilder) -> list[SheetKey]:
+    """The area sheets of a publish with area figures (factsheets.area_sheet), by occupation then area."""
+    return builder.areas.keys() if builder.areas is not None else []
+
+
+def build_key(builder: SheetBuilder, key: SheetKey) -> AnySheet:
     kind, ident = key
     if kind == "occupation":
         return builder.occupation_sheet(ident)
     if kind == "profile":
         return builder.profile_sheet(ident)
+    if kind == "area":
+        return builder.area_sheet(ident)
     raise ValueError(f"unknown sheet key {key!r}")
 
 
@@ -100,7 +110,7 @@ class SheetWork:
     def __init__(self, refreshed_on: date, formats: tuple[str, ...], render_hash: str):
         self.refreshed_on, self.formats, self.render_hash = refreshed_on, formats, render_hash
 
-    def process(self, sheet: Sheet, prev: dict[str, Any] | None, build: VersionBuild) -> SheetOutcome:
+    def process(self, sheet: AnySheet, prev: dict[str, Any] | None, build: VersionBuild) -> SheetOutcome:
         fields = sheet.fields()
         digest = content_hash(sheet, fields)
         site = site_entry(sheet)
@@ -148,7 +158,7 @@ class SheetWork:
         return SheetOutcome(sheet.slug, "written", changes, entry, site)
 
     @staticmethod
-    def _held_back(sheet: Sheet, prev: dict[str, Any], fields: dict[str, tuple[str, str]]) -> SheetOutcome | None:
+    def _held_back(sheet: AnySheet, prev: dict[str, Any], fields: dict[str, tuple[str, str]]) -> SheetOutcome | None:
         """A published sheet that would lose a required figure keeps its published version."""
         lost = would_lose(sheet, prev)
         if not lost:
@@ -181,9 +191,11 @@ def process_keys(
 # ---- across processes --------------------------------------------------------------------------
 
 
-def write_snapshot(build: VersionBuild, facts: Any, prev: dict[str, dict[str, Any]]) -> tuple[str, str]:
+def write_snapshot(
+    build: VersionBuild, facts: Any, prev: dict[str, dict[str, Any]], areas: AreaFacts | None = None
+) -> tuple[str, str]:
     """The inputs workers build from, as one file in the version being built: (path, token)."""
-    data = pickle.dumps((facts, prev), protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps((facts, areas, prev), protocol=pickle.HIGHEST_PROTOCOL)
     build.write(SNAPSHOT, data)
     return str(build.staging / SNAPSHOT), hashlib.sha256(data).hexdigest()
 
@@ -214,9 +226,9 @@ def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]]]:
                 f"{spec.snapshot}: the render inputs differ from the ones this publish wrote; "
                 "is another publish using the same sheets folder?"
             )
-        facts, prev = pickle.loads(data)  # written by the publishing process of this very run
+        facts, areas, prev = pickle.loads(data)  # written by the publishing process of this very run
         _loaded.clear()
-        _loaded[spec.token] = found = (SheetBuilder(facts), prev)
+        _loaded[spec.token] = found = (SheetBuilder(facts, areas), prev)
     return found
 
 
@@ -265,6 +277,7 @@ __all__ = [
     "SheetKey",
     "SheetOutcome",
     "SheetWork",
+    "area_keys",
     "batches_of",
     "build_key",
     "process_keys",
