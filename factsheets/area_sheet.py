@@ -40,7 +40,7 @@ def areas_stamp(facts: AreaFacts) -> dict[str, Any]:
     (factsheets.behind compares it with what the warehouse holds now)."""
     digest = hashlib.sha256(repr((facts.release_id, sorted(facts.reasons.items()))).encode())
     for key in sorted(facts.figures):
-        digest.update(repr(facts.figures[key]).encode())
+        digest.update(repr(facts.figures[key].signature()).encode())
     return {"areas": sorted(a.code for a in facts.areas.values()), "inputs": digest.hexdigest()}
 
 
@@ -94,6 +94,7 @@ class AreaSheet:
     wages: tuple[Row, ...]
     jobs: tuple[Row, ...]
     alternatives: list[AreaAlternative]
+    national_hash: str = ""  # content hash of the national sheet
     kind: str = "area"
 
     # ---- what SheetWork, the state and the site read of any sheet ----
@@ -144,27 +145,34 @@ class AreaSheet:
         return [f"{NATIONAL_OUTLOOK_NOTE} {growth}", wage]
 
     def fields(self) -> dict[str, tuple[str, str]]:
-        national = self.national.fields()
+        """The area's figures field by field; the national sheet's words as its content hash (their
+        changes are in the national sheet's changelog), which keeps the state small."""
+        national = self.national
         oews = self.oews.label if self.oews else "none"
+        national_hash = self.national_hash
+        if not national_hash:
+            from factsheets.state import content_hash
+
+            national_hash = content_hash(national, national.fields())
+        outlook_label = national.outlook.provenance.label if national.outlook.provenance else "none"
         out = {
             "title": (self.heading, oews),
             "area": (f"{self.area.code} {self.area.name} ({self.area.type})", oews),
+            "occupation": (f"{self.soc_code or '-'} {national.bls_title or ''}".strip(), oews),
+            "national_sheet": (f"{national.slug} sha256 {national_hash[:16]}", outlook_label),
             "median_salary": (self.median_salary.text, oews),
-            "national_median_salary": national["median_salary"],
-            "outlook": (f"{self.outlook.text}, national", national["outlook"][1]),
+            "outlook": (f"{self.outlook.text}, national", outlook_label),
         }
-        for name in ("occupation", "definition", "education", "job_skills", "required_education", "skills_required"):
-            out[name] = national[name]
-        for row in (*self.wages, *self.jobs):
-            out[f"{self.basis if row in self.wages else 'jobs'}.{row.key}"] = (
-                f"{row.area.text} | nation {row.nation.text}",
-                oews,
-            )
-        out["alternatives"] = (", ".join(a.name for a in self.alternatives) or "none", national["alternatives"][1])
+        # the nation's figures are in the national sheet's content hash
+        for row in self.wages:
+            out[f"{self.basis}.{row.key}"] = (row.area.text, oews)
+        for row in self.jobs:
+            out[f"jobs.{row.key}"] = (row.area.text, oews)
+        out["alternatives"] = (", ".join(a.name for a in self.alternatives) or "none", outlook_label)
         for alt in self.alternatives:
             key = f"alternative[{alt.name}]"
             out[f"{key}.median_salary"] = (alt.median_salary.text, oews)
-            out[f"{key}.outlook"] = (alt.outlook.text, national["outlook"][1])
+            out[f"{key}.outlook"] = (alt.outlook.text, outlook_label)
             out[f"{key}.link"] = (alt.link or "none", oews)
         return out
 
@@ -280,6 +288,9 @@ class AreaBuilder:
         self.builder, self.facts = builder, facts
         self.by_key = {area.key: area for area in facts.areas.values()}
         self._national: dict[str, Sheet] = {}
+        self._national_hash: dict[str, str] = {}
+        releases = {k: (r.release_id, r.period) for k, r in builder.facts.releases.items()}
+        self._context = (sorted(releases.items()), sorted(facts.reasons.items()), facts.release_id)
 
     def keys(self) -> list[tuple[str, str]]:
         """By occupation, then area (a batch then reuses each national sheet)."""
@@ -303,6 +314,37 @@ class AreaBuilder:
             code: tuple((self.facts.areas[a].name, slug) for a, slug in sorted(found, key=lambda f: order[f[0]]))
             for code, found in out.items()
         }
+
+    def slug(self, ident: str) -> str:
+        key, _, code = ident.partition(":")
+        return area_slug(self.by_key[key], self.builder.ctx.occupation_slugs[code])
+
+    def inputs(self, ident: str) -> str:
+        """A digest of everything the sheet of `ident` is made of: its area and figures, the national
+        sheet's content, its alternatives' figures in the area and links, BLS's reasons. Equal to the
+        published sheet's: the sheet is unchanged without being built (a night where nothing in the
+        areas changed builds no area sheet)."""
+        key, _, code = ident.partition(":")
+        area = self.by_key[key]
+        national = self.national(code)
+        digest = self.national_hash(code)
+        figures = self.facts.figures
+        alternatives = [
+            (a.soc_code, a.sheet, figures.get((area.code, a.soc_code or ""))) for a in national.alternatives
+        ]
+        alternatives = [(c, sheet, f.signature() if f is not None else None) for c, sheet, f in alternatives]
+        payload = repr((area.code, area.name, area.type, figures[(area.code, code)].signature(), alternatives))
+        payload += repr((digest, self._context))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def national_hash(self, code: str) -> str:
+        digest = self._national_hash.get(code)
+        if digest is None:
+            from factsheets.state import content_hash
+
+            national = self.national(code)
+            digest = self._national_hash[code] = content_hash(national, national.fields())
+        return digest
 
     def national(self, code: str) -> Sheet:
         found = self._national.get(code)
@@ -328,6 +370,7 @@ class AreaBuilder:
             wages=wages,
             jobs=jobs,
             alternatives=[self._alternative(area, alt, oews) for alt in national.alternatives],
+            national_hash=self.national_hash(code),
         )
 
     def _alternative(self, area: AreaRow, alt: Any, oews: Provenance | None) -> AreaAlternative:

@@ -102,7 +102,9 @@ def area_files(
             "sheets": [{k: v for k, v in s.items() if k not in ("group_title", "area")} for s in sheets],
         }
         files[f"{prefix}index.html"] = html.encode("utf-8")
-        files[f"{prefix}index.json"] = (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        files[f"{prefix}index.json"] = (json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
+            "utf-8"
+        )
         areas.append(
             {
                 **area,

@@ -92,6 +92,7 @@ class SheetOutcome:
     entry: dict[str, Any] | None = None  # the new state entry (written)
     site: dict[str, Any] | None = None
     reason: str | None = None  # held_back
+    inputs: str | None = None  # an area sheet's inputs digest (factsheets.area_sheet.AreaBuilder.inputs)
 
 
 @dataclass
@@ -152,7 +153,8 @@ class SheetWork:
             "formats": list(self.formats),
             "required": {name: name not in sheet.required_missing for name in REQUIRED},
             "fields": short,
-            "releases": releases,
+            # an area sheet's releases are those of its national sheet: not repeated per field
+            "releases": releases if sheet.kind != "area" else {},
             "site": site,
         }
         return SheetOutcome(sheet.slug, "written", changes, entry, site)
@@ -183,9 +185,35 @@ def process_keys(
 ) -> list[SheetOutcome]:
     out = []
     for key in keys:
+        if key[0] == "area" and builder.areas is not None:
+            out.append(_process_area(builder, key[1], prev, work, build))
+            continue
         sheet = build_key(builder, key)
         out.append(work.process(sheet, prev.get(sheet.slug), build))
     return out
+
+
+def _process_area(
+    builder: SheetBuilder, ident: str, prev: dict[str, dict[str, Any]], work: SheetWork, build: VersionBuild
+) -> SheetOutcome:
+    """An area sheet whose inputs are those of its published version is unchanged, unbuilt."""
+    assert builder.areas is not None
+    slug = builder.areas.slug(ident)
+    inputs = builder.areas.inputs(ident)
+    old = prev.get(slug)
+    if (
+        old is not None
+        and old.get("inputs") == inputs
+        and old.get("render_hash") == work.render_hash
+        and not old.get("withdrawn")
+        and all(build.exists(f"{slug}.{fmt}") for fmt in work.formats)
+    ):
+        return SheetOutcome(slug, "unchanged", site=old.get("site"), inputs=inputs)
+    outcome = work.process(builder.area_sheet(ident), old, build)
+    outcome.inputs = inputs
+    if outcome.entry is not None:
+        outcome.entry["inputs"] = inputs
+    return outcome
 
 
 # ---- across processes --------------------------------------------------------------------------

@@ -28,7 +28,6 @@ entries. Provenance (fetched-at, sha256) is not part of the content.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import socket
 from collections.abc import Iterable, Sequence
@@ -66,7 +65,7 @@ from factsheets.changelog import (
 from factsheets.model import Sheet, SheetBuilder
 from factsheets.render import FORMATS, long_date, templates_hash
 from factsheets.site import normalize_base_url, occupation_groups, site_files, site_stamp
-from factsheets.state import STATE_FILE, STATE_VERSION, read_state
+from factsheets.state import STATE_FILE, STATE_VERSION, read_state, state_bytes
 from factsheets.versions import Hook, SheetsPublishError, VersionBuild, VersionedFolder, version_name
 from warehouse.area_queries import area_facts
 from warehouse.sheet_queries import sheet_facts
@@ -339,6 +338,8 @@ class _Publisher:
             prev["render_hash"] = self.render_hash
             prev["formats"] = list(self.formats)
         prev["site"] = outcome.site
+        if outcome.inputs is not None:
+            prev["inputs"] = outcome.inputs
 
     def _write_site(self, site: _Site) -> None:
         self.state["groups"] = dict(sorted({**self.state.get("groups", {}), **site.groups}.items()))
@@ -367,7 +368,7 @@ class _Publisher:
     def _save_state(self) -> None:
         self.state["version"] = STATE_VERSION
         self.state["sheets"] = dict(sorted(self.state["sheets"].items()))
-        self.build.write(STATE_FILE, (json.dumps(self.state, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.build.write(STATE_FILE, state_bytes(self.state))
 
     def _write_changelog(self, now: datetime) -> None:
         folder = self.build.mkdir(CHANGELOG_DIR)

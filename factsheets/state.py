@@ -38,6 +38,12 @@ def short_value(text: str) -> str:
     return f"{excerpt}… [{len(text)} chars, sha256 {digest}]"
 
 
+def state_bytes(state: dict[str, Any]) -> bytes:
+    """The state as compact JSON: the C encoder (an indented dump of tens of thousands of area sheets
+    takes seconds); `python -m json.tool` reads it."""
+    return (json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
 def read_state(data: bytes | None) -> dict[str, Any] | None:
     """A published set's state, or None when absent, unreadable or of another version (an
     unreadable state only costs a full rewrite: every sheet is then treated as new)."""

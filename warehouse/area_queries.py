@@ -91,6 +91,11 @@ class AreaFigures:
     annual: Mapping[str, Wage]
     hourly: Mapping[str, Wage]
 
+    def signature(self) -> tuple:
+        """Its values and statuses as plain tuples: cheap to compare and hash."""
+        cells = (self.employment, self.jobs_per_1000, self.location_quotient, *self.annual.values())
+        return tuple((c.value, c.status) for c in (*cells, *self.hourly.values()))
+
     @property
     def has_published(self) -> bool:
         """BLS published at least one figure of it (else no sheet: it would say nothing)."""
