@@ -73,7 +73,7 @@ def area_document(sheet: AreaSheet, refreshed_on: date | None) -> dict[str, Any]
             "national_median_salary": national.median_salary.as_json(),
             "career_outlook": {**sheet.outlook.as_json(), "scope": "national"},
         },
-        "wages": {"basis": sheet.basis, "rows": [_row(r) for r in sheet.wages]},
+        "wages": {"basis": sheet.basis, "note": sheet.basis_note, "rows": [_row(r) for r in sheet.wages]},
         "jobs": [_row(r) for r in sheet.jobs],
         "required_education": national.required_education.as_json(),
         "skills_required": national.skills_required.as_json(),

@@ -132,6 +132,14 @@ class AreaSheet:
         return self.national.subject
 
     @property
+    def basis_note(self) -> str | None:
+        """Why the area's wages are hourly: BLS's footnote."""
+        if self.basis != "hourly":
+            return None
+        reason = self.median_salary.extra.get("reason") or ""
+        return f"BLS publishes only hourly wages for {self.subject} in {self.area.place}: {reason}".strip()
+
+    @property
     def oews(self) -> Provenance | None:
         return self.national.releases.get("oews")
 
@@ -230,6 +238,7 @@ def area_median(figures: AreaFigures | None, facts: AreaFacts, area: AreaRow, oe
     if annual is not None and annual.status == "hourly_only" and hourly is not None and hourly.shown and hourly.value:
         top = hourly.status == "top_coded"
         info["lower_bound"] = top
+        info["reason"] = facts.reason("hourly_only")  # why there is no annual figure
         text = f"{dollars(hourly.value, cents=True)} per hour{' or more' if top else ''} ({year})"
         return Figure(text, "hourly_only", hourly.value, "USD per hour", period, oews, info)
     status = annual.status if annual is not None and annual.status else NO_ESTIMATE
