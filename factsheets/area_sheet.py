@@ -338,10 +338,10 @@ class AreaBuilder:
         national = self.national(code)
         digest = self.national_hash(code)
         figures = self.facts.figures
-        alternatives = [
-            (a.soc_code, a.sheet, figures.get((area.code, a.soc_code or ""))) for a in national.alternatives
-        ]
-        alternatives = [(c, sheet, f.signature() if f is not None else None) for c, sheet, f in alternatives]
+        alternatives = []
+        for alt in national.alternatives:
+            found = figures.get((area.code, alt.soc_code or ""))
+            alternatives.append((alt.soc_code, alt.sheet, found.signature() if found is not None else None))
         payload = repr((area.code, area.name, area.type, figures[(area.code, code)].signature(), alternatives))
         payload += repr((digest, self._context))
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -56,7 +56,8 @@ def template_source() -> str:
 
 def split_areas(sheets: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """(national sheets, area folder -> its sheets) of the index's list of published sheets."""
-    national, by_area = [], {}
+    national: list[dict[str, Any]] = []
+    by_area: dict[str, list[dict[str, Any]]] = {}
     for sheet in sheets:
         area = sheet.get("area")
         if area is None:

@@ -46,9 +46,7 @@ def row(rows: list[dict], key: str) -> dict:
 
 def mtimes(folder: Path, under: str = "") -> dict[str, int]:
     real = Path(os.path.realpath(folder))
-    return {
-        p.relative_to(real).as_posix(): p.stat().st_mtime_ns for p in (real / under).rglob("*") if p.is_file()
-    }
+    return {p.relative_to(real).as_posix(): p.stat().st_mtime_ns for p in (real / under).rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="module")
