@@ -26,7 +26,7 @@ from factsheets.site import shipped_schemas
 from flows.settings import Settings
 from warehouse.area_queries import AreaSelectionError, area_list, resolve_area
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]  # whole-set publishes
 RUN3 = {"refreshed_on": date(2026, 4, 1), "now": datetime(2026, 4, 1, 6, 0, tzinfo=UTC), "run_id": "apr"}
 FOOTNOTE_4 = "Wages for some occupations that do not generally work year-round, full time, are reported either as"
 
