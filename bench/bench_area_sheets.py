@@ -100,7 +100,7 @@ def timed_publish(db: Path, out: Path, areas: str, workers: int) -> tuple[float,
 
 def area_mtimes(out: Path) -> dict[str, int]:
     real = Path(os.path.realpath(out)) / "areas"
-    return {str(p): p.stat().st_mtime_ns for p in real.rglob("*") if p.is_file()}
+    return {p.relative_to(real).as_posix(): p.stat().st_mtime_ns for p in real.rglob("*") if p.is_file()}
 
 
 def main() -> None:
