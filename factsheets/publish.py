@@ -316,7 +316,7 @@ class _Publisher:
         if [r.index for r in results] != list(range(len(batches))):
             raise RuntimeError(f"the render workers returned batches {[r.index for r in results]} of {len(batches)}")
         self.result.batches = results
-        return [outcome for r in results for outcome in r.outcomes]
+        return [outcome.unpack() for r in results for outcome in r.outcomes]
 
     def _apply(self, outcome: SheetOutcome) -> None:
         """One sheet's outcome into the state and the result, in the order of the sheets."""

@@ -61,8 +61,12 @@ def render_sheets(spec: RenderSpec, batches: int) -> list[BatchResult]:
     keys = _BATCHES[spec.token]
     if len(keys) != batches:
         raise RuntimeError(f"render-sheets: {len(keys)} batches registered for this publish, expected {batches}")
-    futures = render_sheets_batch.map(unmapped(spec), list(range(len(keys))), keys)
-    return [future.result() for future in futures]
+    futures: list[Any] = list(render_sheets_batch.map(unmapped(spec), list(range(len(keys))), keys))
+    results = []
+    for i, future in enumerate(futures):
+        results.append(future.result())
+        futures[i] = None  # lets Dask drop the result from the worker's memory
+    return results
 
 
 @dataclass(frozen=True)
