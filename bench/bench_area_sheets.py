@@ -128,7 +128,12 @@ def main() -> None:
             sheets = result.sheets
             runs[name].append(seconds)
             rss += [b.max_rss_kb for b in result.batches]
-            print(f"run {i + 1} {name:7} {sheets} sheets in {seconds:.1f} s = {sheets / seconds:.0f}/s", flush=True)
+            peak = max((b.max_rss_kb for b in result.batches), default=0) // 1024
+            print(
+                f"run {i + 1} {name:7} {sheets} sheets in {seconds:.1f} s = {sheets / seconds:.0f}/s"
+                + (f", worker peak RSS {peak} MB" if peak else ""),
+                flush=True,
+            )
             if name != "serial":
                 shutil.rmtree(out.parent, ignore_errors=True)
 
