@@ -296,8 +296,22 @@ def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchRes
         time.perf_counter() - start,
         os.getpid(),
         host,
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        peak_rss_kb(),
     )
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory, KiB: VmHWM on Linux, which belongs to the process's own
+    memory (ru_maxrss carries over a fork and an exec: a worker spawned by a big publisher would
+    report the publisher's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 class BatchRunner(Protocol):
