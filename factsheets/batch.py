@@ -13,6 +13,7 @@ the changelog and the site, in the order of the sheets (so both ways write the s
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import resource
@@ -24,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from factsheets.area_sheet import AreaSheet
 from factsheets.changelog import ChangeEntry
 from factsheets.model import SheetBuilder
 from factsheets.render import render
@@ -31,10 +33,12 @@ from factsheets.sheet import Sheet
 from factsheets.site import site_entry
 from factsheets.state import REQUIRED, content_hash, short_value, would_lose
 from factsheets.versions import VersionBuild, sync_files
+from warehouse.area_queries import AreaFacts
 
 SNAPSHOT = ".render-inputs.pickle"  # in the version being built; removed before it is sealed
 
-SheetKey = tuple[str, str]  # ("occupation", SOC code) | ("profile", OOH profile slug)
+SheetKey = tuple[str, str]  # ("occupation", SOC code) | ("profile", OOH profile slug) | ("area", "TX:29-2072")
+AnySheet = Sheet | AreaSheet
 
 
 class RenderWorkersFailed(RuntimeError):
@@ -51,12 +55,19 @@ def sheet_keys(builder: SheetBuilder) -> list[SheetKey]:
     return keys
 
 
-def build_key(builder: SheetBuilder, key: SheetKey) -> Sheet:
+def area_keys(builder: SheetBuilder) -> list[SheetKey]:
+    """The area sheets of a publish with area figures (factsheets.area_sheet), by occupation then area."""
+    return builder.areas.keys() if builder.areas is not None else []
+
+
+def build_key(builder: SheetBuilder, key: SheetKey) -> AnySheet:
     kind, ident = key
     if kind == "occupation":
         return builder.occupation_sheet(ident)
     if kind == "profile":
         return builder.profile_sheet(ident)
+    if kind == "area":
+        return builder.area_sheet(ident)
     raise ValueError(f"unknown sheet key {key!r}")
 
 
@@ -82,6 +93,22 @@ class SheetOutcome:
     entry: dict[str, Any] | None = None  # the new state entry (written)
     site: dict[str, Any] | None = None
     reason: str | None = None  # held_back
+    inputs: str | None = None  # an area sheet's inputs digest (factsheets.area_sheet.AreaBuilder.inputs)
+    packed: str | None = None  # entry and site as one JSON text, while the outcome travels (pack/unpack)
+
+    def pack(self) -> SheetOutcome:
+        """For the trip back from a worker: a state entry is dozens of small dicts and strings, as one
+        text it is a tenth of the memory and of the time to pickle (tens of thousands of area sheets)."""
+        if self.entry is not None or self.site is not None:
+            self.packed = json.dumps([self.entry, self.site], ensure_ascii=False, separators=(",", ":"))
+            self.entry = self.site = None
+        return self
+
+    def unpack(self) -> SheetOutcome:
+        if self.packed is not None:
+            self.entry, self.site = json.loads(self.packed)
+            self.packed = None
+        return self
 
 
 @dataclass
@@ -100,7 +127,7 @@ class SheetWork:
     def __init__(self, refreshed_on: date, formats: tuple[str, ...], render_hash: str):
         self.refreshed_on, self.formats, self.render_hash = refreshed_on, formats, render_hash
 
-    def process(self, sheet: Sheet, prev: dict[str, Any] | None, build: VersionBuild) -> SheetOutcome:
+    def process(self, sheet: AnySheet, prev: dict[str, Any] | None, build: VersionBuild) -> SheetOutcome:
         fields = sheet.fields()
         digest = content_hash(sheet, fields)
         site = site_entry(sheet)
@@ -142,13 +169,14 @@ class SheetWork:
             "formats": list(self.formats),
             "required": {name: name not in sheet.required_missing for name in REQUIRED},
             "fields": short,
-            "releases": releases,
+            # an area sheet's releases are those of its national sheet: not repeated per field
+            "releases": releases if sheet.kind != "area" else {},
             "site": site,
         }
         return SheetOutcome(sheet.slug, "written", changes, entry, site)
 
     @staticmethod
-    def _held_back(sheet: Sheet, prev: dict[str, Any], fields: dict[str, tuple[str, str]]) -> SheetOutcome | None:
+    def _held_back(sheet: AnySheet, prev: dict[str, Any], fields: dict[str, tuple[str, str]]) -> SheetOutcome | None:
         """A published sheet that would lose a required figure keeps its published version."""
         lost = would_lose(sheet, prev)
         if not lost:
@@ -173,17 +201,45 @@ def process_keys(
 ) -> list[SheetOutcome]:
     out = []
     for key in keys:
+        if key[0] == "area" and builder.areas is not None:
+            out.append(_process_area(builder, key[1], prev, work, build))
+            continue
         sheet = build_key(builder, key)
         out.append(work.process(sheet, prev.get(sheet.slug), build))
     return out
 
 
+def _process_area(
+    builder: SheetBuilder, ident: str, prev: dict[str, dict[str, Any]], work: SheetWork, build: VersionBuild
+) -> SheetOutcome:
+    """An area sheet whose inputs are those of its published version is unchanged, unbuilt."""
+    assert builder.areas is not None
+    slug = builder.areas.slug(ident)
+    inputs = builder.areas.inputs(ident)
+    old = prev.get(slug)
+    if (
+        old is not None
+        and old.get("inputs") == inputs
+        and old.get("render_hash") == work.render_hash
+        and not old.get("withdrawn")
+        and all(build.exists(f"{slug}.{fmt}") for fmt in work.formats)
+    ):
+        return SheetOutcome(slug, "unchanged", site=old.get("site"), inputs=inputs)
+    outcome = work.process(builder.area_sheet(ident), old, build)
+    outcome.inputs = inputs
+    if outcome.entry is not None:
+        outcome.entry["inputs"] = inputs
+    return outcome
+
+
 # ---- across processes --------------------------------------------------------------------------
 
 
-def write_snapshot(build: VersionBuild, facts: Any, prev: dict[str, dict[str, Any]]) -> tuple[str, str]:
+def write_snapshot(
+    build: VersionBuild, facts: Any, prev: dict[str, dict[str, Any]], areas: AreaFacts | None = None
+) -> tuple[str, str]:
     """The inputs workers build from, as one file in the version being built: (path, token)."""
-    data = pickle.dumps((facts, prev), protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps((facts, areas, prev), protocol=pickle.HIGHEST_PROTOCOL)
     build.write(SNAPSHOT, data)
     return str(build.staging / SNAPSHOT), hashlib.sha256(data).hexdigest()
 
@@ -214,9 +270,9 @@ def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]]]:
                 f"{spec.snapshot}: the render inputs differ from the ones this publish wrote; "
                 "is another publish using the same sheets folder?"
             )
-        facts, prev = pickle.loads(data)  # written by the publishing process of this very run
+        facts, areas, prev = pickle.loads(data)  # written by the publishing process of this very run
         _loaded.clear()
-        _loaded[spec.token] = found = (SheetBuilder(facts), prev)
+        _loaded[spec.token] = found = (SheetBuilder(facts, areas), prev)
     return found
 
 
@@ -236,12 +292,26 @@ def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchRes
         build.close()
     return BatchResult(
         index,
-        outcomes,
+        [outcome.pack() for outcome in outcomes],
         time.perf_counter() - start,
         os.getpid(),
         host,
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        peak_rss_kb(),
     )
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory, KiB: VmHWM on Linux, which belongs to the process's own
+    memory (ru_maxrss carries over a fork and an exec: a worker spawned by a big publisher would
+    report the publisher's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 class BatchRunner(Protocol):
@@ -265,6 +335,7 @@ __all__ = [
     "SheetKey",
     "SheetOutcome",
     "SheetWork",
+    "area_keys",
     "batches_of",
     "build_key",
     "process_keys",

@@ -11,16 +11,19 @@ so is a site (index, manifest, sitemap) made with other site templates, schema o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
+from factsheets.area_sheet import areas_stamp
 from factsheets.careers import CareersConfig, split_careers
 from factsheets.figures import PROGRAM_SHORT
-from factsheets.model import build_sheets
+from factsheets.model import SheetBuilder
 from factsheets.render import templates_hash
 from factsheets.site import site_stamp
 from factsheets.state import STATE_FILE, content_hash, read_state, would_lose
+from warehouse.area_queries import area_facts
 from warehouse.sheet_queries import releases, sheet_facts
 
 SHOWN = 3  # sheets named in a reason
@@ -33,11 +36,13 @@ def sheets_behind(
     careers_config: CareersConfig | None = None,
     site: bool = True,
     site_base_url: str | None = None,
+    areas: str | Sequence[str] | None = None,
 ) -> str | None:
     """Why the sheets published in sheets_dir are not what publishing now would make of the
     warehouse (None when they are). Career sheets are compared when careers_config (the config the
     run publishes with) is given; the site (index.html, index.json, sitemap.xml) when `site`, with
-    the base URL the run publishes with."""
+    the base URL the run publishes with. `areas`: the area sheets the run publishes (none|states|metros|all
+    or a list of areas): compared by the digest of their inputs the state records (factsheets.area_sheet)."""
     if not releases(con):
         return None  # nothing to publish from
     try:
@@ -54,11 +59,24 @@ def sheets_behind(
         reasons.append("the sheet templates changed")
     if site and state.get("site") != site_stamp(site_base_url):
         reasons.append("the site index (index.html, index.json, sitemap.xml) is not what publishing now makes")
+    builder = SheetBuilder(facts)
+    if areas is not None and areas != "none":
+        found = area_facts(con, areas, builder.ctx.links.line_items, state.get("as_of"))
+        if found is not None:
+            builder = SheetBuilder(facts, found)
+            if state.get("areas") != areas_stamp(found):
+                reasons.append("the area sheets are not what the warehouse's area figures make")
+    elif state.get("areas"):
+        reasons.append("area sheets are published but the run publishes none")
     careers, held = split_careers(careers_config, facts.known_codes, facts.profiles) if careers_config else ([], [])
-    published = {slug: prev for slug, prev in state["sheets"].items() if not prev.get("withdrawn")}
+    published = {
+        slug: prev
+        for slug, prev in state["sheets"].items()
+        if not prev.get("withdrawn") and prev.get("kind") != "area"  # area sheets: by areas_stamp above
+    }
     differ, new = [], []
     built = set()
-    for sheet in build_sheets(facts, careers):
+    for sheet in builder.build(careers):
         built.add(sheet.slug)
         digest = content_hash(sheet, sheet.fields())
         prev = published.get(sheet.slug)

@@ -18,17 +18,22 @@ from __future__ import annotations
 
 from factsheets import fields
 from factsheets.alternatives import MAX_ALTERNATIVES, alternatives
+from factsheets.area_sheet import AreaBuilder, AreaSheet
 from factsheets.careers import Career
 from factsheets.context import Context, Subject
 from factsheets.figures import GROWTH_RULE
 from factsheets.sheet import AlternativeSheet, EmploymentChart, Sheet, WageChart
+from warehouse.area_queries import AreaFacts
 from warehouse.sheet_queries import OccupationRow, ProfileRow, SheetFacts
 
 
 class SheetBuilder:
-    def __init__(self, facts: SheetFacts):
+    def __init__(self, facts: SheetFacts, areas: AreaFacts | None = None):
         self.facts = facts
         self.ctx = Context(facts)
+        self.areas = AreaBuilder(self, areas) if areas is not None else None
+        # SOC code -> (area name, slug) of its area sheets in this publish: the national sheet links them
+        self.area_links = self.areas.links() if self.areas is not None else {}
 
     # ---- sheet kinds ----
 
@@ -45,11 +50,22 @@ class SheetBuilder:
             sheets.append(sheet)
         return sheets
 
-    def occupation_sheet(self, code: str) -> Sheet:
+    def occupation_sheet(self, code: str, *, links: bool = True) -> Sheet:
         row = self.facts.occupations[code]
         profile, primary = self.ctx.links.profile_of(code)
         slug = self.ctx.occupation_slugs[code]
-        return self.sheet(self._subject("occupation", slug, row.title, row.title, code, row, profile, primary, (code,)))
+        sheet = self.sheet(
+            self._subject("occupation", slug, row.title, row.title, code, row, profile, primary, (code,))
+        )
+        if links:
+            sheet.area_links = self.area_links.get(code, ())
+        return sheet
+
+    def area_sheet(self, ident: str) -> AreaSheet:
+        """The area sheet of `ident` ("TX:29-2072"); only with area facts."""
+        if self.areas is None:
+            raise ValueError(f"area sheet {ident!r}: this publish has no area figures")
+        return self.areas.sheet(ident)
 
     def profile_sheet(self, slug: str) -> Sheet:
         profile = self.facts.profiles[slug]

@@ -28,16 +28,16 @@ entries. Provenance (fetched-at, sha256) is not part of the content.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from factsheets.area_sheet import AREAS_DIR, areas_stamp
 from factsheets.batch import (
     BatchResult,
     BatchRunner,
@@ -45,6 +45,7 @@ from factsheets.batch import (
     SheetKey,
     SheetOutcome,
     SheetWork,
+    area_keys,
     batches_of,
     process_keys,
     remove_snapshot,
@@ -64,8 +65,9 @@ from factsheets.changelog import (
 from factsheets.model import Sheet, SheetBuilder
 from factsheets.render import FORMATS, long_date, templates_hash
 from factsheets.site import normalize_base_url, occupation_groups, site_files, site_stamp
-from factsheets.state import STATE_FILE, STATE_VERSION, read_state
+from factsheets.state import STATE_FILE, STATE_VERSION, read_state, state_bytes
 from factsheets.versions import Hook, SheetsPublishError, VersionBuild, VersionedFolder, version_name
+from warehouse.area_queries import area_facts
 from warehouse.sheet_queries import sheet_facts
 
 log = logging.getLogger(__name__)
@@ -142,6 +144,7 @@ def publish_sheets(
     site: bool = True,
     site_base_url: str | None = None,
     runner: BatchRunner | None = None,
+    areas: str | Sequence[str] | None = None,
 ) -> PublishResult:
     """Render the sheets from the warehouse (never fetches) and publish them into out_dir at once.
 
@@ -153,6 +156,9 @@ def publish_sheets(
     site: write index.html, index.json, sitemap.xml and the schema too; site_base_url makes the
     sitemap's URLs absolute (SiteBaseUrlError unless an http(s) URL). runner: render the occupation
     and profile sheets in batches elsewhere (flows.distribute.dask_runner); None renders them here.
+    areas: the area sheets to publish too (factsheets.area_sheet): none|states|metros|all, or a list of
+    areas (postal code, FIPS code, area code or name); AreaSelectionError for an unknown one. The
+    national sheets then link their area sheets; area sheets of other areas are withdrawn.
 
     Raises CareersConfigError (a config path that does not check), SheetSelectionError (a selector
     matching no sheet), SheetsPublishError (disk full, read-only, no permission: the published set is
@@ -167,11 +173,13 @@ def publish_sheets(
     site_spec = _Site(occupation_groups(facts.occupations), normalize_base_url(site_base_url)) if site else None
     careers, held = split_careers(config, facts.known_codes, facts.profiles)
     builder = SheetBuilder(facts)
+    if areas is not None and areas != "none":
+        builder = SheetBuilder(facts, area_facts(con, areas, builder.ctx.links.line_items, as_of))
     if only:
         chosen, held = select(builder.build(careers), held, only)
         plan = _Plan(builder, [], [], chosen, held, None)
     else:
-        plan = _Plan(builder, sheet_keys(builder), careers, [], held, runner)
+        plan = _Plan(builder, sheet_keys(builder) + area_keys(builder), careers, [], held, runner)
         result.built_from = {source: row["release_id"] for source, row in sorted(facts.releases.items())}
     result.sheets = len(plan.keys) + len(plan.careers) + len(plan.sheets)
     now = now or datetime.now(UTC)
@@ -266,6 +274,9 @@ class _Publisher:
             self._withdraw_unseen(seen, entries)
             marks = {"built_from": self.result.built_from, "as_of": as_of, "templates": templates_hash()}
             self.state.update(marks)
+            self.state.pop("areas", None)
+            if plan.builder.areas is not None:
+                self.state["areas"] = areas_stamp(plan.builder.areas.facts)
         if site is not None:
             self.hook("site")
             self._write_site(site)
@@ -278,10 +289,15 @@ class _Publisher:
         """The occupation and profile sheets: here, or in batches on the runner's workers."""
         if not plan.keys:
             return []
+        if plan.builder.areas is not None:  # the areas' folders, before any worker writes into them
+            self.build.mkdir(AREAS_DIR)
+            for area in plan.builder.areas.facts.areas.values():
+                self.build.mkdir(f"{AREAS_DIR}/{area.folder}")
         prev = self.state["sheets"]
         if plan.runner is None:
             return process_keys(plan.builder, plan.keys, prev, self.work, self.build)
-        path, token = write_snapshot(self.build, plan.builder.facts, prev)
+        areas = plan.builder.areas.facts if plan.builder.areas is not None else None
+        path, token = write_snapshot(self.build, plan.builder.facts, prev, areas)
         spec = RenderSpec(
             str(self.build.staging),
             self.build.linked,
@@ -300,7 +316,7 @@ class _Publisher:
         if [r.index for r in results] != list(range(len(batches))):
             raise RuntimeError(f"the render workers returned batches {[r.index for r in results]} of {len(batches)}")
         self.result.batches = results
-        return [outcome for r in results for outcome in r.outcomes]
+        return [outcome.unpack() for r in results for outcome in r.outcomes]
 
     def _apply(self, outcome: SheetOutcome) -> None:
         """One sheet's outcome into the state and the result, in the order of the sheets."""
@@ -322,6 +338,8 @@ class _Publisher:
             prev["render_hash"] = self.render_hash
             prev["formats"] = list(self.formats)
         prev["site"] = outcome.site
+        if outcome.inputs is not None:
+            prev["inputs"] = outcome.inputs
 
     def _write_site(self, site: _Site) -> None:
         self.state["groups"] = dict(sorted({**self.state.get("groups", {}), **site.groups}.items()))
@@ -350,7 +368,7 @@ class _Publisher:
     def _save_state(self) -> None:
         self.state["version"] = STATE_VERSION
         self.state["sheets"] = dict(sorted(self.state["sheets"].items()))
-        self.build.write(STATE_FILE, (json.dumps(self.state, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.build.write(STATE_FILE, state_bytes(self.state))
 
     def _write_changelog(self, now: datetime) -> None:
         folder = self.build.mkdir(CHANGELOG_DIR)

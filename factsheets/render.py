@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from factsheets import prose
+from factsheets.area_sheet import AreaSheet
 from factsheets.figures import GROWTH_RULE, count, dollars, long_date
 from factsheets.model import AlternativeSheet, EmploymentChart, Sheet, WageChart
 from factsheets.text import escape_markdown, markdown_cell
@@ -211,6 +212,7 @@ def sheet_document(sheet: Sheet, refreshed_on: date | None) -> dict[str, Any]:
         },
         "sources": [source.as_json() for source in sheet.sources],
         "releases": {source: prov.as_json() for source, prov in sorted(sheet.releases.items())},
+        **({"area_sheets": [{"area": n, "sheet": slug} for n, slug in sheet.area_links]} if sheet.area_links else {}),
     }
 
 
@@ -327,7 +329,7 @@ def _environments() -> tuple[jinja2.Template, jinja2.Template]:
 def templates_hash() -> str:
     """Changes when a template or RENDER_VERSION changes: sheets are then re-rendered (keeping their date)."""
     digest = hashlib.sha256(RENDER_VERSION.encode())
-    for name in ("sheet.md.j2", "sheet.html.j2"):
+    for name in ("sheet.md.j2", "sheet.html.j2", "area.md.j2", "area.html.j2"):
         digest.update(_template_source(name).encode())
     return digest.hexdigest()
 
@@ -346,7 +348,11 @@ def _context(sheet: Sheet, refreshed_on: date) -> dict[str, Any]:
     }
 
 
-def render(sheet: Sheet, refreshed_on: date, formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
+def render(sheet: Sheet | AreaSheet, refreshed_on: date, formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
+    if isinstance(sheet, AreaSheet):
+        from factsheets.area_render import render_area  # it imports this module
+
+        return render_area(sheet, refreshed_on, formats)
     md_template, html_template = _environments()
     out: dict[str, str] = {}
     context = None

@@ -215,6 +215,7 @@ class Sheet:
     as_of: int | None = None
     career_name: str | None = None
     notes: list[str] = field(default_factory=list)
+    area_links: tuple[tuple[str, str], ...] = ()  # (area name, slug) of its area sheets in the set
 
     # ---- derived words (pure functions of the fields above) ----
 
@@ -321,6 +322,11 @@ class Sheet:
                 self._label(self.releases.get("ooh")) if self.kind != "career" else "config",
             ),
         }
+        if self.area_links:  # only then: a set without area sheets keeps its national sheets' content
+            out["area_sheets"] = (
+                "; ".join(slug for _, slug in self.area_links),
+                self._label(self.releases.get("oews")),
+            )
         for alt in self.alternatives:
             key = f"alternative[{alt.name}]"
             out[f"{key}.occupation"] = (

@@ -30,6 +30,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from factsheets.area_sheet import AreaSheet
+from factsheets.area_site import area_entry, area_files, split_areas
+from factsheets.area_site import template_source as area_template_source
 from factsheets.figures import Figure
 from factsheets.render import long_date
 from factsheets.sheet import Sheet
@@ -39,6 +42,7 @@ SITE_INDEX_SCHEMA = "bls-refresh/site-index/1"
 SITE_VERSION = "1"  # bump when the site changes in a way its templates do not show
 INDEX_HTML, INDEX_JSON, SITEMAP = "index.html", "index.json", "sitemap.xml"
 SITE_FILES = (INDEX_HTML, INDEX_JSON, SITEMAP)
+SHEET_SCHEMA, AREA_SCHEMA = "fact-sheet-1.schema.json", "area-sheet-1.schema.json"
 OTHER_GROUP = "Other careers"
 KIND_LABELS = {"profile": "OOH profile", "career": "career"}  # occupation sheets carry no label
 FORMAT_ORDER = ("html", "md", "json")  # what the index links to first
@@ -117,11 +121,13 @@ def _headline(figure: Figure) -> dict[str, Any]:
     }
 
 
-def site_entry(sheet: Sheet) -> dict[str, Any]:
+def site_entry(sheet: Sheet | AreaSheet) -> dict[str, Any]:
     """What the site shows of a sheet (kept in the state as the sheet's `site`)."""
     codes = list(sheet.soc_codes) or ([sheet.soc_code] if sheet.soc_code else [])
     code = sheet.soc_code or (codes[0] if codes else None)
+    area = {"area": area_entry(sheet.area)} if isinstance(sheet, AreaSheet) else {}
     return {
+        **area,
         "title": sheet.title,
         "heading": sheet.heading,
         "kind": sheet.kind,
@@ -204,6 +210,7 @@ def site_hash() -> str:
     digest = hashlib.sha256(SITE_VERSION.encode())
     for name in ("index.html.j2", "sitemap.xml.j2", "search.js"):
         digest.update(_source(name).encode())
+    digest.update(area_template_source().encode())
     for name, data in shipped_schemas().items():
         digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
@@ -226,6 +233,7 @@ def _sheets(state: dict[str, Any]) -> list[dict[str, Any]]:
         group = entry.get("group")
         out.append(
             {
+                **({"area": entry["area"]} if entry.get("area") else {}),
                 "slug": slug,
                 "title": entry["title"],
                 "heading": entry["heading"],
@@ -243,7 +251,13 @@ def _sheets(state: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _manifest(sheets: list[dict[str, Any]], updated: str | None, base_url: str | None, schemas: list[str]) -> bytes:
+def _manifest(
+    sheets: list[dict[str, Any]],
+    updated: str | None,
+    base_url: str | None,
+    schemas: list[str],
+    areas: list[dict[str, Any]],
+) -> bytes:
     groups: dict[str | None, dict[str, Any]] = {}
     for s in sheets:
         groups.setdefault(s["group"], {"code": s["group"], "title": s["group_title"], "sheets": 0})["sheets"] += 1
@@ -251,11 +265,14 @@ def _manifest(sheets: list[dict[str, Any]], updated: str | None, base_url: str |
         "schema": SITE_INDEX_SCHEMA,
         "updated": updated,
         "base_url": base_url,
-        "sheet_schema": schemas[0] if schemas else None,
+        "sheet_schema": SHEET_SCHEMA if SHEET_SCHEMA in schemas else None,
         "count": len(sheets),
         "groups": list(groups.values()),
         "sheets": [{k: v for k, v in s.items() if k != "group_title"} for s in sheets],
     }
+    if areas:  # only then: a set without area sheets keeps its manifest
+        doc["area_sheet_schema"] = AREA_SCHEMA if AREA_SCHEMA in schemas else None
+        doc["areas"] = [{k: v for k, v in a.items() if k != "link"} for a in areas]
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -276,8 +293,10 @@ def _grouped(sheets: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[str, bytes]:
     """index.html, index.json, sitemap.xml and the shipped schemas, from a publish's final state."""
     base = normalize_base_url(base_url)
-    sheets = _sheets(state)
-    updated = max((s["updated"] for s in sheets), default=None)
+    every = _sheets(state)
+    sheets, by_area = split_areas(every)
+    areas, files = area_files(by_area, _grouped)
+    updated = max((s["updated"] for s in every), default=None)
     schemas = shipped_schemas()
     index_template, sitemap_template = _templates()
     script, script_hash = _search_script()
@@ -288,7 +307,8 @@ def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[st
         updated_text=long_date(date.fromisoformat(updated)) if updated else None,
         script=Markup(script),  # our own file, hashed into the page's CSP
         script_hash=script_hash,
-        schemas=list(schemas),
+        schemas=[name for name in schemas if name != AREA_SCHEMA or areas],
+        areas=areas,
     )
     pages = [{"loc": (base or "") + quote(INDEX_HTML), "lastmod": updated}] if updated else []
     pages += [
@@ -296,11 +316,19 @@ def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[st
         for s in sheets
         if "html" in s["paths"]
     ]
+    for area in areas:
+        pages.append({"loc": (base or "") + area["link"], "lastmod": area["updated"]})
+        pages += [
+            {"loc": (base or "") + quote(s["paths"]["html"]), "lastmod": s["updated"]}
+            for s in by_area[area["folder"]]
+            if "html" in s["paths"]
+        ]
     return {
         INDEX_HTML: html.encode("utf-8"),
-        INDEX_JSON: _manifest(sheets, updated, base, list(schemas)),
+        INDEX_JSON: _manifest(sheets, updated, base, list(schemas), areas),
         SITEMAP: sitemap_template.render(pages=pages).encode("utf-8"),
         **schemas,
+        **files,
     }
 
 

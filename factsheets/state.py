@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from factsheets.sheet import Sheet
+if TYPE_CHECKING:
+    from factsheets.area_sheet import AreaSheet
+    from factsheets.sheet import Sheet
 
 STATE_FILE = ".sheets-state.json"
 STATE_VERSION = 1
@@ -23,7 +25,7 @@ EXCERPT = 80
 REQUIRED = {"median_salary": "Median Salary", "outlook": "Career Outlook"}  # the asterisked rows
 
 
-def content_hash(sheet: Sheet, fields: dict[str, tuple[str, str]]) -> str:
+def content_hash(sheet: Sheet | AreaSheet, fields: dict[str, tuple[str, str]]) -> str:
     payload = {"slug": sheet.slug, "kind": sheet.kind, "fields": {k: v[0] for k, v in fields.items()}}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -36,6 +38,12 @@ def short_value(text: str) -> str:
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     excerpt = " ".join(text.split())[:EXCERPT].rstrip()
     return f"{excerpt}… [{len(text)} chars, sha256 {digest}]"
+
+
+def state_bytes(state: dict[str, Any]) -> bytes:
+    """The state as compact JSON: the C encoder (an indented dump of tens of thousands of area sheets
+    takes seconds); `python -m json.tool` reads it."""
+    return (json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def read_state(data: bytes | None) -> dict[str, Any] | None:
@@ -56,7 +64,7 @@ def read_state(data: bytes | None) -> dict[str, Any] | None:
     return state
 
 
-def would_lose(sheet: Sheet, prev: dict[str, Any]) -> list[str]:
+def would_lose(sheet: Sheet | AreaSheet, prev: dict[str, Any]) -> list[str]:
     """The required figures the published version shows and this one cannot: such a sheet is held
     back (its published version stays)."""
     return [name for name in sheet.required_missing if prev.get("required", {}).get(name)]

@@ -48,11 +48,25 @@ def render_sheets_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> B
     return render_batch(spec, index, keys)
 
 
+# The batches of the publishes under way in this process, by snapshot token: a flow run's parameters
+# must stay under Prefect's 512 KB, and the keys of every area sheet are more than that. The flow body
+# runs in the publishing process, so it takes them from here; each task carries its own batch.
+_BATCHES: dict[str, list[list[SheetKey]]] = {}
+
+
 @flow(name="render-sheets", persist_result=False, validate_parameters=False, log_prints=False)
-def render_sheets(spec: RenderSpec, batches: list[list[SheetKey]]) -> list[BatchResult]:
-    """Every batch as a task on the flow's task runner; the first failed batch fails the flow."""
-    futures = render_sheets_batch.map(unmapped(spec), list(range(len(batches))), batches)
-    return [future.result() for future in futures]
+def render_sheets(spec: RenderSpec, batches: int) -> list[BatchResult]:
+    """Every batch (`batches` of them, registered under spec.token) as a task on the flow's task
+    runner; the first failed batch fails the flow."""
+    keys = _BATCHES[spec.token]
+    if len(keys) != batches:
+        raise RuntimeError(f"render-sheets: {len(keys)} batches registered for this publish, expected {batches}")
+    futures: list[Any] = list(render_sheets_batch.map(unmapped(spec), list(range(len(keys))), keys))
+    results = []
+    for i, future in enumerate(futures):
+        results.append(future.result())
+        futures[i] = None  # lets Dask drop the result from the worker's memory
+    return results
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,11 @@ class DaskRunner:
         log.info("rendering %d batch(es) of sheets on %s", len(batches), self.describe())
         try:
             with _quiet_dask(), prefect_api():
-                return render_sheets.with_options(task_runner=self.task_runner())(spec, batches)
+                _BATCHES[spec.token] = batches
+                try:
+                    return render_sheets.with_options(task_runner=self.task_runner())(spec, len(batches))
+                finally:
+                    _BATCHES.pop(spec.token, None)
         except (OSError, RenderWorkersFailed):
             raise  # a full or read-only disk is reported as such by factsheets.versions
         except Exception as exc:

@@ -218,7 +218,13 @@ def why_publish(con, settings: Settings, report: RunReport, careers: CareersConf
     loaded, or the published sheets are behind the warehouse (a night whose publishing failed)."""
     if any(s.status == "loaded" for s in report.sources):
         return "new releases were loaded"
-    return sheets_behind(con, settings.sheets_output_dir, careers_config=careers, site_base_url=settings.site_base_url)
+    return sheets_behind(
+        con,
+        settings.sheets_output_dir,
+        careers_config=careers,
+        site_base_url=settings.site_base_url,
+        areas=settings.area_selection(),
+    )
 
 
 def publish(
@@ -272,6 +278,7 @@ def publish_sheets_step(con, settings: Settings, refreshed_on: date, careers: Ca
         run_id=run_id,
         site_base_url=settings.site_base_url,
         runner=runner,
+        areas=settings.area_selection(),  # area sheets join the same version
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
     )
     dask_address: str | None = Field(
         None, description="Render the sheets on an existing Dask cluster instead, e.g. tcp://scheduler:8786."
+    )
+    sheet_areas: Literal["none", "states", "metros", "all"] = Field(
+        "none",
+        description="Area sheets the nightly run publishes beside the national ones: none, states (the 54 "
+        "state-level areas), metros (metropolitan areas) or all (also the nonmetropolitan areas). Needs OEWS "
+        "loaded with --oews-form flatfiles --oews-areas all.",
     )
     site_base_url: str | None = Field(
         None,
@@ -123,8 +130,14 @@ class Settings(BaseSettings):
     def render_workers(self) -> int:
         """Render worker processes when --workers is not given: the sheets render in the publishing
         process while only national sheets (~900, about two seconds) are published; a local cluster
-        takes longer than that to start. (Area sheets, when they come, default to every core.)"""
-        return self.workers if self.workers is not None else 0
+        takes longer than that to start. With area sheets (tens of thousands), every core."""
+        if self.workers is not None:
+            return self.workers
+        return (os.cpu_count() or 1) if self.sheet_areas != "none" else 0
+
+    def area_selection(self) -> str | None:
+        """The area sheets to publish (factsheets.publish's `areas`), None for national sheets only."""
+        return None if self.sheet_areas == "none" else self.sheet_areas
 
     @property
     def warehouse_path(self) -> Path:

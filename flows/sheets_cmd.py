@@ -79,6 +79,21 @@ def sheets(
     workers: Workers = None,
     dask_address: DaskAddress = None,
     site_base_url: SiteBaseUrl = None,
+    area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--area",
+            help="Publish the area sheets of this area (repeatable): a state's postal code (TX), FIPS code (48), "
+            "7-digit OEWS area code or name as BLS lists it ('Dallas-Fort Worth-Arlington, TX').",
+        ),
+    ] = None,
+    areas: Annotated[
+        str | None,
+        typer.Option(
+            "--areas",
+            help=shown("Publish the area sheets of these areas: none, states, metros or all.", "sheet_areas"),
+        ),
+    ] = None,
 ) -> None:
     """Render the fact sheets from the warehouse (no fetching): only changed sheets are rewritten."""
     import warehouse
@@ -86,24 +101,38 @@ def sheets(
     from factsheets.careers import CareersConfigError, default_careers_path
     from factsheets.publish import SheetSelectionError, normalize_formats, publish_sheets
     from factsheets.versions import SheetsPublishError
+    from warehouse.area_queries import AreaSelectionError
     from warehouse.sheet_queries import has_sheet_schema, history_years
 
     if career and soc:
         raise typer.BadParameter("give --career or --soc, not both")
+    if area and areas:
+        raise typer.BadParameter("give --area or --areas, not both")
+    if area and (career or soc):
+        raise typer.BadParameter("--area publishes an area's sheets: give it without --career or --soc")
     try:
         formats = normalize_formats(format)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
     settings = build_settings(
-        db_path=db, data_dir=data_dir, workers=workers, dask_address=dask_address, site_base_url=site_base_url
+        db_path=db,
+        data_dir=data_dir,
+        workers=workers,
+        dask_address=dask_address,
+        site_base_url=site_base_url,
+        sheet_areas=areas,
     )
+    chosen_areas: str | list[str] | None = list(area) if area else settings.area_selection()
     if workers and settings.dask_address:
         raise typer.BadParameter("give --workers or --dask-address, not both")
     runner = None
-    if settings.dask_address or settings.render_workers():
+    render_workers = settings.render_workers()
+    if area and workers is None:  # one area: a few hundred sheets, quicker here than on a cluster
+        render_workers = 0
+    if settings.dask_address or render_workers:
         from flows.distribute import dask_runner
 
-        runner = dask_runner(settings.render_workers(), settings.dask_address)
+        runner = dask_runner(render_workers, settings.dask_address)
     path = existing_warehouse(settings)
     con = warehouse.connect(path, read_only=True)
     if not has_sheet_schema(con):
@@ -140,11 +169,12 @@ def sheets(
                 only=only,
                 site_base_url=settings.site_base_url,
                 runner=runner,
+                areas=chosen_areas,
             )
         except CareersConfigError as exc:
             typer.echo(f"careers config rejected: {exc}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-        except SheetSelectionError as exc:
+        except (SheetSelectionError, AreaSelectionError) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_USAGE) from None
         except SheetsPublishError as exc:

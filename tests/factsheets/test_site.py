@@ -253,12 +253,14 @@ def test_the_json_schema_ships_with_the_sheets_and_every_sheet_validates(publish
     docs = sheet_docs(published.out)
     for name, data in schemas.items():
         assert (published.out / name).read_bytes() == data
+        if name.startswith("area-"):  # area sheets: tests/factsheets/test_area_sheets.py
+            continue
         schema = json.loads(data)
         validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
         for slug, doc in docs.items():
             errors = sorted(validator.iter_errors(doc), key=str)
             assert not errors, (name, slug, errors[0].message)
-    assert manifest(published.out)["sheet_schema"] == next(iter(schemas))
+    assert manifest(published.out)["sheet_schema"] == "fact-sheet-1.schema.json" in schemas
 
 
 def test_the_site_is_part_of_the_version_a_reader_resolves(published):

