@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
@@ -42,6 +43,7 @@ SITE_INDEX_SCHEMA = "bls-refresh/site-index/1"
 SITE_VERSION = "1"  # bump when the site changes in a way its templates do not show
 INDEX_HTML, INDEX_JSON, SITEMAP = "index.html", "index.json", "sitemap.xml"
 SITE_FILES = (INDEX_HTML, INDEX_JSON, SITEMAP)
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org)
 SHEET_SCHEMA, AREA_SCHEMA = "fact-sheet-1.schema.json", "area-sheet-1.schema.json"
 OTHER_GROUP = "Other careers"
 KIND_LABELS = {"profile": "OOH profile", "career": "career"}  # occupation sheets carry no label
@@ -96,7 +98,7 @@ def normalize_base_url(url: str | None) -> str | None:
 
 def is_site_file(name: str) -> bool:
     """A file of the published folder that is the site's, not a sheet's."""
-    return name in SITE_FILES or name in shipped_schemas()
+    return name in SITE_FILES or name in shipped_schemas() or re.fullmatch(r"sitemap-[0-9]+\.xml", name) is not None
 
 
 def split_front_matter(markdown: str) -> tuple[str, str]:
@@ -171,7 +173,7 @@ def _source(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _templates() -> tuple[jinja2.Template, jinja2.Template]:
+def _templates() -> tuple[jinja2.Template, jinja2.Template, jinja2.Template]:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_source),
         autoescape=True,
@@ -180,7 +182,8 @@ def _templates() -> tuple[jinja2.Template, jinja2.Template]:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("index.html.j2"), env.get_template("sitemap.xml.j2")
+    names = ("index.html.j2", "sitemap.xml.j2", "sitemap-index.xml.j2")
+    return env.get_template(names[0]), env.get_template(names[1]), env.get_template(names[2])
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +211,7 @@ def shipped_schemas() -> dict[str, bytes]:
 def site_hash() -> str:
     """Changes with the site's templates, its script or a shipped schema: the site is then rewritten."""
     digest = hashlib.sha256(SITE_VERSION.encode())
-    for name in ("index.html.j2", "sitemap.xml.j2", "search.js"):
+    for name in ("index.html.j2", "sitemap.xml.j2", "sitemap-index.xml.j2", "search.js"):
         digest.update(_source(name).encode())
     digest.update(area_template_source().encode())
     for name, data in shipped_schemas().items():
@@ -290,6 +293,21 @@ def _grouped(sheets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return grouped
 
 
+def sitemap_files(pages: list[dict[str, Any]], base: str | None, limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
+    """sitemap.xml; past `limit` URLs (sitemaps.org allows 50,000 per file, e.g. --areas all), the pages
+    go into sitemap-1.xml, sitemap-2.xml, ... and sitemap.xml is their sitemap index."""
+    _, urlset, index = _templates()
+    if len(pages) <= limit:
+        return {SITEMAP: urlset.render(pages=pages).encode("utf-8")}
+    files, parts = {}, []
+    for number, start in enumerate(range(0, len(pages), limit), start=1):
+        chunk = pages[start : start + limit]
+        name = f"sitemap-{number}.xml"
+        files[name] = urlset.render(pages=chunk).encode("utf-8")
+        parts.append({"loc": (base or "") + name, "lastmod": max((p["lastmod"] for p in chunk), default=None)})
+    return {SITEMAP: index.render(parts=parts).encode("utf-8"), **files}
+
+
 def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[str, bytes]:
     """index.html, index.json, sitemap.xml and the shipped schemas, from a publish's final state."""
     base = normalize_base_url(base_url)
@@ -298,7 +316,7 @@ def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[st
     areas, files = area_files(by_area, _grouped)
     updated = max((s["updated"] for s in every), default=None)
     schemas = shipped_schemas()
-    index_template, sitemap_template = _templates()
+    index_template = _templates()[0]
     script, script_hash = _search_script()
     html = index_template.render(
         groups=_grouped(sheets),
@@ -326,7 +344,7 @@ def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[st
     return {
         INDEX_HTML: html.encode("utf-8"),
         INDEX_JSON: _manifest(sheets, updated, base, list(schemas), areas),
-        SITEMAP: sitemap_template.render(pages=pages).encode("utf-8"),
+        **sitemap_files(pages, base),
         **schemas,
         **files,
     }
@@ -336,6 +354,7 @@ __all__ = [
     "INDEX_HTML",
     "INDEX_JSON",
     "SITEMAP",
+    "SITEMAP_LIMIT",
     "SITE_FILES",
     "SiteBaseUrlError",
     "entry_from_state",
@@ -346,6 +365,7 @@ __all__ = [
     "shipped_schemas",
     "site_entry",
     "site_files",
+    "sitemap_files",
     "site_hash",
     "site_stamp",
 ]
