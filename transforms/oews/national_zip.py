@@ -85,20 +85,11 @@ def read_national_zip(data: bytes | Path, *, name: str) -> Release:
     estimates = _zip_estimates(keyed, year, file=file, sheet=sheet).assign(release_id=release_id)
     estimates = estimates.reset_index(drop=True)
     tables = {
-        "oews_occupations": validate(
-            occupations[OCCUPATION_COLUMNS],
-            OEWS_OCCUPATIONS,
-            file=file,
-            sheet=sheet,
-            source_rows=occupations["source_row"].to_numpy(),
-        ),
-        "oews_estimates": validate(
-            estimates[ESTIMATE_COLUMNS],
-            OEWS_ESTIMATES,
-            file=file,
-            sheet=sheet,
-            source_rows=estimates["source_row"].to_numpy(),
-        ),
+        table: validate(frame[columns], schema, file=file, sheet=sheet, source_rows=frame["source_row"].to_numpy())
+        for table, frame, columns, schema in (
+            ("oews_occupations", occupations, OCCUPATION_COLUMNS, OEWS_OCCUPATIONS),
+            ("oews_estimates", estimates, ESTIMATE_COLUMNS, OEWS_ESTIMATES),
+        )
     }
     return Release("oews", release_id, f"May {year}", year, {table: whole(frame) for table, frame in tables.items()})
 
