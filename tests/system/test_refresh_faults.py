@@ -10,6 +10,7 @@ import duckdb
 import openpyxl
 import pytest
 from bls_files import SAMPLE
+from night_settings import sample_settings
 from pytest_httpserver import HTTPServer
 
 from flows.night import run_night as run_refresh
@@ -37,18 +38,8 @@ def serve_sample(server: HTTPServer, *, except_paths=()) -> None:
 
 
 def settings_for(server: HTTPServer, tmp_path: Path, **overrides) -> Settings:
-    values = dict(
-        www_base_url=server.url_for("/www.bls.gov"),
-        download_base_url=server.url_for("/download.bls.gov"),
-        data_dir=tmp_path / "data",
-        oews_form="flatfiles",
-        sources=["oews", "projections"],  # the bundled sample has no OOH pages
-        contact="tests@example.org",
-        backoff_factor=0.0,
-        max_retries=3,
-    )
-    values.update(overrides)
-    return Settings(**values)
+    base = server.url_for("/").rstrip("/")
+    return sample_settings(base, tmp_path, **{"backoff_factor": 0.0, "max_retries": 3, **overrides})
 
 
 def fingerprint(settings: Settings):
