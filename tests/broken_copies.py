@@ -28,6 +28,11 @@ def table(release: Release, name: str) -> pd.DataFrame:
     return frame.astype({c: str for c in categorical})
 
 
+def identity(release: Release) -> tuple[str, str, str, int]:
+    """What names a release: (source, release_id, period, reference_year)."""
+    return release.source, release.release_id, release.period, release.reference_year
+
+
 def flatfile_paths(directory: Path) -> dict[str, Path]:
     """The oe.* files of a directory keyed by their BLS names, as read_flatfiles takes them."""
     return {path.name: path for path in sorted(directory.iterdir()) if path.name.startswith("oe.")}
