@@ -14,7 +14,6 @@ from .errors import (
 from .http import ArchiveClient, Fetcher, HttpConfig, PoliteClient
 from .mirror import serve_mirror
 from .oews import (
-    FLATFILE_NAMES,
     fetch_flatfiles,
     fetch_national_zip,
     fetch_newest_national_zip,
@@ -25,7 +24,6 @@ from .projections import OCCUPATION_WORKBOOK_PATH, fetch_occupation_workbook, oc
 from .records import Distrust, FetchResult
 
 __all__ = [
-    "FLATFILE_NAMES",
     "OCCUPATION_WORKBOOK_PATH",
     "ArchiveClient",
     "DeadlineExceeded",

@@ -54,11 +54,11 @@ def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-class _MirrorHandler(BaseHTTPRequestHandler):
-    root: Path
+class FileServingHandler(BaseHTTPRequestHandler):
+    """GET and HEAD of files, the way bls.gov answers them; a subclass says how (_serve)."""
+
     # HTTP/1.1 so a requests.Session keeps its connection alive, as it would with bls.gov.
     protocol_version = "HTTP/1.1"
-    server_version = "bls-mirror"
     sys_version = ""
 
     def do_GET(self) -> None:
@@ -67,11 +67,27 @@ class _MirrorHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(send_body=False)
 
+    def _serve(self, send_body: bool) -> None:
+        raise NotImplementedError
+
+
+def file_under(root: Path, path: str) -> Path | None:
+    """The file a (decoded) request path names below root, or None: missing, a directory, or outside root."""
+    candidate = (root / path.lstrip("/")).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+class _MirrorHandler(FileServingHandler):
+    root: Path
+    server_version = "bls-mirror"
+
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 
     def _serve(self, send_body: bool) -> None:
-        path = self._resolve()
+        path = file_under(self.root, unquote(urlsplit(self.path).path))
         if path is None:
             self._send_empty(HTTPStatus.NOT_FOUND)
             return
@@ -93,14 +109,6 @@ class _MirrorHandler(BaseHTTPRequestHandler):
                 except (BrokenPipeError, ConnectionResetError):
                     # The client gave up (e.g. a test's tiny timeout); nothing to report.
                     self.close_connection = True
-
-    def _resolve(self) -> Path | None:
-        """The file a request path names, or None: missing, a directory, or outside the root."""
-        relative = unquote(urlsplit(self.path).path).lstrip("/")
-        candidate = (self.root / relative).resolve()
-        if not candidate.is_relative_to(self.root) or not candidate.is_file():
-            return None
-        return candidate
 
     def _not_modified(self, etag: str, mtime: float) -> bool:
         return not_modified(self.headers, etag, mtime)

@@ -12,17 +12,6 @@ from .records import FetchResult
 
 log = logging.getLogger("extractors.oews")
 
-# Never oe.series: it is over 1 GB on bls.gov, and series ids already encode what it lists.
-FLATFILE_NAMES = (
-    "oe.release",
-    "oe.data.0.Current",
-    "oe.occupation",
-    "oe.area",
-    "oe.industry",
-    "oe.datatype",
-    "oe.footnote",
-)
-
 
 def national_zip_url(www_base: str, year: int) -> str:
     return f"{www_base.rstrip('/')}/oes/special-requests/oesm{year % 100:02d}nat.zip"
@@ -62,7 +51,7 @@ def fetch_newest_national_zip(
     )
 
 
-def fetch_flatfiles(
-    client: Fetcher, download_base: str, names: Iterable[str] = FLATFILE_NAMES
-) -> dict[str, FetchResult]:
+def fetch_flatfiles(client: Fetcher, download_base: str, names: Iterable[str]) -> dict[str, FetchResult]:
+    """The named files of the oe time series. Which files a release needs is the reader's to say
+    (transforms.oews.REQUIRED_FLATFILES, which the flow passes in): the list is written once."""
     return {name: client.fetch(flatfile_url(download_base, name)) for name in names}

@@ -26,11 +26,10 @@ from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, serv
 from extractors.http import Fetcher, HttpConfig
 from extractors.local import archive_local_file
 from extractors.mirror import MirrorArchive
-from extractors.oews import FLATFILE_NAMES
 from extractors.records import FetchResult
 from flows.progress import CrawlProgress
 from flows.settings import Settings
-from transforms.oews import release_fingerprint
+from transforms.oews import REQUIRED_FLATFILES, release_fingerprint
 from transforms.release import Release
 from warehouse.ooh_pages import known_pages
 
@@ -103,7 +102,8 @@ def make_fetcher(settings: Settings, archive: RawArchive) -> Fetcher:
 
 def fetch_oews(settings: Settings, fetcher: Fetcher, ends: Endpoints) -> Fetched:
     if settings.oews_form == "flatfiles":
-        files = extractors.oews.fetch_flatfiles(fetcher, ends.download)
+        # Only the files the reader reads: never oe.series, over 1 GB on bls.gov (series ids encode what it lists).
+        files = extractors.oews.fetch_flatfiles(fetcher, ends.download, REQUIRED_FLATFILES)
         return Fetched("oews", files, primary="oe.data.0.Current", form="flatfiles", areas=settings.oews_areas)
     newest = settings.newest_oews_year
     _, result = extractors.oews.fetch_newest_national_zip(fetcher, ends.www, newest, newest - settings.oews_years_back)
@@ -186,7 +186,9 @@ def fetched_from_local(archive: RawArchive, path: Path) -> Fetched:
     """What a file or folder kept on disk holds: an OEWS zip, OEWS flat files, or an EP workbook."""
     path = Path(path)
     if path.is_dir():
-        files = {name: archive_local_file(archive, path / name) for name in FLATFILE_NAMES if (path / name).exists()}
+        files = {
+            name: archive_local_file(archive, path / name) for name in REQUIRED_FLATFILES if (path / name).exists()
+        }
         return Fetched("oews", files, primary="oe.data.0.Current", form="flatfiles")
     suffix = path.suffix.lower()
     if suffix == ".zip":

@@ -6,6 +6,7 @@ The real files are read in place; broken copies are written under pytest's tmp_p
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-from bls_files import OE_FLATFILES, OEWS_ZIP_2025
+import pytest
+from bls_files import OE_FLATFILES, OEWS_ZIP_2025, OOH_PAGES
 
 from transforms.release import Release
 
@@ -24,6 +26,11 @@ def table(release: Release, name: str) -> pd.DataFrame:
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
     categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
     return frame.astype({c: str for c in categorical})
+
+
+def identity(release: Release) -> tuple[str, str, str, int]:
+    """What names a release: (source, release_id, period, reference_year)."""
+    return release.source, release.release_id, release.period, release.reference_year
 
 
 def flatfile_paths(directory: Path) -> dict[str, Path]:
@@ -95,3 +102,34 @@ def find_row(sheet: openpyxl.worksheet.worksheet.Worksheet, column: int, value: 
         if cell.value == value:
             return cell.row
     raise LookupError(value)
+
+
+# ---- OOH pages --------------------------------------------------------------------------------
+
+
+def url_of(path: str) -> str:
+    """The bls.gov URL of an OOH profile, e.g. healthcare/medical-transcriptionists."""
+    return f"https://www.bls.gov/ooh/{path}.htm"
+
+
+def ooh_page(path: str) -> bytes:
+    """The real page of an OOH profile, read in place from the mirror in ../shared."""
+    file = OOH_PAGES / f"{path}.htm"
+    if not file.is_file():
+        pytest.fail(f"{file} is missing from the shared mirror")
+    return file.read_bytes()
+
+
+def replaced(html: bytes, old: str, new: str, count: int = 1) -> bytes:
+    """The page with `old` replaced by `new` (the first `count` times); `old` must be on it, or the
+    test would change nothing."""
+    text = html.decode("utf-8")
+    assert old in text, f"{old!r} not on the page: the test no longer changes anything"
+    return text.replace(old, new, count).encode("utf-8")
+
+
+def without_quick_facts(html: bytes) -> bytes:
+    text = html.decode("utf-8")
+    cut = re.sub(r'<table[^>]*id="quickfacts".*?</table>', "", text, count=1, flags=re.S)
+    assert cut != text
+    return cut.encode("utf-8")

@@ -75,7 +75,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -83,7 +83,8 @@ from urllib.parse import unquote, urlsplit
 if __package__ in (None, "") and str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from extractors.mirror import file_validators, not_modified  # the mirror's own validators and 304 rule
+# The mirror's own handler base, file lookup, validators and 304 rule.
+from extractors.mirror import FileServingHandler, file_under, file_validators, not_modified
 
 __all__ = ["Fault", "FaultyMirror", "Hit", "SpawnedFaultServer", "load_rules", "parse_rules", "spawn", "write_rules"]
 
@@ -344,17 +345,9 @@ class FaultyMirror:
         self.stop()
 
 
-class _FaultyHandler(BaseHTTPRequestHandler):
+class _FaultyHandler(FileServingHandler):
     mirror: FaultyMirror
-    protocol_version = "HTTP/1.1"
     server_version = "faulty-mirror"
-    sys_version = ""
-
-    def do_GET(self) -> None:
-        self._serve(send_body=True)
-
-    def do_HEAD(self) -> None:
-        self._serve(send_body=False)
 
     def do_PUT(self) -> None:
         self._control()
@@ -411,7 +404,7 @@ class _FaultyHandler(BaseHTTPRequestHandler):
             def opener() -> BinaryIO:
                 return io.BytesIO(body)
         else:
-            file = self._resolve(path)
+            file = file_under(self.mirror.root, path)
             if file is None:
                 return None
             stat = file.stat()
@@ -424,12 +417,6 @@ class _FaultyHandler(BaseHTTPRequestHandler):
         if fault is not None and fault.truncate_to is not None:
             size = min(size, fault.truncate_to)
         return opener, size, etag, mtime
-
-    def _resolve(self, path: str) -> Path | None:
-        candidate = (self.mirror.root / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.mirror.root) or not candidate.is_file():
-            return None
-        return candidate
 
     def _send_file(
         self, path: str, opener: Any, size: int, etag: str, mtime: float, fault: Fault | None, send_body: bool, hit: Hit

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import python_calamine as calamine
 
+from transforms import schemas
 from transforms._xlsx import as_bytes, cell_text, open_workbook, rows_as_text_frame, sheet_rows
 from transforms.ep_ooh_links import read_ooh_links
 from transforms.errors import LayoutError
@@ -215,16 +216,9 @@ def _occupations(
         return body[column[key]] if key in column else None
 
     def fail_first(bad: pd.Series, key: str, expected: str) -> None:
-        if bad.any():
-            position = bad.to_numpy().argmax()
-            raise LayoutError(
-                file=source.file,
-                sheet=source.sheet,
-                row=int(body["source_row"].iloc[position]),
-                column=layout.header(key),
-                expected=expected,
-                found=str(body[column[key]].iloc[position]),
-            )
+        schemas.fail_first(
+            body, bad, column[key], expected, file=source.file, sheet=source.sheet, header=layout.header(key)
+        )
 
     soc = normalize_soc_series(body[column["code"]])
     fail_first(soc.isna(), "code", "an SOC code like 29-2072")

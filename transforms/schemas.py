@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,29 +60,42 @@ def _matches(pattern: str, error: str) -> pa.Check:
     return pa.Check(check, error=error)
 
 
-OEWS_OCCUPATIONS = pa.DataFrameSchema(
+def _schema(name: str, columns: dict[str, pa.Column], unique: list[str], checks=None) -> pa.DataFrameSchema:
+    """Every frame handed on has exactly its columns, in order, and one row per key."""
+    return pa.DataFrameSchema(columns, checks=checks, unique=unique, strict=True, ordered=True, name=name)
+
+
+# What several frames check alike, worded once.
+_SOC_CODE = _matches(SOC_PATTERN, error="an SOC code NN-NNNN")
+_OEWS_RELEASE = _matches(OEWS_RELEASE_PATTERN, error="a release code like 2025A01")
+_CYCLE = _matches(CYCLE_PATTERN, error="a cycle like 2024-34")
+_TITLE = pa.Check.str_length(min_value=1, error="a non-empty title")
+_LEVEL = pa.Check.isin(LEVELS, error=f"one of {', '.join(LEVELS)}")
+
+
+OEWS_OCCUPATIONS = _schema(
+    "oews occupations",
     {
-        "release_id": _text(_matches(OEWS_RELEASE_PATTERN, error="a release code like 2025A01")),
-        "soc_code": _text(_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
-        "title": _text(pa.Check.str_length(min_value=1, error="a non-empty title")),
-        "level": _text(pa.Check.isin(LEVELS, error=f"one of {', '.join(LEVELS)}")),
+        "release_id": _text(_OEWS_RELEASE),
+        "soc_code": _text(_SOC_CODE),
+        "title": _text(_TITLE),
+        "level": _text(_LEVEL),
     },
-    unique=["release_id", "soc_code"],
-    strict=True,
-    ordered=True,
-    name="oews occupations",
+    ["release_id", "soc_code"],
 )
 
-OEWS_ESTIMATES = pa.DataFrameSchema(
+OEWS_ESTIMATES = _schema(
+    "oews estimates",
     {
-        "release_id": _text(_matches(OEWS_RELEASE_PATTERN, error="a release code like 2025A01")),
+        "release_id": _text(_OEWS_RELEASE),
         "area_code": _text(_matches(r"^\d{7}$", error="a 7-digit area code")),
         "industry_code": _text(_matches(r"^[0-9A-Z-]{6}$", error="a 6-character industry code")),
-        "soc_code": _text(_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
+        "soc_code": _text(_SOC_CODE),
         "measure": _text(pa.Check.isin(MEASURES, error="a known OEWS measure")),
         "value": pa.Column("float64", pa.Check.ge(0, error="a value >= 0"), nullable=True),
         "status": _text(pa.Check.isin(OEWS_STATUSES, error=f"a status among {', '.join(OEWS_STATUSES)}")),
     },
+    ["release_id", "area_code", "industry_code", "soc_code", "measure"],
     checks=[
         _row_check(
             "a value exactly when the status is published or top_coded",
@@ -95,23 +108,20 @@ OEWS_ESTIMATES = pa.DataFrameSchema(
             lambda df: ~df["measure"].isin(RSE_MEASURES) | ~(df["value"] > 100),
         ),
     ],
-    unique=["release_id", "area_code", "industry_code", "soc_code", "measure"],
-    strict=True,
-    ordered=True,
-    name="oews estimates",
 )
 
 _PERSONS = pa.Check.ge(0, error="a number of persons >= 0")
 
-PROJECTIONS = pa.DataFrameSchema(
+PROJECTIONS = _schema(
+    "projections",
     {
-        "cycle": _text(_matches(CYCLE_PATTERN, error="a cycle like 2024-34")),
+        "cycle": _text(_CYCLE),
         "base_year": pa.Column("int64", pa.Check.in_range(1990, 2100, error="a year between 1990 and 2100")),
         "target_year": pa.Column("int64", pa.Check.in_range(1990, 2110, error="a year between 1990 and 2110")),
-        "soc_code": _text(_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
-        "title": _text(pa.Check.str_length(min_value=1, error="a non-empty title")),
+        "soc_code": _text(_SOC_CODE),
+        "title": _text(_TITLE),
         "occupation_type": _text(pa.Check.isin(OCCUPATION_TYPES, error="'Summary' or 'Line item'"), nullable=True),
-        "level": _text(pa.Check.isin(LEVELS, error=f"one of {', '.join(LEVELS)}")),
+        "level": _text(_LEVEL),
         "employment_base": pa.Column("Int64", _PERSONS),
         "employment_target": pa.Column("Int64", _PERSONS),
         "change_numeric": pa.Column("Int64"),
@@ -128,6 +138,7 @@ PROJECTIONS = pa.DataFrameSchema(
         "work_experience": _text(nullable=True),
         "training": _text(nullable=True),
     },
+    ["cycle", "soc_code"],
     checks=[
         _row_check(
             "a median wage exactly when its status is not not_available",
@@ -151,25 +162,19 @@ PROJECTIONS = pa.DataFrameSchema(
             ),
         ),
     ],
-    unique=["cycle", "soc_code"],
-    strict=True,
-    ordered=True,
-    name="projections",
 )
 
 
-EP_OOH_LINKS = pa.DataFrameSchema(
+EP_OOH_LINKS = _schema(
+    "EP OOH links",
     {
-        "cycle": _text(_matches(CYCLE_PATTERN, error="a cycle like 2024-34")),
-        "soc_code": _text(_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
-        "title": _text(pa.Check.str_length(min_value=1, error="a non-empty title")),
+        "cycle": _text(_CYCLE),
+        "soc_code": _text(_SOC_CODE),
+        "title": _text(_TITLE),
         "ooh_url": _text(_matches(r"^https?://\S+\.htm$", error="an OOH profile URL ending in .htm")),
         "slug": _text(_matches(r"^[a-z0-9][a-z0-9-]*$", error="a profile slug like medical-records-specialists")),
     },
-    unique=["cycle", "soc_code"],
-    strict=True,
-    ordered=True,
-    name="EP OOH links",
+    ["cycle", "soc_code"],
 )
 
 
@@ -194,6 +199,31 @@ def validate(
         raise LayoutError(
             file=file, sheet=sheet, expected=f"a frame matching the {schema.name} schema", found=str(exc)
         ) from exc
+
+
+def fail_first(
+    frame: pd.DataFrame,
+    bad: pd.Series,
+    column: Hashable,
+    expected: str,
+    *,
+    file: str,
+    sheet: str | None = None,
+    header: str | None = None,
+) -> None:
+    """Raise for the first row `bad` flags in a frame that carries "source_row" (the row or line of the
+    file); `header` is the column as the file names it, where that differs from the frame's name."""
+    if not bad.any():
+        return
+    position = int(bad.to_numpy().argmax())
+    raise LayoutError(
+        file=file,
+        sheet=sheet,
+        row=int(frame["source_row"].iloc[position]),
+        column=str(column) if header is None else header,
+        expected=expected,
+        found=str(frame[column].iloc[position]),
+    )
 
 
 def _layout_error(
@@ -290,10 +320,6 @@ _OOH_NONEMPTY = pa.Check.str_length(min_value=1, error="non-empty text")
 _OOH_EMPLOYMENT = pa.Check.ge(0, error="employment >= 0")
 
 
-def _ooh_schema(name: str, columns: dict[str, pa.Column], unique: list[str], checks=None) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(columns, checks=checks, unique=unique, strict=True, ordered=True, name=name)
-
-
 def _ooh_pay_as_its_status(df: pd.DataFrame) -> pd.Series:
     annual, hourly, status = df["median_pay_annual"], df["median_pay_hourly"], df["pay_status"]
     return (
@@ -304,7 +330,7 @@ def _ooh_pay_as_its_status(df: pd.DataFrame) -> pd.Series:
 
 
 OOH_SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "ooh_profiles": _ooh_schema(
+    "ooh_profiles": _schema(
         "ooh_profiles",
         {
             "edition": _text(_OOH_EDITION),
@@ -320,7 +346,7 @@ OOH_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         ["edition", "slug"],
     ),
-    "ooh_quick_facts": _ooh_schema(
+    "ooh_quick_facts": _schema(
         "ooh_quick_facts",
         {
             "edition": _text(_OOH_EDITION),
@@ -347,12 +373,12 @@ OOH_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             pa.Check(lambda df: df["outlook_period"] == df["edition"], error="the outlook period equal to the edition"),
         ],
     ),
-    "ooh_profile_soc": _ooh_schema(
+    "ooh_profile_soc": _schema(
         "ooh_profile_soc",
         {
             "edition": _text(_OOH_EDITION),
             "slug": _text(_OOH_SLUG),
-            "soc_code": _text(pa.Check.str_matches(SOC_PATTERN, error="an SOC code NN-NNNN")),
+            "soc_code": _text(_SOC_CODE),
             "via": _text(pa.Check.isin(OOH_VIA, error=f"one of {', '.join(OOH_VIA)}")),
             "soc_title": _text(nullable=True),
             "soc_level": _text(pa.Check.isin(("total", "major", "minor", "broad", "detailed"), error="an SOC level")),
@@ -366,7 +392,7 @@ OOH_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         ["edition", "slug", "soc_code", "via"],
     ),
-    "ooh_sections": _ooh_schema(
+    "ooh_sections": _schema(
         "ooh_sections",
         {
             "edition": _text(_OOH_EDITION),
@@ -379,7 +405,7 @@ OOH_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         ["edition", "slug", "section"],
     ),
-    "ooh_similar": _ooh_schema(
+    "ooh_similar": _schema(
         "ooh_similar",
         {
             "edition": _text(_OOH_EDITION),
@@ -404,7 +430,7 @@ OOH_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             ),
         ],
     ),
-    "ooh_pages": _ooh_schema(
+    "ooh_pages": _schema(
         "ooh_pages",
         {
             "edition": _text(_OOH_EDITION),

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 import duckdb
+
+from warehouse.sheet_queries import ReleaseRow
 
 NATION = "0000000"
 CROSS_INDUSTRY = "000000"
 
 
-@dataclass(frozen=True)
-class HeldRelease:
-    source: str  # oews | projections | ooh
-    release_id: str  # 2025A01, 2024-34
-    period: str  # May 2025, 2024-2034
-    reference_year: int
-    source_url: str
-    fetched_at: datetime | None
-    archive_sha256: str
+@dataclass(frozen=True, slots=True)
+class HeldRelease(ReleaseRow):
+    """A release the warehouse holds (the sheets' release row), with an EP cycle's end year."""
+
     target_year: int | None = None  # EP: the projection's end year
 
 

@@ -83,18 +83,7 @@ def _against_projections(con: duckdb.DuckDBPyConnection, edition: str) -> list[d
     out: list[dict] = []
 
     def add(row: pd.Series, field: str, ooh: object, other: object) -> None:
-        out.append(
-            {
-                "edition": edition,
-                "slug": row["slug"],
-                "soc_code": row["soc_code"],
-                "field": field,
-                "ooh_value": _text(ooh),
-                "other_source": "projections",
-                "other_release": edition,
-                "other_value": _text(other),
-            }
-        )
+        out.append(_mismatch(edition, row, field, ooh, ("projections", edition), other))
 
     for _, row in pairs.iterrows():
         if not row["in_ep"]:
@@ -159,19 +148,26 @@ def _against_oews(con: duckdb.DuckDBPyConnection, edition: str) -> list[dict]:
                 if ooh is None and other is None:
                     continue
                 if ooh is None or other is None or abs(ooh - other) > tolerance:
-                    out.append(
-                        {
-                            "edition": edition,
-                            "slug": row["slug"],
-                            "soc_code": row["soc_code"],
-                            "field": field,
-                            "ooh_value": _text(ooh),
-                            "other_source": "oews",
-                            "other_release": release,
-                            "other_value": _text(other),
-                        }
-                    )
+                    out.append(_mismatch(edition, row, field, ooh, ("oews", release), other))
     return out
+
+
+def _mismatch(
+    edition: str, row: pd.Series, field: str, ooh: object, other_release: tuple[str, str], other: object
+) -> dict:
+    """One row of consistency_mismatches (less run_at): `field` of a profile's code, OOH's value against
+    what (source, release_id) other_release publishes."""
+    source, release = other_release
+    return {
+        "edition": edition,
+        "slug": row["slug"],
+        "soc_code": row["soc_code"],
+        "field": field,
+        "ooh_value": _text(ooh),
+        "other_source": source,
+        "other_release": release,
+        "other_value": _text(other),
+    }
 
 
 def _store(con: duckdb.DuckDBPyConnection, edition: str, frame: pd.DataFrame) -> None:

@@ -58,7 +58,7 @@ class Provenance:
     series: str
     source_url: str
     fetched_at: datetime | None
-    archive_sha256: str
+    archive_sha256: str | None
 
     def as_dict(self) -> dict[str, str | None]:
         return {
@@ -138,7 +138,7 @@ def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:
         series_label(release.source, soc, measure),
         release.source_url,
         release.fetched_at,
-        release.archive_sha256,
+        release.sha256,
     )
 
 

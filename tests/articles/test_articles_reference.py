@@ -19,6 +19,12 @@ def run(con, path: Path, **options):
     return results[0]
 
 
+def run_text(con, path: Path, text: str):
+    """An article written for the test, audited and refreshed."""
+    path.write_text(text, encoding="utf-8")
+    return run(con, path)
+
+
 def figure(result, text: str, line: int):
     found = [(b, a) for b, a in result.figures if b.figure.text == text and b.line == line]
     assert len(found) == 1, [(b.figure.text, b.line) for b, _ in result.figures]
@@ -153,17 +159,16 @@ def test_another_occupations_figure_matches_another_occupation(con):
 
 
 def test_counts_hourly_wages_and_a_sign_that_flips(con, tmp_path):
-    article = tmp_path / "counts.txt"
-    article.write_text(
+    result = run_text(
+        con,
+        tmp_path / "counts.txt",
         "Medical Records Work\n\n"
         "Medical records specialists held 186,400 jobs in 2021, and about 14,900 openings were projected each "
         "year from 2021 to 2031. Their median hourly wage was $23.45 in May 2023.\n\n"
         "Manufactured building and mobile home installers face a decline: employment is projected to decline "
         "20 percent from 2023 to 2033.\n\n"
         "Medical transcriptionists earned a median annual wage of $$37,060 in May 2023.\n",
-        encoding="utf-8",
     )
-    result = run(con, article)
     statuses = {(b.figure.text, b.measure): a.status for b, a in result.figures}
     assert statuses == {
         ("186,400", "employment_base"): "matches",
@@ -184,9 +189,7 @@ def test_counts_hourly_wages_and_a_sign_that_flips(con, tmp_path):
 
 
 def test_an_occupation_with_hourly_wages_only_gets_no_annual_figure(con, tmp_path):
-    article = tmp_path / "actors.txt"
-    article.write_text("Actors earned a median annual wage of $45,000 in May 2024.\n", encoding="utf-8")
-    result = run(con, article)
+    result = run_text(con, tmp_path / "actors.txt", "Actors earned a median annual wage of $45,000 in May 2024.\n")
     ((binding, audit),) = result.figures
     assert binding.soc == "27-2011" and audit.status == "differs" and "hourly_only" in audit.note
     assert not result.changed
@@ -208,29 +211,27 @@ def test_bls_whole_percent_rounding():
 
 
 def test_direction_nouns_and_their_articles_follow_the_sign(con, tmp_path):
-    article = tmp_path / "installers.txt"
-    article.write_text(
+    lines = run_text(
+        con,
+        tmp_path / "installers.txt",
         "Manufactured Building and Mobile Home Installers\n\n"
         "Manufactured building and mobile home installers face a 20% decline in employment from 2023 to 2033.\n\n"
         "Manufactured building and mobile home installers: a decline of 20 percent is projected from 2023 to 2033.\n\n"
         "Medical records specialists should see an 8.7% increase in jobs from 2023 to 2033.\n",
-        encoding="utf-8",
-    )
-    lines = run(con, article).refreshed.splitlines()
+    ).refreshed.splitlines()
     assert lines[2].endswith("face a 6% increase in employment from 2024 to 2034.")
     assert lines[4].endswith(": an increase of 6 percent is projected from 2024 to 2034.")
     assert lines[6].endswith("should see a 7.1% increase in jobs from 2024 to 2034.")  # one decimal kept
 
 
 def test_a_percent_no_words_explain_is_listed_not_bound(con, tmp_path):
-    article = tmp_path / "full-time.txt"
-    article.write_text(
+    result = run_text(
+        con,
+        tmp_path / "full-time.txt",
         "Medical Records Specialists\n\n"
         "Employment of medical records specialists is projected to grow 7 percent from 2024 to 2034, faster than "
         "the average for all occupations; about 90 percent of them work full time.\n",
-        encoding="utf-8",
     )
-    result = run(con, article)
     assert [(b.figure.text, b.soc, a.status) for b, a in result.figures] == [
         ("7 percent", "29-2072", "matches"),
         ("90 percent", "29-2072", "unbound"),
@@ -239,14 +240,13 @@ def test_a_percent_no_words_explain_is_listed_not_bound(con, tmp_path):
 
 
 def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(con, tmp_path):
-    article = tmp_path / "assistants.txt"
-    article.write_text(
+    result = run_text(
+        con,
+        tmp_path / "assistants.txt",
         "Medical Assistants\n\n"
         "Medical assistants earned $43,350 annually in May 2023.\n\n"
         "Medical assistants earned $44,000 annually in May 2023.\n",
-        encoding="utf-8",
     )
-    result = run(con, article)
     (first, first_audit), (second, second_audit) = result.figures
     assert first.measures == second.measures == ("annual_median", "annual_mean")
     # $43,350 is the May 2023 mean (the median was $42,000): the value settles it, and the mean is refreshed.
@@ -259,14 +259,13 @@ def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(co
 
 
 def test_a_figure_newer_than_the_warehouse_is_never_taken_back(con, tmp_path):
-    article = tmp_path / "future.txt"
-    article.write_text(
+    result = run_text(
+        con,
+        tmp_path / "future.txt",
         "Medical Records Specialists\n\n"
         "Medical records specialists earned a median annual wage of $53,000 in May 2026, and employment is "
         "projected to grow 6% from 2025 to 2035.\n",
-        encoding="utf-8",
     )
-    result = run(con, article)
     assert [(a.status, a.backfill) for _, a in result.figures] == [
         ("release not held", "OEWS May 2026: not loaded yet (run the refresh)"),
         ("release not held", "EP 2025-35: not loaded yet (run the refresh)"),

@@ -12,7 +12,6 @@ import pytest
 from extractor_helpers import shared_file
 
 from extractors import (
-    FLATFILE_NAMES,
     OCCUPATION_WORKBOOK_PATH,
     ArchiveClient,
     Fetcher,
@@ -25,6 +24,7 @@ from extractors import (
     national_zip_url,
     serve_mirror,
 )
+from transforms.oews import REQUIRED_FLATFILES
 
 MANIFEST_FIELDS = {"url", "fetched_at", "status", "etag", "last_modified", "bytes", "size", "sha256", "path"}
 WORKBOOK = "www.bls.gov" + OCCUPATION_WORKBOOK_PATH
@@ -95,9 +95,9 @@ def test_national_zip_url_uses_two_digit_year():
 
 def test_flatfiles_fetches_the_seven_files_and_never_oe_series(mirror_base, make_client, archive):
     client = make_client()
-    results = fetch_flatfiles(client, f"{mirror_base}/download.bls.gov")
+    results = fetch_flatfiles(client, f"{mirror_base}/download.bls.gov", REQUIRED_FLATFILES)
 
-    assert list(results) == list(FLATFILE_NAMES) and len(results) == 7
+    assert list(results) == list(REQUIRED_FLATFILES) and len(results) == 7
     for name, result in results.items():
         assert result.sha256 == sha256_of(shared_file(f"download.bls.gov/pub/time.series/oe/{name}")), name
         assert result.path.name == name

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from bls_files import REFERENCE, REPO
+from night_settings import sample_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # the editors' article is ../shared's reference
 
@@ -48,20 +49,12 @@ def test_the_prefect_run_lists_what_moved_in_an_artifact(prefect_harness, run_re
 
     from extractors.mirror import serve_mirror
     from flows.artifacts import ARTICLES_KEY
-    from flows.settings import Settings
 
     articles = tmp_path / "articles"
     articles.mkdir()
     shutil.copy(REFERENCE, articles / "career.txt")
     with serve_mirror(REPO / "data" / "sample") as base:
-        settings = Settings(
-            www_base_url=f"{base}/www.bls.gov",
-            download_base_url=f"{base}/download.bls.gov",
-            data_dir=tmp_path / "data",
-            oews_form="flatfiles",
-            sources=["oews", "projections"],
-            articles_dir=articles,
-        )
+        settings = sample_settings(base, tmp_path, articles_dir=articles)
         state, report = run_refresh_flow(settings)
     assert state.is_completed(), state.message
     assert report.articles.rewritten == 1

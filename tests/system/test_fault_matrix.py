@@ -372,14 +372,19 @@ def test_a_fault_on_the_wire_or_in_a_file(site, uninterrupted, row: Row):
 # ---- faults in the pages --------------------------------------------------------------------
 
 
-def test_a_drifted_ooh_page_keeps_its_last_good_rows_and_changes_no_sheet(site):
-    data = site.fresh_data("drifted-page")
-    site.server.set_fault(RECORDS_PAGE, Fault(body=drifted_page(site.root)))
+def run_with_records_page(site: Site, data: Path, page: bytes) -> tuple[subprocess.CompletedProcess[str], str]:
+    """A night with the medical records page served as `page`: how it ended and all it printed."""
+    site.server.set_fault(RECORDS_PAGE, Fault(body=page))
     try:
         done = run_cli(site.env(data))
     finally:
         site.server.clear_faults()
-    output = done.stdout + done.stderr
+    return done, done.stdout + done.stderr
+
+
+def test_a_drifted_ooh_page_keeps_its_last_good_rows_and_changes_no_sheet(site):
+    data = site.fresh_data("drifted-page")
+    done, output = run_with_records_page(site, data, drifted_page(site.root))
     assert done.returncode == 0, output
     assert "PARTIAL" in output and "carried forward" in output, output
     after = Snapshot.of(data)
@@ -392,12 +397,7 @@ def test_a_drifted_ooh_page_keeps_its_last_good_rows_and_changes_no_sheet(site):
 
 def test_script_text_in_a_page_is_text_and_the_page_loads(site):
     data = site.fresh_data("script-page")
-    site.server.set_fault(RECORDS_PAGE, Fault(body=page_with_script(site.root)))
-    try:
-        done = run_cli(site.env(data))
-    finally:
-        site.server.clear_faults()
-    output = done.stdout + done.stderr
+    done, output = run_with_records_page(site, data, page_with_script(site.root))
     assert done.returncode == 0 and "PARTIAL" not in output, output
     sheets = (data / "sheets").resolve()
     published = "".join(

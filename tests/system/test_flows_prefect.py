@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from night_settings import served_settings
 
 from flows.settings import Settings
 
@@ -10,14 +11,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.prefect]
 
 
 def settings_for(tmp_path, base: str, **overrides) -> Settings:
-    values = dict(
-        www_base_url=f"{base}/www.bls.gov",
-        download_base_url=f"{base}/download.bls.gov",
-        data_dir=tmp_path / "data",
-        oews_newest_year=2026,
-        contact="tests@example.org",
-    )
-    return Settings(**{**values, **overrides})
+    return served_settings(base, tmp_path, **{"oews_newest_year": 2026, **overrides})
 
 
 def test_refresh_flow_completes_and_reports(prefect_harness, run_refresh_flow, mirror_url, tmp_path):

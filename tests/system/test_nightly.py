@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from bls_files import REPO, SAMPLE
 from filelock import FileLock
+from night_settings import sample_settings
 from pytest_httpserver import HTTPServer
 
 from extractors.mirror import serve_mirror
@@ -31,19 +32,11 @@ SECRET = "night-operator@example.org"
 pytestmark = pytest.mark.slow
 
 
-def sample_settings(base: str, tmp_path: Path, **overrides) -> Settings:
-    values = dict(
-        www_base_url=f"{base}/www.bls.gov",
-        download_base_url=f"{base}/download.bls.gov",
-        data_dir=tmp_path / "data",
-        oews_form="flatfiles",
-        sources=["oews", "projections"],
-        contact=SECRET,
-        contact_private=True,
-        backoff_factor=0.0,
+def operator_settings(base: str, tmp_path: Path, **overrides) -> Settings:
+    """The sample, served, as an operator who keeps the contact address private runs it."""
+    return sample_settings(
+        base, tmp_path, **{"contact": SECRET, "contact_private": True, "backoff_factor": 0.0, **overrides}
     )
-    values.update(overrides)
-    return Settings(**values)
 
 
 def counters(report) -> dict:
@@ -78,7 +71,7 @@ def test_first_noop_and_changed_source_nights(prefect_harness, run_refresh_flow,
     mirror = tmp_path / "mirror"
     shutil.copytree(SAMPLE, mirror)
     with serve_mirror(mirror) as base:
-        settings = sample_settings(base, tmp_path)
+        settings = operator_settings(base, tmp_path)
         caplog.set_level(logging.DEBUG)
         caplog.set_level(logging.DEBUG, logger="extractors")  # a run sets its stage loggers to INFO
 
@@ -133,7 +126,7 @@ def test_prefect_retries_a_transient_fetch_and_nothing_else(prefect_harness, run
         fault_server.expect_oneshot_request(ep).respond_with_data("busy", status=503)
     fault_server.expect_request(ep).respond_with_data((SAMPLE / EP_FILE).read_bytes())
     # The client gives up at once; Prefect's task retries carry it to the third try.
-    settings = sample_settings(fault_server.url_for(""), tmp_path, max_retries=0, task_retries=2, task_retry_delay=0)
+    settings = operator_settings(fault_server.url_for(""), tmp_path, max_retries=0, task_retries=2, task_retry_delay=0)
     state, report = run_refresh_flow(settings)
     assert state.is_completed(), state.message
     assert counters(report)["projections"] == ("loaded", 1, 200)  # 118 occupations, 82 OOH links
@@ -145,7 +138,7 @@ def test_403_is_not_retried_and_the_other_source_loads(prefect_harness, run_refr
     ep = "/" + EP_FILE.as_posix()
     serve_sample_except(fault_server, ep)
     fault_server.expect_request(ep).respond_with_data("no robots", status=403)
-    settings = sample_settings(fault_server.url_for(""), tmp_path, max_retries=3, task_retries=2, task_retry_delay=0)
+    settings = operator_settings(fault_server.url_for(""), tmp_path, max_retries=3, task_retries=2, task_retry_delay=0)
     state, report = run_refresh_flow(settings)
     assert state.is_failed() and "projections" in state.message
     (ep_report,) = [s for s in report.sources if s.source == "projections"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 from bls_files import ARCHIVE, MIRROR
+from night_settings import served_settings
 
 from flows.night import run_night as run_refresh
 from flows.settings import Settings
@@ -13,14 +14,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
 
 
 def mirror_settings(tmp_path, base: str, **overrides) -> Settings:
-    return Settings(
-        www_base_url=f"{base}/www.bls.gov",
-        download_base_url=f"{base}/download.bls.gov",
-        data_dir=tmp_path / "data",
-        oews_newest_year=2026,
-        contact="tests@example.org",
-        **overrides,
-    )
+    return served_settings(base, tmp_path, oews_newest_year=2026, **overrides)
 
 
 @pytest.fixture(scope="module")

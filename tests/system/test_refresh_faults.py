@@ -10,6 +10,7 @@ import duckdb
 import openpyxl
 import pytest
 from bls_files import SAMPLE
+from night_settings import sample_settings
 from pytest_httpserver import HTTPServer
 
 from flows.night import run_night as run_refresh
@@ -37,18 +38,8 @@ def serve_sample(server: HTTPServer, *, except_paths=()) -> None:
 
 
 def settings_for(server: HTTPServer, tmp_path: Path, **overrides) -> Settings:
-    values = dict(
-        www_base_url=server.url_for("/www.bls.gov"),
-        download_base_url=server.url_for("/download.bls.gov"),
-        data_dir=tmp_path / "data",
-        oews_form="flatfiles",
-        sources=["oews", "projections"],  # the bundled sample has no OOH pages
-        contact="tests@example.org",
-        backoff_factor=0.0,
-        max_retries=3,
-    )
-    values.update(overrides)
-    return Settings(**values)
+    base = server.url_for("/").rstrip("/")
+    return sample_settings(base, tmp_path, **{"backoff_factor": 0.0, "max_retries": 3, **overrides})
 
 
 def fingerprint(settings: Settings):
@@ -141,15 +132,6 @@ def test_503_twice_then_200_recovers(server, tmp_path):
     assert con.execute("SELECT employment_target FROM projections WHERE soc_code = '29-2072'").fetchall() == [(208600,)]
 
 
-def test_truncated_workbook_is_a_layout_error_and_changes_nothing(server, loaded):
-    settings, before, sheets = loaded
-    truncated = GOOD_WORKBOOK[: len(GOOD_WORKBOOK) // 2]
-    report = rerun_with_workbook(server, settings, lambda r: r.respond_with_data(truncated))
-    error = projections_error(report)
-    assert "occupation.xlsx" in error
-    assert_untouched(settings, before, sheets)
-
-
 def edited_workbook(edit) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(GOOD_WORKBOOK))
     edit(book["Table 1.2"])
@@ -158,33 +140,49 @@ def edited_workbook(edit) -> bytes:
     return out.getvalue()
 
 
-def test_renamed_column_names_file_and_column(server, loaded):
-    settings, before, sheets = loaded
+def truncated_workbook() -> bytes:
+    return GOOD_WORKBOOK[: len(GOOD_WORKBOOK) // 2]
 
+
+def renamed_target_column() -> bytes:
     def rename(sheet):
         for cell in sheet[2]:
             if cell.value == "Employment, 2034":
                 cell.value = "Projected jobs, 2034"
 
-    report = rerun_with_workbook(server, settings, lambda r: r.respond_with_data(edited_workbook(rename)))
-    error = projections_error(report)
-    assert "occupation.xlsx" in error and "Employment, 2034" in error
-    assert_untouched(settings, before, sheets)
+    return edited_workbook(rename)
 
 
-def test_non_numeric_value_names_row_and_column(server, loaded):
-    settings, before, sheets = loaded
-
+def non_numeric_base_employment() -> bytes:
     def spoil(sheet):
         for row in sheet.iter_rows(min_row=3):
             if row[1].value == "29-2072":
                 row[3].value = "about two hundred"
-                return row[3].row
+                return
         raise AssertionError("29-2072 not in the sample workbook")
 
-    report = rerun_with_workbook(server, settings, lambda r: r.respond_with_data(edited_workbook(spoil)))
+    return edited_workbook(spoil)
+
+
+@pytest.mark.parametrize(
+    "workbook, says",
+    [
+        pytest.param(truncated_workbook, ["occupation.xlsx"], id="truncated workbook is a layout error"),
+        pytest.param(
+            renamed_target_column, ["occupation.xlsx", "Employment, 2034"], id="renamed column names file and column"
+        ),
+        pytest.param(
+            non_numeric_base_employment,
+            ["about two hundred", "Employment, 2024"],
+            id="non-numeric value names value and column",
+        ),
+    ],
+)
+def test_a_spoiled_workbook_fails_ep_with_what_to_fix_and_changes_nothing(server, loaded, workbook, says):
+    settings, before, sheets = loaded
+    report = rerun_with_workbook(server, settings, lambda r: r.respond_with_data(workbook()))
     error = projections_error(report)
-    assert "about two hundred" in error and "Employment, 2024" in error
+    assert all(text in error for text in says), error
     assert_untouched(settings, before, sheets)
 
 

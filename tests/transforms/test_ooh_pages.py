@@ -5,7 +5,6 @@ cannot be used keeps its last good rows (carried forward, with the reason, in oo
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from analyst_fixtures import record_of
 from bls_files import WWW
+from broken_copies import ooh_page, replaced, url_of, without_quick_facts
 
 import warehouse
 from extractors.records import FetchResult
@@ -29,27 +29,6 @@ MANAGERS = "management/medical-and-health-services-managers"
 TRANSCRIPTIONISTS = "healthcare/medical-transcriptionists"
 CONTENT_TABLES = ("ooh_profiles", "ooh_quick_facts", "ooh_profile_soc", "ooh_sections", "ooh_similar")
 NIGHTS = [datetime(2026, 3, day, 11, tzinfo=UTC) for day in range(1, 6)]
-
-
-def url_of(path: str) -> str:
-    return f"https://www.bls.gov/ooh/{path}.htm"
-
-
-def original(path: str) -> bytes:
-    return (WWW / "ooh" / f"{path}.htm").read_bytes()
-
-
-def replaced(html: bytes, old: str, new: str) -> bytes:
-    text = html.decode("utf-8")
-    assert old in text, f"{old!r} not on the page: the test no longer changes anything"
-    return text.replace(old, new, 1).encode("utf-8")
-
-
-def without_quick_facts(html: bytes) -> bytes:
-    text = html.decode("utf-8")
-    cut = re.sub(r'<table[^>]*id="quickfacts".*?</table>', "", text, count=1, flags=re.S)
-    assert cut != text
-    return cut.encode("utf-8")
 
 
 def night_pages(night: datetime, changed: dict[str, bytes] | None = None, leave_out=()) -> dict[str, PageBytes]:
@@ -124,7 +103,7 @@ def test_the_first_night_records_every_page_as_parsed(con):
     assert statuses(con) == {("parsed", None): 292}
     row = page_row(con)
     assert row["url"] == url_of(MEDICAL_RECORDS)
-    assert row["sha256"] == row["seen_sha256"] == hashlib.sha256(original(MEDICAL_RECORDS)).hexdigest()
+    assert row["sha256"] == row["seen_sha256"] == hashlib.sha256(ooh_page(MEDICAL_RECORDS)).hexdigest()
     assert row["parsed_at"] == row["fetched_at"] == NIGHTS[0]
     known = known_pages(con)
     assert len(known) == 292 and known[url_of(MEDICAL_RECORDS)].stated_edition == "2024-34"
@@ -135,7 +114,7 @@ def test_a_drifted_page_keeps_its_rows_and_is_reported_carried_forward(con):
     before = content(con)
     assert quick_facts(con) == (50250.0, 24.16, 2024, "Postsecondary nondegree award", 194800, 7.0,
                                 "Much faster than average", 13800)  # fmt: skip
-    drifted = without_quick_facts(original(MEDICAL_RECORDS))
+    drifted = without_quick_facts(ooh_page(MEDICAL_RECORDS))
     release = run_night(con, night_pages(NIGHTS[1], {MEDICAL_RECORDS: drifted}), NIGHTS[1])
 
     [q] = release.quarantined
@@ -154,7 +133,7 @@ def test_a_drifted_page_keeps_its_rows_and_is_reported_carried_forward(con):
     row = page_row(con)
     assert (row["status"], row["carried_since"], row["parsed_at"]) == ("carried_forward", NIGHTS[1], NIGHTS[0])
     assert "table#quickfacts" in row["reason"]
-    assert row["sha256"] == hashlib.sha256(original(MEDICAL_RECORDS)).hexdigest()  # the rows' bytes
+    assert row["sha256"] == hashlib.sha256(ooh_page(MEDICAL_RECORDS)).hexdigest()  # the rows' bytes
     assert row["seen_sha256"] == hashlib.sha256(drifted).hexdigest()  # tonight's bytes
     assert carried_pages(con) == [
         CarriedPage("2024-34", MR_SLUG, url_of(MEDICAL_RECORDS), row["reason"], NIGHTS[0], NIGHTS[1])
@@ -192,9 +171,9 @@ def test_an_unchanged_night_parses_nothing(con, tmp_path):
 def test_a_changed_page_is_parsed_again_and_the_others_are_carried(con):
     before = content(con)
     changed = {
-        MEDICAL_RECORDS: replaced(original(MEDICAL_RECORDS), "$50,250     per year", "$51,140     per year"),
-        ACTORS: replaced(original(ACTORS), "Actors typically do the following:", "Actors usually do the following:"),
-        MANAGERS: replaced(original(MANAGERS), "616,200</td>", "620,000</td>"),
+        MEDICAL_RECORDS: replaced(ooh_page(MEDICAL_RECORDS), "$50,250     per year", "$51,140     per year"),
+        ACTORS: replaced(ooh_page(ACTORS), "Actors typically do the following:", "Actors usually do the following:"),
+        MANAGERS: replaced(ooh_page(MANAGERS), "616,200</td>", "620,000</td>"),
     }
     release = run_night(con, night_pages(NIGHTS[1], changed), NIGHTS[1])
     assert release.quarantined == ()
@@ -223,7 +202,7 @@ def test_text_about_markup_is_text_and_real_markup_is_dropped(con):
         '<script>alert(1)</script><p>A photo <img src=x onerror="alert(2)"> of a records room.</p>'
     )
     anchor = "<p>Medical records specialists compile, process, and maintain patient files. They also"
-    page = replaced(original(MEDICAL_RECORDS), anchor, hostile + anchor)
+    page = replaced(ooh_page(MEDICAL_RECORDS), anchor, hostile + anchor)
     release = run_night(con, night_pages(NIGHTS[1], {MEDICAL_RECORDS: page}), NIGHTS[1])
     assert release.quarantined == ()  # the page loads: text about markup is not a reason to drop it
     assert page_row(con)["status"] == "parsed"
@@ -261,7 +240,7 @@ def test_a_page_not_fetched_keeps_its_rows_and_a_page_gone_from_the_index_is_dro
 
 def test_a_new_edition_keeps_a_page_not_yet_restated(tmp_path):
     con = warehouse.connect(tmp_path / "w.duckdb")
-    three = {path: original(path) for path in (MEDICAL_RECORDS, ACTORS, MANAGERS)}
+    three = {path: ooh_page(path) for path in (MEDICAL_RECORDS, ACTORS, MANAGERS)}
     pages = {url_of(path): PageBytes.of(body, NIGHTS[0]) for path, body in three.items()}
     run_night(con, pages, NIGHTS[0])
 

@@ -5,11 +5,11 @@ prose about markup kept as text."""
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import pytest
 from bls_files import OOH_PAGES
+from broken_copies import ooh_page, replaced, url_of, without_quick_facts
 from bs4 import BeautifulSoup
 
 from transforms.errors import LayoutError
@@ -20,6 +20,7 @@ from transforms.ooh import (
     read_profiles,
     sanitize_fragment,
 )
+from transforms.schemas import OOH_SECTIONS
 
 pytestmark = pytest.mark.shared_data
 
@@ -34,19 +35,8 @@ ACTORS = "entertainment-and-sports/actors"
 PHYSICIANS = "healthcare/physicians-and-surgeons"
 
 
-def url_of(path: str) -> str:
-    return f"https://www.bls.gov/ooh/{path}.htm"
-
-
-def page(path: str) -> bytes:
-    file = OOH / f"{path}.htm"
-    if not file.is_file():
-        pytest.fail(f"{file} is missing from the shared mirror")
-    return file.read_bytes()
-
-
 def parsed(path: str):
-    return parse_profile(page(path), url=url_of(path))
+    return parse_profile(ooh_page(path), url=url_of(path))
 
 
 def table(release, name: str):
@@ -174,7 +164,9 @@ def test_a_profile_covering_several_codes_maps_to_all_of_them():
     assert (anesthesiologists.employment_base, anesthesiologists.employment_target) == (45300, 46700)
     assert (anesthesiologists.change_percent, anesthesiologists.change_numeric) == (3.0, 1400)
 
-    release = read_profiles({url_of(PHYSICIANS): page(PHYSICIANS), url_of(MEDICAL_RECORDS): page(MEDICAL_RECORDS)})
+    release = read_profiles(
+        {url_of(PHYSICIANS): ooh_page(PHYSICIANS), url_of(MEDICAL_RECORDS): ooh_page(MEDICAL_RECORDS)}
+    )
     soc = table(release, "ooh_profile_soc")
     assert sorted(soc.loc[soc["slug"] == "physicians-and-surgeons", "soc_code"]) == sorted(codes)
     assert set(soc["via"]) == {"outlook_table"}  # EP's own links to profiles are EP output
@@ -193,15 +185,7 @@ def test_similar_occupations_and_sections():
     )
     assert first.url == url_of(HEALTH_INFO_TECH)
     sections = {s.section: s for s in profile.sections}
-    assert list(sections) == [
-        "summary",
-        "what_they_do",
-        "work_environment",
-        "how_to_become_one",
-        "important_qualities",
-        "pay",
-        "job_outlook",
-    ]
+    assert list(sections) == list(OOH_SECTIONS)  # every section of the page, in the page's order
     assert sections["summary"].text == "Medical records specialists compile, process, and maintain patient files."
     qualities = sections["important_qualities"]
     assert "Analytical skills." in qualities.text and "Detail oriented." in qualities.text
@@ -232,26 +216,15 @@ def test_edition_pattern():
 # ---- layout drift ----------------------------------------------------------------------------
 
 
-def drifted(html: bytes, old: str, new: str, count: int = 1) -> bytes:
-    text = html.decode("utf-8")
-    assert text.count(old) >= 1, f"{old!r} not on the page: the drift test no longer drifts anything"
-    return text.replace(old, new, count).encode("utf-8")
-
-
-def without_quick_facts(html: bytes) -> bytes:
-    text = html.decode("utf-8")
-    cut = re.sub(r'<table[^>]*id="quickfacts".*?</table>', "", text, count=1, flags=re.S)
-    assert cut != text
-    return cut.encode("utf-8")
-
-
 def test_drifted_pages_are_quarantined_with_a_reason_while_the_others_load():
     pages = {
-        url_of(MEDICAL_RECORDS): page(MEDICAL_RECORDS),
-        url_of(ACTORS): page(ACTORS),
-        url_of(TRANSCRIPTIONISTS): without_quick_facts(page(TRANSCRIPTIONISTS)),
-        url_of(MANAGERS): drifted(page(MANAGERS), "Typical Entry-Level Education</a>", "Entry Education Needed</a>"),
-        url_of(HEALTH_INFO_TECH): drifted(page(HEALTH_INFO_TECH), "41,900</td>", "about forty thousand</td>"),
+        url_of(MEDICAL_RECORDS): ooh_page(MEDICAL_RECORDS),
+        url_of(ACTORS): ooh_page(ACTORS),
+        url_of(TRANSCRIPTIONISTS): without_quick_facts(ooh_page(TRANSCRIPTIONISTS)),
+        url_of(MANAGERS): replaced(
+            ooh_page(MANAGERS), "Typical Entry-Level Education</a>", "Entry Education Needed</a>"
+        ),
+        url_of(HEALTH_INFO_TECH): replaced(ooh_page(HEALTH_INFO_TECH), "41,900</td>", "about forty thousand</td>"),
     }
     release = read_profiles(pages)
     assert release.release_id == "2024-34"
@@ -276,22 +249,26 @@ def test_drifted_pages_are_quarantined_with_a_reason_while_the_others_load():
 
 def test_parse_profile_raises_layout_error_naming_the_page():
     with pytest.raises(LayoutError) as raised:
-        parse_profile(without_quick_facts(page(ACTORS)), url=url_of(ACTORS))
+        parse_profile(without_quick_facts(ooh_page(ACTORS)), url=url_of(ACTORS))
     assert raised.value.file == url_of(ACTORS) and "table#quickfacts" in str(raised.value)
 
 
 def test_labels_with_tabs_padding_and_hyphens_still_match():
-    html = drifted(page(MEDICAL_RECORDS), "Job Outlook, 2024–34</a>", "\t\tJob  Outlook,\n 2024-34 \t</a>")
-    html = drifted(html, "On-the-job Training</a>", "On\u2013the\u2013job\u00a0Training:</a>")
+    html = replaced(ooh_page(MEDICAL_RECORDS), "Job Outlook, 2024–34</a>", "\t\tJob  Outlook,\n 2024-34 \t</a>")
+    html = replaced(html, "On-the-job Training</a>", "On\u2013the\u2013job\u00a0Training:</a>")
     q = parse_profile(html, url=url_of(MEDICAL_RECORDS)).quick_facts
     assert (q.outlook_percent, q.outlook_period, q.training) == (7.0, "2024-34", "None")
 
 
 def test_a_page_of_another_edition_is_quarantined():
-    other = drifted(page(ACTORS), "Job Outlook, 2024–34</a>", "Job Outlook, 2023–33</a>")
-    other = drifted(other, "Employment Change, 2024–34</a>", "Employment Change, 2023–33</a>")
+    other = replaced(ooh_page(ACTORS), "Job Outlook, 2024–34</a>", "Job Outlook, 2023–33</a>")
+    other = replaced(other, "Employment Change, 2024–34</a>", "Employment Change, 2023–33</a>")
     release = read_profiles(
-        {url_of(MEDICAL_RECORDS): page(MEDICAL_RECORDS), url_of(MANAGERS): page(MANAGERS), url_of(ACTORS): other}
+        {
+            url_of(MEDICAL_RECORDS): ooh_page(MEDICAL_RECORDS),
+            url_of(MANAGERS): ooh_page(MANAGERS),
+            url_of(ACTORS): other,
+        }
     )
     assert release.release_id == "2024-34"
     assert [q.where for q in release.quarantined] == [url_of(ACTORS)]
@@ -300,7 +277,7 @@ def test_a_page_of_another_edition_is_quarantined():
 
 def test_nothing_usable_is_a_layout_error():
     with pytest.raises(LayoutError, match="table#quickfacts"):
-        read_profiles({url_of(ACTORS): without_quick_facts(page(ACTORS))})
+        read_profiles({url_of(ACTORS): without_quick_facts(ooh_page(ACTORS))})
 
 
 # ---- markup: clean text ---------------------------------------------------------------------
@@ -319,8 +296,8 @@ HOSTILE = (
 
 
 def test_hostile_markup_in_a_section_is_dropped_and_its_text_kept():
-    html = drifted(
-        page(MEDICAL_RECORDS),
+    html = replaced(
+        ooh_page(MEDICAL_RECORDS),
         "<p>Medical records specialists compile, process, and maintain patient files. They also",
         HOSTILE + "<p>Medical records specialists compile, process, and maintain patient files. They also",
     )
@@ -355,24 +332,26 @@ def test_sanitize_fragment_on_its_own():
 
 def test_pages_can_be_paths_bytes_or_fetch_results(tmp_path: Path):
     copy = tmp_path / "actors.htm"
-    copy.write_bytes(page(ACTORS))
+    copy.write_bytes(ooh_page(ACTORS))
 
     class Fetched:  # what crawl_profiles returns has a .path
         path = OOH / f"{MEDICAL_RECORDS}.htm"
 
     release = read_profiles(
-        {url_of(ACTORS): copy, url_of(MEDICAL_RECORDS): Fetched(), url_of(MANAGERS): page(MANAGERS)}
+        {url_of(ACTORS): copy, url_of(MEDICAL_RECORDS): Fetched(), url_of(MANAGERS): ooh_page(MANAGERS)}
     )
     assert len(table(release, "ooh_profiles")) == 3 and release.quarantined == ()
     pages = table(release, "ooh_pages")
     assert list(pages["status"]) == ["parsed"] * 3
     # Each page's own sha256: tomorrow the same bytes are not parsed again.
-    assert dict(zip(pages["slug"], pages["sha256"], strict=True))["actors"] == hashlib.sha256(page(ACTORS)).hexdigest()
+    assert (
+        dict(zip(pages["slug"], pages["sha256"], strict=True))["actors"] == hashlib.sha256(ooh_page(ACTORS)).hexdigest()
+    )
 
 
 def test_a_figure_out_of_range_fails_validation_and_only_its_page_is_quarantined():
-    wild = drifted(page(HEALTH_INFO_TECH), "15% (Much faster than average)", "1500% (Much faster than average)")
-    release = read_profiles({url_of(HEALTH_INFO_TECH): wild, url_of(ACTORS): page(ACTORS)})
+    wild = replaced(ooh_page(HEALTH_INFO_TECH), "15% (Much faster than average)", "1500% (Much faster than average)")
+    release = read_profiles({url_of(HEALTH_INFO_TECH): wild, url_of(ACTORS): ooh_page(ACTORS)})
     assert list(table(release, "ooh_profiles")["slug"]) == ["actors"]
     assert list(table(release, "ooh_pages")["slug"]) == ["actors"]
     [q] = release.quarantined

@@ -17,6 +17,7 @@ from broken_copies import (
     find_row,
     flatfile_paths,
     header_cell,
+    identity,
     national_zip_member,
     rebuilt_zip,
     replace_data_line,
@@ -109,12 +110,7 @@ def test_top_code_changed_with_may_2022() -> None:
 
 def test_release_identity(release2025: Read) -> None:
     release = release2025.release
-    assert (release.source, release.release_id, release.period, release.reference_year) == (
-        "oews",
-        "2025A01",
-        "May 2025",
-        2025,
-    )
+    assert identity(release) == ("oews", "2025A01", "May 2025", 2025)
     assert (release.quarantined, dict(release.carried_forward)) == ((), {})
 
 
@@ -250,11 +246,7 @@ def test_every_iteration_reads_the_file_again(flat2025: Read) -> None:
 @pytest.mark.parametrize("year", [2022, 2023, 2024])
 def test_archive_zips_parse_with_their_period(archive_zips: dict[int, Read], year: int) -> None:
     release = archive_zips[year]
-    assert (release.release.release_id, release.release.period, release.release.reference_year) == (
-        f"{year}A01",
-        f"May {year}",
-        year,
-    )
+    assert identity(release.release) == ("oews", f"{year}A01", f"May {year}", year)
     assert len(release.occupations) > 1300
     assert release.estimates["status"].eq("top_coded").any()
 

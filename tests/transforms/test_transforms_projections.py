@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from bls_files import EP_ARCHIVE_WORKBOOKS, EP_CSVS, EP_SAMPLE_WORKBOOK, EP_WORKBOOK_2024
-from broken_copies import edited_workbook, find_row, header_cell, national_zip_member, table
+from broken_copies import edited_workbook, find_row, header_cell, identity, national_zip_member, table
 
 from transforms.errors import LayoutError
 from transforms.projections import COLUMNS, read_occupation_workbook, read_projections_csv
@@ -72,12 +72,7 @@ def occupation(release: Read, soc_code: str) -> pd.Series:
 
 def test_current_workbook_identity(current: Read) -> None:
     release = current.release
-    assert (release.source, release.release_id, release.period, release.reference_year) == (
-        "projections",
-        "2024-34",
-        "2024-2034",
-        2024,
-    )
+    assert identity(release) == ("projections", "2024-34", "2024-2034", 2024)
     assert set(release.tables) == {"projections", "ep_ooh_links"}
     assert (current.occupations["base_year"].eq(2024) & current.occupations["target_year"].eq(2034)).all()
 
@@ -169,11 +164,7 @@ def test_archive_workbooks_parse_with_their_cycle(
     archive: dict[str, Read], cycle: str, base: int, target: int, sheet: str
 ) -> None:
     release = archive[cycle]
-    assert (release.release.release_id, release.release.period, release.release.reference_year) == (
-        cycle,
-        f"{base}-{target}",
-        base,
-    )
+    assert identity(release.release) == ("projections", cycle, f"{base}-{target}", base)
     assert release.occupations["target_year"].eq(target).all()
     # The OOH links column came with the table's move to Table 1.2.
     assert ("ep_ooh_links" in release.release.tables) == (sheet == "Table 1.2")
@@ -234,7 +225,7 @@ def test_2019_29_two_row_header_loads(tmp_path: Path, title_and_code: str) -> No
         lambda workbook: two_row_header_2019_29(workbook, title_and_code),
     )
     release = read_occupation_workbook(path, name=path.name)
-    assert (release.release_id, release.period, release.reference_year) == ("2019-29", "2019-2029", 2019)
+    assert identity(release) == ("projections", "2019-29", "2019-2029", 2019)
     frame = table(release, "projections")
     assert len(frame) == 1113 and frame["cycle"].eq("2019-29").all() and frame["target_year"].eq(2029).all()
     # The 2021-31 workbook's figures, under the 2019-29 header.

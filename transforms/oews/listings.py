@@ -15,7 +15,7 @@ import pandas as pd
 from transforms.errors import LayoutError
 from transforms.oews.status import TopCode, zip_top_code
 from transforms.oews.tabfiles import TabFile
-from transforms.schemas import OEWS_OCCUPATIONS, validate
+from transforms.schemas import OEWS_OCCUPATIONS, fail_first, validate
 from transforms.soc import normalize_soc_series, prefer_stated_levels
 from transforms.vocabulary import MEASURES
 
@@ -67,15 +67,13 @@ class Listings:
         tables = {key: files[key].read_table(columns, con) for key, columns in _COLUMNS.items()}
         names = {key: files[key].name for key in files}
         for key, column, pattern, expected in _CELL_RULES:
-            _fail_first(tables[key], ~tables[key][column].str.fullmatch(pattern), column, expected, file=names[key])
+            fail_first(tables[key], ~tables[key][column].str.fullmatch(pattern), column, expected, file=names[key])
         for key, column in {**_KEYS, "oe.footnote": "footnote_code"}.items():
             repeated = tables[key][column].duplicated()
-            _fail_first(tables[key], repeated, column, "each code listed once", file=names[key])
+            fail_first(tables[key], repeated, column, "each code listed once", file=names[key])
         datatypes = tables["oe.datatype"]
         known = datatypes["datatype_code"].isin([f"{i:02d}" for i in range(1, len(MEASURES) + 1)])
-        _fail_first(
-            datatypes, ~known, "datatype_code", f"a datatype code 01-{len(MEASURES)}", file=names["oe.datatype"]
-        )
+        fail_first(datatypes, ~known, "datatype_code", f"a datatype code 01-{len(MEASURES)}", file=names["oe.datatype"])
         return cls(tables, _occupations(tables["oe.occupation"], name=names["oe.occupation"]), names)
 
     def codes(self, key: str) -> list[str]:
@@ -152,13 +150,13 @@ def _industries(table: pd.DataFrame) -> pd.DataFrame:
 
 def _occupations(table: pd.DataFrame, *, name: str) -> pd.DataFrame:
     soc = normalize_soc_series(table["occupation_code"])
-    _fail_first(table, soc.isna(), "occupation_code", "a 6-digit SOC code", file=name)
+    fail_first(table, soc.isna(), "occupation_code", "a 6-digit SOC code", file=name)
     # Level 0 holds both the all-occupations total and the major groups.
     level = table["display_level"].map({"1": "minor", "2": "broad", "3": "detailed"})
     top = pd.Series(np.where(soc.eq("00-0000"), "total", "major"), index=soc.index, dtype=str)
     level = level.mask(table["display_level"].eq("0"), top)
-    _fail_first(table, level.isna(), "display_level", "a display level 0-3", file=name)
-    _fail_first(table, soc.duplicated(), "occupation_code", "each code listed once", file=name)
+    fail_first(table, level.isna(), "display_level", "a display level 0-3", file=name)
+    fail_first(table, soc.duplicated(), "occupation_code", "each code listed once", file=name)
     return pd.DataFrame(
         {
             "source_row": table["source_row"],
@@ -191,18 +189,4 @@ def top_code(listings: Listings, year: int) -> TopCode:
     return TopCode(
         hourly=float(hourly.group(1).replace(",", "")) if hourly else default.hourly,
         annual=float(annual.group(1).replace(",", "")) if annual else default.annual,
-    )
-
-
-def _fail_first(table: pd.DataFrame, bad: pd.Series, column: str, expected: str, *, file: str) -> None:
-    """Raise for the first flagged row of a listing (which carries "source_row", its line)."""
-    if not bad.any():
-        return
-    position = int(bad.to_numpy().argmax())
-    raise LayoutError(
-        file=file,
-        row=int(table["source_row"].iloc[position]),
-        column=column,
-        expected=expected,
-        found=str(table[column].iloc[position]),
     )

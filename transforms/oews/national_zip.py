@@ -15,7 +15,7 @@ from transforms._xlsx import Cell, as_bytes, open_workbook, rows_as_text_frame, 
 from transforms.errors import LayoutError
 from transforms.oews.status import MARKS, Cells, Mark, statuses, values, zip_top_code
 from transforms.release import Release, whole
-from transforms.schemas import OEWS_ESTIMATES, OEWS_OCCUPATIONS, validate
+from transforms.schemas import OEWS_ESTIMATES, OEWS_OCCUPATIONS, fail_first, validate
 from transforms.soc import LEVELS, normalize_soc_series, prefer_stated_levels
 from transforms.vocabulary import ANNUAL_MEASURES, HOURLY_MEASURES, MEASURES, OEWS_STATUSES
 
@@ -85,20 +85,11 @@ def read_national_zip(data: bytes | Path, *, name: str) -> Release:
     estimates = _zip_estimates(keyed, year, file=file, sheet=sheet).assign(release_id=release_id)
     estimates = estimates.reset_index(drop=True)
     tables = {
-        "oews_occupations": validate(
-            occupations[OCCUPATION_COLUMNS],
-            OEWS_OCCUPATIONS,
-            file=file,
-            sheet=sheet,
-            source_rows=occupations["source_row"].to_numpy(),
-        ),
-        "oews_estimates": validate(
-            estimates[ESTIMATE_COLUMNS],
-            OEWS_ESTIMATES,
-            file=file,
-            sheet=sheet,
-            source_rows=estimates["source_row"].to_numpy(),
-        ),
+        table: validate(frame[columns], schema, file=file, sheet=sheet, source_rows=frame["source_row"].to_numpy())
+        for table, frame, columns, schema in (
+            ("oews_occupations", occupations, OCCUPATION_COLUMNS, OEWS_OCCUPATIONS),
+            ("oews_estimates", estimates, ESTIMATE_COLUMNS, OEWS_ESTIMATES),
+        )
     }
     return Release("oews", release_id, f"May {year}", year, {table: whole(frame) for table, frame in tables.items()})
 
@@ -157,22 +148,22 @@ def _zip_table(rows: list[list[Cell]], header_index: int, *, file: str, sheet: s
 
 def _zip_keys(table: pd.DataFrame, *, file: str, sheet: str) -> pd.DataFrame:
     soc = normalize_soc_series(table["OCC_CODE"])
-    _fail_first(table, soc.isna(), "OCC_CODE", "an SOC code like 29-2072", file=file, sheet=sheet)
+    fail_first(table, soc.isna(), "OCC_CODE", "an SOC code like 29-2072", file=file, sheet=sheet)
 
     level = table["O_GROUP"].str.lower()
-    _fail_first(table, ~level.isin(LEVELS), "O_GROUP", f"one of {', '.join(LEVELS)}", file=file, sheet=sheet)
+    fail_first(table, ~level.isin(LEVELS), "O_GROUP", f"one of {', '.join(LEVELS)}", file=file, sheet=sheet)
 
     area = _zip_area_codes(table["AREA"], table["AREA_TYPE"])
-    _fail_first(table, area.isna(), "AREA", "an OEWS area code with a known AREA_TYPE", file=file, sheet=sheet)
+    fail_first(table, area.isna(), "AREA", "an OEWS area code with a known AREA_TYPE", file=file, sheet=sheet)
 
     industry = table["NAICS"].where(~table["NAICS"].str.fullmatch(r"\d{1,5}"), table["NAICS"].str.zfill(6))
     bad_industry = ~industry.str.fullmatch(r"[0-9A-Z-]{6}")
-    _fail_first(table, bad_industry, "NAICS", "a 6-character industry code", file=file, sheet=sheet)
+    fail_first(table, bad_industry, "NAICS", "a 6-character industry code", file=file, sheet=sheet)
 
     flags = {}
     for column in ("ANNUAL", "HOURLY"):
         flag = table[column].str.upper()
-        _fail_first(table, ~flag.isin(["", "TRUE", "FALSE"]), column, "TRUE or blank", file=file, sheet=sheet)
+        fail_first(table, ~flag.isin(["", "TRUE", "FALSE"]), column, "TRUE or blank", file=file, sheet=sheet)
         flags[column] = flag.eq("TRUE")
 
     return table.assign(
@@ -281,18 +272,3 @@ def _finite_numbers(raw: pd.Series) -> pd.Series:
     """float64 where the text is a plain finite number, NaN elsewhere (marks, 'nan', 'inf')."""
     numeric = raw.str.fullmatch(_FINITE_NUMBER.pattern)
     return pd.to_numeric(raw.where(numeric), errors="coerce").astype("float64")
-
-
-def _fail_first(frame: pd.DataFrame, bad: pd.Series, column: str, expected: str, *, file: str, sheet: str) -> None:
-    """Raise for the first flagged row of a frame that carries "source_row"."""
-    if not bad.any():
-        return
-    position = bad.to_numpy().argmax()
-    raise LayoutError(
-        file=file,
-        sheet=sheet,
-        row=int(frame["source_row"].iloc[position]),
-        column=column,
-        expected=expected,
-        found=str(frame[column].iloc[position]),
-    )
