@@ -68,6 +68,14 @@ Careers = Annotated[
     ),
 ]
 
+SheetAreas = Annotated[
+    str | None,
+    typer.Option(
+        "--areas",
+        help=shown("Area sheets to publish beside the national ones: none, states, metros or all.", "sheet_areas"),
+    ),
+]
+
 # The options `run` and `serve` share: flag parameter -> (its type, the Settings field it sets), in help order.
 SOURCE_OPTIONS: dict[str, tuple[Any, str]] = {
     "mirror": (Mirror, "mirror"),
@@ -82,6 +90,7 @@ SOURCE_OPTIONS: dict[str, tuple[Any, str]] = {
     "download_base_url": (DownloadBase, "download_base_url"),
     "careers": (Careers, "careers_config"),
     "articles": (Articles, "articles_dir"),
+    "areas": (SheetAreas, "sheet_areas"),
 }
 
 

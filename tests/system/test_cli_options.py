@@ -1,0 +1,32 @@
+"""The nightly commands' options: `run` and `serve` take the same source options, the area sheets among
+them, and a value the settings refuse is a usage error (exit 2) naming the setting."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.settings import Settings
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_run_and_serve_choose_the_area_sheets(command):
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    words = " ".join(result.output.split())  # the help is wrapped to the terminal
+    assert "--areas <str> Area sheets to publish beside the national ones: none, states, metros or all." in words
+    assert "metros or all. [default: none; env BLS_REFRESH_SHEET_AREAS]" in words
+
+
+def test_an_unknown_area_selection_is_a_usage_error_naming_the_setting():
+    result = CliRunner().invoke(app, ["run", "--areas", "counties", "--no-prefect"])
+    assert result.exit_code == 2
+    assert "sheet_areas" in result.output and "'none', 'states', 'metros' or 'all'" in result.output
+
+
+def test_the_flag_and_the_environment_set_the_same_setting(monkeypatch):
+    monkeypatch.setenv("BLS_REFRESH_SHEET_AREAS", "metros")
+    assert Settings().area_selection() == "metros" and Settings().render_workers() >= 1
+    monkeypatch.delenv("BLS_REFRESH_SHEET_AREAS")
+    assert Settings().area_selection() is None and Settings().render_workers() == 0
