@@ -33,25 +33,33 @@ def area_entry(area: AreaRow) -> dict[str, Any]:
     return {"code": area.code, "name": area.name, "type": area.type, "folder": area.folder, "place": area.place}
 
 
-def _source(name: str) -> str:
+def site_source(name: str) -> str:
+    """A file of factsheets/templates/site (the site's and the area indexes' templates and script)."""
     return resources.files("factsheets").joinpath("templates", "site", name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_source),
+def _site_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(site_source),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template(AREA_TEMPLATE)
+
+
+def site_template(name: str) -> jinja2.Template:
+    return _site_environment().get_template(name)
+
+
+def _template() -> jinja2.Template:
+    return site_template(AREA_TEMPLATE)
 
 
 def template_source() -> str:
-    return _source(AREA_TEMPLATE)
+    return site_source(AREA_TEMPLATE)
 
 
 def split_areas(sheets: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
@@ -119,4 +127,12 @@ def area_files(
     return areas, files
 
 
-__all__ = ["AREA_INDEX_SCHEMA", "area_entry", "area_files", "split_areas", "template_source"]
+__all__ = [
+    "AREA_INDEX_SCHEMA",
+    "area_entry",
+    "area_files",
+    "site_source",
+    "site_template",
+    "split_areas",
+    "template_source",
+]

@@ -32,7 +32,7 @@ import jinja2
 from markupsafe import Markup
 
 from factsheets.area_sheet import AreaSheet
-from factsheets.area_site import area_entry, area_files, split_areas
+from factsheets.area_site import area_entry, area_files, site_source, site_template, split_areas
 from factsheets.area_site import template_source as area_template_source
 from factsheets.figures import Figure
 from factsheets.render import long_date
@@ -168,28 +168,14 @@ def occupation_groups(occupations: Mapping[str, OccupationRow]) -> dict[str, str
 # ---- the files ---------------------------------------------------------------------------------
 
 
-def _source(name: str) -> str:
-    return resources.files("factsheets").joinpath("templates", "site", name).read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=1)
 def _templates() -> tuple[jinja2.Template, jinja2.Template, jinja2.Template]:
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_source),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    names = ("index.html.j2", "sitemap.xml.j2", "sitemap-index.xml.j2")
-    return env.get_template(names[0]), env.get_template(names[1]), env.get_template(names[2])
+    return site_template("index.html.j2"), site_template("sitemap.xml.j2"), site_template("sitemap-index.xml.j2")
 
 
 @lru_cache(maxsize=1)
 def _search_script() -> tuple[str, str]:
     """The search script and its CSP hash (the page allows that script and nothing else)."""
-    script = _source("search.js")
+    script = site_source("search.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return script, f"sha256-{digest}"
 
@@ -212,7 +198,7 @@ def site_hash() -> str:
     """Changes with the site's templates, its script or a shipped schema: the site is then rewritten."""
     digest = hashlib.sha256(SITE_VERSION.encode())
     for name in ("index.html.j2", "sitemap.xml.j2", "sitemap-index.xml.j2", "search.js"):
-        digest.update(_source(name).encode())
+        digest.update(site_source(name).encode())
     digest.update(area_template_source().encode())
     for name, data in shipped_schemas().items():
         digest.update(name.encode() + b"\0" + data)
