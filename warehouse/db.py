@@ -2,7 +2,8 @@
 
 Tables live in numbered migrations (warehouse/migrations/NNN_name.sql): append-only history, each
 applied once and recorded in schema_migrations. Views and table macros live in warehouse/models/
-(one file per model group, every statement CREATE OR REPLACE with its COMMENTs) and are re-created on
+(one file per model group, every statement CREATE OR REPLACE; their COMMENTs in the TOML beside each
+file, warehouse/docs.py) and are re-created on
 every writable open, after the migrations, in the order of MODELS: changing a view is one edit of its
 file, and the nightly staged copy (warehouse/swap.py opens it with `connect`) carries the new
 definitions into the swap atomically.
@@ -19,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+from warehouse.docs import apply_docs
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -94,7 +97,7 @@ def model_sql() -> dict[str, str]:
 
 
 def apply_models(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re-)create every view and table macro of warehouse/models in one transaction."""
+    """(Re-)create every view and table macro of warehouse/models, with every object's COMMENTs, in one transaction."""
     con.begin()
     try:
         for name, sql in model_sql().items():
@@ -102,6 +105,7 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise ModelError(f"warehouse/models/{name}.sql failed: {exc}") from exc
+        apply_docs(con)
         con.commit()
     except Exception:
         con.rollback()

@@ -7,11 +7,6 @@
 -- the figures). Releases loaded from the national zip have no dimension rows: oews_figures then names
 -- the nation and cross-industry itself.
 
-COMMENT ON TABLE schema_migrations IS 'Which numbered SQL migrations (warehouse/migrations/NNN_name.sql) this warehouse has applied; applied in order when a writable connection opens.';
-COMMENT ON COLUMN schema_migrations.version IS 'Migration number, the NNN of its file name.';
-COMMENT ON COLUMN schema_migrations.name IS 'Migration name, the rest of its file name.';
-COMMENT ON COLUMN schema_migrations.applied_at IS 'When the migration was applied to this file (UTC).';
-
 CREATE TABLE oews_areas (
     release_id     VARCHAR NOT NULL,
     area_code      VARCHAR NOT NULL,
@@ -21,13 +16,6 @@ CREATE TABLE oews_areas (
     state_code     VARCHAR,
     PRIMARY KEY (release_id, area_code)
 );
-COMMENT ON TABLE oews_areas IS 'OEWS areas of a release (oe.area): the nation, states and territories, metropolitan and nonmetropolitan areas. Holds the areas the load kept: only 0000000 when the release was loaded with --oews-areas national.';
-COMMENT ON COLUMN oews_areas.release_id IS 'OEWS release code (releases.release_id), e.g. 2025A01.';
-COMMENT ON COLUMN oews_areas.area_code IS 'OEWS area code, 7 digits (oews_estimates.area_code): 0000000 the nation; SS00000 a state (FIPS code SS); 00NNNNN a metropolitan area (its CBSA code); SS0000N a nonmetropolitan area of state SS.';
-COMMENT ON COLUMN oews_areas.area_name IS 'Area name as BLS lists it, e.g. Cheyenne, WY or Northeast Wyoming nonmetropolitan area.';
-COMMENT ON COLUMN oews_areas.area_type IS 'national, state (states, the District of Columbia and territories), metropolitan (metropolitan statistical areas and NECTAs) or nonmetropolitan (groups of counties outside them).';
-COMMENT ON COLUMN oews_areas.areatype_code IS 'BLS area type code: N national, S state, M metropolitan or nonmetropolitan area.';
-COMMENT ON COLUMN oews_areas.state_code IS 'FIPS code of the state the area belongs to (00 for the nation; for a metropolitan area spanning states, the one BLS lists).';
 
 CREATE TABLE oews_industries (
     release_id     VARCHAR NOT NULL,
@@ -37,12 +25,6 @@ CREATE TABLE oews_industries (
     sort_sequence  INTEGER,
     PRIMARY KEY (release_id, industry_code)
 );
-COMMENT ON TABLE oews_industries IS 'OEWS industries of a release (oe.industry): cross-industry, ownership groups, NAICS sectors and the 3- to 6-digit industries OEWS publishes (national estimates only).';
-COMMENT ON COLUMN oews_industries.release_id IS 'OEWS release code (releases.release_id).';
-COMMENT ON COLUMN oews_industries.industry_code IS 'OEWS industry code, 6 characters (oews_estimates.industry_code): 000000 cross-industry; 000001 private ownership; NN--NN a NAICS sector range such as 31--34; otherwise a NAICS code padded with zeros, or with a letter suffix (3250A1) for a BLS grouping of NAICS codes.';
-COMMENT ON COLUMN oews_industries.industry_name IS 'Industry name as BLS lists it, e.g. Hospitals or Sectors 31, 32, and 33 - Manufacturing.';
-COMMENT ON COLUMN oews_industries.display_level IS 'Depth in the BLS industry listing: 0 cross-industry, 1 ownership, 2 sector, 3 NAICS 3-digit, 4 NAICS 4-digit, 5 NAICS 5- or 6-digit.';
-COMMENT ON COLUMN oews_industries.sort_sequence IS 'Order of the industry in the BLS listing (a sector is followed by its industries).';
 
 CREATE TABLE oews_datatypes (
     release_id     VARCHAR NOT NULL,
@@ -51,11 +33,6 @@ CREATE TABLE oews_datatypes (
     measure        VARCHAR NOT NULL,
     PRIMARY KEY (release_id, datatype_code)
 );
-COMMENT ON TABLE oews_datatypes IS 'OEWS datatypes of a release (oe.datatype): the last two digits of a series id, and the measure name oews_estimates uses for each.';
-COMMENT ON COLUMN oews_datatypes.release_id IS 'OEWS release code (releases.release_id).';
-COMMENT ON COLUMN oews_datatypes.datatype_code IS 'Datatype code 01-17 as in the series id.';
-COMMENT ON COLUMN oews_datatypes.datatype_name IS 'BLS wording, e.g. Annual median wage or Location Quotient.';
-COMMENT ON COLUMN oews_datatypes.measure IS 'The name of this figure in oews_estimates.measure, e.g. annual_median or location_quotient.';
 
 CREATE TABLE oews_footnotes (
     release_id     VARCHAR NOT NULL,
@@ -64,11 +41,6 @@ CREATE TABLE oews_footnotes (
     status         VARCHAR,
     PRIMARY KEY (release_id, footnote_code)
 );
-COMMENT ON TABLE oews_footnotes IS 'OEWS footnotes of a release (oe.footnote). The fact table does not repeat footnote codes: what a footnote on a figure line means is in oews_estimates.status.';
-COMMENT ON COLUMN oews_footnotes.release_id IS 'OEWS release code (releases.release_id).';
-COMMENT ON COLUMN oews_footnotes.footnote_code IS 'Footnote number as the flat files write it.';
-COMMENT ON COLUMN oews_footnotes.footnote_text IS 'The footnote as BLS words it; footnote 5 states the top-code bounds.';
-COMMENT ON COLUMN oews_footnotes.status IS 'The oews_estimates.status a ''-'' figure with this footnote gets: 4 hourly_only or annual_only (whichever wage form is missing), 5 top_coded, 8 not_released; NULL for footnotes that only explain.';
 
 -- SOC codes retired by a classification revision, and the codes that took their place. Releases
 -- in the archive (OEWS May 2022-2025, EP 2021-31 to 2024-34) all use the 2018 SOC and carry none
@@ -84,13 +56,6 @@ CREATE TABLE soc_crosswalk (
     soc_change    VARCHAR NOT NULL,
     PRIMARY KEY (old_soc_code, new_soc_code)
 );
-COMMENT ON TABLE soc_crosswalk IS 'Retired SOC codes and their successors (from the BLS 2010-to-2018 SOC crosswalk, the codes the warehouse''s sources used). occupation_history shows a figure published under a retired code under each successor, never apportioned.';
-COMMENT ON COLUMN soc_crosswalk.old_soc_code IS 'The retired code, NN-NNNN, as older releases publish it.';
-COMMENT ON COLUMN soc_crosswalk.old_title IS 'Title of the retired code.';
-COMMENT ON COLUMN soc_crosswalk.new_soc_code IS 'A successor code in the newer classification, as OEWS and EP publish it.';
-COMMENT ON COLUMN soc_crosswalk.new_title IS 'Title of the successor code.';
-COMMENT ON COLUMN soc_crosswalk.relation IS 'recode: the same occupation under a new code (figures comparable); split: the old code became several codes (the old figure covers more than this successor); merge: several old codes became this one (the old figure covers only part of it).';
-COMMENT ON COLUMN soc_crosswalk.soc_change IS 'The classification revision, e.g. 2010->2018.';
 
 INSERT INTO soc_crosswalk VALUES
     ('29-2071', 'Medical Records and Health Information Technicians', '29-2072', 'Medical Records Specialists', 'split', '2010->2018'),

@@ -73,17 +73,4 @@ SELECT
 FROM published f
 JOIN releases r ON r.source = f.source AND r.release_id = f.release_id
 LEFT JOIN soc_crosswalk x ON x.old_soc_code = f.soc_code;
-COMMENT ON VIEW occupation_history IS 'Every figure of every loaded release, per occupation and source, oldest to newest by reference_year: OEWS national cross-industry measures, EP projections per cycle, OOH quick facts per edition. Figures published under a retired SOC code appear under each successor (soc_crosswalk), flagged by soc_relation.';
 
-COMMENT ON COLUMN occupation_history.soc_code IS 'The occupation in the current classification: the published code, or for a retired code each of its successors.';
-COMMENT ON COLUMN occupation_history.published_soc_code IS 'The code the release published the figure under.';
-COMMENT ON COLUMN occupation_history.soc_relation IS 'same (published under soc_code), or recode, split or merge (published under a retired code; see soc_crosswalk.relation: only recode figures are comparable as they are).';
-COMMENT ON COLUMN occupation_history.published_title IS 'Occupation title as that release published it.';
-COMMENT ON COLUMN occupation_history.source IS 'oews (national, cross-industry), projections (EP) or ooh (quick facts of the profile whose primary code this is).';
-COMMENT ON COLUMN occupation_history.release_id IS 'Release of the source (releases.release_id): 2025A01, 2024-34, ...';
-COMMENT ON COLUMN occupation_history.period IS 'The release''s period label: May 2025, 2024-2034, ...';
-COMMENT ON COLUMN occupation_history.reference_year IS 'OEWS survey year or EP/OOH base year: order releases by it.';
-COMMENT ON COLUMN occupation_history.figure IS 'oews: a measure of oews_estimates (annual_median, employment, ...); projections: employment_base, employment_target, change_numeric, change_percent, self_employed_pct, openings_annual, median_wage; ooh: jobs, outlook_percent, employment_change, median_pay_annual, median_pay_hourly.';
-COMMENT ON COLUMN occupation_history.value IS 'The figure (persons, dollars or percent as the source states it); NULL when status says why.';
-COMMENT ON COLUMN occupation_history.status IS 'published, top_coded (value is a lower bound), or why the value is NULL: not_available, hourly_only, annual_only, wage_not_available, employment_not_available, not_released.';
-COMMENT ON COLUMN occupation_history.ooh_slug IS 'For ooh figures, the profile they come from (ooh_profiles.slug); NULL otherwise.';

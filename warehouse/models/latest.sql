@@ -14,8 +14,6 @@ FROM (
     WHERE as_of IS NULL OR r.reference_year <= as_of
 )
 WHERE rn = 1;
-COMMENT ON MACRO TABLE sheet_releases IS 'The release of each source a sheet uses: the newest loaded (as_of NULL) or the newest with reference_year <= as_of; with the provenance every figure carries (source_url, fetched_at, archive_sha256).';
 
 CREATE OR REPLACE VIEW latest_releases AS
 FROM sheet_releases(NULL);
-COMMENT ON VIEW latest_releases IS 'The newest loaded release of each source.';

@@ -73,60 +73,11 @@ JOIN releases r ON r.source = 'oews' AND r.release_id = p.release_id
 LEFT JOIN oews_occupations o ON o.release_id = p.release_id AND o.soc_code = p.soc_code
 LEFT JOIN oews_areas a ON a.release_id = p.release_id AND a.area_code = p.area_code
 LEFT JOIN oews_industries i ON i.release_id = p.release_id AND i.industry_code = p.industry_code;
-COMMENT ON VIEW oews_figures IS 'OEWS figures of every loaded release, area, industry and occupation, one row each, every measure as a column followed by its status (NULL figures carry their reason there). Filter on soc_code, area_code, area_type, industry_code or release_id.';
-
-COMMENT ON COLUMN oews_figures.release_id IS 'OEWS release code (releases.release_id).';
-COMMENT ON COLUMN oews_figures.period IS 'Release period label, e.g. May 2025.';
-COMMENT ON COLUMN oews_figures.year IS 'Survey year of the release.';
-COMMENT ON COLUMN oews_figures.area_code IS 'OEWS area code (oews_areas.area_code); 0000000 the nation.';
-COMMENT ON COLUMN oews_figures.area_name IS 'Area name (oews_areas.area_name).';
-COMMENT ON COLUMN oews_figures.area_type IS 'national, state, metropolitan or nonmetropolitan (oews_areas.area_type).';
-COMMENT ON COLUMN oews_figures.state_code IS 'FIPS state code of the area (oews_areas.state_code).';
-COMMENT ON COLUMN oews_figures.industry_code IS 'OEWS industry code (oews_industries.industry_code); 000000 cross-industry.';
-COMMENT ON COLUMN oews_figures.industry_name IS 'Industry name (oews_industries.industry_name).';
-COMMENT ON COLUMN oews_figures.soc_code IS 'SOC code NN-NNNN (oews_occupations.soc_code).';
-COMMENT ON COLUMN oews_figures.title IS 'Occupation title in this release.';
-COMMENT ON COLUMN oews_figures.level IS 'SOC level: total, major, minor, broad or detailed.';
-COMMENT ON COLUMN oews_figures.employment IS 'Employment, persons (rounded to tens by BLS).';
-COMMENT ON COLUMN oews_figures.employment_status IS 'Status of employment (oews_estimates.status).';
-COMMENT ON COLUMN oews_figures.employment_rse IS 'Relative standard error of employment, percent.';
-COMMENT ON COLUMN oews_figures.employment_rse_status IS 'Status of employment_rse.';
-COMMENT ON COLUMN oews_figures.jobs_per_1000 IS 'Jobs in the occupation per 1,000 jobs in the area (not published for the nation).';
-COMMENT ON COLUMN oews_figures.jobs_per_1000_status IS 'Status of jobs_per_1000.';
-COMMENT ON COLUMN oews_figures.location_quotient IS 'Share of the area''s employment in the occupation divided by the national share; above 1 means more concentrated than nationally.';
-COMMENT ON COLUMN oews_figures.location_quotient_status IS 'Status of location_quotient.';
-COMMENT ON COLUMN oews_figures.hourly_mean IS 'Mean hourly wage, dollars.';
-COMMENT ON COLUMN oews_figures.hourly_mean_status IS 'Status of hourly_mean (annual_only when BLS publishes only annual wages).';
-COMMENT ON COLUMN oews_figures.annual_mean IS 'Mean annual wage, dollars.';
-COMMENT ON COLUMN oews_figures.annual_mean_status IS 'Status of annual_mean (hourly_only when BLS publishes only hourly wages).';
-COMMENT ON COLUMN oews_figures.wage_rse IS 'Relative standard error of the mean wage, percent.';
-COMMENT ON COLUMN oews_figures.wage_rse_status IS 'Status of wage_rse.';
-COMMENT ON COLUMN oews_figures.hourly_p10 IS 'Hourly wage, 10th percentile, dollars.';
-COMMENT ON COLUMN oews_figures.hourly_p10_status IS 'Status of hourly_p10.';
-COMMENT ON COLUMN oews_figures.hourly_p25 IS 'Hourly wage, 25th percentile, dollars.';
-COMMENT ON COLUMN oews_figures.hourly_p25_status IS 'Status of hourly_p25.';
-COMMENT ON COLUMN oews_figures.hourly_median IS 'Median hourly wage, dollars.';
-COMMENT ON COLUMN oews_figures.hourly_median_status IS 'Status of hourly_median.';
-COMMENT ON COLUMN oews_figures.hourly_p75 IS 'Hourly wage, 75th percentile, dollars.';
-COMMENT ON COLUMN oews_figures.hourly_p75_status IS 'Status of hourly_p75.';
-COMMENT ON COLUMN oews_figures.hourly_p90 IS 'Hourly wage, 90th percentile, dollars; for top_coded the lower bound.';
-COMMENT ON COLUMN oews_figures.hourly_p90_status IS 'Status of hourly_p90 (top_coded is the common reason it is a bound).';
-COMMENT ON COLUMN oews_figures.annual_p10 IS 'Annual wage, 10th percentile, dollars.';
-COMMENT ON COLUMN oews_figures.annual_p10_status IS 'Status of annual_p10.';
-COMMENT ON COLUMN oews_figures.annual_p25 IS 'Annual wage, 25th percentile, dollars.';
-COMMENT ON COLUMN oews_figures.annual_p25_status IS 'Status of annual_p25.';
-COMMENT ON COLUMN oews_figures.annual_median IS 'Median annual wage, dollars.';
-COMMENT ON COLUMN oews_figures.annual_median_status IS 'Status of annual_median.';
-COMMENT ON COLUMN oews_figures.annual_p75 IS 'Annual wage, 75th percentile, dollars.';
-COMMENT ON COLUMN oews_figures.annual_p75_status IS 'Status of annual_p75.';
-COMMENT ON COLUMN oews_figures.annual_p90 IS 'Annual wage, 90th percentile, dollars; for top_coded the lower bound.';
-COMMENT ON COLUMN oews_figures.annual_p90_status IS 'Status of annual_p90.';
 
 CREATE OR REPLACE VIEW latest_oews_figures AS
 SELECT f.*
 FROM oews_figures f
 JOIN latest_releases l ON l.source = 'oews' AND l.release_id = f.release_id;
-COMMENT ON VIEW latest_oews_figures IS 'oews_figures for the newest loaded OEWS release only.';
 
 -- Every release's national cross-industry row of each occupation: oews_figures without the area and
 -- industry columns. title IS NOT NULL keeps to the occupations the release lists in oews_occupations.
@@ -134,28 +85,6 @@ CREATE OR REPLACE VIEW oews_national AS
 SELECT * EXCLUDE (area_code, area_name, area_type, state_code, industry_code, industry_name)
 FROM oews_figures
 WHERE area_code = '0000000' AND industry_code = '000000' AND title IS NOT NULL;
-COMMENT ON VIEW oews_national IS 'OEWS national cross-industry figures, one row per release and occupation, every measure as a column followed by its status (oews_figures of the nation, cross-industry).';
-
-COMMENT ON COLUMN oews_national.year IS 'Survey year of the release.';
-COMMENT ON COLUMN oews_national.employment IS 'National employment, persons.';
-COMMENT ON COLUMN oews_national.employment_status IS 'Status of employment (oews_estimates.status).';
-COMMENT ON COLUMN oews_national.hourly_mean IS 'Mean hourly wage, dollars.';
-COMMENT ON COLUMN oews_national.hourly_mean_status IS 'Status of hourly_mean (annual_only when BLS publishes only annual wages).';
-COMMENT ON COLUMN oews_national.annual_mean IS 'Mean annual wage, dollars.';
-COMMENT ON COLUMN oews_national.annual_mean_status IS 'Status of annual_mean (hourly_only when BLS publishes only hourly wages).';
-COMMENT ON COLUMN oews_national.hourly_p10 IS 'Hourly wage, 10th percentile, dollars.';
-COMMENT ON COLUMN oews_national.hourly_p25 IS 'Hourly wage, 25th percentile, dollars.';
-COMMENT ON COLUMN oews_national.hourly_median IS 'Median hourly wage, dollars.';
-COMMENT ON COLUMN oews_national.hourly_median_status IS 'Status of hourly_median.';
-COMMENT ON COLUMN oews_national.hourly_p75 IS 'Hourly wage, 75th percentile, dollars.';
-COMMENT ON COLUMN oews_national.hourly_p90 IS 'Hourly wage, 90th percentile, dollars; for top_coded the lower bound.';
-COMMENT ON COLUMN oews_national.annual_p10 IS 'Annual wage, 10th percentile, dollars.';
-COMMENT ON COLUMN oews_national.annual_p25 IS 'Annual wage, 25th percentile, dollars.';
-COMMENT ON COLUMN oews_national.annual_median IS 'Median annual wage, dollars.';
-COMMENT ON COLUMN oews_national.annual_median_status IS 'Status of annual_median.';
-COMMENT ON COLUMN oews_national.annual_p75 IS 'Annual wage, 75th percentile, dollars.';
-COMMENT ON COLUMN oews_national.annual_p90 IS 'Annual wage, 90th percentile, dollars; for top_coded the lower bound (239200 = $239,200 or more).';
-COMMENT ON COLUMN oews_national.annual_p90_status IS 'Status of annual_p90 (top_coded is the common reason it is a bound).';
 
 -- What a sheet shows of OEWS: oews_national for the chosen release (top_coded percentiles must say
 -- "or more", so every figure comes with its status).
@@ -163,8 +92,6 @@ CREATE OR REPLACE MACRO sheet_oews(as_of) AS TABLE
 SELECT n.*
 FROM oews_national n
 JOIN sheet_releases(as_of) r ON r.source = 'oews' AND r.release_id = n.release_id;
-COMMENT ON MACRO TABLE sheet_oews IS 'OEWS national cross-industry figures of the release sheet_releases(as_of) picks, one row per occupation, each measure with its status (oews_national for that release).';
 
 CREATE OR REPLACE VIEW latest_oews_national AS
 FROM sheet_oews(NULL);
-COMMENT ON VIEW latest_oews_national IS 'oews_national for the newest loaded OEWS release only.';

@@ -11,7 +11,6 @@ SELECT
 FROM ooh_profiles p
 JOIN latest_releases l ON l.source = 'ooh' AND l.release_id = p.edition
 LEFT JOIN ooh_quick_facts q ON q.edition = p.edition AND q.slug = p.slug;
-COMMENT ON VIEW latest_ooh_profiles IS 'Profiles of the newest loaded OOH edition with their quick facts (NULL for profiles without them).';
 
 -- Both crosswalks, whichever source loaded first: the profile's own projections table (OOH output)
 -- and EP's hyperlinks from occupations to profiles (EP output, ep_ooh_links; an edition is linked by
@@ -28,25 +27,21 @@ SELECT p.edition, p.slug, e.soc_code, 'ep_workbook' AS via, e.title AS soc_title
 FROM ep_ooh_links e
 JOIN ooh_profiles p ON p.edition = e.cycle AND p.slug = e.slug
 JOIN projections j ON j.cycle = e.cycle AND j.soc_code = e.soc_code;
-COMMENT ON VIEW ooh_soc_links IS 'Which SOC codes each OOH profile covers, by either crosswalk: via outlook_table (the profile''s own projections table, ooh_profile_soc) or ep_workbook (the EP workbook''s link from the code to the profile, ep_ooh_links of the EP cycle named like the edition). Columns as in ooh_profile_soc; the table figures are NULL for ep_workbook links.';
 
 CREATE OR REPLACE VIEW latest_ooh_profile_soc AS
 SELECT s.*
 FROM ooh_soc_links s
 JOIN latest_releases l ON l.source = 'ooh' AND l.release_id = s.edition;
-COMMENT ON VIEW latest_ooh_profile_soc IS 'Profile-to-SOC links of the newest loaded OOH edition, by both crosswalks (ooh_soc_links).';
 
 CREATE OR REPLACE VIEW latest_ooh_sections AS
 SELECT s.*
 FROM ooh_sections s
 JOIN latest_releases l ON l.source = 'ooh' AND l.release_id = s.edition;
-COMMENT ON VIEW latest_ooh_sections IS 'Text sections of the newest loaded OOH edition.';
 
 CREATE OR REPLACE VIEW latest_ooh_similar AS
 SELECT s.*
 FROM ooh_similar s
 JOIN latest_releases l ON l.source = 'ooh' AND l.release_id = s.edition;
-COMMENT ON VIEW latest_ooh_similar IS 'Similar occupations of the newest loaded OOH edition.';
 
 CREATE OR REPLACE VIEW ooh_by_soc AS
 SELECT
@@ -60,7 +55,6 @@ SELECT
 FROM latest_ooh_profile_soc s
 JOIN latest_ooh_profiles p ON p.edition = s.edition AND p.slug = s.slug
 GROUP BY ALL;
-COMMENT ON VIEW ooh_by_soc IS 'For each SOC code, the profile(s) of the newest OOH edition that cover it, and which crosswalks say so: what a fact sheet looks up.';
 
 CREATE OR REPLACE MACRO sheet_ooh_profiles(as_of) AS TABLE
 SELECT
@@ -71,7 +65,6 @@ SELECT
 FROM ooh_profiles p
 JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = p.edition
 LEFT JOIN ooh_quick_facts q ON q.edition = p.edition AND q.slug = p.slug;
-COMMENT ON MACRO TABLE sheet_ooh_profiles IS 'OOH profiles of the edition sheet_releases(as_of) picks, with their quick facts (NULL when the profile has none).';
 
 CREATE OR REPLACE MACRO sheet_ooh_links(as_of) AS TABLE
 SELECT s.slug, s.soc_code, bool_or(s.is_primary) AS is_primary, min(s.depth) AS depth,
@@ -79,17 +72,14 @@ SELECT s.slug, s.soc_code, bool_or(s.is_primary) AS is_primary, min(s.depth) AS 
 FROM ooh_soc_links s
 JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = s.edition
 GROUP BY ALL;
-COMMENT ON MACRO TABLE sheet_ooh_links IS 'Which SOC codes each OOH profile of the chosen edition covers, whether it is the code its quick facts describe, and which crosswalks say so (ooh_soc_links: the profile''s table and EP''s links).';
 
 CREATE OR REPLACE MACRO sheet_ooh_sections(as_of) AS TABLE
 SELECT s.slug, s.section, s.ordinal, s.heading, s.text
 FROM ooh_sections s
 JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = s.edition;
-COMMENT ON MACRO TABLE sheet_ooh_sections IS 'Clean text of the OOH sections of the chosen edition (sheets escape it themselves; the stored HTML is not used).';
 
 CREATE OR REPLACE MACRO sheet_ooh_similar(as_of) AS TABLE
 SELECT s.slug, s.ordinal, s.similar_title, s.similar_url, s.similar_slug, s.job_duties, s.education,
        s.pay_year, s.median_pay_annual, s.pay_status
 FROM ooh_similar s
 JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = s.edition;
-COMMENT ON MACRO TABLE sheet_ooh_similar IS 'The Similar Occupations of each OOH profile of the chosen edition: where generated sheets take their alternative careers.';

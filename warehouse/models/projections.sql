@@ -4,8 +4,6 @@ CREATE OR REPLACE MACRO sheet_projections(as_of) AS TABLE
 SELECT p.*
 FROM projections p
 JOIN sheet_releases(as_of) r ON r.source = 'projections' AND r.release_id = p.cycle;
-COMMENT ON MACRO TABLE sheet_projections IS 'Employment Projections of the cycle sheet_releases(as_of) picks (00-0000 is the all-occupations average).';
 
 CREATE OR REPLACE VIEW latest_projections AS
 FROM sheet_projections(NULL);
-COMMENT ON VIEW latest_projections IS 'Employment Projections of the newest loaded cycle only.';
