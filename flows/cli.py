@@ -135,8 +135,6 @@ def run(
     dask_address: DaskAddress = None,
 ) -> None:
     """Fetch what BLS changed, load it into the warehouse, publish the sheets; print a summary."""
-    if workers and dask_address:
-        raise typer.BadParameter("give --workers or --dask-address, not both")
     settings = build_settings(
         **source,
         replay=replay,

@@ -43,8 +43,15 @@ def build_settings(**flags: Any) -> Settings:
     try:
         return Settings(**given)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise typer.BadParameter(problems) from None
+        raise typer.BadParameter("; ".join(map(_problem, exc.errors()))) from None
+
+
+def _problem(error: Any) -> str:
+    """One validation error as a user reads it: `field: what is wrong`, or only what is wrong when it
+    concerns several settings together."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    where = ".".join(map(str, error["loc"]))
+    return f"{where}: {message}" if where else message
 
 
 def existing_warehouse(settings: Settings) -> Path:

@@ -27,27 +27,28 @@ class SourceReport:
     error: str | None = None
 
 
-@dataclass
-class SheetsReport:
-    status: str = "pending"  # written | skipped | failed (after the commit point: the loads stay)
+@dataclass(kw_only=True)
+class PublishOutcome:
+    """What a publishing step after the commit point did; its failure never takes the loads back."""
+
+    status: str = "pending"  # written | skipped | failed
     directory: str | None = None
-    written: int = 0
     unchanged: int = 0
+    changelog: str | None = None
+    reason: str | None = None
+
+
+@dataclass(kw_only=True)
+class SheetsReport(PublishOutcome):
+    written: int = 0
     held_back: int = 0
     careers_held_back: list[str] = field(default_factory=list)  # why each career was not published
-    changelog: str | None = None
-    reason: str | None = None
 
 
-@dataclass
-class ArticlesReport:
-    status: str = "pending"  # written | skipped | failed (after the commit point: the loads stay)
-    directory: str | None = None
+@dataclass(kw_only=True)
+class ArticlesReport(PublishOutcome):
     rewritten: int = 0
-    unchanged: int = 0
     failed: list[list[str]] = field(default_factory=list)  # [article, why it could not be read]
-    changelog: str | None = None
-    reason: str | None = None
     markdown: str = ""  # what moved, for the Prefect artifact
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SOURCES = ("oews", "projections", "ooh")
@@ -126,6 +126,14 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(f"{value!r}: expected the absolute http(s) URL of the sheets folder")
         return value.strip()
+
+    @model_validator(mode="after")
+    def _one_render_target(self) -> Settings:
+        if self.workers and self.dask_address:
+            raise ValueError(
+                "give --workers or --dask-address, not both (or BLS_REFRESH_WORKERS / BLS_REFRESH_DASK_ADDRESS)"
+            )
+        return self
 
     def render_workers(self) -> int:
         """Render worker processes when --workers is not given: the sheets render in the publishing

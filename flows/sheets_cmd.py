@@ -123,8 +123,6 @@ def sheets(
         sheet_areas=areas,
     )
     chosen_areas: str | list[str] | None = list(area) if area else settings.area_selection()
-    if workers and settings.dask_address:
-        raise typer.BadParameter("give --workers or --dask-address, not both")
     runner = None
     render_workers = settings.render_workers()
     if area and workers is None:  # one area: a few hundred sheets, quicker here than on a cluster

@@ -10,15 +10,17 @@ publishes), or a year for the releases of that year from the warehouse's history
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 SHEET_SCHEMA_VERSION = 4  # migration that created the sheet_* macros
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
+R = TypeVar("R")
+
 SHEET_SECTIONS = ("summary", "what_they_do", "work_environment", "how_to_become_one", "important_qualities")
 
 
@@ -283,6 +285,17 @@ def history_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     return dict(years)
 
 
+def _by_slug(
+    con: duckdb.DuckDBPyConnection, sql: str, as_of: int | None, row_type: Callable[..., R], *, keep_slug: bool = False
+) -> dict[str, list[R]]:
+    """slug (the query's first column) -> row_type(the columns in the query's order, the slug with them
+    when keep_slug), rows in the query's order. DuckDB hands back the columns' own Python types."""
+    out: dict[str, list[R]] = defaultdict(list)
+    for row in con.execute(sql, [as_of]).fetchall():
+        out[row[0]].append(row_type(*(row if keep_slug else row[1:])))
+    return dict(out)
+
+
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
@@ -374,19 +387,7 @@ def ooh_tables(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict
              JOIN sheet_releases(?) r ON r.source = 'ooh' AND r.release_id = s.edition
              WHERE s.table_row IS NOT NULL
              ORDER BY s.slug, s.table_row"""
-    out: dict[str, list[TableRow]] = defaultdict(list)
-    for r in _rows(con, sql, [as_of]):
-        out[r["slug"]].append(
-            TableRow(
-                r["soc_code"],
-                _int(r["depth"]),
-                _int(r["employment_base"]),
-                _int(r["employment_target"]),
-                _float(r["change_percent"]),
-                _int(r["change_numeric"]),
-            )
-        )
-    return out
+    return _by_slug(con, sql, as_of, TableRow)
 
 
 def ooh_profiles(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[str, ProfileRow]:
@@ -438,22 +439,7 @@ def ooh_similar(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dic
     sql = """SELECT slug, ordinal, similar_title, similar_url, similar_slug, job_duties, pay_year,
                     median_pay_annual, pay_status
              FROM sheet_ooh_similar(?) ORDER BY slug, ordinal"""
-    out: dict[str, list[SimilarRow]] = defaultdict(list)
-    for r in _rows(con, sql, [as_of]):
-        out[r["slug"]].append(
-            SimilarRow(
-                r["slug"],
-                int(r["ordinal"]),
-                r["similar_title"],
-                r["similar_url"],
-                r["similar_slug"],
-                r["job_duties"],
-                _int(r["pay_year"]),
-                _float(r["median_pay_annual"]),
-                r["pay_status"],
-            )
-        )
-    return dict(out)
+    return _by_slug(con, sql, as_of, SimilarRow, keep_slug=True)
 
 
 def ep_ooh_links(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> list[EpLinkRow]:

@@ -30,3 +30,14 @@ def test_the_flag_and_the_environment_set_the_same_setting(monkeypatch):
     assert Settings().area_selection() == "metros" and Settings().render_workers() >= 1
     monkeypatch.delenv("BLS_REFRESH_SHEET_AREAS")
     assert Settings().area_selection() is None and Settings().render_workers() == 0
+
+
+@pytest.mark.parametrize("command", ["run", "sheets"])
+def test_workers_and_a_cluster_address_together_are_a_usage_error_from_flag_or_environment(monkeypatch, command):
+    monkeypatch.setenv("BLS_REFRESH_DASK_ADDRESS", "tcp://127.0.0.1:8786")
+    result = CliRunner().invoke(app, [command, "--workers", "2", "--db", "/nonexistent/w.duckdb"])
+    assert result.exit_code == 2
+    words = " ".join(result.output.split())
+    assert "give --workers or --dask-address, not both" in words and "Value error" not in words
+    monkeypatch.delenv("BLS_REFRESH_DASK_ADDRESS")
+    assert Settings(workers=0, dask_address="tcp://127.0.0.1:8786").dask_address == "tcp://127.0.0.1:8786"
