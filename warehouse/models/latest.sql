@@ -15,5 +15,9 @@ FROM (
 )
 WHERE rn = 1;
 
+CREATE OR REPLACE MACRO sheet_release_id(as_of, of_source) AS (
+    SELECT release_id FROM sheet_releases(as_of) WHERE source = of_source
+);
+
 CREATE OR REPLACE VIEW latest_releases AS
 FROM sheet_releases(NULL);

@@ -89,9 +89,8 @@ WHERE area_code = '0000000' AND industry_code = '000000' AND title IS NOT NULL;
 -- What a sheet shows of OEWS: oews_national for the chosen release (top_coded percentiles must say
 -- "or more", so every figure comes with its status).
 CREATE OR REPLACE MACRO sheet_oews(as_of) AS TABLE
-SELECT n.*
-FROM oews_national n
-JOIN sheet_releases(as_of) r ON r.source = 'oews' AND r.release_id = n.release_id;
+FROM oews_national
+WHERE release_id = sheet_release_id(as_of, 'oews');
 
 CREATE OR REPLACE VIEW latest_oews_national AS
 FROM sheet_oews(NULL);

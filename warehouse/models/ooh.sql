@@ -63,23 +63,23 @@ SELECT
     q.education, q.work_experience, q.training,
     q.jobs_year, q.jobs, q.outlook_period, q.outlook_percent, q.outlook_phrase, q.employment_change
 FROM ooh_profiles p
-JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = p.edition
-LEFT JOIN ooh_quick_facts q ON q.edition = p.edition AND q.slug = p.slug;
+LEFT JOIN ooh_quick_facts q ON q.edition = p.edition AND q.slug = p.slug
+WHERE p.edition = sheet_release_id(as_of, 'ooh');
 
 CREATE OR REPLACE MACRO sheet_ooh_links(as_of) AS TABLE
 SELECT s.slug, s.soc_code, bool_or(s.is_primary) AS is_primary, min(s.depth) AS depth,
        list(DISTINCT s.via ORDER BY s.via) AS via
 FROM ooh_soc_links s
-JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = s.edition
+WHERE s.edition = sheet_release_id(as_of, 'ooh')
 GROUP BY ALL;
 
 CREATE OR REPLACE MACRO sheet_ooh_sections(as_of) AS TABLE
 SELECT s.slug, s.section, s.ordinal, s.heading, s.text
 FROM ooh_sections s
-JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = s.edition;
+WHERE s.edition = sheet_release_id(as_of, 'ooh');
 
 CREATE OR REPLACE MACRO sheet_ooh_similar(as_of) AS TABLE
 SELECT s.slug, s.ordinal, s.similar_title, s.similar_url, s.similar_slug, s.job_duties, s.education,
        s.pay_year, s.median_pay_annual, s.pay_status
 FROM ooh_similar s
-JOIN sheet_releases(as_of) r ON r.source = 'ooh' AND r.release_id = s.edition;
+WHERE s.edition = sheet_release_id(as_of, 'ooh');
