@@ -76,7 +76,7 @@ SheetAreas = Annotated[
     ),
 ]
 
-# The options `run` and `serve` share: flag parameter -> (its type, the Settings field it sets), in help order.
+# The options `run` and `serve` share (where the sources are, which sheets, where they render): flag parameter -> (its type, the Settings field it sets), in help order.
 SOURCE_OPTIONS: dict[str, tuple[Any, str]] = {
     "mirror": (Mirror, "mirror"),
     "db": (Db, "db_path"),
@@ -91,6 +91,8 @@ SOURCE_OPTIONS: dict[str, tuple[Any, str]] = {
     "careers": (Careers, "careers_config"),
     "articles": (Articles, "articles_dir"),
     "areas": (SheetAreas, "sheet_areas"),
+    "workers": (Workers, "workers"),
+    "dask_address": (DaskAddress, "dask_address"),
 }
 
 
@@ -131,18 +133,9 @@ def run(
     prefect: Annotated[
         bool, typer.Option(help="Run as a Prefect flow (starts a temporary API server when none is configured).")
     ] = True,
-    workers: Workers = None,
-    dask_address: DaskAddress = None,
 ) -> None:
     """Fetch what BLS changed, load it into the warehouse, publish the sheets; print a summary."""
-    settings = build_settings(
-        **source,
-        replay=replay,
-        lock_timeout=lock_timeout,
-        log_format=log_format,
-        workers=workers,
-        dask_address=dask_address,
-    )
+    settings = build_settings(**source, replay=replay, lock_timeout=lock_timeout, log_format=log_format)
     from flows.launch import run_once
 
     try:

@@ -41,3 +41,14 @@ def test_workers_and_a_cluster_address_together_are_a_usage_error_from_flag_or_e
     assert "give --workers or --dask-address, not both" in words and "Value error" not in words
     monkeypatch.delenv("BLS_REFRESH_DASK_ADDRESS")
     assert Settings(workers=0, dask_address="tcp://127.0.0.1:8786").dask_address == "tcp://127.0.0.1:8786"
+
+
+def test_serve_hands_the_render_target_to_every_scheduled_run():
+    from flows.cli import SOURCE_OPTIONS
+    from flows.serve import deployment_parameters
+
+    assert {"workers", "dask_address"} <= set(SOURCE_OPTIONS)
+    settings = Settings(dask_address="tcp://127.0.0.1:8786", sheet_areas="states")
+    assert deployment_parameters(settings)["settings"]["dask_address"] == "tcp://127.0.0.1:8786"
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert "--dask-address" in result.output and "--workers" in result.output
