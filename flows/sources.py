@@ -20,8 +20,6 @@ import extractors.oews
 import extractors.ooh
 import extractors.projections
 import transforms.oews
-import transforms.ooh
-import transforms.projections
 from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, serve_mirror
 from extractors.http import Fetcher, HttpConfig
 from extractors.local import archive_local_file
@@ -143,7 +141,13 @@ def transform_oews(fetched: Fetched, prior: Any) -> Release:
     return transforms.oews.read_national_zip(fetched.primary_file.path, name=fetched.primary_file.url)
 
 
+# The EP and OOH parsers (openpyxl, BeautifulSoup) are imported when their source runs: a night of
+# OEWS alone does not pay for them at start-up.
+
+
 def transform_projections(fetched: Fetched, prior: Any) -> Release:
+    import transforms.projections
+
     result = fetched.primary_file
     return transforms.projections.read_occupation_workbook(result.path, name=result.url)
 
@@ -151,6 +155,8 @@ def transform_projections(fetched: Fetched, prior: Any) -> Release:
 def transform_ooh(fetched: Fetched, known: Any) -> Release:
     """Only the pages whose bytes changed are parsed; the rest, and any page that cannot be parsed
     tonight, keep the rows the warehouse holds (carried forward)."""
+    import transforms.ooh
+
     pages = {url: r for url, r in fetched.files.items() if url != "index"}
     return transforms.ooh.read_edition(pages, known, not_fetched=dict(fetched.failures))
 

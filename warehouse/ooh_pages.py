@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from transforms.ooh import UNCHANGED, PageState
+if TYPE_CHECKING:
+    from transforms.ooh import PageState
+
+# transforms.ooh is imported where it is used: it brings the page parser (BeautifulSoup), which a
+# night without the OOH does not need at start-up.
 
 __all__ = ["CarriedPage", "carried_pages", "known_pages", "newest_edition"]
 
@@ -45,6 +50,8 @@ def newest_edition(con: duckdb.DuckDBPyConnection) -> str | None:
 def known_pages(con: duckdb.DuckDBPyConnection) -> dict[str, PageState]:
     """URL -> what the newest OOH edition holds for that page; empty when no edition is loaded
     (or it was loaded before pages were recorded: the next night then parses every page)."""
+    from transforms.ooh import PageState
+
     edition = newest_edition(con)
     if edition is None:
         return {}
@@ -76,6 +83,8 @@ def known_pages(con: duckdb.DuckDBPyConnection) -> dict[str, PageState]:
 
 def carried_pages(con: duckdb.DuckDBPyConnection, edition: str | None = None) -> list[CarriedPage]:
     """Pages of `edition` (default: the newest) carried forward for a reason other than unchanged bytes."""
+    from transforms.ooh import UNCHANGED
+
     edition = edition or newest_edition(con)
     if edition is None:
         return []
