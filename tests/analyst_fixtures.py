@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gzip
 import shutil
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,9 +64,21 @@ def flat_record(release: Release, sha: str = "sha-oews-slice", url: str = "file:
     return record_of(release, "flatfiles", url, sha)
 
 
-def load_slice(con, paths: dict[str, Path], *, areas: str = "all", sha: str = "sha-oews-slice") -> dict[str, int]:
+def load_file(con, release: Release, form: str, url: str, sha: str, fetched: datetime = FETCHED) -> dict[str, int]:
+    """Load a release read from a file the tests name, under record_of's record; rows loaded per table."""
+    return load_release(con, record_of(release, form, url, sha, fetched), release)
+
+
+def slice_release(
+    paths: dict[str, Path], *, areas: str = "all", sha: str = "sha-oews-slice"
+) -> tuple[ReleaseRecord, Release]:
+    """(record, release) of the all-areas slice's flat files."""
     release = read_flatfiles(paths, areas=areas)
-    return load_release(con, flat_record(release, sha), release)
+    return flat_record(release, sha), release
+
+
+def load_slice(con, paths: dict[str, Path], *, areas: str = "all", sha: str = "sha-oews-slice") -> dict[str, int]:
+    return load_release(con, *slice_release(paths, areas=areas, sha=sha))
 
 
 @functools.cache
@@ -81,13 +94,19 @@ def archive_releases() -> tuple[tuple[ReleaseRecord, Release], ...]:
     return tuple(loads)
 
 
-def build_history_warehouse(path: Path, slice_paths: dict[str, Path]) -> Path:
-    """OEWS May 2022-2024 (national zips) + May 2025 (the all-areas slice) + EP 2021-31 to 2024-34."""
+def build_warehouse(path: Path, loads: Iterable[tuple[ReleaseRecord, Release]]) -> Path:
+    """A warehouse file holding the (record, release) pairs, loaded in order and checkpointed: the one
+    builder of the test warehouses."""
     con = warehouse.connect(path)
     try:
-        for record, release in archive_releases():
+        for record, release in loads:
             load_release(con, record, release)
-        load_slice(con, slice_paths)
+        con.execute("CHECKPOINT")
     finally:
         con.close()
     return path
+
+
+def build_history_warehouse(path: Path, slice_paths: dict[str, Path]) -> Path:
+    """OEWS May 2022-2024 (national zips) + May 2025 (the all-areas slice) + EP 2021-31 to 2024-34."""
+    return build_warehouse(path, [*archive_releases(), slice_release(slice_paths)])

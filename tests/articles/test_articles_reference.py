@@ -19,12 +19,6 @@ def run(con, path: Path, **options):
     return results[0]
 
 
-def run_text(con, path: Path, text: str):
-    """An article written for the test, audited and refreshed."""
-    path.write_text(text, encoding="utf-8")
-    return run(con, path)
-
-
 def figure(result, text: str, line: int):
     found = [(b, a) for b, a in result.figures if b.figure.text == text and b.line == line]
     assert len(found) == 1, [(b.figure.text, b.line) for b, _ in result.figures]
@@ -34,6 +28,18 @@ def figure(result, text: str, line: int):
 @pytest.fixture(scope="module")
 def reference(con):
     return run(con, REFERENCE)
+
+
+@pytest.fixture
+def article(con, tmp_path):
+    """Audits and refreshes an article written for the test: its paragraphs, the title first."""
+
+    def audit(*paragraphs: str):
+        path = tmp_path / "article.txt"
+        path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        return run(con, path)
+
+    return audit
 
 
 def test_refresh_of_the_reference_changes_the_figures_and_their_years_and_nothing_else(reference):
@@ -136,6 +142,23 @@ def test_as_of_audits_and_refreshes_against_the_releases_of_that_year(con):
     assert lines[11] == "Career Outlook* 9% (2023-2033)"  # 8.7% of EP 2023-33
 
 
+def test_a_figure_newer_than_the_warehouse_is_never_taken_back(article):
+    result = article(
+        "Medical Records Specialists",
+        "Medical records specialists earned a median annual wage of $53,000 in May 2026, and employment is "
+        "projected to grow 6% from 2025 to 2035.",
+    )
+    assert [(a.status, a.backfill) for _, a in result.figures] == [
+        ("release not held", "OEWS May 2026: not loaded yet (run the refresh)"),
+        ("release not held", "EP 2025-35: not loaded yet (run the refresh)"),
+    ]
+    assert not result.changed
+    assert [k.reason for k in result.kept] == [
+        "it claims OEWS May 2026, newer than any release the warehouse holds",
+        "it claims EP 2025-35, newer than any release the warehouse holds",
+    ]
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
@@ -158,16 +181,14 @@ def test_another_occupations_figure_matches_another_occupation(con):
     assert "$51,140 in May 2025." in result.refreshed
 
 
-def test_counts_hourly_wages_and_a_sign_that_flips(con, tmp_path):
-    result = run_text(
-        con,
-        tmp_path / "counts.txt",
-        "Medical Records Work\n\n"
+def test_counts_hourly_wages_and_a_sign_that_flips(article):
+    result = article(
+        "Medical Records Work",
         "Medical records specialists held 186,400 jobs in 2021, and about 14,900 openings were projected each "
-        "year from 2021 to 2031. Their median hourly wage was $23.45 in May 2023.\n\n"
+        "year from 2021 to 2031. Their median hourly wage was $23.45 in May 2023.",
         "Manufactured building and mobile home installers face a decline: employment is projected to decline "
-        "20 percent from 2023 to 2033.\n\n"
-        "Medical transcriptionists earned a median annual wage of $$37,060 in May 2023.\n",
+        "20 percent from 2023 to 2033.",
+        "Medical transcriptionists earned a median annual wage of $$37,060 in May 2023.",
     )
     statuses = {(b.figure.text, b.measure): a.status for b, a in result.figures}
     assert statuses == {
@@ -188,8 +209,8 @@ def test_counts_hourly_wages_and_a_sign_that_flips(con, tmp_path):
     assert any("'decline' -> 'grow'" in note for note in flipped.notes)
 
 
-def test_an_occupation_with_hourly_wages_only_gets_no_annual_figure(con, tmp_path):
-    result = run_text(con, tmp_path / "actors.txt", "Actors earned a median annual wage of $45,000 in May 2024.\n")
+def test_an_occupation_with_hourly_wages_only_gets_no_annual_figure(article):
+    result = article("Actors earned a median annual wage of $45,000 in May 2024.")
     ((binding, audit),) = result.figures
     assert binding.soc == "27-2011" and audit.status == "differs" and "hourly_only" in audit.note
     assert not result.changed
@@ -210,27 +231,23 @@ def test_bls_whole_percent_rounding():
     assert whole_percent_printed(3900, 60500, 6.5, ooh_printed=6.0) == 6
 
 
-def test_direction_nouns_and_their_articles_follow_the_sign(con, tmp_path):
-    lines = run_text(
-        con,
-        tmp_path / "installers.txt",
-        "Manufactured Building and Mobile Home Installers\n\n"
-        "Manufactured building and mobile home installers face a 20% decline in employment from 2023 to 2033.\n\n"
-        "Manufactured building and mobile home installers: a decline of 20 percent is projected from 2023 to 2033.\n\n"
-        "Medical records specialists should see an 8.7% increase in jobs from 2023 to 2033.\n",
+def test_direction_nouns_and_their_articles_follow_the_sign(article):
+    lines = article(
+        "Manufactured Building and Mobile Home Installers",
+        "Manufactured building and mobile home installers face a 20% decline in employment from 2023 to 2033.",
+        "Manufactured building and mobile home installers: a decline of 20 percent is projected from 2023 to 2033.",
+        "Medical records specialists should see an 8.7% increase in jobs from 2023 to 2033.",
     ).refreshed.splitlines()
     assert lines[2].endswith("face a 6% increase in employment from 2024 to 2034.")
     assert lines[4].endswith(": an increase of 6 percent is projected from 2024 to 2034.")
     assert lines[6].endswith("should see a 7.1% increase in jobs from 2024 to 2034.")  # one decimal kept
 
 
-def test_a_percent_no_words_explain_is_listed_not_bound(con, tmp_path):
-    result = run_text(
-        con,
-        tmp_path / "full-time.txt",
-        "Medical Records Specialists\n\n"
+def test_a_percent_no_words_explain_is_listed_not_bound(article):
+    result = article(
+        "Medical Records Specialists",
         "Employment of medical records specialists is projected to grow 7 percent from 2024 to 2034, faster than "
-        "the average for all occupations; about 90 percent of them work full time.\n",
+        "the average for all occupations; about 90 percent of them work full time.",
     )
     assert [(b.figure.text, b.soc, a.status) for b, a in result.figures] == [
         ("7 percent", "29-2072", "matches"),
@@ -239,13 +256,11 @@ def test_a_percent_no_words_explain_is_listed_not_bound(con, tmp_path):
     assert [(k.text, k.reason) for k in result.kept] == [("90 percent", "no words say what the percent measures")]
 
 
-def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(con, tmp_path):
-    result = run_text(
-        con,
-        tmp_path / "assistants.txt",
-        "Medical Assistants\n\n"
-        "Medical assistants earned $43,350 annually in May 2023.\n\n"
-        "Medical assistants earned $44,000 annually in May 2023.\n",
+def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(article):
+    result = article(
+        "Medical Assistants",
+        "Medical assistants earned $43,350 annually in May 2023.",
+        "Medical assistants earned $44,000 annually in May 2023.",
     )
     (first, first_audit), (second, second_audit) = result.figures
     assert first.measures == second.measures == ("annual_median", "annual_mean")
@@ -256,22 +271,3 @@ def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(co
     assert second_audit.status == "ambiguous"
     assert "median annual wage $42,000" in second_audit.note and "mean annual wage $43,350" in second_audit.note
     assert "earned $44,000 annually in May 2023." in result.refreshed
-
-
-def test_a_figure_newer_than_the_warehouse_is_never_taken_back(con, tmp_path):
-    result = run_text(
-        con,
-        tmp_path / "future.txt",
-        "Medical Records Specialists\n\n"
-        "Medical records specialists earned a median annual wage of $53,000 in May 2026, and employment is "
-        "projected to grow 6% from 2025 to 2035.\n",
-    )
-    assert [(a.status, a.backfill) for _, a in result.figures] == [
-        ("release not held", "OEWS May 2026: not loaded yet (run the refresh)"),
-        ("release not held", "EP 2025-35: not loaded yet (run the refresh)"),
-    ]
-    assert not result.changed
-    assert [k.reason for k in result.kept] == [
-        "it claims OEWS May 2026, newer than any release the warehouse holds",
-        "it claims EP 2025-35, newer than any release the warehouse holds",
-    ]

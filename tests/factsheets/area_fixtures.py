@@ -17,9 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from analyst_fixtures import load_slice, unpack_slice
+from analyst_fixtures import build_warehouse, slice_release, unpack_slice
 from bls_files import SHARED
-from site_fixtures import EP_2024, _load, _ooh
+from site_fixtures import EP_2024, fetched_from, ooh_profiles
 
 import warehouse
 from transforms.oews import read_flatfiles
@@ -48,21 +48,15 @@ def states_flatfiles() -> dict[str, Path]:
 
 @functools.cache
 def warehouse_file(which: str) -> Path:
-    path = _folder() / f"{which}.duckdb"
-    con = warehouse.connect(path)
-    try:
-        if which == "states":
-            release = read_flatfiles(states_flatfiles(), areas="all")
-            _load(con, "oews", release, "flatfiles", "https://download.bls.gov/pub/time.series/oe/")
-        else:
-            load_slice(con, unpack_slice(_folder() / "oe-slice"))
-        _load(con, "projections", read_occupation_workbook(EP_2024, name=EP_2024.name), "workbook", "https://x/ep")
-        if which == "states":
-            _load(con, "ooh", _ooh(), "profiles", "https://www.bls.gov/ooh/a-z-index.htm")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return path
+    """`states` or `slice`: the path of a warehouse file built for this test process."""
+    if which == "states":
+        release = read_flatfiles(states_flatfiles(), areas="all")
+        oews = fetched_from(release, "flatfiles", "https://download.bls.gov/pub/time.series/oe/")
+    else:
+        oews = slice_release(unpack_slice(_folder() / "oe-slice"))
+    ep = fetched_from(read_occupation_workbook(EP_2024, name=EP_2024.name), "workbook", "https://x/ep")
+    loads = [oews, ep, ooh_profiles()] if which == "states" else [oews, ep]
+    return build_warehouse(_folder() / f"{which}.duckdb", loads)
 
 
 def read_only(which: str):

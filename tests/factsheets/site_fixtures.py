@@ -12,20 +12,21 @@ import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bls_files import REPO, SHARED
+from analyst_fixtures import build_warehouse, record_of
+from bls_files import EP_ARCHIVE_WORKBOOKS, EP_WORKBOOK_2024, OEWS_ARCHIVE_ZIPS, OEWS_ZIP_2025, REPO, ooh_profile_pages
 
 import warehouse
 from transforms.oews import read_national_zip
 from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
-from warehouse.load import ReleaseRecord, load_release
+from transforms.release import Release
+from warehouse.load import ReleaseRecord
 
-WWW = SHARED / "bls-mirror" / "www.bls.gov"
 ARTIFACTS = REPO / "tests" / "artifacts"
-OEWS_2024 = SHARED / "bls-archive" / "oews" / "oesm24nat.zip"
-OEWS_2025 = WWW / "oes" / "special-requests" / "oesm25nat.zip"
-EP_2023 = SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx"
-EP_2024 = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
+OEWS_2024 = OEWS_ARCHIVE_ZIPS[2024]
+OEWS_2025 = OEWS_ZIP_2025
+EP_2023 = EP_ARCHIVE_WORKBOOKS["2023-33"]
+EP_2024 = EP_WORKBOOK_2024
 FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 RUN1 = {"refreshed_on": date(2026, 2, 1), "now": datetime(2026, 2, 1, 6, 0, tzinfo=UTC), "run_id": "feb"}
 RUN2 = {"refreshed_on": date(2026, 3, 1), "now": datetime(2026, 3, 1, 6, 0, tzinfo=UTC), "run_id": "mar"}
@@ -33,17 +34,19 @@ MRS = "29-2072-medical-records-specialists"
 CAREER = "health-information-technician"
 
 
-def _load(con, source: str, release, form: str, url: str) -> None:
-    record = ReleaseRecord(
-        source, release.release_id, release.period, release.reference_year, form, url, FETCHED, f"sha-{url}"
-    )
-    load_release(con, record, release)
+def fetched_from(release: Release, form: str, url: str) -> tuple[ReleaseRecord, Release]:
+    """(record, release) of a release fetched from url on FETCHED."""
+    return record_of(release, form, url, f"sha-{url}", FETCHED), release
 
 
 @functools.cache
-def _ooh():
-    pages = {f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))}
-    return read_profiles(pages)
+def ooh_release() -> Release:
+    """Every OOH profile of the mirror, parsed once per test process (~10 s)."""
+    return read_profiles(ooh_profile_pages())
+
+
+def ooh_profiles() -> tuple[ReleaseRecord, Release]:
+    return fetched_from(ooh_release(), "profiles", "https://www.bls.gov/ooh/a-z-index.htm")
 
 
 @functools.cache
@@ -55,16 +58,12 @@ def _folder() -> Path:
 def warehouse_file(which: str) -> Path:
     """`old` or `new`: the path of a warehouse file built for this test process."""
     oews, ep = {"old": (OEWS_2024, EP_2023), "new": (OEWS_2025, EP_2024)}[which]
-    path = _folder() / f"{which}.duckdb"
-    con = warehouse.connect(path)
-    try:
-        _load(con, "oews", read_national_zip(oews, name=oews.name), "national_zip", f"https://x/{oews.name}")
-        _load(con, "projections", read_occupation_workbook(ep, name=ep.name), "workbook", f"https://x/{ep.name}")
-        _load(con, "ooh", _ooh(), "profiles", "https://www.bls.gov/ooh/a-z-index.htm")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return path
+    loads = [
+        fetched_from(read_national_zip(oews, name=oews.name), "national_zip", f"https://x/{oews.name}"),
+        fetched_from(read_occupation_workbook(ep, name=ep.name), "workbook", f"https://x/{ep.name}"),
+        ooh_profiles(),
+    ]
+    return build_warehouse(_folder() / f"{which}.duckdb", loads)
 
 
 def read_only(which: str):

@@ -52,23 +52,17 @@ def mtimes(folder: Path, under: str = "") -> dict[str, int]:
 @pytest.fixture(scope="module")
 def states(tmp_path_factory):
     out = tmp_path_factory.mktemp("states") / "sheets"
-    con = read_only("states")
-    try:
+    with read_only("states") as con:
         result = publish_sheets(con, out_dir=out, areas=["TX", "06", "Alabama"], **RUN2)
         yield SimpleNamespace(out=out, result=result, con=con)
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
 def sliced(tmp_path_factory):
     out = tmp_path_factory.mktemp("slice") / "sheets"
-    con = read_only("slice")
-    try:
+    with read_only("slice") as con:
         result = publish_sheets(con, out_dir=out, areas="all", **RUN2)
         yield SimpleNamespace(out=out, result=result, con=con)
-    finally:
-        con.close()
 
 
 def test_texas_medical_records_specialists_show_the_state_median_beside_the_nation(states):
@@ -180,13 +174,10 @@ def test_a_second_publish_with_nothing_changed_rewrites_no_area_sheet(sliced):
 def test_serial_and_dask_publish_the_same_area_sheets(prefect_harness, tmp_path):
     from flows.distribute import DaskRunner
 
-    con = read_only("slice")
-    try:
+    with read_only("slice") as con:
         serial = publish_sheets(con, out_dir=tmp_path / "serial" / "sheets", areas="all", **RUN2)
         runner = DaskRunner(workers=2)
         dask = publish_sheets(con, out_dir=tmp_path / "dask" / "sheets", areas="all", runner=runner, **RUN2)
-    finally:
-        con.close()
     expected = digest(tmp_path / "serial" / "sheets")
     assert digest(tmp_path / "dask" / "sheets") == expected
     assert sum(name.startswith("areas/") for name in expected) > 3000
@@ -195,11 +186,8 @@ def test_serial_and_dask_publish_the_same_area_sheets(prefect_harness, tmp_path)
 
 
 def test_areas_resolve_by_postal_code_fips_code_area_code_and_name():
-    con = read_only("slice")
-    try:
+    with read_only("slice") as con:
         areas = area_list(con)
-    finally:
-        con.close()
     assert {resolve_area(areas, text).code for text in ("TX", "tx", "48", "Texas", "4800000")} == {"4800000"}
     dallas = resolve_area(areas, "Dallas-Fort Worth-Arlington, TX")
     assert (dallas.code, dallas.type, dallas.folder) == ("0019100", "metropolitan", "0019100")
@@ -243,11 +231,8 @@ def test_the_setting_chooses_the_nightly_area_sheets_and_their_workers(monkeypat
     assert settings.area_selection() == "states" and Settings().render_workers() == (os.cpu_count() or 1)
     with pytest.raises(ValueError, match="sheet_areas"):
         Settings(sheet_areas="cities")
-    con = read_only("slice")
-    try:
+    with read_only("slice") as con:
         result = publish_sheets_step(con, settings, date(2026, 3, 1), None, "night")
-    finally:
-        con.close()
     version = Path(os.path.realpath(tmp_path / "sheets"))
     assert result.version == version and (version / "areas" / "tx" / f"{MRS}.html").is_file()
     assert not (version / "areas" / "0019100").exists()  # states only

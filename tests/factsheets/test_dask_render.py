@@ -35,11 +35,8 @@ def mtimes(folder: Path) -> dict[str, int]:
 
 
 def test_the_keys_workers_build_from_are_the_sheets_a_serial_build_makes():
-    con = read_only("new")
-    try:
+    with read_only("new") as con:
         facts = sheet_facts(con)
-    finally:
-        con.close()
     careers, _ = split_careers(load_careers_config(), facts.known_codes, facts.profiles)
     builder = SheetBuilder(facts)
     keyed = [build_key(builder, key) for key in sheet_keys(builder)]
@@ -51,12 +48,9 @@ def test_the_keys_workers_build_from_are_the_sheets_a_serial_build_makes():
 
 
 def test_two_local_workers_publish_the_same_bytes_as_a_serial_run(prefect_harness, tmp_path):
-    con = read_only("new")
-    try:
+    with read_only("new") as con:
         serial = publish_sheets(con, out_dir=tmp_path / "serial" / "sheets", **RUN2)
         dask = publish_sheets(con, out_dir=tmp_path / "dask" / "sheets", runner=DaskRunner(workers=2), **RUN2)
-    finally:
-        con.close()
     expected = digest(tmp_path / "serial" / "sheets")
     assert digest(tmp_path / "dask" / "sheets") == expected and len(expected) > 2700
     assert (dask.written, dask.held_back, dask.changes) == (serial.written, serial.held_back, serial.changes)
@@ -98,15 +92,12 @@ def test_an_update_on_a_running_cluster_equals_a_serial_update(prefect_harness, 
 
 
 def test_an_unreachable_cluster_is_a_clear_error_and_the_published_set_stays(tmp_path):
-    con = read_only("new")
-    try:
+    with read_only("new") as con:
         publish_sheets(con, out_dir=tmp_path / "sheets", **RUN2)
         before = digest(tmp_path / "sheets")
         runner = DaskRunner(address="tcp://127.0.0.1:9")
         with pytest.raises(DaskUnavailable, match=r"no Dask scheduler answers at tcp://127\.0\.0\.1:9") as info:
             publish_sheets(con, out_dir=tmp_path / "sheets", runner=runner, refreshed_on=date(2026, 4, 1))
-    finally:
-        con.close()
     assert isinstance(info.value, RenderWorkersFailed) and "`dask worker tcp://127.0.0.1:9`" in str(info.value)
     assert digest(tmp_path / "sheets") == before
     assert not list((tmp_path / ".sheets-versions").glob("*.partial"))

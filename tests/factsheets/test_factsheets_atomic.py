@@ -8,7 +8,6 @@ are compared by the sha256 of every file (sheets, state, changelog) and the mtim
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,7 +21,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from bls_files import REPO, SHARED
+from analyst_fixtures import load_file
+from bls_files import REPO
+from site_fixtures import EP_2023, EP_2024, FETCHED, OEWS_2024, OEWS_2025, digest
 
 import factsheets.versions as versions
 import warehouse
@@ -30,16 +31,9 @@ from factsheets.publish import STATE_FILE, publish_sheets, sheets_behind
 from factsheets.versions import SheetsPublishError
 from transforms.oews import read_national_zip
 from transforms.projections import read_occupation_workbook
-from warehouse.load import ReleaseRecord, load_release
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # whole-set publishes from real releases
 
-WWW = SHARED / "bls-mirror" / "www.bls.gov"
-OEWS_2024 = SHARED / "bls-archive" / "oews" / "oesm24nat.zip"
-OEWS_2025 = WWW / "oes" / "special-requests" / "oesm25nat.zip"
-EP_2023 = SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx"
-EP_2024 = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
-FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 OLD = {"refreshed_on": date(2026, 2, 1), "now": datetime(2026, 2, 1, 6, 0, tzinfo=UTC), "run_id": "old"}
 NEW = {"refreshed_on": date(2026, 3, 1), "now": datetime(2026, 3, 1, 6, 0, tzinfo=UTC), "run_id": "new"}
 # The step-by-step tests publish the JSON only (833 files, not 2,499): the mechanism is the same, the
@@ -52,30 +46,15 @@ class Stop(Exception):
 
 
 def load_oews(con, path: Path) -> None:
-    r = read_national_zip(path, name=path.name)
-    record = ReleaseRecord(
-        "oews", r.release_id, r.period, r.reference_year, "national_zip", f"https://x/{path.name}", FETCHED, path.name
+    load_file(
+        con, read_national_zip(path, name=path.name), "national_zip", f"https://x/{path.name}", path.name, FETCHED
     )
-    load_release(con, record, r)
 
 
 def load_ep(con, path: Path, sha256: str | None = None) -> None:
-    r = read_occupation_workbook(path, name=path.name)
-    sha = sha256 or path.name
-    record = ReleaseRecord(
-        "projections", r.release_id, r.period, r.reference_year, "workbook", "https://x/ep", FETCHED, sha
+    load_file(
+        con, read_occupation_workbook(path, name=path.name), "workbook", "https://x/ep", sha256 or path.name, FETCHED
     )
-    load_release(con, record, r)
-
-
-def digest(folder: Path) -> dict[str, str]:
-    """sha256 of every file a reader finds under the folder (resolved once, as a reader should)."""
-    real = Path(os.path.realpath(folder))
-    out = {}
-    for path in sorted(real.rglob("*")):
-        if path.is_file():
-            out[path.relative_to(real).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 def mtimes(folder: Path) -> dict[str, int]:
@@ -113,7 +92,7 @@ def site(tmp_path_factory):
     load_oews(con, OEWS_2024)
     load_ep(con, EP_2023)
     baseline = tmp / "baseline"
-    old = publish_sheets(con, out_dir=baseline / "sheets", **OLD)
+    publish_sheets(con, out_dir=baseline / "sheets", **OLD)
     baseline_json = tmp / "baseline-json"
     publish_sheets(con, out_dir=baseline_json / "sheets", **OLD, formats=("json",))
     legacy = tmp / "legacy"  # the same set as an older install left it: a real folder
@@ -130,21 +109,17 @@ def site(tmp_path_factory):
     assert "published '$44,810 (2024)', now 'Not published by BLS'" in expected.held_back[0][1]
     publish_sheets(con, out_dir=copy_site(baseline_json, tmp / "expected-json"), **JSON)
     old_con = warehouse.connect(tmp / "old.duckdb", read_only=True)
+    published = {
+        "old": baseline,
+        "old_json": baseline_json,
+        "expected": tmp / "expected",
+        "expected_json": tmp / "expected-json",
+    }
+    snapshots = {}  # each set's sha256 and mtime of every file, as the tests compare them
+    for name, root in published.items():
+        snapshots[name], snapshots[f"{name}_mtimes"] = digest(root / "sheets"), mtimes(root / "sheets")
     yield SimpleNamespace(
-        db=db,
-        con=con,
-        old_con=old_con,
-        tmp=tmp,
-        baseline=baseline,
-        baseline_json=baseline_json,
-        legacy=legacy,
-        old=digest(baseline / "sheets"),
-        old_mtimes=mtimes(baseline / "sheets"),
-        old_json=digest(baseline_json / "sheets"),
-        old_json_mtimes=mtimes(baseline_json / "sheets"),
-        expected=digest(tmp / "expected" / "sheets"),
-        expected_json=digest(tmp / "expected-json" / "sheets"),
-        sheets=old.sheets,
+        db=db, con=con, old_con=old_con, baseline=baseline, baseline_json=baseline_json, legacy=legacy, **snapshots
     )
     con.close()
     old_con.close()

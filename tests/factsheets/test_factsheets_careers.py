@@ -95,36 +95,29 @@ def test_a_good_config_with_two_careers():
     assert loaded.line("career", 1, "overrides", "skills") == 15  # a value spanning lines: its `key =` line
 
 
+def technician(soc: str = '"29-2072"', then: str = "") -> str:
+    """A config that starts with the reference career (`soc` as TOML writes it), then has `then`."""
+    return f'[[career]]\nname = "Health Information Technician"\nsoc = {soc}\n\n{config(then)}'
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = "29-2072"
+            technician(
+                then="""
+                [[career.alternative]]
+                name = "Health Information Manager"
+                soc = "11-9111"
 
-         [[career.alternative]]
-         name = "Health Information Manager"
-         soc = "11-9111"
-
-         [[career.alternative]]
-         name = "Manager again"
-         soc = "11-9111"  # <-
-         """,
+                [[career.alternative]]
+                name = "Manager again"
+                soc = "11-9111"  # <-
+                """
+            ),
             "SOC code 11-9111 is already the alternative",
         ),
-        (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = "29-2072"
-
-         [[career.alternative]]  # <-
-         name = "Medical Transcriptionist"
-         """,
-            "missing field 'soc'",
-        ),
+        (technician(then='[[career.alternative]]  # <-\nname = "Medical Transcriptionist"'), "missing field 'soc'"),
         (
             """
          [[career]]
@@ -141,87 +134,17 @@ def test_a_good_config_with_two_careers():
             "career 3: missing field 'name'",
         ),
         (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = "29-2072"
-
-         [[career]]
-         name = "health information technician"  # <-
-         soc = "11-9111"
-         """,
+            technician(then='[[career]]\nname = "health information technician"  # <-\nsoc = "11-9111"'),
             "duplicate career",
         ),
-        (
-            """
-         [[career]]  # <-
-         name = "Health Information Technician"
-         """,
-            "missing field 'soc'",
-        ),
-        (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = "29-2072"
-         skils = ["typo"]  # <-
-         """,
-            "unknown key 'skils'",
-        ),
-        (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = "292072"  # <-
-         """,
-            "is not a SOC code",
-        ),
-        (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = "29-2072"
-
-         [career.overrides]
-         skills = []  # <-
-         """,
-            "non-empty list",
-        ),
-        (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = ["29-2072", "29-2072"]  # <-
-         """,
-            "listed twice",
-        ),
-        (
-            """
-         [[career]]
-         name = 42  # <-
-         soc = "29-2072"
-         """,
-            "must be a string",
-        ),
-        (
-            """
-         [careers]  # <-
-         name = "x"
-         """,
-            "unknown top-level key 'careers'",
-        ),
-        (
-            """
-         [[career]]
-         name = "Health Information Technician"
-         soc = "29-2072"
-
-         [[career.alternative]]
-         name = "Self"
-         soc = "29-2072"  # <-
-         """,
-            "the career's own SOC code",
-        ),
+        ('[[career]]  # <-\nname = "Health Information Technician"\n', "missing field 'soc'"),
+        (technician(then='skils = ["typo"]  # <-'), "unknown key 'skils'"),
+        (technician(soc='"292072"  # <-'), "is not a SOC code"),
+        (technician(then="[career.overrides]\nskills = []  # <-"), "non-empty list"),
+        (technician(soc='["29-2072", "29-2072"]  # <-'), "listed twice"),
+        ('[[career]]\nname = 42  # <-\nsoc = "29-2072"\n', "must be a string"),
+        ('[careers]  # <-\nname = "x"\n', "unknown top-level key 'careers'"),
+        (technician(then='[[career.alternative]]\nname = "Self"\nsoc = "29-2072"  # <-'), "the career's own SOC code"),
     ],
 )
 def test_a_wrong_config_names_the_line_and_the_problem(text, message):
@@ -285,12 +208,21 @@ def test_codes_are_checked_against_the_warehouse_only_at_publish_time():
     assert parse_careers_config("").careers == ()
 
 
-def test_plurals_and_slugs():
-    assert english_plural("Health Information Technician") == "Health Information Technicians"
-    assert english_plural("Legal Secretary") == "Legal Secretaries"
-    assert english_plural("Welder and Brazer") == "Welder and Brazers"
-    assert english_plural("Fisherman") == "Fishermen"
-    assert english_plural("Coach") == "Coaches"
+@pytest.mark.parametrize(
+    ("name", "plural"),
+    [
+        ("Health Information Technician", "Health Information Technicians"),
+        ("Legal Secretary", "Legal Secretaries"),
+        ("Welder and Brazer", "Welder and Brazers"),
+        ("Fisherman", "Fishermen"),
+        ("Coach", "Coaches"),
+    ],
+)
+def test_english_plurals(name, plural):
+    assert english_plural(name) == plural
+
+
+def test_slugs():
     assert slugify("Health Information Technician") == "health-information-technician"
     for name in ("../../etc/passwd", "CON", "Café <b>crème</b>", "a" * 300, "   ", ".hidden"):
         slug = slugify(name)

@@ -10,20 +10,21 @@ from __future__ import annotations
 import html.parser
 import json
 import re
-import shutil
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from analyst_fixtures import load_file, record_of
 from bls_files import REPO, SHARED
+from headless_chromium import chromium_command
 
 import warehouse
 from factsheets.publish import publish_sheets
 from transforms.oews import read_national_zip
 from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
-from warehouse.load import ReleaseRecord, load_release
+from warehouse.load import load_release
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # whole-set publishes from real releases
 
@@ -90,33 +91,8 @@ class Elements(html.parser.HTMLParser):
         self.found.append((tag, attrs))
 
 
-def chromium_binary() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if not found:
-        pytest.fail(
-            "headless Chromium is needed for the HTML sheet test: apt-get install -y chromium (.ci/run installs it)",
-            pytrace=False,
-        )
-    return found
-
-
 def chromium(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess:
-    command = [
-        chromium_binary(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--enable-logging=stderr",
-        "--v=0",
-        *mode,
-        page.as_uri(),
-    ]
+    command = chromium_command(profile, "--enable-logging=stderr", "--v=0", *mode, page.as_uri())
     return subprocess.run(command, capture_output=True, text=True, timeout=90)
 
 
@@ -128,55 +104,17 @@ def console_messages(stderr: str) -> list[str]:
 def build(path: Path, frames_hook=None):
     con = warehouse.connect(path)
     oews = read_national_zip(OEWS, name=OEWS.name)
-    load_release(
-        con,
-        ReleaseRecord(
-            "oews",
-            oews.release_id,
-            oews.period,
-            oews.reference_year,
-            "national_zip",
-            "https://www.bls.gov/oes/special-requests/oesm25nat.zip",
-            FETCHED,
-            "a" * 64,
-        ),
-        oews,
-    )
+    load_file(con, oews, "national_zip", "https://www.bls.gov/oes/special-requests/oesm25nat.zip", "a" * 64, FETCHED)
     ep = read_occupation_workbook(EP, name=EP.name)
-    load_release(
-        con,
-        ReleaseRecord(
-            "projections",
-            ep.release_id,
-            ep.period,
-            ep.reference_year,
-            "workbook",
-            "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
-            FETCHED,
-            "b" * 64,
-        ),
-        ep,
-    )
+    load_file(con, ep, "workbook", "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx", "b" * 64, FETCHED)
     pages = {f"https://www.bls.gov/ooh/{p}.htm": WWW / "ooh" / f"{p}.htm" for p in PROFILES}
     ooh = read_profiles(pages)
     assert ooh.quarantined == ()
     frames = {name: frame.copy() for name, (frame,) in ooh.tables.items()}
     if frames_hook:
         frames_hook(frames)
-    load_release(
-        con,
-        ReleaseRecord(
-            "ooh",
-            ooh.release_id,
-            ooh.period,
-            ooh.reference_year,
-            "profiles",
-            "https://www.bls.gov/ooh/a-z-index.htm",
-            FETCHED,
-            "c" * 64,
-        ),
-        frames,
-    )
+    record = record_of(ooh, "profiles", "https://www.bls.gov/ooh/a-z-index.htm", "c" * 64, FETCHED)
+    load_release(con, record, frames)
     return con
 
 

@@ -7,7 +7,6 @@ The sheets are published twice: with EP 2023-33 (run 1, Feb 1) and after loading
 from __future__ import annotations
 
 import dataclasses
-import functools
 import html.parser
 import json
 import re
@@ -17,28 +16,22 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from bls_files import SHARED
+from analyst_fixtures import load_file
+from bls_files import EP_ARCHIVE_WORKBOOKS, EP_WORKBOOK_2024, OEWS_ARCHIVE_ZIPS, OEWS_ZIP_2025
+from site_fixtures import ooh_release
 
 import warehouse
 from factsheets.figures import GROWTH_RULE, derive_growth_phrase, round_half_away
 from factsheets.publish import STATE_FILE, SheetSelectionError, publish_sheets
 from factsheets.site import is_site_file, split_front_matter
 from transforms.oews import read_national_zip
-from transforms.ooh import read_profiles
 from transforms.projections import read_occupation_workbook
-from warehouse.load import ReleaseRecord, load_release
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]  # whole-set publishes from real releases
 
-MIRROR = SHARED / "bls-mirror"
-WWW = MIRROR / "www.bls.gov"
-EP_2023 = SHARED / "bls-archive" / "ep" / "occupation_2023-33.xlsx"
-EP_2024 = WWW / "emp" / "ind-occ-matrix" / "occupation.xlsx"
-OEWS = [
-    SHARED / "bls-archive" / "oews" / "oesm23nat.zip",
-    SHARED / "bls-archive" / "oews" / "oesm24nat.zip",
-    WWW / "oes" / "special-requests" / "oesm25nat.zip",
-]
+EP_2023 = EP_ARCHIVE_WORKBOOKS["2023-33"]
+EP_2024 = EP_WORKBOOK_2024
+OEWS = [OEWS_ARCHIVE_ZIPS[2023], OEWS_ARCHIVE_ZIPS[2024], OEWS_ZIP_2025]
 FETCHED = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 RUN1, RUN2 = date(2026, 2, 1), date(2026, 3, 1)
 CAREER = "health-information-technician"
@@ -53,50 +46,14 @@ HEADINGS = [
 ]
 
 
-def ooh_pages() -> dict[str, Path]:
-    return {f"https://www.bls.gov/{p.relative_to(WWW).as_posix()}": p for p in sorted((WWW / "ooh").glob("*/*.htm"))}
-
-
 def load_oews(con, path: Path) -> None:
-    r = read_national_zip(path, name=path.name)
-    load_release(
-        con,
-        ReleaseRecord(
-            "oews",
-            r.release_id,
-            r.period,
-            r.reference_year,
-            "national_zip",
-            f"https://www.bls.gov/oes/special-requests/{path.name}",
-            FETCHED,
-            f"sha256-of-{path.name}",
-        ),
-        r,
-    )
+    url = f"https://www.bls.gov/oes/special-requests/{path.name}"
+    load_file(con, read_national_zip(path, name=path.name), "national_zip", url, f"sha256-of-{path.name}", FETCHED)
 
 
 def load_ep(con, path: Path) -> None:
-    r = read_occupation_workbook(path, name=path.name)
-    load_release(
-        con,
-        ReleaseRecord(
-            "projections",
-            r.release_id,
-            r.period,
-            r.reference_year,
-            "workbook",
-            "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
-            FETCHED,
-            f"sha256-of-{path.name}",
-        ),
-        r,
-    )
-
-
-@functools.cache
-def ooh_release():
-    """Every OOH profile of the mirror, parsed once for the module (~10 s)."""
-    return read_profiles(ooh_pages())
+    url = "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"
+    load_file(con, read_occupation_workbook(path, name=path.name), "workbook", url, f"sha256-of-{path.name}", FETCHED)
 
 
 def load_ooh(con, without: tuple[str, ...] = ()) -> None:
@@ -106,20 +63,7 @@ def load_ooh(con, without: tuple[str, ...] = ()) -> None:
         name: tuple(chunk[~chunk["slug"].isin(without)] for chunk in chunks) for name, chunks in release.tables.items()
     }
     release = dataclasses.replace(release, tables=tables)
-    load_release(
-        con,
-        ReleaseRecord(
-            "ooh",
-            release.release_id,
-            release.period,
-            release.reference_year,
-            "profiles",
-            "https://www.bls.gov/ooh/a-z-index.htm",
-            FETCHED,
-            "sha256-of-ooh",
-        ),
-        release,
-    )
+    load_file(con, release, "profiles", "https://www.bls.gov/ooh/a-z-index.htm", "sha256-of-ooh", FETCHED)
 
 
 def snapshot(out: Path) -> dict[str, dict]:

@@ -520,54 +520,25 @@ def number_phrase(page: OohPage | None) -> str | None:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     """The full set, published by the project from the full mirror (its own transforms and loaders)."""
+    from analyst_fixtures import load_file
+
     import warehouse
     from factsheets.publish import publish_sheets
     from transforms.oews import read_national_zip
     from transforms.ooh.edition import PageBytes, read_edition
     from transforms.projections import read_occupation_workbook
-    from warehouse.load import ReleaseRecord, load_release
 
     tmp = tmp_path_factory.mktemp("audit")
     con = warehouse.connect(tmp / "warehouse.duckdb")
     files = {OEWS_ZIP: sha256_of(OEWS_ZIP), EP_XLSX: sha256_of(EP_XLSX)}
     try:
         oews = read_national_zip(OEWS_ZIP, name=OEWS_ZIP.name)
-        record = ReleaseRecord(
-            "oews",
-            oews.release_id,
-            oews.period,
-            oews.reference_year,
-            "national_zip",
-            page_url(OEWS_ZIP),
-            FETCHED,
-            files[OEWS_ZIP],
-        )
-        load_release(con, record, oews)
+        load_file(con, oews, "national_zip", page_url(OEWS_ZIP), files[OEWS_ZIP], FETCHED)
         ep = read_occupation_workbook(EP_XLSX, name=EP_XLSX.name)
-        record = ReleaseRecord(
-            "projections",
-            ep.release_id,
-            ep.period,
-            ep.reference_year,
-            "workbook",
-            page_url(EP_XLSX),
-            FETCHED,
-            files[EP_XLSX],
-        )
-        load_release(con, record, ep)
+        load_file(con, ep, "workbook", page_url(EP_XLSX), files[EP_XLSX], FETCHED)
         pages = {page_url(p): PageBytes.of(p.read_bytes(), FETCHED) for p in sorted((WWW / "ooh").glob("*/*.htm"))}
         ooh = read_edition(pages, now=FETCHED)
-        record = ReleaseRecord(
-            "ooh",
-            ooh.release_id,
-            ooh.period,
-            ooh.reference_year,
-            "profiles",
-            page_url(WWW / "ooh" / "a-z-index.htm"),
-            FETCHED,
-            "e" * 64,
-        )
-        load_release(con, record, ooh)
+        load_file(con, ooh, "profiles", page_url(WWW / "ooh" / "a-z-index.htm"), "e" * 64, FETCHED)
         out = tmp / "sheets"
         result = publish_sheets(con, out_dir=out, refreshed_on=RUN)
     finally:

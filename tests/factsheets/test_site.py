@@ -187,11 +187,8 @@ def test_every_markdown_sheet_has_yaml_front_matter_and_a_body_that_still_render
 def test_front_matter_stays_yaml_whatever_a_title_holds(tmp_path):
     name = 'Coder: "Senior" <b>bold</b> #1 & - [x] {y}'
     config = parse_careers_config(f"[[career]]\nname = '{name}'\nslug = 'coder'\nsoc = '29-2072'\n")
-    con = read_only("new")
-    try:
+    with read_only("new") as con:
         publish_sheets(con, out_dir=tmp_path / "sheets", careers_config=config, only=["career:" + name], **RUN2)
-    finally:
-        con.close()
     front, body = split_front_matter((tmp_path / "sheets" / "coder.md").read_text(encoding="utf-8"))
     assert yaml.safe_load(front)["title"] == f"{name} Career Requirements"
     assert "<b>" not in front and "<b>" not in body  # markup stays text in both

@@ -12,13 +12,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from headless_chromium import chromium_command
 from site_fixtures import ARTIFACTS, MRS, RUN2, read_only
 from websockets.sync.client import connect
 
@@ -27,16 +27,6 @@ from factsheets.publish import publish_sheets
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
 
 LISTENING = re.compile(r"DevTools listening on (ws://127\.0\.0\.1:(\d+)/\S+)")
-
-
-def chromium_binary() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if not found:
-        pytest.fail(
-            "headless Chromium is needed for the site test: apt-get install -y chromium (.ci/run installs it)",
-            pytrace=False,
-        )
-    return found
 
 
 class Page:
@@ -109,33 +99,21 @@ class Page:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("browser")
-    con = read_only("new")
-    try:
+    with read_only("new") as con:
         publish_sheets(con, out_dir=tmp / "sheets", **RUN2)
-    finally:
-        con.close()
     return tmp / "sheets"
 
 
 @pytest.fixture
 def page(tmp_path):
     process = subprocess.Popen(
-        [
-            chromium_binary(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+        chromium_command(
+            tmp_path / "profile",
             "--remote-debugging-address=127.0.0.1",
             "--remote-debugging-port=0",
             "--window-size=1100,900",
-            f"--user-data-dir={tmp_path / 'profile'}",
             "about:blank",
-        ],
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
