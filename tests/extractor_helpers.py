@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,13 @@ def shared_file(relative: str) -> Path:
     return path
 
 
+@dataclass
 class SteppingClock:
     """Stands in for time.monotonic: every reading is `step` seconds after the one before."""
 
-    def __init__(self, step: float) -> None:
-        self.step = step
-        self.now = 0.0
-        self.readings = 0
+    step: float
+    now: float = 0.0
+    readings: int = 0
 
     def __call__(self) -> float:
         self.now += self.step
