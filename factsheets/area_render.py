@@ -4,7 +4,6 @@ template conventions (escaping, filters). Its JSON is described by factsheets/sc
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -13,8 +12,8 @@ import jinja2
 
 from factsheets.area_sheet import AreaAlternative, AreaSheet, Row
 from factsheets.figures import long_date
-from factsheets.render import FORMATS, _template_source, markdown_url
-from factsheets.text import escape_markdown, markdown_cell
+from factsheets.render import FORMATS, _template_source, compact_json, render_formats
+from factsheets.templating import markdown_and_html
 
 AREA_JSON_SCHEMA = "bls-refresh/area-sheet/1"
 AREA_SCHEMA_FILE = "area-sheet-1.schema.json"
@@ -23,17 +22,7 @@ AREA_TEMPLATES = ("area.md.j2", "area.html.j2")
 
 @lru_cache(maxsize=1)
 def _templates() -> tuple[jinja2.Template, jinja2.Template]:
-    options: dict[str, Any] = {
-        "loader": jinja2.FunctionLoader(_template_source),
-        "trim_blocks": True,
-        "lstrip_blocks": True,
-        "keep_trailing_newline": True,
-        "undefined": jinja2.StrictUndefined,
-    }
-    md_env = jinja2.Environment(autoescape=False, **options)
-    md_env.filters.update(md=escape_markdown, cell=markdown_cell, url=markdown_url)
-    html_env = jinja2.Environment(autoescape=True, **options)
-    return md_env.get_template(AREA_TEMPLATES[0]), html_env.get_template(AREA_TEMPLATES[1])
+    return markdown_and_html(_template_source, *AREA_TEMPLATES)
 
 
 def _alternatives(sheet: AreaSheet) -> list[tuple[AreaAlternative, list[str]]]:
@@ -94,10 +83,9 @@ def area_document(sheet: AreaSheet, refreshed_on: date | None) -> dict[str, Any]
     }
 
 
-def render_area(sheet: AreaSheet, refreshed_on: date, formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
-    md_template, html_template = _templates()
+def _context(sheet: AreaSheet, refreshed_on: date) -> dict[str, Any]:
     oews_label, outlook_label = _labels(sheet)
-    context = {
+    return {
         "s": sheet,
         "n": sheet.national,
         "date_text": long_date(refreshed_on),
@@ -107,18 +95,15 @@ def render_area(sheet: AreaSheet, refreshed_on: date, formats: tuple[str, ...] =
         "oews_label": oews_label,
         "outlook_label": outlook_label,
     }
-    out: dict[str, str] = {}
-    for fmt in formats:
-        if fmt == "json":
-            doc = area_document(sheet, refreshed_on)
-            out[fmt] = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
-        elif fmt == "md":
-            out[fmt] = md_template.render(context)
-        elif fmt == "html":
-            out[fmt] = html_template.render(context)
-        else:
-            raise ValueError(f"unknown sheet format {fmt!r}; choose from {', '.join(FORMATS)}")
-    return out
+
+
+def render_area(sheet: AreaSheet, refreshed_on: date, formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
+    return render_formats(
+        formats,
+        _templates(),
+        lambda: _context(sheet, refreshed_on),
+        lambda: compact_json(area_document(sheet, refreshed_on)),
+    )
 
 
 __all__ = ["AREA_JSON_SCHEMA", "AREA_SCHEMA_FILE", "AREA_TEMPLATES", "area_document", "render_area"]

@@ -15,13 +15,13 @@ import json
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
 
 from factsheets.figures import long_date
+from factsheets.templating import environment, packaged_template
 from warehouse.area_queries import AREA_TYPES, AreaRow
 
 AREA_INDEX_SCHEMA = "bls-refresh/area-index/1"
@@ -35,19 +35,12 @@ def area_entry(area: AreaRow) -> dict[str, Any]:
 
 def site_source(name: str) -> str:
     """A file of factsheets/templates/site (the site's and the area indexes' templates and script)."""
-    return resources.files("factsheets").joinpath("templates", "site", name).read_text(encoding="utf-8")
+    return packaged_template("site", name)
 
 
 @lru_cache(maxsize=1)
 def _site_environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FunctionLoader(site_source),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    return environment(site_source, autoescape=True)
 
 
 def site_template(name: str) -> jinja2.Template:

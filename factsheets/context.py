@@ -18,12 +18,12 @@ from factsheets.crosswalk import Crosswalk
 from factsheets.figures import (
     Figure,
     Provenance,
+    bls_whole,
     ooh_outlook_figure,
     ooh_wage_figure,
     outlook_figure,
     wage_figure,
 )
-from factsheets.rounding import whole_percent
 from warehouse.sheet_queries import OccupationRow, ProfileRow, SectionText, SheetFacts
 
 
@@ -77,16 +77,8 @@ class Context:
     def average(self) -> int | None:
         """The all-occupations change as the whole percent BLS shows (3 for 2024-34)."""
         total = self.facts.occupations.get("00-0000")
-        projection = total.projection if total else None
-        if projection is None or projection.change_percent is None:
-            return None
-        return whole_percent(
-            projection.change_percent,
-            printed=projection.ooh_percent,
-            base=projection.employment_base,
-            target=projection.employment_target,
-            change=projection.change_numeric,
-        ).value
+        whole = bls_whole(total.projection) if total and total.projection else None
+        return whole.value if whole else None
 
     @cached_property
     def minor_groups(self) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +22,7 @@ from factsheets import prose
 from factsheets.area_sheet import AreaSheet
 from factsheets.figures import GROWTH_RULE, count, dollars, long_date
 from factsheets.model import AlternativeSheet, EmploymentChart, Sheet, WageChart
-from factsheets.text import escape_markdown, markdown_cell
+from factsheets.templating import markdown_and_html, packaged_template
 
 FORMATS = ("md", "html", "json")
 JSON_SCHEMA = "bls-refresh/fact-sheet/1"
@@ -35,10 +36,12 @@ __all__ = [
     "FORMATS",
     "JSON_SCHEMA",
     "SCHEMA_FILE",
+    "compact_json",
     "json_schema",
     "json_schema_text",
     "long_date",
     "render",
+    "render_formats",
     "render_json",
     "sheet_document",
     "templates_hash",
@@ -281,48 +284,25 @@ def _employment_chart(chart: EmploymentChart | None) -> dict[str, Any] | None:
     }
 
 
+def compact_json(document: dict[str, Any]) -> str:
+    """One line: the C encoder is ~10x faster than an indented dump; `python -m json.tool` reads it."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def render_json(sheet: Sheet, refreshed_on: date) -> str:
-    """Compact (one line): the C encoder is ~10x faster than an indented dump; `python -m json.tool` reads it."""
-    return json.dumps(sheet_document(sheet, refreshed_on), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return compact_json(sheet_document(sheet, refreshed_on))
 
 
 # ---- templates ---------------------------------------------------------------------------------
 
 
-_URL_ESCAPES = {c: f"%{c:02X}" for c in (*range(33), ord("("), ord(")"), ord("<"), ord(">"))}
-
-
-def markdown_url(url: str) -> str:
-    """A link destination Markdown reads whole: no space, parenthesis or angle bracket left raw."""
-    return str(url).translate(_URL_ESCAPES)
-
-
 def _template_source(name: str) -> str:
-    return resources.files("factsheets").joinpath("templates", name).read_text(encoding="utf-8")
+    return packaged_template(name)
 
 
 @lru_cache(maxsize=1)
 def _environments() -> tuple[jinja2.Template, jinja2.Template]:
-    md_env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template_source),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    md_env.filters["md"] = escape_markdown
-    md_env.filters["cell"] = markdown_cell
-    md_env.filters["url"] = markdown_url
-    html_env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template_source),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return md_env.get_template("sheet.md.j2"), html_env.get_template("sheet.html.j2")
+    return markdown_and_html(_template_source, "sheet.md.j2", "sheet.html.j2")
 
 
 @lru_cache(maxsize=1)
@@ -353,18 +333,28 @@ def render(sheet: Sheet | AreaSheet, refreshed_on: date, formats: tuple[str, ...
         from factsheets.area_render import render_area  # it imports this module
 
         return render_area(sheet, refreshed_on, formats)
-    md_template, html_template = _environments()
+    return render_formats(
+        formats, _environments(), lambda: _context(sheet, refreshed_on), lambda: render_json(sheet, refreshed_on)
+    )
+
+
+def render_formats(
+    formats: tuple[str, ...],
+    templates: tuple[jinja2.Template, jinja2.Template],
+    context: Callable[[], dict[str, Any]],
+    json_text: Callable[[], str],
+) -> dict[str, str]:
+    """One sheet in each of `formats`: JSON from `json_text`, Markdown and HTML from `templates` (md, html)
+    over `context`, which is built once and only when a template needs it."""
+    by_format = dict(zip(("md", "html"), templates, strict=True))
     out: dict[str, str] = {}
-    context = None
+    values: dict[str, Any] | None = None
     for fmt in formats:
         if fmt == "json":
-            out[fmt] = render_json(sheet, refreshed_on)
-            continue
-        context = context or _context(sheet, refreshed_on)
-        if fmt == "md":
-            out[fmt] = md_template.render(context)
-        elif fmt == "html":
-            out[fmt] = html_template.render(context)
+            out[fmt] = json_text()
+        elif fmt in by_format:
+            values = values if values is not None else context()
+            out[fmt] = by_format[fmt].render(values)
         else:
             raise ValueError(f"unknown sheet format {fmt!r}; choose from {', '.join(FORMATS)}")
     return out

@@ -298,10 +298,7 @@ class Sheet:
             "job_skills": (self.job_skills.value, self._label(self.job_skills.provenance)),
             "median_salary": (self.median_salary.text, self._label(self.median_salary.provenance)),
             "outlook": (self.outlook.text, self._label(self.outlook.provenance)),
-            "growth": (
-                self.growth.display if self.growth else "none",
-                self._label(self.growth.provenance if self.growth else self.outlook.provenance),
-            ),
+            "growth": self._part(self.growth, self.outlook.provenance),
             "openings": (
                 count(self.openings) if self.openings is not None else "none",
                 self._label(self.outlook.provenance),
@@ -309,14 +306,8 @@ class Sheet:
             "sources": (self.source_line, self._label(self.outlook.provenance)),
             "required_education": (self.required_education.plain, self._label(self.required_education.provenance)),
             "skills_required": (self.skills_required.plain, self._label(self.skills_required.provenance)),
-            "wage_distribution": (
-                self.wage_chart.display if self.wage_chart else "none",
-                self._label(self.wage_chart.provenance if self.wage_chart else self.median_salary.provenance),
-            ),
-            "employment": (
-                self.employment_chart.display if self.employment_chart else "none",
-                self._label(self.employment_chart.provenance if self.employment_chart else self.outlook.provenance),
-            ),
+            "wage_distribution": self._part(self.wage_chart, self.median_salary.provenance),
+            "employment": self._part(self.employment_chart, self.outlook.provenance),
             "alternatives": (
                 ", ".join(a.name for a in self.alternatives) or "none",
                 self._label(self.releases.get("ooh")) if self.kind != "career" else "config",
@@ -341,3 +332,10 @@ class Sheet:
     @staticmethod
     def _label(prov: Provenance | None) -> str:
         return prov.label if prov else "none"
+
+    @classmethod
+    def _part(cls, part: Growth | WageChart | EmploymentChart | None, fallback: Provenance | None) -> tuple[str, str]:
+        """An optional part's (display, release label); "none" and the release it would come from when absent."""
+        if part is None:
+            return "none", cls._label(fallback)
+        return part.display, cls._label(part.provenance)

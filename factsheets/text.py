@@ -3,7 +3,7 @@ characters and never as markup (no live `<script>`, `<img onerror=...>`, links, 
 
 Used for the sheets' Markdown, the changelog (`sheets/changelog/*.md`) and any Markdown report that
 quotes BLS text (e.g. a Prefect Markdown artifact): `escape_markdown` for running text,
-`markdown_cell` for a table cell.
+`markdown_cell` for a table cell, `markdown_url` for a link's destination.
 """
 
 from __future__ import annotations
@@ -34,4 +34,12 @@ def markdown_cell(value: Any) -> str:
     return escape_markdown(" ".join(("—" if value is None else str(value)).split()))
 
 
-__all__ = ["escape_markdown", "markdown_cell"]
+_URL_ESCAPES = {c: f"%{c:02X}" for c in (*range(33), ord("("), ord(")"), ord("<"), ord(">"))}
+
+
+def markdown_url(url: str) -> str:
+    """A link destination Markdown reads whole: no space, parenthesis or angle bracket left raw."""
+    return str(url).translate(_URL_ESCAPES)
+
+
+__all__ = ["escape_markdown", "markdown_cell", "markdown_url"]
