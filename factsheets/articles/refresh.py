@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store
 from factsheets.articles.bind import Binding, BoundDocument
@@ -52,23 +51,33 @@ _REVERSED = {
 
 @dataclass(frozen=True)
 class Provenance:
-    program: str
-    release: str  # 2025A01, 2024-34
-    period: str  # May 2025, 2024-2034
+    """Where a refreshed figure comes from: the release the warehouse holds, and the figure's series."""
+
+    held: HeldRelease
     series: str
-    source_url: str
-    fetched_at: datetime | None
-    archive_sha256: str | None
+
+    @property
+    def program(self) -> str:
+        return PROGRAMS[self.held.source]
+
+    @property
+    def release(self) -> str:
+        return self.held.release_id  # 2025A01, 2024-34
+
+    @property
+    def source_url(self) -> str:
+        return self.held.source_url
 
     def as_dict(self) -> dict[str, str | None]:
+        held = self.held
         return {
             "program": self.program,
             "release": self.release,
-            "period": self.period,
+            "period": held.period,
             "series": self.series,
             "source_url": self.source_url,
-            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
-            "archive_sha256": self.archive_sha256,
+            "fetched_at": held.fetched_at.isoformat() if held.fetched_at else None,
+            "archive_sha256": held.sha256,
         }
 
 
@@ -131,15 +140,7 @@ def indefinite_article(model: str, following: str) -> str:
 
 
 def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:
-    return Provenance(
-        PROGRAMS[release.source],
-        release.release_id,
-        release.period,
-        series_label(release.source, soc, measure),
-        release.source_url,
-        release.fetched_at,
-        release.sha256,
-    )
+    return Provenance(release, series_label(release.source, soc, measure))
 
 
 def _number_text(binding: Binding, measure: str, published: Published) -> tuple[str, int]:
