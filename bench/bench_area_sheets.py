@@ -182,6 +182,7 @@ def main() -> None:
         "prefect_server_start_seconds": server_start,
         "sheets_per_second_with_server_start": with_start,
         "ratio_2_vs_1_workers_with_server_start": with_start["dask_2"] / with_start["dask_1"],
+        "ratio_2_vs_1_workers_per_run": [one / two for one, two in zip(runs["dask_1"], runs["dask_2"], strict=True)],
         "runs_seconds": runs,
         "peak_worker_rss_mb": max(rss) / 1024 if rss else None,
         "no_change_night_seconds": statistics.median(behind),

@@ -59,6 +59,11 @@ class AreaSummary:
     unchanged: int = 0
     rerendered: int = 0
     site: dict[str, Any] | None = None  # None: none of its sheets is published
+    inputs: str | None = None  # its digest, when no sheet was held back
+
+    def site_entry(self) -> dict[str, Any] | None:
+        """What the set's state keeps of the area (`area_sites`): its site and its digest."""
+        return None if self.site is None else {**self.site, "inputs": self.inputs}
 
 
 def area_state_name(folder: str) -> str:
@@ -111,20 +116,30 @@ def publish_area(
     build: VersionBuild,
     site: AreaSiteSpec,
     legacy: dict[str, dict[str, Any]] | None = None,
+    published: dict[str, Any] | None = None,
 ) -> AreaSummary:
     """The sheets of one area (`area_key`: TX, or an area code) into the version being built, with the
     area's state and (site.enabled) index. `legacy`: the area's entries of a set's state that kept
-    every area sheet (before per-area states), compared as the published ones."""
+    every area sheet (before per-area states), compared as the published ones. `published`: the set's
+    state's `area_sites` entry of the area: when its digest is this run's, the area is unchanged
+    (its state is not even read)."""
     assert builder.areas is not None
     area = builder.areas.by_key[area_key]
     idents = area_idents(builder, area)
     name = area_state_name(area.folder)
-    old = read_area_state(build.read(name)) or {"sheets": dict(legacy or {})}
     digest = area_digest(builder, idents, work, site)
     summary = AreaSummary(area.folder, sheets=len(idents))
-    if not legacy and old.get("inputs") == digest and _files_present(build, area.folder, old["sheets"], work):
-        summary.unchanged, summary.site = len(idents), old.get("site")
+    if (
+        not legacy
+        and published is not None
+        and published.get("inputs") == digest
+        and build.exists(name)
+        and _files_present(build, area.folder, [builder.areas.slug(i) for i in idents], work)
+    ):
+        summary.unchanged, summary.inputs = len(idents), digest
+        summary.site = {k: v for k, v in published.items() if k != "inputs"}
         return summary
+    old = read_area_state(build.read(name)) or {"sheets": dict(legacy or {})}
     sheets: dict[str, dict[str, Any]] = old["sheets"]
     seen = set()
     for ident in idents:
@@ -144,9 +159,10 @@ def publish_area(
     if site.enabled:
         for file_name, data in files.items():
             build.write(file_name, data)
+    summary.inputs = None if summary.held_back else digest
     state = {
         "version": STATE_VERSION,
-        "inputs": None if summary.held_back else digest,
+        "inputs": summary.inputs,
         "sheets": dict(sorted(sheets.items())),
         "site": summary.site,
     }
@@ -178,18 +194,13 @@ def withdraw_entries(sheets: dict[str, dict[str, Any]], seen: set[str]) -> list[
     return entries
 
 
-def _files_present(build: VersionBuild, folder: str, sheets: dict[str, dict[str, Any]], work: SheetWork) -> bool:
-    """Every published sheet of the area has its files in the version (one listing, not a stat each)."""
+def _files_present(build: VersionBuild, folder: str, slugs: list[str], work: SheetWork) -> bool:
+    """Every sheet of the area has its files in the version (one listing, not a stat each)."""
     try:
         names = set(os.listdir(build.staging / AREAS_DIR / folder))
     except FileNotFoundError:
         return False
-    return all(
-        f"{slug.rsplit('/', 1)[-1]}.{fmt}" in names
-        for slug, prev in sheets.items()
-        if not prev.get("withdrawn")
-        for fmt in work.formats
-    )
+    return all(f"{slug.rsplit('/', 1)[-1]}.{fmt}" in names for slug in slugs for fmt in work.formats)
 
 
 __all__ = [

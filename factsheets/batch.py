@@ -312,8 +312,8 @@ def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchRes
         outcomes = process_keys(builder, [k for k in keys if k[0] != "areas"], prev, work, build)
         for kind, key in keys:
             if kind == "areas":
-                legacy = units.get("legacy", {}).get(key)
-                areas.append(publish_area(builder, key, work, build, units["site"], legacy))
+                legacy, published = units["legacy"].get(key), units["published"].get(key)
+                areas.append(publish_area(builder, key, work, build, units["site"], legacy, published))
         build.finish()
         host = socket.gethostname()
         if host != spec.host:

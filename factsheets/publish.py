@@ -322,7 +322,11 @@ class _Publisher:
         here, or in batches on the runner's workers."""
         if not plan.keys:
             return [], []
-        units = {"site": AreaSiteSpec(site, self.state.get("groups", {})), "legacy": self._legacy_area_entries(plan)}
+        units = {
+            "site": AreaSiteSpec(site, self.state.get("groups", {})),
+            "legacy": self._legacy_area_entries(plan),
+            "published": self._published_areas(plan),
+        }
         if plan.builder.areas is not None:  # the areas' folders, before any worker writes into them
             self.build.mkdir(AREAS_DIR)
             self.build.mkdir(AREA_STATES)
@@ -332,7 +336,15 @@ class _Publisher:
         if plan.runner is None:
             outcomes = process_keys(plan.builder, plan.keys, prev, self.work, self.build)
             summaries = [
-                publish_area(plan.builder, key, self.work, self.build, units["site"], units["legacy"].get(key))
+                publish_area(
+                    plan.builder,
+                    key,
+                    self.work,
+                    self.build,
+                    units["site"],
+                    units["legacy"].get(key),
+                    units["published"].get(key),
+                )
                 for key in plan.units
             ]
             return outcomes, summaries
@@ -374,6 +386,13 @@ class _Publisher:
                 legacy.setdefault(keys[folder], {})[slug] = sheets.pop(slug)
         return legacy
 
+    def _published_areas(self, plan: _Plan) -> dict[str, dict[str, Any]]:
+        """By area key, what the set's state keeps of each area this run publishes (`area_sites`)."""
+        if plan.builder.areas is None:
+            return {}
+        sites = self.state.get("area_sites", {})
+        return {a.key: sites[a.folder] for a in plan.builder.areas.facts.areas.values() if a.folder in sites}
+
     def _apply(self, outcome: SheetOutcome) -> None:
         """One sheet's outcome into the state and the result, in the order of the sheets."""
         self.result.changes.extend(outcome.changes)
@@ -393,10 +412,11 @@ class _Publisher:
         self.result.written.extend(summary.written)
         self.result.unchanged += summary.unchanged
         self.rerendered += summary.rerendered
-        if summary.site is None:
+        entry = summary.site_entry()
+        if entry is None:
             sites.pop(summary.folder, None)
         else:
-            sites[summary.folder] = summary.site
+            sites[summary.folder] = entry
 
     def _write_site(self, site: _Site) -> None:
         self.state["site"] = site_stamp(site.base_url)

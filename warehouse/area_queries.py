@@ -178,19 +178,27 @@ def select_areas(areas: Mapping[str, AreaRow], selection: str | Iterable[str] | 
     return {code: a for code, a in areas.items() if code in chosen}
 
 
-def _figures(r: dict) -> AreaFigures:
-    def wage(name: str) -> Wage:
-        value = r[name]
-        return Wage(None if value is None else float(value), r[f"{name}_status"] or NO_ESTIMATE)
+_MEASURES = ("employment", "jobs_per_1000", "location_quotient") + tuple(
+    f"{basis}_{k}" for basis in ("annual", "hourly") for k in PERCENTILES
+)
 
+
+def _figures(r: tuple) -> AreaFigures:
+    """A row of area_facts' query: area code, SOC code, then each of _MEASURES as value, status
+    (positional: tens of thousands of rows, read as tuples)."""
+    wages = [
+        Wage(None if r[i] is None else float(r[i]), r[i + 1] or NO_ESTIMATE)
+        for i in range(2, 2 + 2 * len(_MEASURES), 2)
+    ]
+    n = len(PERCENTILES)
     return AreaFigures(
-        r["area_code"],
-        r["soc_code"],
-        wage("employment"),
-        wage("jobs_per_1000"),
-        wage("location_quotient"),
-        {k: wage(f"annual_{k}") for k in PERCENTILES},
-        {k: wage(f"hourly_{k}") for k in PERCENTILES},
+        r[0],
+        r[1],
+        wages[0],
+        wages[1],
+        wages[2],
+        dict(zip(PERCENTILES, wages[3 : 3 + n], strict=True)),
+        dict(zip(PERCENTILES, wages[3 + n :], strict=True)),
     )
 
 
@@ -218,16 +226,15 @@ def area_facts(
         return None
     chosen = select_areas(area_list(con, as_of), selection)
     codes = sorted(set(soc_codes))
-    wages = ", ".join(f"{b}_{k}, {b}_{k}_status" for b in ("annual", "hourly") for k in PERCENTILES)
-    sql = f"""SELECT area_code, soc_code, employment, employment_status, jobs_per_1000, jobs_per_1000_status,
-                     location_quotient, location_quotient_status, {wages}
+    columns = ", ".join(f"{m}, {m}_status" for m in _MEASURES)
+    sql = f"""SELECT area_code, soc_code, {columns}
               FROM oews_figures
               WHERE release_id = ? AND industry_code = '000000' AND area_code IN (SELECT unnest(?))
                 AND soc_code IN (SELECT unnest(?))
               ORDER BY soc_code, area_code"""
     figures = {}
     if chosen:
-        for r in _rows(con, sql, [release, list(chosen), codes]):
+        for r in con.execute(sql, [release, list(chosen), codes]).fetchall():
             found = _figures(r)
             if found.has_published:
                 figures[(found.area_code, found.soc_code)] = found
