@@ -121,6 +121,7 @@ class BatchResult:
     host: str = ""
     max_rss_kb: int = 0  # the process's peak resident memory so far
     areas: list[Any] = field(default_factory=list)  # factsheets.area_units.AreaSummary of its ("areas", key) keys
+    started: float = 0.0  # wall-clock time (time.time()) the batch started: what the cluster's start costs
 
 
 class SheetWork:
@@ -301,7 +302,7 @@ def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]], 
 
 def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchResult:
     """A batch on a render worker: build, compare, render and write its sheets into spec.staging."""
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     from factsheets.area_units import publish_area  # it builds on this module
 
     builder, prev, units = _inputs(spec)
@@ -328,6 +329,7 @@ def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchRes
         host,
         peak_rss_kb(),
         areas,
+        started,
     )
 
 

@@ -16,7 +16,9 @@ Files in the published folder (a symlink to its current version):
 The occupation and profile sheets are built, compared and rendered here, or in batches on render
 workers (`runner`, flows.distribute: Prefect tasks on Dask) that write into the same version being
 built (factsheets.batch); either way this process alone writes the state, changelog and site, in the
-order of the sheets, so a distributed publish leaves the same bytes as a serial one.
+order of the sheets, so a distributed publish leaves the same bytes as a serial one. Area sheets go
+area by area (factsheets.area_units): a unit writes its area's sheets, state and index, and returns
+a summary; an area whose inputs digest is the published one's is skipped whole.
 
 A sheet's date is the day its content last changed: an unchanged sheet keeps its bytes and mtime
 (its file is a hard link to the previous version's). Changed templates re-render every sheet with
@@ -322,11 +324,9 @@ class _Publisher:
         here, or in batches on the runner's workers."""
         if not plan.keys:
             return [], []
-        units = {
-            "site": AreaSiteSpec(site, self.state.get("groups", {})),
-            "legacy": self._legacy_area_entries(plan),
-            "published": self._published_areas(plan),
-        }
+        area_site = AreaSiteSpec(site, self.state.get("groups", {}))
+        legacy, published = self._legacy_area_entries(plan), self._published_areas(plan)
+        units = {"site": area_site, "legacy": legacy, "published": published}
         if plan.builder.areas is not None:  # the areas' folders, before any worker writes into them
             self.build.mkdir(AREAS_DIR)
             self.build.mkdir(AREA_STATES)
@@ -336,15 +336,7 @@ class _Publisher:
         if plan.runner is None:
             outcomes = process_keys(plan.builder, plan.keys, prev, self.work, self.build)
             summaries = [
-                publish_area(
-                    plan.builder,
-                    key,
-                    self.work,
-                    self.build,
-                    units["site"],
-                    units["legacy"].get(key),
-                    units["published"].get(key),
-                )
+                publish_area(plan.builder, key, self.work, self.build, area_site, legacy.get(key), published.get(key))
                 for key in plan.units
             ]
             return outcomes, summaries
