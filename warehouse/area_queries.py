@@ -209,8 +209,8 @@ def _figures(r: tuple) -> AreaFigures:
 
 
 def _row(figures: AreaFigures) -> tuple:
-    cells = (figures.employment, figures.jobs_per_1000, figures.location_quotient)
-    cells += (*figures.annual.values(), *figures.hourly.values())
+    cells = [figures.employment, figures.jobs_per_1000, figures.location_quotient]
+    cells += [*figures.annual.values(), *figures.hourly.values()]
     return (figures.area_code, figures.soc_code, *(x for c in cells for x in (c.value, c.status)))
 
 
