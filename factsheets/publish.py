@@ -8,6 +8,7 @@ Files in the published folder (a symlink to its current version):
   and the value of every field (long texts as an excerpt plus a hash) — what the next run diffs —
   and, for the whole set, the release ids it shows, the templates and what was held back
   (factsheets.state; `sheets_behind` compares it with what the warehouse would publish now);
+* `.area-states/<folder>.json`: the same per area sheet, one file per area (factsheets.area_units);
 * `changelog/<run>.jsonl` and `changelog/<run>.md` for a run that changed, created, held back or
   withdrew a sheet; `changelog/latest.md` always describes the newest run.
 * `index.html`, `index.json`, `sitemap.xml` and the JSON Schema of the sheets (factsheets.site),
