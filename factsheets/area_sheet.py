@@ -300,6 +300,11 @@ class AreaBuilder:
         self._national_hash: dict[str, str] = {}
         releases = {k: (r.release_id, r.period) for k, r in builder.facts.releases.items()}
         self._context = (sorted(releases.items()), sorted(facts.reasons.items()), facts.release_id)
+        # parts of inputs(), each made once (an area's figures are its own sheet's and its neighbours')
+        self._area_repr: dict[str, str] = {}
+        self._signature_repr: dict[tuple[str, str], str] = {}
+        self._alternative_codes: dict[str, list[tuple[str | None, str | None]]] = {}
+        self._tails: dict[str, str] = {}
 
     def keys(self) -> list[tuple[str, str]]:
         """By occupation, then area (a batch then reuses each national sheet)."""
@@ -335,16 +340,36 @@ class AreaBuilder:
         areas changed builds no area sheet)."""
         key, _, code = ident.partition(":")
         area = self.by_key[key]
-        national = self.national(code)
-        digest = self.national_hash(code)
-        figures = self.facts.figures
-        alternatives = []
-        for alt in national.alternatives:
-            found = figures.get((area.code, alt.soc_code or ""))
-            alternatives.append((alt.soc_code, alt.sheet, found.signature() if found is not None else None))
-        payload = repr((area.code, area.name, area.type, figures[(area.code, code)].signature(), alternatives))
-        payload += repr((digest, self._context))
+        head = self._area_repr.get(area.code)
+        if head is None:
+            head = self._area_repr[area.code] = f"({area.code!r}, {area.name!r}, {area.type!r}, "
+        alternatives = ", ".join(
+            f"({soc!r}, {sheet!r}, {self._signature(area.code, soc or '')})" for soc, sheet in self._alternatives(code)
+        )
+        # the text of repr((area.code, area.name, area.type, signature, [(soc, sheet, signature), ...])) +
+        # repr((national hash, context)), from parts each made once: the digest of a published sheet's inputs
+        payload = f"{head}{self._signature(area.code, code)}, [{alternatives}])" + self._tail(code)
         return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _signature(self, area_code: str, code: str) -> str:
+        found = self._signature_repr.get((area_code, code))
+        if found is None:
+            figures = self.facts.figures.get((area_code, code))
+            found = repr(figures.signature()) if figures is not None else "None"
+            self._signature_repr[(area_code, code)] = found
+        return found
+
+    def _alternatives(self, code: str) -> list[tuple[str | None, str | None]]:
+        found = self._alternative_codes.get(code)
+        if found is None:
+            found = self._alternative_codes[code] = [(a.soc_code, a.sheet) for a in self.national(code).alternatives]
+        return found
+
+    def _tail(self, code: str) -> str:
+        found = self._tails.get(code)
+        if found is None:
+            found = self._tails[code] = repr((self.national_hash(code), self._context))
+        return found
 
     def national_hash(self, code: str) -> str:
         digest = self._national_hash.get(code)

@@ -38,6 +38,7 @@ from warehouse.area_queries import AreaFacts
 SNAPSHOT = ".render-inputs.pickle"  # in the version being built; removed before it is sealed
 
 SheetKey = tuple[str, str]  # ("occupation", SOC code) | ("profile", OOH profile slug) | ("area", "TX:29-2072")
+# | ("areas", "TX"): every sheet of one area, as a unit (factsheets.area_units)
 AnySheet = Sheet | AreaSheet
 
 
@@ -119,6 +120,8 @@ class BatchResult:
     pid: int = 0
     host: str = ""
     max_rss_kb: int = 0  # the process's peak resident memory so far
+    areas: list[Any] = field(default_factory=list)  # factsheets.area_units.AreaSummary of its ("areas", key) keys
+    started: float = 0.0  # wall-clock time (time.time()) the batch started: what the cluster's start costs
 
 
 class SheetWork:
@@ -202,14 +205,30 @@ def process_keys(
     out = []
     for key in keys:
         if key[0] == "area" and builder.areas is not None:
-            out.append(_process_area(builder, key[1], prev, work, build))
+            out.append(process_area_sheet(builder, key[1], prev, work, build))
             continue
         sheet = build_key(builder, key)
         out.append(work.process(sheet, prev.get(sheet.slug), build))
     return out
 
 
-def _process_area(
+def merge_outcome(sheets: dict[str, dict[str, Any]], outcome: SheetOutcome, work: SheetWork) -> None:
+    """One sheet's outcome into the state's entries (`sheets`, by slug)."""
+    if outcome.status == "held_back":
+        return
+    if outcome.status == "written":
+        sheets[outcome.slug] = outcome.entry or {}
+        return
+    prev = sheets[outcome.slug]
+    if outcome.status in ("rerendered", "restamped"):
+        prev["render_hash"] = work.render_hash
+        prev["formats"] = list(work.formats)
+    prev["site"] = outcome.site
+    if outcome.inputs is not None:
+        prev["inputs"] = outcome.inputs
+
+
+def process_area_sheet(
     builder: SheetBuilder, ident: str, prev: dict[str, dict[str, Any]], work: SheetWork, build: VersionBuild
 ) -> SheetOutcome:
     """An area sheet whose inputs are those of its published version is unchanged, unbuilt."""
@@ -236,10 +255,15 @@ def _process_area(
 
 
 def write_snapshot(
-    build: VersionBuild, facts: Any, prev: dict[str, dict[str, Any]], areas: AreaFacts | None = None
+    build: VersionBuild,
+    facts: Any,
+    prev: dict[str, dict[str, Any]],
+    areas: AreaFacts | None = None,
+    units: dict[str, Any] | None = None,
 ) -> tuple[str, str]:
-    """The inputs workers build from, as one file in the version being built: (path, token)."""
-    data = pickle.dumps((facts, areas, prev), protocol=pickle.HIGHEST_PROTOCOL)
+    """The inputs workers build from, as one file in the version being built: (path, token). `units`:
+    what the area units need besides (factsheets.area_units: `site`, an AreaSiteSpec, and `legacy`)."""
+    data = pickle.dumps((facts, areas, prev, units or {}), protocol=pickle.HIGHEST_PROTOCOL)
     build.write(SNAPSHOT, data)
     return str(build.staging / SNAPSHOT), hashlib.sha256(data).hexdigest()
 
@@ -252,10 +276,10 @@ def remove_snapshot(build: VersionBuild) -> None:
     build.written = [p for p in build.written if p.name != SNAPSHOT]
 
 
-_loaded: dict[str, tuple[SheetBuilder, dict[str, dict[str, Any]]]] = {}  # token -> inputs, one per worker
+_loaded: dict[str, tuple[SheetBuilder, dict[str, dict[str, Any]], dict[str, Any]]] = {}  # token -> inputs
 
 
-def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]]]:
+def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]], dict[str, Any]]:
     found = _loaded.get(spec.token)
     if found is None:
         try:
@@ -270,20 +294,27 @@ def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]]]:
                 f"{spec.snapshot}: the render inputs differ from the ones this publish wrote; "
                 "is another publish using the same sheets folder?"
             )
-        facts, areas, prev = pickle.loads(data)  # written by the publishing process of this very run
+        facts, areas, prev, units = pickle.loads(data)  # written by the publishing process of this very run
         _loaded.clear()
-        _loaded[spec.token] = found = (SheetBuilder(facts, areas), prev)
+        _loaded[spec.token] = found = (SheetBuilder(facts, areas), prev, units)
     return found
 
 
 def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchResult:
     """A batch on a render worker: build, compare, render and write its sheets into spec.staging."""
-    start = time.perf_counter()
-    builder, prev = _inputs(spec)
+    start, started = time.perf_counter(), time.time()
+    from factsheets.area_units import publish_area  # it builds on this module
+
+    builder, prev, units = _inputs(spec)
     work = SheetWork(spec.refreshed_on, spec.formats, spec.render_hash)
     build = VersionBuild.reopen(Path(spec.staging), has_current=spec.has_current)
+    areas = []
     try:
-        outcomes = process_keys(builder, keys, prev, work, build)
+        outcomes = process_keys(builder, [k for k in keys if k[0] != "areas"], prev, work, build)
+        for kind, key in keys:
+            if kind == "areas":
+                legacy, published = units["legacy"].get(key), units["published"].get(key)
+                areas.append(publish_area(builder, key, work, build, units["site"], legacy, published))
         build.finish()
         host = socket.gethostname()
         if host != spec.host:
@@ -297,6 +328,8 @@ def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchRes
         os.getpid(),
         host,
         peak_rss_kb(),
+        areas,
+        started,
     )
 
 
@@ -338,6 +371,8 @@ __all__ = [
     "area_keys",
     "batches_of",
     "build_key",
+    "merge_outcome",
+    "process_area_sheet",
     "process_keys",
     "remove_snapshot",
     "render_batch",

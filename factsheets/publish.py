@@ -8,6 +8,7 @@ Files in the published folder (a symlink to its current version):
   and the value of every field (long texts as an excerpt plus a hash) — what the next run diffs —
   and, for the whole set, the release ids it shows, the templates and what was held back
   (factsheets.state; `sheets_behind` compares it with what the warehouse would publish now);
+* `.area-states/<folder>.json`: the same per area sheet, one file per area (factsheets.area_units);
 * `changelog/<run>.jsonl` and `changelog/<run>.md` for a run that changed, created, held back or
   withdrew a sheet; `changelog/latest.md` always describes the newest run.
 * `index.html`, `index.json`, `sitemap.xml` and the JSON Schema of the sheets (factsheets.site),
@@ -16,7 +17,9 @@ Files in the published folder (a symlink to its current version):
 The occupation and profile sheets are built, compared and rendered here, or in batches on render
 workers (`runner`, flows.distribute: Prefect tasks on Dask) that write into the same version being
 built (factsheets.batch); either way this process alone writes the state, changelog and site, in the
-order of the sheets, so a distributed publish leaves the same bytes as a serial one.
+order of the sheets, so a distributed publish leaves the same bytes as a serial one. Area sheets go
+area by area (factsheets.area_units): a unit writes its area's sheets, state and index, and returns
+a summary; an area whose inputs digest is the published one's is skipped whole.
 
 A sheet's date is the day its content last changed: an unchanged sheet keeps its bytes and mtime
 (its file is a hard link to the previous version's). Changed templates re-render every sheet with
@@ -34,10 +37,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from factsheets.area_sheet import AREAS_DIR, areas_stamp
+from factsheets.area_units import AREA_STATES, AreaSiteSpec, AreaSummary, area_idents, publish_area, withdraw_area
 from factsheets.batch import (
     BatchResult,
     BatchRunner,
@@ -45,8 +50,8 @@ from factsheets.batch import (
     SheetKey,
     SheetOutcome,
     SheetWork,
-    area_keys,
     batches_of,
+    merge_outcome,
     process_keys,
     remove_snapshot,
     sheet_keys,
@@ -104,6 +109,7 @@ class _Plan:
     sheets: list[Sheet]
     held: list[HeldBackCareer]
     runner: BatchRunner | None
+    units: dict[str, int] = field(default_factory=dict)  # area key -> its sheets (factsheets.area_units)
 
 
 @dataclass(frozen=True)
@@ -179,9 +185,11 @@ def publish_sheets(
         chosen, held = select(builder.build(careers), held, only)
         plan = _Plan(builder, [], [], chosen, held, None)
     else:
-        plan = _Plan(builder, sheet_keys(builder) + area_keys(builder), careers, [], held, runner)
+        plan = _Plan(builder, sheet_keys(builder), careers, [], held, runner)
+        if builder.areas is not None:
+            plan.units = {a.key: len(area_idents(builder, a)) for a in builder.areas.facts.areas.values()}
         result.built_from = {source: row["release_id"] for source, row in sorted(facts.releases.items())}
-    result.sheets = len(plan.keys) + len(plan.careers) + len(plan.sheets)
+    result.sheets = len(plan.keys) + sum(plan.units.values()) + len(plan.careers) + len(plan.sheets)
     now = now or datetime.now(UTC)
     folder = VersionedFolder(directory, hook=on_step)
     with folder.publishing(version_name(now, run_id)) as build:
@@ -193,6 +201,19 @@ def publish_sheets(
     for career in result.careers_held_back:
         log.warning("%s", career.reason)
     return result
+
+
+def area_batches(units: dict[str, int], size: int) -> list[list[SheetKey]]:
+    """Whole areas per batch, consecutive ones together up to about `size` sheets."""
+    batches: list[list[SheetKey]] = []
+    count = size
+    for key, sheets in units.items():
+        if count >= size:
+            batches.append([])
+            count = 0
+        batches[-1].append(("areas", key))
+        count += sheets
+    return batches
 
 
 def _matches(sheet: Sheet, how: str, key: str) -> bool:
@@ -254,8 +275,10 @@ class _Publisher:
     def run(self, plan: _Plan, *, as_of: int | None, now: datetime, site: _Site | None) -> None:
         entries = self.result.changes
         seen = {career.slug for career in plan.held}  # a held-back career is not withdrawn
+        if site is not None:
+            self.state["groups"] = dict(sorted({**self.state.get("groups", {}), **site.groups}.items()))
         self.hook("render")
-        outcomes = self._render_keys(plan)
+        outcomes, summaries = self._render_keys(plan, site is not None)
         taken = {o.slug for o in outcomes}
         for career in plan.careers:  # SheetBuilder.build()'s rule: a career never takes another sheet's slug
             sheet = plan.builder.career_sheet(career)
@@ -265,18 +288,30 @@ class _Publisher:
             outcomes.append(self.work.process(sheet, self.state["sheets"].get(sheet.slug), self.build))
         for sheet in plan.sheets:
             outcomes.append(self.work.process(sheet, self.state["sheets"].get(sheet.slug), self.build))
-        for outcome in outcomes:
+        for outcome in outcomes[: len(plan.keys)]:
+            seen.add(outcome.slug)
+            self._apply(outcome)
+        sites = self.state.setdefault("area_sites", {})
+        for summary in summaries:
+            self._apply_area(summary, sites)
+        for outcome in outcomes[len(plan.keys) :]:
             seen.add(outcome.slug)
             self._apply(outcome)
         for held_career in plan.held:
             self._hold_back_career(held_career, entries)
         if not self.partial:
             self._withdraw_unseen(seen, entries)
+            published = {s.folder for s in summaries}
+            for folder in [f for f in sites if f not in published]:
+                entries += withdraw_area(self.build, folder)
+                del sites[folder]
             marks = {"built_from": self.result.built_from, "as_of": as_of, "templates": templates_hash()}
             self.state.update(marks)
             self.state.pop("areas", None)
             if plan.builder.areas is not None:
                 self.state["areas"] = areas_stamp(plan.builder.areas.facts)
+        if not sites:
+            self.state.pop("area_sites")
         if site is not None:
             self.hook("site")
             self._write_site(site)
@@ -285,19 +320,29 @@ class _Publisher:
         self.hook("changelog")
         self._write_changelog(now)
 
-    def _render_keys(self, plan: _Plan) -> list[SheetOutcome]:
-        """The occupation and profile sheets: here, or in batches on the runner's workers."""
+    def _render_keys(self, plan: _Plan, site: bool) -> tuple[list[SheetOutcome], list[AreaSummary]]:
+        """The occupation and profile sheets, and the area sheets area by area (factsheets.area_units):
+        here, or in batches on the runner's workers."""
         if not plan.keys:
-            return []
+            return [], []
+        area_site = AreaSiteSpec(site, self.state.get("groups", {}))
+        legacy, published = self._legacy_area_entries(plan), self._published_areas(plan)
+        units = {"site": area_site, "legacy": legacy, "published": published}
         if plan.builder.areas is not None:  # the areas' folders, before any worker writes into them
             self.build.mkdir(AREAS_DIR)
+            self.build.mkdir(AREA_STATES)
             for area in plan.builder.areas.facts.areas.values():
                 self.build.mkdir(f"{AREAS_DIR}/{area.folder}")
         prev = self.state["sheets"]
         if plan.runner is None:
-            return process_keys(plan.builder, plan.keys, prev, self.work, self.build)
+            outcomes = process_keys(plan.builder, plan.keys, prev, self.work, self.build)
+            summaries = [
+                publish_area(plan.builder, key, self.work, self.build, area_site, legacy.get(key), published.get(key))
+                for key in plan.units
+            ]
+            return outcomes, summaries
         areas = plan.builder.areas.facts if plan.builder.areas is not None else None
-        path, token = write_snapshot(self.build, plan.builder.facts, prev, areas)
+        path, token = write_snapshot(self.build, plan.builder.facts, prev, areas, units)
         spec = RenderSpec(
             str(self.build.staging),
             self.build.linked,
@@ -310,39 +355,63 @@ class _Publisher:
         )
         try:
             batches = batches_of(plan.keys, plan.runner.batch_size(len(plan.keys)))
+            batches += area_batches(plan.units, plan.runner.batch_size(sum(plan.units.values())))
             results = sorted(plan.runner(spec, batches), key=lambda r: r.index)
         finally:
             remove_snapshot(self.build)
         if [r.index for r in results] != list(range(len(batches))):
             raise RuntimeError(f"the render workers returned batches {[r.index for r in results]} of {len(batches)}")
         self.result.batches = results
-        return [outcome.unpack() for r in results for outcome in r.outcomes]
+        outcomes = [outcome.unpack() for r in results for outcome in r.outcomes]
+        return outcomes, [summary for r in results for summary in r.areas]
+
+    def _legacy_area_entries(self, plan: _Plan) -> dict[str, dict[str, dict[str, Any]]]:
+        """Area sheets a set's state kept before per-area states, moved out of it: by area key, the
+        entries of the areas this run publishes (the others are withdrawn there, as before)."""
+        if plan.builder.areas is None:
+            return {}
+        keys = {area.folder: area.key for area in plan.builder.areas.facts.areas.values()}
+        legacy: dict[str, dict[str, dict[str, Any]]] = {}
+        sheets = self.state["sheets"]
+        for slug in [s for s, prev in sheets.items() if prev.get("kind") == "area"]:
+            folder = slug.split("/")[1] if slug.count("/") == 2 else None
+            if folder in keys:
+                legacy.setdefault(keys[folder], {})[slug] = sheets.pop(slug)
+        return legacy
+
+    def _published_areas(self, plan: _Plan) -> dict[str, dict[str, Any]]:
+        """By area key, what the set's state keeps of each area this run publishes (`area_sites`)."""
+        if plan.builder.areas is None:
+            return {}
+        sites = self.state.get("area_sites", {})
+        return {a.key: sites[a.folder] for a in plan.builder.areas.facts.areas.values() if a.folder in sites}
 
     def _apply(self, outcome: SheetOutcome) -> None:
         """One sheet's outcome into the state and the result, in the order of the sheets."""
         self.result.changes.extend(outcome.changes)
+        merge_outcome(self.state["sheets"], outcome, self.work)
         if outcome.status == "held_back":
             self.result.held_back.append((outcome.slug, outcome.reason or "held back"))
-            return
-        if outcome.status == "written":
-            self.state["sheets"][outcome.slug] = outcome.entry
+        elif outcome.status in ("written", "rerendered"):
             self.result.written.append(outcome.slug)
-            return
-        prev = self.state["sheets"][outcome.slug]
-        if outcome.status == "rerendered":
-            self.result.written.append(outcome.slug)
-            self.rerendered += 1
+            self.rerendered += outcome.status == "rerendered"
         else:
             self.result.unchanged += 1
-        if outcome.status in ("rerendered", "restamped"):
-            prev["render_hash"] = self.render_hash
-            prev["formats"] = list(self.formats)
-        prev["site"] = outcome.site
-        if outcome.inputs is not None:
-            prev["inputs"] = outcome.inputs
+
+    def _apply_area(self, summary: AreaSummary, sites: dict[str, Any]) -> None:
+        """One area's unit into the result, and what the site shows of it into the state."""
+        self.result.changes.extend(summary.changes)
+        self.result.held_back.extend(summary.held_back)
+        self.result.written.extend(summary.written)
+        self.result.unchanged += summary.unchanged
+        self.rerendered += summary.rerendered
+        entry = summary.site_entry()
+        if entry is None:
+            sites.pop(summary.folder, None)
+        else:
+            sites[summary.folder] = entry
 
     def _write_site(self, site: _Site) -> None:
-        self.state["groups"] = dict(sorted({**self.state.get("groups", {}), **site.groups}.items()))
         self.state["site"] = site_stamp(site.base_url)
         for name, data in site_files(self.state, base_url=site.base_url).items():
             self.build.write(name, data)

@@ -37,6 +37,7 @@ from factsheets.area_site import template_source as area_template_source
 from factsheets.figures import Figure
 from factsheets.render import long_date
 from factsheets.sheet import Sheet
+from warehouse.area_queries import AREA_TYPES
 from warehouse.sheet_queries import OccupationRow
 
 SITE_INDEX_SCHEMA = "bls-refresh/site-index/1"
@@ -294,13 +295,38 @@ def sitemap_files(pages: list[dict[str, Any]], base: str | None, limit: int = SI
     return {SITEMAP: index.render(parts=parts).encode("utf-8"), **files}
 
 
+def area_site(sheets_state: dict[str, Any], groups: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, bytes]]:
+    """One area's part of the site, from its sheets' state entries (factsheets.area_units): (what the
+    top-level index and sitemap show of it, or None when none of its sheets is published; its
+    index.html and index.json by name)."""
+    every = _sheets({"sheets": sheets_state, "groups": groups})
+    _, by_area = split_areas(every)
+    areas, files = area_files(by_area, _grouped)
+    if not areas:
+        return None, {}
+    listing = areas[0]
+    pages = [[listing["link"], listing["updated"]]]
+    pages += [[quote(s["paths"]["html"]), s["updated"]] for s in by_area[listing["folder"]] if "html" in s["paths"]]
+    return {"listing": listing, "pages": pages}, files
+
+
+def _area_order(listing: dict[str, Any]) -> tuple:
+    kind = AREA_TYPES.index(listing["type"]) if listing["type"] in AREA_TYPES else len(AREA_TYPES)
+    return (kind, listing["name"].casefold(), listing["code"])
+
+
 def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[str, bytes]:
-    """index.html, index.json, sitemap.xml and the shipped schemas, from a publish's final state."""
+    """index.html, index.json, sitemap.xml and the shipped schemas, from a publish's final state (the
+    areas' own index files are made with their sheets, factsheets.area_units: `area_sites` holds what
+    the top-level files show of each area)."""
     base = normalize_base_url(base_url)
     every = _sheets(state)
-    sheets, by_area = split_areas(every)
+    sheets, by_area = split_areas(every)  # area sheets still in the set's state (before per-area states)
     areas, files = area_files(by_area, _grouped)
-    updated = max((s["updated"] for s in every), default=None)
+    summaries = sorted(state.get("area_sites", {}).values(), key=lambda a: _area_order(a["listing"]))
+    areas = sorted(areas + [a["listing"] for a in summaries], key=_area_order)
+    area_pages = {a["listing"]["folder"]: a["pages"] for a in summaries}
+    updated = max([s["updated"] for s in every] + [a["updated"] for a in areas], default=None)
     schemas = shipped_schemas()
     index_template = _templates()[0]
     script, script_hash = _search_script()
@@ -321,6 +347,9 @@ def site_files(state: dict[str, Any], *, base_url: str | None = None) -> dict[st
         if "html" in s["paths"]
     ]
     for area in areas:
+        if area["folder"] in area_pages:
+            pages += [{"loc": (base or "") + loc, "lastmod": lastmod} for loc, lastmod in area_pages[area["folder"]]]
+            continue
         pages.append({"loc": (base or "") + area["link"], "lastmod": area["updated"]})
         pages += [
             {"loc": (base or "") + quote(s["paths"]["html"]), "lastmod": s["updated"]}
@@ -343,6 +372,7 @@ __all__ = [
     "SITEMAP_LIMIT",
     "SITE_FILES",
     "SiteBaseUrlError",
+    "area_site",
     "entry_from_state",
     "is_site_file",
     "split_front_matter",

@@ -4,9 +4,16 @@ publish diffs against, and what `sheets_behind` compares with the warehouse.
     {"version": 1,
      "sheets": {slug: {title, kind, soc_code, content_hash, render_hash, refreshed_on, formats,
                        required, fields, releases[, withdrawn]}},
-     "built_from": {source: release_id}, "as_of": null, "templates": <hash>}
+     "built_from": {source: release_id}, "as_of": null, "templates": <hash>, "areas": <areas_stamp>,
+     "area_sites": {...}}
 
 Set-level keys are written by full publishes only (a publish of a few sheets leaves them).
+
+Area sheets are not in `sheets`: each area keeps its sheets' entries in `.area-states/<folder>.json`
+(factsheets.area_units), and the set's state keeps per area only what the top-level site shows of it
+and the digest of its inputs: `"area_sites": {folder: {listing, pages, inputs}}`. Tens of thousands
+of area sheets then cost the publishing process, and `sheets_behind`, a few kilobytes per area (a
+set published before kept them in `sheets`: the next publish moves them, rewriting no sheet).
 """
 
 from __future__ import annotations

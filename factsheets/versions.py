@@ -361,8 +361,14 @@ def _clone(source: Path | None, target: Path) -> None:
         here = target / os.path.relpath(folder, source)
         for name in dirs:
             (here / name).mkdir()
-        for name in files:
-            os.link(os.path.join(folder, name), here / name)
+        # names resolved from open folders, not whole paths: a set with area sheets is >100,000 files
+        src, dst = os.open(folder, os.O_RDONLY | os.O_DIRECTORY), os.open(here, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for name in files:
+                os.link(name, name, src_dir_fd=src, dst_dir_fd=dst)
+        finally:
+            os.close(src)
+            os.close(dst)
 
 
 def version_name(now: datetime, run: str | None) -> str:

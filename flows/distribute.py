@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,31 +108,37 @@ class DaskRunner:
         per = math.ceil(sheets / (BATCHES_PER_WORKER * max(1, self.cluster_workers())))
         return max(MIN_BATCH, min(MAX_BATCH, per))
 
-    def task_runner(self) -> Any:
+    def task_runner(self, address: str | None = None) -> Any:
         from prefect_dask import DaskTaskRunner
 
-        if self.address:
-            return DaskTaskRunner(address=self.address)
-        return DaskTaskRunner(
-            cluster_class="distributed.LocalCluster",
-            cluster_kwargs={
-                "n_workers": self.workers,
-                "threads_per_worker": 1,  # rendering holds the GIL: one process per core
-                "processes": True,
-                "dashboard_address": None,
-                "silence_logs": logging.WARNING,
-            },
+        return DaskTaskRunner(address=address or self.address)
+
+    def local_cluster(self) -> Any:
+        """A local cluster of `workers` processes, one thread each (rendering holds the GIL)."""
+        from distributed import LocalCluster
+
+        return LocalCluster(
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.WARNING,
         )
 
     def __call__(self, spec: RenderSpec, batches: list[list[SheetKey]]) -> list[BatchResult]:
         log.info("rendering %d batch(es) of sheets on %s", len(batches), self.describe())
+        cluster = None
         try:
             with _quiet_dask(), prefect_api():
                 _BATCHES[spec.token] = batches
                 try:
-                    return render_sheets.with_options(task_runner=self.task_runner())(spec, len(batches))
+                    cluster = None if self.address else self.local_cluster()
+                    address = cluster.scheduler_address if cluster is not None else None
+                    return render_sheets.with_options(task_runner=self.task_runner(address))(spec, len(batches))
                 finally:
                     _BATCHES.pop(spec.token, None)
+                    if cluster is not None:
+                        _close_later(cluster)
         except (OSError, RenderWorkersFailed):
             raise  # a full or read-only disk is reported as such by factsheets.versions
         except Exception as exc:
@@ -163,6 +170,21 @@ def prefect_api() -> Iterator[None]:
     server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield
+
+
+def _close_later(cluster: Any) -> None:
+    """A local cluster is closed in the background: its workers' exit (a second or more: Prefect's
+    threads in them) need not hold back the publish, which has its results. Not a daemon thread: the
+    process waits for it before it exits."""
+    threading.Thread(target=_close, args=(cluster,), name="close-dask-cluster").start()
+
+
+def _close(cluster: Any) -> None:
+    try:
+        with _quiet_dask():
+            cluster.close()
+    except Exception as exc:  # the publish is done: a cluster that closes badly is only worth a line
+        log.warning("closing the local Dask cluster: %s", exc)
 
 
 @contextmanager
