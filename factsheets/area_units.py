@@ -19,7 +19,6 @@ only when no sheet of the area was held back (a held-back sheet is reported agai
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,7 @@ from factsheets.area_sheet import AREAS_DIR
 from factsheets.batch import SheetWork, merge_outcome, process_area_sheet
 from factsheets.changelog import ChangeEntry
 from factsheets.site import area_site, site_hash
-from factsheets.state import STATE_VERSION
+from factsheets.state import STATE_VERSION, read_state, state_bytes
 from factsheets.versions import VersionBuild
 
 if TYPE_CHECKING:
@@ -68,28 +67,6 @@ class AreaSummary:
 
 def area_state_name(folder: str) -> str:
     return f"{AREA_STATES}/{folder}.json"
-
-
-def read_area_state(data: bytes | None) -> dict[str, Any] | None:
-    """An area's state, or None when absent, unreadable or of another version (its sheets are then
-    compared one by one with nothing: every one is written as new)."""
-    if data is None:
-        return None
-    try:
-        state = json.loads(data)
-    except ValueError:
-        return None
-    if (
-        not isinstance(state, dict)
-        or state.get("version") != STATE_VERSION
-        or not isinstance(state.get("sheets"), dict)
-    ):
-        return None
-    return state
-
-
-def area_state_bytes(state: dict[str, Any]) -> bytes:
-    return (json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def area_idents(builder: SheetBuilder, area: AreaRow) -> list[str]:
@@ -139,7 +116,7 @@ def publish_area(
         summary.unchanged, summary.inputs = len(idents), digest
         summary.site = {k: v for k, v in published.items() if k != "inputs"}
         return summary
-    old = read_area_state(build.read(name)) or {"sheets": dict(legacy or {})}
+    old = read_state(build.read(name)) or {"sheets": dict(legacy or {})}
     sheets: dict[str, dict[str, Any]] = old["sheets"]
     seen = set()
     for ident in idents:
@@ -166,20 +143,20 @@ def publish_area(
         "sheets": dict(sorted(sheets.items())),
         "site": summary.site,
     }
-    build.write(name, area_state_bytes(state))
+    build.write(name, state_bytes(state))
     return summary
 
 
 def withdraw_area(build: VersionBuild, folder: str) -> list[ChangeEntry]:
     """An area published before and not now: its sheets are withdrawn (their files left in place)."""
     name = area_state_name(folder)
-    old = read_area_state(build.read(name))
+    old = read_state(build.read(name))
     if old is None:
         return []
     entries = withdraw_entries(old["sheets"], set())
     if entries:
         state = {"version": STATE_VERSION, "inputs": None, "sheets": old["sheets"], "site": None}
-        build.write(name, area_state_bytes(state))
+        build.write(name, state_bytes(state))
     return entries
 
 
@@ -211,6 +188,5 @@ __all__ = [
     "area_idents",
     "area_state_name",
     "publish_area",
-    "read_area_state",
     "withdraw_area",
 ]

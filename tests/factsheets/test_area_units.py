@@ -18,10 +18,10 @@ from area_fixtures import MRS, read_only, warehouse_file
 from site_fixtures import RUN2
 
 import warehouse
-from factsheets.area_units import AREA_STATES, read_area_state
+from factsheets.area_units import AREA_STATES
 from factsheets.behind import sheets_behind
 from factsheets.publish import area_batches, publish_sheets
-from factsheets.state import STATE_FILE
+from factsheets.state import STATE_FILE, read_state
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]  # whole-set publishes
 RUN3 = {"refreshed_on": date(2026, 4, 1), "now": datetime(2026, 4, 1, 6, 0, tzinfo=UTC), "run_id": "apr"}
@@ -47,7 +47,7 @@ def test_the_set_state_keeps_no_area_sheet_and_each_area_keeps_its_own(tmp_path)
     state = json.loads((real(out) / STATE_FILE).read_text(encoding="utf-8"))
     assert not [slug for slug in state["sheets"] if slug.startswith("areas/")]
     assert sorted(state["area_sites"]) == ["ca", "tx"]
-    tx = read_area_state((real(out) / AREA_STATES / "tx.json").read_bytes())
+    tx = read_state((real(out) / AREA_STATES / "tx.json").read_bytes())
     assert tx is not None and sorted(tx["sheets"]) == ["areas/tx/27-2011-actors", f"areas/tx/{MRS}"]
     assert tx["sheets"][f"areas/tx/{MRS}"]["fields"]["median_salary"] == "$48,860 (2025)"
     assert {**tx["site"], "inputs": tx["inputs"]} == state["area_sites"]["tx"] and tx["site"]["listing"]["count"] == 2
@@ -100,7 +100,7 @@ def test_an_area_no_longer_published_is_withdrawn_and_leaves_the_index(tmp_path)
     withdrawn = sorted(c.sheet for c in again.changes if c.kind == "withdrawn")
     assert withdrawn == ["areas/ca/27-2011-actors", f"areas/ca/{MRS}"]
     assert sorted(again.written) == ["27-2011-actors", MRS]  # they no longer link California's sheets
-    ca = read_area_state((real(out) / AREA_STATES / "ca.json").read_bytes())
+    ca = read_state((real(out) / AREA_STATES / "ca.json").read_bytes())
     assert ca is not None and all(entry["withdrawn"] for entry in ca["sheets"].values())
     manifest = json.loads((real(out) / "index.json").read_text(encoding="utf-8"))
     assert [a["folder"] for a in manifest["areas"]] == ["tx"]
@@ -116,7 +116,7 @@ def test_a_set_published_before_per_area_states_is_taken_over_without_rewriting_
         # the layout of the set's state before per-area states: every area sheet's entry in it
         state = json.loads((version / STATE_FILE).read_text(encoding="utf-8"))
         for path in (version / AREA_STATES).iterdir():
-            area = read_area_state(path.read_bytes())
+            area = read_state(path.read_bytes())
             assert area is not None
             state["sheets"].update(area["sheets"])
         del state["area_sites"]
