@@ -27,7 +27,7 @@ from factsheets.area_sheet import AREAS_DIR
 from factsheets.batch import SheetWork, merge_outcome, process_area_sheet
 from factsheets.changelog import ChangeEntry
 from factsheets.site import area_site, site_hash
-from factsheets.state import STATE_VERSION, read_state, state_bytes
+from factsheets.state import STATE_VERSION, read_state, state_bytes, withdraw_entries
 from factsheets.versions import VersionBuild
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from warehouse.area_queries import AreaRow
 
 AREA_STATES = ".area-states"  # beside .sheets-state.json: not among the files an area's folder serves
-WITHDRAWN = "no longer in the warehouse's releases (files left in place)"
 
 
 @dataclass(frozen=True)
@@ -157,17 +156,6 @@ def withdraw_area(build: VersionBuild, folder: str) -> list[ChangeEntry]:
     if entries:
         state = {"version": STATE_VERSION, "inputs": None, "sheets": old["sheets"], "site": None}
         build.write(name, state_bytes(state))
-    return entries
-
-
-def withdraw_entries(sheets: dict[str, dict[str, Any]], seen: set[str]) -> list[ChangeEntry]:
-    entries = []
-    for slug, prev in sheets.items():
-        if slug not in seen and not prev.get("withdrawn"):
-            prev["withdrawn"] = True
-            entries.append(
-                ChangeEntry(slug, prev.get("title", slug), "withdrawn", "sheet", "published", WITHDRAWN, "-")
-            )
     return entries
 
 

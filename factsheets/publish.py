@@ -70,7 +70,7 @@ from factsheets.changelog import (
 from factsheets.model import Sheet, SheetBuilder
 from factsheets.render import FORMATS, long_date, templates_hash
 from factsheets.site import normalize_base_url, occupation_groups, site_files, site_stamp
-from factsheets.state import STATE_FILE, STATE_VERSION, read_state, state_bytes
+from factsheets.state import STATE_FILE, STATE_VERSION, read_state, state_bytes, withdraw_entries
 from factsheets.versions import Hook, SheetsPublishError, VersionBuild, VersionedFolder, version_name
 from warehouse.area_queries import area_facts
 from warehouse.sheet_queries import sheet_facts
@@ -300,7 +300,7 @@ class _Publisher:
         for held_career in plan.held:
             self._hold_back_career(held_career, entries)
         if not self.partial:
-            self._withdraw_unseen(seen, entries)
+            entries += withdraw_entries(self.state["sheets"], seen)
             published = {s.folder for s in summaries}
             for folder in [f for f in sites if f not in published]:
                 entries += withdraw_area(self.build, folder)
@@ -415,15 +415,6 @@ class _Publisher:
         self.state["site"] = site_stamp(site.base_url)
         for name, data in site_files(self.state, base_url=site.base_url).items():
             self.build.write(name, data)
-
-    def _withdraw_unseen(self, seen: set[str], entries: list[ChangeEntry]) -> None:
-        for slug, prev in self.state["sheets"].items():
-            if slug not in seen and not prev.get("withdrawn"):
-                prev["withdrawn"] = True
-                reason = "no longer in the warehouse's releases (files left in place)"
-                entries.append(
-                    ChangeEntry(slug, prev.get("title", slug), "withdrawn", "sheet", "published", reason, "-")
-                )
 
     def _hold_back_career(self, career: HeldBackCareer, entries: list[ChangeEntry]) -> None:
         self.result.careers_held_back.append(career)

@@ -22,6 +22,8 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from factsheets.changelog import ChangeEntry
+
 if TYPE_CHECKING:
     from factsheets.area_sheet import AreaSheet
     from factsheets.sheet import Sheet
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 STATE_FILE = ".sheets-state.json"
 STATE_VERSION = 1
 EXCERPT = 80
+WITHDRAWN = "no longer in the warehouse's releases (files left in place)"
 REQUIRED = {"median_salary": "Median Salary", "outlook": "Career Outlook"}  # the asterisked rows
 
 
@@ -75,3 +78,16 @@ def would_lose(sheet: Sheet | AreaSheet, prev: dict[str, Any]) -> list[str]:
     """The required figures the published version shows and this one cannot: such a sheet is held
     back (its published version stays)."""
     return [name for name in sheet.required_missing if prev.get("required", {}).get(name)]
+
+
+def withdraw_entries(sheets: dict[str, dict[str, Any]], seen: set[str]) -> list[ChangeEntry]:
+    """Marks withdrawn every published sheet of `sheets` (a state's entries) not in `seen`; the
+    changelog's entries for them. Their files stay in place."""
+    entries = []
+    for slug, prev in sheets.items():
+        if slug not in seen and not prev.get("withdrawn"):
+            prev["withdrawn"] = True
+            entries.append(
+                ChangeEntry(slug, prev.get("title", slug), "withdrawn", "sheet", "published", WITHDRAWN, "-")
+            )
+    return entries
