@@ -34,6 +34,7 @@ from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, Sheet
 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 log = logging.getLogger("bls_refresh")
+_PREFECT_DASK_LOG = logging.getLogger("prefect.task_runner.dask")
 
 BATCHES_PER_WORKER = 4  # enough for one slow batch not to hold the others back
 MIN_BATCH, MAX_BATCH = 20, 2000  # a task costs a few API calls; a batch's outcomes travel back whole
@@ -134,9 +135,12 @@ class DaskRunner:
                 try:
                     cluster = None if self.address else self.local_cluster()
                     address = cluster.scheduler_address if cluster is not None else None
+                    if cluster is not None:
+                        _PREFECT_DASK_LOG.addFilter(_NO_DASHBOARD_LINK)
                     return render_sheets.with_options(task_runner=self.task_runner(address))(spec, len(batches))
                 finally:
                     _BATCHES.pop(spec.token, None)
+                    _PREFECT_DASK_LOG.removeFilter(_NO_DASHBOARD_LINK)
                     if cluster is not None:
                         _close_later(cluster)
         except (OSError, RenderWorkersFailed):
@@ -187,17 +191,41 @@ def _close(cluster: Any) -> None:
         log.warning("closing the local Dask cluster: %s", exc)
 
 
+_quiet_lock = threading.Lock()
+_quiet_users = 0
+_quiet_saved = logging.NOTSET
+
+
 @contextmanager
 def _quiet_dask() -> Iterator[None]:
     """The scheduler of a local cluster runs in this process: its INFO lines (workers joining and
-    leaving) are not news for a publish."""
+    leaving) are not news for a publish. Counted, because a cluster closing in the background
+    (_close_later) outlives the publish's own quiet spell."""
+    global _quiet_users, _quiet_saved
     logger = logging.getLogger("distributed")
-    level = logger.level
-    logger.setLevel(max(level, logging.WARNING))
+    with _quiet_lock:
+        if _quiet_users == 0:
+            _quiet_saved = logger.level
+            logger.setLevel(max(_quiet_saved, logging.WARNING))
+        _quiet_users += 1
     try:
         yield
     finally:
-        logger.setLevel(level)
+        with _quiet_lock:
+            _quiet_users -= 1
+            if _quiet_users == 0:
+                logger.setLevel(_quiet_saved)
+
+
+class _NoDashboardLink(logging.Filter):
+    """prefect-dask names a dashboard link even for a cluster started without one (dashboard_address
+    None): a local cluster's link would point at nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("The Dask dashboard is available")
+
+
+_NO_DASHBOARD_LINK = _NoDashboardLink()
 
 
 __all__ = ["DaskRunner", "DaskUnavailable", "dask_runner", "prefect_api", "render_sheets"]

@@ -128,6 +128,8 @@ def test_the_sheets_command_renders_on_local_workers_as_it_does_alone(tmp_path):
     assert "916 rewritten, 0 unchanged, 0 held back" in workers.stdout
     assert "Traceback" not in workers.stderr and "ERROR" not in workers.stderr
     assert "distributed.scheduler" not in workers.stderr  # Dask's INFO chatter stays out of the output
+    assert "distributed.worker" not in workers.stderr and "distributed.nanny" not in workers.stderr  # its close
+    assert "dashboard" not in workers.stderr  # the local cluster has none: no link to nothing
 
     def sheets(folder: Path) -> dict[str, str]:  # the changelog is named after the time of the run
         return {name: h for name, h in digest(folder).items() if not name.startswith("changelog/")}
