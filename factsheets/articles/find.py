@@ -58,13 +58,19 @@ class Figure:
 
 @dataclass(frozen=True)
 class Token:
+    """A year or span of years in the prose ("May 2021", "2024-34", "by 2034"): what binds it to a release, and
+    the digits a refresh replaces."""
+
     kind: str  # period | target | year
     start: int
-    end: int
     text: str
     years: tuple[int, ...]
     year_spans: tuple[tuple[int, int], ...]  # the digits of each year, to replace them in place
     may: bool = False  # "May 2021": an OEWS reference period
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
 
 
 def _number(text: str) -> float:
@@ -137,17 +143,17 @@ def find_tokens(text: str, start: int, end: int, figures: list[Figure]) -> list[
         b = _full_year(a, match["b"])
         if b is None:
             continue
-        tokens.append(Token("period", match.start(), match.end(), match[0], (a, b), (match.span("a"), match.span("b"))))
+        tokens.append(Token("period", match.start(), match[0], (a, b), (match.span("a"), match.span("b"))))
         taken.append(match.span())
     for match in _TARGET.finditer(text, start, end):
         if free(*match.span()):
-            tokens.append(Token("target", *match.span(), match[0], (int(match["y"]),), (match.span("y"),)))
+            tokens.append(Token("target", match.start(), match[0], (int(match["y"]),), (match.span("y"),)))
             taken.append(match.span())
     for match in _YEARS.finditer(text, start, end):
         if not free(*match.span()):
             continue
         group = next(g for g in ("p", "i", "may", "d") if match[g])
         may = bool(match["m1"] or match["m2"]) or "May" in match[0]
-        tokens.append(Token("year", *match.span(), match[0], (int(match[group]),), (match.span(group),), may))
+        tokens.append(Token("year", match.start(), match[0], (int(match[group]),), (match.span(group),), may))
         taken.append(match.span())
     return sorted(tokens, key=lambda t: t.start)
