@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bls_files import EP_WORKBOOK_2024
 
 import warehouse
-from transforms.projections import read_occupation_workbook
 from transforms.release import Release
 from warehouse.load import ReleaseRecord, load_release
 
@@ -26,18 +24,13 @@ def record(release: Release, form: str) -> ReleaseRecord:
     )
 
 
-@pytest.fixture(scope="module")
-def ep_release() -> Release:
-    return read_occupation_workbook(EP_WORKBOOK_2024, name=EP_WORKBOOK_2024.name)
-
-
 def crosswalk(con) -> dict[str, int]:
     rows = con.execute("SELECT via, count(*) FROM latest_ooh_profile_soc GROUP BY via").fetchall()
     return dict(rows)
 
 
 def test_an_ooh_edition_loaded_without_ep_gets_its_crosswalk_when_ep_loads(
-    tmp_path: Path, ooh_edition: Release, ep_release: Release
+    tmp_path: Path, ooh_edition: Release, ep_2024: Release
 ) -> None:
     con = warehouse.connect(tmp_path / "w.duckdb")
     load_release(con, record(ooh_edition, "profiles"), ooh_edition)
@@ -45,7 +38,7 @@ def test_an_ooh_edition_loaded_without_ep_gets_its_crosswalk_when_ep_loads(
     assert crosswalk(con) == {"outlook_table": 567}
     assert con.execute("SELECT count(*) FROM ep_ooh_links").fetchone() == (0,)
 
-    counts = load_release(con, record(ep_release, "workbook"), ep_release)
+    counts = load_release(con, record(ep_2024, "workbook"), ep_2024)
     assert counts == {"projections": 1113, "ep_ooh_links": 603}
     # EP is back: its links join the edition it names, without reloading the OOH.
     assert crosswalk(con) == {"outlook_table": 567, "ep_workbook": 530}
@@ -70,25 +63,25 @@ def test_an_ooh_edition_loaded_without_ep_gets_its_crosswalk_when_ep_loads(
     con.close()
 
 
-def test_ep_first_then_ooh_gives_the_same_crosswalk(tmp_path: Path, ooh_edition: Release, ep_release: Release) -> None:
+def test_ep_first_then_ooh_gives_the_same_crosswalk(tmp_path: Path, ooh_edition: Release, ep_2024: Release) -> None:
     con = warehouse.connect(tmp_path / "w.duckdb")
-    load_release(con, record(ep_release, "workbook"), ep_release)
+    load_release(con, record(ep_2024, "workbook"), ep_2024)
     assert crosswalk(con) == {}
     load_release(con, record(ooh_edition, "profiles"), ooh_edition)
     assert crosswalk(con) == {"outlook_table": 567, "ep_workbook": 530}
     con.close()
 
 
-def test_reloading_ep_without_links_takes_them_away(tmp_path: Path, ooh_edition: Release, ep_release: Release) -> None:
+def test_reloading_ep_without_links_takes_them_away(tmp_path: Path, ooh_edition: Release, ep_2024: Release) -> None:
     con = warehouse.connect(tmp_path / "w.duckdb")
     load_release(con, record(ooh_edition, "profiles"), ooh_edition)
-    load_release(con, record(ep_release, "workbook"), ep_release)
+    load_release(con, record(ep_2024, "workbook"), ep_2024)
     only_projections = Release(
         "projections",
-        ep_release.release_id,
-        ep_release.period,
-        ep_release.reference_year,
-        {"projections": ep_release.tables["projections"]},
+        ep_2024.release_id,
+        ep_2024.period,
+        ep_2024.reference_year,
+        {"projections": ep_2024.tables["projections"]},
     )
     load_release(con, record(only_projections, "workbook"), only_projections)
     assert con.execute("SELECT count(*) FROM ep_ooh_links").fetchone() == (0,)

@@ -44,8 +44,8 @@ def read(release: Release) -> Read:
 
 
 @pytest.fixture(scope="module")
-def current() -> Read:
-    return read(read_occupation_workbook(EP_WORKBOOK_2024, name="occupation.xlsx"))
+def current(ep_2024: Release) -> Read:
+    return read(ep_2024)
 
 
 @pytest.fixture(scope="module")
