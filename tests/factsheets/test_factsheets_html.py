@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from analyst_fixtures import load_file, record_of
 from bls_files import REPO, SHARED
-from headless_chromium import chromium_command
 
 import warehouse
 from factsheets.publish import publish_sheets
@@ -91,9 +90,15 @@ class Elements(html.parser.HTMLParser):
         self.found.append((tag, attrs))
 
 
-def chromium(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess:
-    command = chromium_command(profile, "--enable-logging=stderr", "--v=0", *mode, page.as_uri())
-    return subprocess.run(command, capture_output=True, text=True, timeout=90)
+@pytest.fixture
+def chromium(chromium_command):
+    """chromium(page, profile, *mode): the page opened in headless Chromium, its console on stderr."""
+
+    def run(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess:
+        command = chromium_command(profile, "--enable-logging=stderr", "--v=0", *mode, page.as_uri())
+        return subprocess.run(command, capture_output=True, text=True, timeout=90)
+
+    return run
 
 
 def console_messages(stderr: str) -> list[str]:
@@ -131,7 +136,7 @@ def page(tmp_path_factory) -> Path:
     return tmp / "sheets" / f"{CAREER}.html"
 
 
-def test_the_page_renders_the_table_and_both_charts_in_chromium_without_console_errors(page, tmp_path):
+def test_the_page_renders_the_table_and_both_charts_in_chromium_without_console_errors(page, tmp_path, chromium):
     dom = chromium(page, tmp_path / "profile-dom", "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert console_messages(dom.stderr) == []
@@ -164,7 +169,7 @@ def test_the_page_renders_the_table_and_both_charts_in_chromium_without_console_
     assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
 
 
-def test_console_capture_is_not_blind(tmp_path):
+def test_console_capture_is_not_blind(tmp_path, chromium):
     """The console check above would see a page's errors: a page that logs one is caught."""
     probe = tmp_path / "probe.html"
     probe.write_text(
@@ -200,7 +205,7 @@ def assert_changelogs_are_text(folder: Path, changed) -> None:
     )
 
 
-def test_markup_in_source_text_cannot_inject_into_the_page(tmp_path):
+def test_markup_in_source_text_cannot_inject_into_the_page(tmp_path, chromium):
     def poison(frames):
         sections = frames["ooh_sections"]
         sections["text"] = SCRIPT + " " + sections["text"] + "\n\n- </li></ul><iframe src=javascript:alert(2)>"

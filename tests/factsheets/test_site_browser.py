@@ -18,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from headless_chromium import chromium_command
 from site_fixtures import ARTIFACTS, MRS, RUN2, read_only
 from websockets.sync.client import connect
 
@@ -105,7 +104,7 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def page(tmp_path):
+def page(tmp_path, chromium_command):
     process = subprocess.Popen(
         chromium_command(
             tmp_path / "profile",

@@ -1,0 +1,42 @@
+"""Fixtures of the sheet and site tests: headless Chromium (Debian's chromium package) for the browser
+tests. A browser test fails, not skips, when Chromium is missing: .ci/run installs it
+(apt-get install chromium)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# A fresh profile, no GPU, and nothing that would reach the network on its own (updates, sync, QUIC).
+HEADLESS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+ChromiumCommand = Callable[..., list[str]]
+
+
+@pytest.fixture(scope="session")
+def chromium_command() -> ChromiumCommand:
+    """command(profile, *arguments): the command line of a headless Chromium with its own profile
+    folder; `arguments` end with the URL."""
+    binary = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if not binary:
+        pytest.fail(
+            "headless Chromium is needed for the browser tests: apt-get install -y chromium (.ci/run installs it)",
+            pytrace=False,
+        )
+
+    def command(profile: Path, *arguments: str) -> list[str]:
+        return [binary, *HEADLESS, f"--user-data-dir={profile}", *arguments]
+
+    return command
