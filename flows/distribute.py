@@ -20,8 +20,9 @@ import math
 import os
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from prefect import flow, task, unmapped
@@ -50,33 +51,67 @@ def render_sheets_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> B
     return render_batch(spec, index, keys)
 
 
-# The batches of the publishes under way in this process, by snapshot token: a flow run's parameters
-# must stay under Prefect's 512 KB, and the keys of every area sheet are more than that. The flow body
-# runs in the publishing process, so it takes them from here; each task carries its own batch.
+# The batches of the publishes under way in this process and their results, by snapshot token. The
+# flow body runs in the publishing process, so both pass through here rather than as the flow's
+# parameters and return value: a flow run's parameters must stay under Prefect's 512 KB (the keys of
+# every area sheet are more), and Prefect walks a flow's return value looking for futures (~1.5 s for
+# the results of every state's area sheets).
 _BATCHES: dict[str, list[list[SheetKey]]] = {}
+_RESULTS: dict[str, list[BatchResult]] = {}
 
 
 @flow(name="render-sheets", persist_result=False, validate_parameters=False, log_prints=False)
-def render_sheets(spec: RenderSpec, batches: int) -> list[BatchResult]:
+def render_sheets(spec: RenderSpec, batches: int) -> int:
     """Every batch (`batches` of them, registered under spec.token) as a task on the flow's task
-    runner; the first failed batch fails the flow."""
+    runner, their results registered under spec.token; the first failed batch fails the flow. Returns
+    how many sheets the batches rendered."""
     keys = _BATCHES[spec.token]
     if len(keys) != batches:
         raise RuntimeError(f"render-sheets: {len(keys)} batches registered for this publish, expected {batches}")
     futures: list[Any] = list(render_sheets_batch.map(unmapped(spec), list(range(len(keys))), keys))
-    results = []
+    results = _RESULTS.setdefault(spec.token, [])
     for i, future in enumerate(futures):
         results.append(future.result())
         futures[i] = None  # lets Dask drop the result from the worker's memory
-    return results
+    return sum(len(batch) for batch in keys)
 
 
-@dataclass(frozen=True)
+@dataclass
 class DaskRunner:
-    """factsheets.batch.BatchRunner on Dask: a local cluster of `workers` processes, or `address`."""
+    """factsheets.batch.BatchRunner on Dask: a local cluster of `workers` processes, or `address`.
+
+    Used as a context manager around a publish, it brings up what a render needs (Prefect's temporary
+    API server when no API is configured, and the local cluster) in the background while the publish
+    plans its sheets, and closes a cluster no render used. Called without, it brings them up itself."""
 
     workers: int = 0
     address: str | None = None
+    _ready: Future[Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __enter__(self) -> DaskRunner:
+        if self._ready is None:
+            pool = ThreadPoolExecutor(1, thread_name_prefix="dask-bring-up")
+            self._ready = pool.submit(self._bring_up)
+            pool.shutdown(wait=False)  # the thread ends with the bring-up
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            ready.add_done_callback(_close_unused)
+
+    def _bring_up(self) -> Any:
+        """The temporary API server (when needed) and the local cluster, started; returns the cluster."""
+        _temporary_api_server()
+        if self.address:
+            return None
+        with _quiet_dask():
+            return self.local_cluster()
+
+    def _cluster(self) -> Any:
+        """The cluster brought up in the background, or brought up now."""
+        ready, self._ready = self._ready, None
+        return ready.result() if ready is not None else self._bring_up()
 
     def describe(self) -> str:
         return (
@@ -130,16 +165,19 @@ class DaskRunner:
         log.info("rendering %d batch(es) of sheets on %s", len(batches), self.describe())
         cluster = None
         try:
-            with _quiet_dask(), prefect_api():
+            with _quiet_dask():
                 _BATCHES[spec.token] = batches
                 try:
-                    cluster = None if self.address else self.local_cluster()
+                    cluster = self._cluster()
                     address = cluster.scheduler_address if cluster is not None else None
                     if cluster is not None:
                         _PREFECT_DASK_LOG.addFilter(_NO_DASHBOARD_LINK)
-                    return render_sheets.with_options(task_runner=self.task_runner(address))(spec, len(batches))
+                    with prefect_api():
+                        render_sheets.with_options(task_runner=self.task_runner(address))(spec, len(batches))
+                    return _RESULTS[spec.token]
                 finally:
                     _BATCHES.pop(spec.token, None)
+                    _RESULTS.pop(spec.token, None)
                     _PREFECT_DASK_LOG.removeFilter(_NO_DASHBOARD_LINK)
                     if cluster is not None:
                         _close_later(cluster)
@@ -165,15 +203,27 @@ def prefect_api() -> Iterator[None]:
     server of its own; instead they share the publishing process's temporary server."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if PREFECT_API_URL.value():
+    server = _temporary_api_server()
+    if server is None:
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the one Prefect's client starts for this process, if it has
-    server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield
+
+
+def _temporary_api_server() -> Any:
+    """Prefect's temporary API server for this process, started; None when an API URL is configured.
+    The settings are read afresh: a thread does not see another's temporary settings, and the server
+    is one per process (the one Prefect's client starts for this process, if it has)."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return None
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    return server
 
 
 def _close_later(cluster: Any) -> None:
@@ -181,6 +231,11 @@ def _close_later(cluster: Any) -> None:
     threads in them) need not hold back the publish, which has its results. Not a daemon thread: the
     process waits for it before it exits."""
     threading.Thread(target=_close, args=(cluster,), name="close-dask-cluster").start()
+
+
+def _close_unused(ready: Future[Any]) -> None:
+    if not ready.cancelled() and ready.exception() is None and ready.result() is not None:
+        _close_later(ready.result())
 
 
 def _close(cluster: Any) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -270,16 +270,17 @@ def publish_sheets_step(con, settings: Settings, refreshed_on: date, careers: Ca
         from flows.distribute import dask_runner  # imports Dask only when it renders
 
         runner = dask_runner(settings.render_workers(), settings.dask_address)
-    return publish_sheets(
-        con,
-        out_dir=settings.sheets_output_dir,
-        refreshed_on=refreshed_on,
-        careers_config=careers,
-        run_id=run_id,
-        site_base_url=settings.site_base_url,
-        runner=runner,
-        areas=settings.area_selection(),  # area sheets join the same version
-    )
+    with runner or nullcontext():  # the cluster comes up while the publish plans its sheets
+        return publish_sheets(
+            con,
+            out_dir=settings.sheets_output_dir,
+            refreshed_on=refreshed_on,
+            careers_config=careers,
+            run_id=run_id,
+            site_base_url=settings.site_base_url,
+            runner=runner,
+            areas=settings.area_selection(),  # area sheets join the same version
+        )
 
 
 def refresh_articles(settings: Settings, report: RunReport, run: Runner) -> ArticlesReport | None:

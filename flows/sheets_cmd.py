@@ -5,6 +5,7 @@ Registered by flows/cli.py with `app.command()(sheets)`.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -157,18 +158,19 @@ def sheets(
         )
         only = [f"career:{career}"] if career else [f"soc:{soc}"] if soc else None
         try:
-            result = publish_sheets(
-                con,
-                out_dir=target,
-                refreshed_on=date.today(),
-                careers_config=careers or default_careers_path(),
-                formats=formats,
-                as_of=as_of,
-                only=only,
-                site_base_url=settings.site_base_url,
-                runner=runner,
-                areas=chosen_areas,
-            )
+            with runner or nullcontext():  # the cluster comes up while the publish plans its sheets
+                result = publish_sheets(
+                    con,
+                    out_dir=target,
+                    refreshed_on=date.today(),
+                    careers_config=careers or default_careers_path(),
+                    formats=formats,
+                    as_of=as_of,
+                    only=only,
+                    site_base_url=settings.site_base_url,
+                    runner=runner,
+                    areas=chosen_areas,
+                )
         except CareersConfigError as exc:
             typer.echo(f"careers config rejected: {exc}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
