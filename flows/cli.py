@@ -9,6 +9,8 @@ import functools
 import inspect
 import json
 import logging
+import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +19,7 @@ import typer
 
 from flows.analyst_cmd import export, query, schema
 from flows.articles_cmd import articles_app
-from flows.errors import EXIT_SOURCE_FAILED, EXIT_USAGE, RunStopped, exit_statuses_help
+from flows.errors import EXIT_SOURCE_FAILED, EXIT_TERMINATED, EXIT_USAGE, RunStopped, exit_statuses_help
 from flows.options import DataDir, Db, build_settings, shown
 from flows.settings import Settings
 from flows.sheets_cmd import DaskAddress, Workers, sheets
@@ -28,6 +30,25 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # plain help: Rich markup would swallow "[default: ...]"
 )
+
+
+@app.callback()
+def _every_command() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """A service manager stops a run with SIGTERM: it unwinds as an interrupted run does, so the run's
+    own cleanup happens (its lock, a staged warehouse or sheets version, Prefect's temporary API server
+    and the Dask workers it started) instead of leaving them behind."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM stops it at once
+    print(
+        "bls-refresh: stopped by SIGTERM; the step under way is undone, what was committed before it stays",
+        file=sys.stderr,
+        flush=True,
+    )
+    raise SystemExit(EXIT_TERMINATED)
+
 
 Mirror = Annotated[
     Path | None,

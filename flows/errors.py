@@ -14,6 +14,7 @@ EXIT_NOT_PUBLISHED = 3  # the loads are committed, but the sheets (or articles) 
 EXIT_WAREHOUSE_UNREADABLE = 65  # the warehouse file is not a DuckDB database (corrupt)
 EXIT_STORAGE = 74  # a disk is full or read-only: nothing was changed
 EXIT_BUSY = 75  # another run, or another program writing the warehouse, holds it: nothing was changed
+EXIT_TERMINATED = 143  # stopped by SIGTERM (128 + 15, as a shell reports it): the step under way was undone
 
 EXIT_STATUSES = {
     EXIT_OK: "done (also when partial: some OOH pages missing or carried forward)",
@@ -23,6 +24,7 @@ EXIT_STATUSES = {
     EXIT_WAREHOUSE_UNREADABLE: "the warehouse file is corrupt; nothing was changed",
     EXIT_STORAGE: "a disk is full or read-only; nothing was changed",
     EXIT_BUSY: "another run or program holds the warehouse; nothing was changed",
+    EXIT_TERMINATED: "stopped by SIGTERM; the step under way was undone, what was committed before it stays",
 }
 
 

@@ -1,16 +1,20 @@
 """The local cluster of a publish comes up in the background while the publish plans its sheets
 (flows.distribute.DaskRunner used as a context manager, as `bls-refresh sheets` and the nightly run
 use it): the render runs on that cluster, and a publish that stops before rendering leaves no worker
-process behind."""
+process behind, even when a service manager stops `bls-refresh sheets --workers N` with SIGTERM."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import psutil
 import pytest
-from site_fixtures import RUN2, read_only
+from bls_files import REPO
+from site_fixtures import RUN2, read_only, warehouse_file
 
 from factsheets.careers import CareersConfigError
 from factsheets.publish import publish_sheets
@@ -19,16 +23,16 @@ from flows.distribute import DaskRunner
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.shared_data]
 
 
-def worker_processes() -> list[psutil.Process]:
-    """This process's Dask nannies and workers (multiprocessing's spawned children)."""
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if "spawn_main" in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.NoSuchProcess:
-            pass
-    return found
+def command_line(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:  # gone, or a zombie
+        return ""
+
+
+def worker_processes(parent: psutil.Process | None = None) -> list[psutil.Process]:
+    """The Dask nannies and workers (multiprocessing's spawned children) of this process, or of `parent`."""
+    return [p for p in (parent or psutil.Process()).children(recursive=True) if "spawn_main" in command_line(p)]
 
 
 def wait_for_no_workers(seconds: float) -> list[psutil.Process]:
@@ -64,3 +68,26 @@ def test_a_publish_that_stops_before_rendering_closes_the_cluster_it_brought_up(
     cluster = bring_up.result(timeout=120)  # it came up, though no render used it,
     assert wait_for_no_workers(60) == []  # and was closed: no worker left behind
     assert cluster.status.name == "closed"
+
+
+def test_the_sheets_command_stopped_with_sigterm_leaves_no_process_and_no_sheets_behind(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BLS_REFRESH_", "PREFECT_API_URL"))}
+    out = tmp_path / "sheets"
+    command = [sys.executable, "-m", "flows.cli", "sheets", "--db", str(warehouse_file("new")), "--out", str(out)]
+    run = subprocess.Popen(
+        [*command, "--workers", "1"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    parent = psutil.Process(run.pid)
+    deadline = time.monotonic() + 120
+    while not worker_processes(parent):
+        assert run.poll() is None and time.monotonic() < deadline, "the render workers never started"
+        time.sleep(0.1)
+    started = parent.children(recursive=True)  # Prefect's temporary API server, Dask's nanny and worker
+    assert any("uvicorn" in command_line(p) for p in started)
+    run.send_signal(signal.SIGTERM)
+    stdout, stderr = run.communicate(timeout=120)
+    assert run.returncode == 143, stderr[-3000:]
+    assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr
+    gone, alive = psutil.wait_procs(started, timeout=30)
+    assert alive == [], [command_line(p)[:120] for p in alive]
+    assert not out.exists() and "rewritten" not in stdout  # nothing was published
