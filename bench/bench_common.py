@@ -44,18 +44,3 @@ def open_one_thread(db: Path | None, work: Path, build: Callable[[Path], object]
     con = warehouse.connect(db, read_only=True)
     con.execute("SET threads = 1")
     return con
-
-
-def timed_runner(timings: dict[str, float]) -> Callable[..., Any]:
-    """A step runner for flows.night.run_night: the steps run in-process, each timed under its task name
-    (fetch-oews, load-ooh, ...), repeated names summed."""
-    import time
-
-    def run(step: Callable[..., Any], *args: Any, name: str, transient: bool = False) -> Any:
-        start = time.perf_counter()
-        try:
-            return step(*args)
-        finally:
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
-
-    return run

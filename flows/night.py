@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable
-from contextlib import ExitStack, nullcontext
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -51,6 +52,25 @@ Runner = Callable[..., Any]  # run(step, *args, name="fetch-oews", transient=Fal
 
 def run_plain(step: Callable[..., Any], *args: Any, name: str, transient: bool = False) -> Any:
     return step(*args)
+
+
+def timed(run: Runner, seconds: dict[str, float]) -> Runner:
+    """`run`, adding how long each step took to `seconds` under the step's name."""
+
+    def run_timed(step: Callable[..., Any], *args: Any, name: str, transient: bool = False) -> Any:
+        with stopwatch(seconds, name):
+            return run(step, *args, name=name, transient=transient)
+
+    return run_timed
+
+
+@contextmanager
+def stopwatch(seconds: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = round(seconds.get(name, 0.0) + time.perf_counter() - start, 3)
 
 
 @dataclass
@@ -336,6 +356,7 @@ def run_night(
     RUN_ID.set(run_id)
     mask_secrets(settings)
     report = RunReport(started_at=datetime.now(UTC), warehouse=str(settings.warehouse_path), run_id=run_id)
+    run = timed(run, report.seconds)
     try:
         careers = preflight(settings)
         with ExitStack() as stack:
@@ -365,6 +386,8 @@ def load_and_commit(settings: Settings, run: Runner, report: RunReport, stack: E
             for source in chosen(settings.sources):
                 report.sources.append(refresh_source(night, source))
             report.consistency = check_ooh(night, report)
+            committing = time.perf_counter()
+        report.seconds["commit"] = round(time.perf_counter() - committing, 3)  # leaving the block swapped
     except RunStopped:
         raise
     except Exception as exc:

@@ -69,6 +69,9 @@ class RunReport:
     finished_at: datetime | None = None
     run_id: str | None = None
     stopped: str | None = None  # why the run stopped before doing its work (nothing was changed)
+    # How long each step took, by its name (fetch-oews, transform-oews, load-oews, commit, publish-sheets,
+    # ...): which stage made tonight slow. A step run again under the same name adds up.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed_sources(self) -> list[str]:

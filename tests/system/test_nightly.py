@@ -80,12 +80,18 @@ def test_first_noop_and_changed_source_nights(prefect_harness, run_refresh_flow,
         # EP: 118 occupations and their 82 links to OOH profiles.
         assert counters(first) == {"oews": ("loaded", 7, 18132), "projections": ("loaded", 1, 200)}
         assert first.sheets.status == "written"
+        # How long each step took, under its task's name: which stage made a night slow.
+        steps = [f"{stage}-{source}" for source in ("oews", "projections") for stage in ("fetch", "transform", "load")]
+        assert set(first.seconds) == {*steps, "commit", "publish-sheets"}
+        assert min(first.seconds.values()) >= 0
+        assert sum(first.seconds.values()) <= (first.finished_at - first.started_at).total_seconds()
 
         state, noop = run_refresh_flow(settings)
         assert state.is_completed()
         assert counters(noop) == {"oews": ("unchanged", 0, 0), "projections": ("unchanged", 0, 0)}
         assert all(s.bytes_downloaded == 0 and s.not_modified == s.requests for s in noop.sources)
         assert noop.sheets.status == "skipped"
+        assert set(noop.seconds) == {"fetch-oews", "fetch-projections", "commit"}  # nothing to load or publish
 
         revise_workbook(mirror / EP_FILE)
         state, changed = run_refresh_flow(settings)
@@ -108,6 +114,7 @@ def test_first_noop_and_changed_source_nights(prefect_harness, run_refresh_flow,
     assert "User-Agent: bls-refresh/" in caplog.text and "; ***)" in caplog.text  # logged, masked
     assert SECRET not in caplog.text
     assert SECRET not in settings.report_path.read_text()
+    assert json.loads(settings.report_path.read_text())["seconds"] == changed.seconds  # saved with the report
     assert all(SECRET not in a.data for a in read_artifacts(REPORT_KEY))
 
 
