@@ -86,12 +86,14 @@ class AreaFigures:
     reads tens of thousands of rows; a night where nothing in the areas changed needs only their
     signatures, and a render worker only the rows of the areas it builds."""
 
-    __slots__ = ("row", "_signature", "_cells")
+    __slots__ = ("row", "_signature", "_cells", "_annual", "_hourly")
 
     def __init__(self, row: tuple):
         self.row = row  # values are floats or None (SQL NULL); statuses NO_ESTIMATE where BLS gave none
         self._signature: tuple | None = None
         self._cells: list[Wage] | None = None
+        self._annual: dict[str, Wage] | None = None
+        self._hourly: dict[str, Wage] | None = None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AreaFigures) and other.row == self.row
@@ -129,11 +131,15 @@ class AreaFigures:
 
     @property
     def annual(self) -> Mapping[str, Wage]:
-        return dict(zip(PERCENTILES, self._wages()[3 : 3 + len(PERCENTILES)], strict=True))
+        if self._annual is None:
+            self._annual = dict(zip(PERCENTILES, self._wages()[3 : 3 + len(PERCENTILES)], strict=True))
+        return self._annual
 
     @property
     def hourly(self) -> Mapping[str, Wage]:
-        return dict(zip(PERCENTILES, self._wages()[3 + len(PERCENTILES) :], strict=True))
+        if self._hourly is None:
+            self._hourly = dict(zip(PERCENTILES, self._wages()[3 + len(PERCENTILES) :], strict=True))
+        return self._hourly
 
     def signature(self) -> tuple:
         """Its values and statuses as plain tuples: cheap to compare and hash."""
