@@ -103,8 +103,15 @@ def timed_publish(db: Path, out: Path, areas: str, workers: int) -> tuple[float,
 
 
 def area_mtimes(out: Path) -> dict[str, int]:
+    """Every area file a reader finds, through the symlinks of the area folders (factsheets.versions'
+    units), which Path.rglob does not follow."""
     real = Path(os.path.realpath(out)) / "areas"
-    return {p.relative_to(real).as_posix(): p.stat().st_mtime_ns for p in real.rglob("*") if p.is_file()}
+    found = {}
+    for here, _, names in os.walk(real, followlinks=True):
+        for name in names:
+            path = Path(here, name)
+            found[path.relative_to(real).as_posix()] = path.stat().st_mtime_ns
+    return found
 
 
 def main() -> None:

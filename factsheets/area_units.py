@@ -12,8 +12,12 @@ what the top-level index and sitemap show of the area, `site`, which the set's s
 
 `inputs` digests the inputs of every sheet of the area, the templates, the formats and the site's
 templates and groups: when it equals the published area's, the area is unchanged without building or
-comparing its sheets one by one (its files are the published version's hard links). It is recorded
+comparing its sheets one by one (the version links the published area's folder). It is recorded
 only when no sheet of the area was held back (a held-back sheet is reported again on every run).
+
+An area's sheets and index are a unit of the version (factsheets.versions): `areas/<folder>` is a
+symlink to a folder written once; an area with a changed file gets a new folder (hard links to the
+published one's unchanged files, which keep their inode and mtime), an unchanged area keeps its own.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from factsheets.batch import SheetWork, merge_outcome, process_area_sheet
 from factsheets.changelog import ChangeEntry
 from factsheets.site import area_site, site_hash
 from factsheets.state import STATE_VERSION, read_state, state_bytes, withdraw_entries
+from factsheets.version_units import UnitBuild
 from factsheets.versions import VersionBuild
 
 if TYPE_CHECKING:
@@ -118,23 +123,28 @@ def publish_area(
     old = read_state(build.read(name)) or {"sheets": dict(legacy or {})}
     sheets: dict[str, dict[str, Any]] = old["sheets"]
     seen = set()
-    for ident in idents:
-        outcome = process_area_sheet(builder, ident, sheets, work, build)
-        seen.add(outcome.slug)
-        summary.changes.extend(outcome.changes)
-        merge_outcome(sheets, outcome, work)
-        if outcome.status == "held_back":
-            summary.held_back.append((outcome.slug, outcome.reason or "held back"))
-        elif outcome.status in ("written", "rerendered"):
-            summary.written.append(outcome.slug)
-            summary.rerendered += outcome.status == "rerendered"
-        else:
-            summary.unchanged += 1
-    summary.changes += withdraw_entries(sheets, seen)
-    summary.site, files = area_site(sheets, site.groups)
-    if site.enabled:
-        for file_name, data in files.items():
-            build.write(file_name, data)
+    unit = UnitBuild(build, AREAS_DIR, area.folder)  # the area's folder: a new one only if a file changes
+    try:
+        for ident in idents:
+            outcome = process_area_sheet(builder, ident, sheets, work, unit)
+            seen.add(outcome.slug)
+            summary.changes.extend(outcome.changes)
+            merge_outcome(sheets, outcome, work)
+            if outcome.status == "held_back":
+                summary.held_back.append((outcome.slug, outcome.reason or "held back"))
+            elif outcome.status in ("written", "rerendered"):
+                summary.written.append(outcome.slug)
+                summary.rerendered += outcome.status == "rerendered"
+            else:
+                summary.unchanged += 1
+        summary.changes += withdraw_entries(sheets, seen)
+        summary.site, files = area_site(sheets, site.groups)
+        if site.enabled:
+            for file_name, data in files.items():
+                unit.write(file_name, data)
+        unit.commit()
+    finally:
+        unit.close()
     summary.inputs = None if summary.held_back else digest
     state = {
         "version": STATE_VERSION,

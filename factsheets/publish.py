@@ -8,6 +8,8 @@ Files in the published folder (a symlink to its current version):
   and the value of every field (long texts as an excerpt plus a hash) — what the next run diffs —
   and, for the whole set, the release ids it shows, the templates and what was held back
   (factsheets.state; `sheets_behind` compares it with what the warehouse would publish now);
+* `areas/<folder>/`: an area's sheets and index, a symlink to a folder written once and shared by the
+  versions in which the area did not change (factsheets.versions' units);
 * `.area-states/<folder>.json`: the same per area sheet, one file per area (factsheets.area_units);
 * `changelog/<run>.jsonl` and `changelog/<run>.md` for a run that changed, created, held back or
   withdrew a sheet; `changelog/latest.md` always describes the newest run.
@@ -191,7 +193,7 @@ def publish_sheets(
         result.built_from = {source: row["release_id"] for source, row in sorted(facts.releases.items())}
     result.sheets = len(plan.keys) + sum(plan.units.values()) + len(plan.careers) + len(plan.sheets)
     now = now or datetime.now(UTC)
-    folder = VersionedFolder(directory, hook=on_step)
+    folder = VersionedFolder(directory, hook=on_step, units=(AREAS_DIR,))
     with folder.publishing(version_name(now, run_id)) as build:
         publisher = _Publisher(build, refreshed_on, formats, result, partial=bool(only), hook=folder.hook)
         publisher.run(plan, as_of=as_of, now=now, site=site_spec)
@@ -328,11 +330,9 @@ class _Publisher:
         area_site = AreaSiteSpec(site, self.state.get("groups", {}))
         legacy, published = self._legacy_area_entries(plan), self._published_areas(plan)
         units = {"site": area_site, "legacy": legacy, "published": published}
-        if plan.builder.areas is not None:  # the areas' folders, before any worker writes into them
+        if plan.builder.areas is not None:  # the folders of the areas' links and states, before any worker writes
             self.build.mkdir(AREAS_DIR)
             self.build.mkdir(AREA_STATES)
-            for area in plan.builder.areas.facts.areas.values():
-                self.build.mkdir(f"{AREAS_DIR}/{area.folder}")
         prev = self.state["sheets"]
         if plan.runner is None:
             outcomes = process_keys(plan.builder, plan.keys, prev, self.work, self.build)

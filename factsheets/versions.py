@@ -14,8 +14,22 @@ removed (the previous one stays for readers that resolved the folder just before
 publish stopped before the switch leaves the folder as it was; the next publish removes its
 half-built version (`<name>.partial`).
 
+A folder of tens of thousands of files that change together (the area sheets of one area) is a
+unit, kept out of the per-file links: the version holds one relative symlink for it,
+
+    <version>/areas/tx -> ../../.areas/tx-<version that wrote it>
+
+to a folder of the store `.areas/` in the versions' root, written by one publish and never modified
+after. A publish leaves an unchanged unit's symlink as the clone made it (one symlink, nothing to
+remove later); a unit with a changed file gets a new folder in the store, made of hard links to the
+published unit's files (unchanged files keep their inode and mtime) and the new files, and its
+symlink points there (factsheets.version_units.UnitBuild). A unit folder no version in the root
+links to (one whose versions were removed, or one a stopped publish wrote) is removed by the next
+publish. (A folder is named for the publish that wrote it, not for its content: a sheet's bytes
+depend on its history, the date its content last changed, not on its inputs alone.)
+
 A reader wanting one consistent set resolves the folder once (`os.path.realpath`, or opens it as a
-directory) and reads relative to that.
+directory) and reads relative to that: the unit folders a version links to stay while it does.
 """
 
 from __future__ import annotations
@@ -117,11 +131,13 @@ def _fsync_dir(folder: Path) -> None:
 class VersionBuild:
     """The next version of the folder, being built; invisible to readers until the switch."""
 
-    def __init__(self, staging: Path, current: Path | None, hook: Hook):
+    def __init__(self, staging: Path, current: Path | None, hook: Hook, *, made: bool = True):
+        """`made`: whether the folder `staging` exists yet (a unit's is made at its first write)."""
         self.staging, self.current, self.hook = staging, current, hook
         self.linked = current is not None  # its files may be links to the published version's
         self.written: list[Path] = []
-        self._dir = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)  # names resolve from here: fewer lookups
+        # names resolve from the open folder: fewer lookups
+        self._dir = os.open(staging, os.O_RDONLY | os.O_DIRECTORY) if made else None
         self._queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=512)
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -135,43 +151,64 @@ class VersionBuild:
         build.linked = has_current
         return build
 
+    def _local(self, name: str) -> str:
+        """`name` (relative to the version) relative to the folder this build writes."""
+        return name
+
+    def _prepare(self) -> None:
+        """Before the first file is written (a unit's folder is made then)."""
+
     def exists(self, name: str) -> bool:
+        if self._dir is None:
+            return False
         try:
-            os.stat(name, dir_fd=self._dir)
+            os.stat(self._local(name), dir_fd=self._dir)
         except FileNotFoundError:
             return False
         return True
 
     def read(self, name: str) -> bytes | None:
         """A file of the published version (None when absent)."""
+        return self._read(self._local(name))
+
+    def _read(self, local: str) -> bytes | None:
+        if self._dir is None:
+            return None
         try:
-            fd = os.open(name, os.O_RDONLY, dir_fd=self._dir)
+            fd = os.open(local, os.O_RDONLY, dir_fd=self._dir)
         except FileNotFoundError:
             return None
         with os.fdopen(fd, "rb") as file:
             return file.read()
 
+    def _holds(self, local: str, data: bytes) -> bool:
+        try:
+            return os.stat(local, dir_fd=self._dir).st_size == len(data) and self._read(local) == data
+        except FileNotFoundError:
+            return False
+
     def write(self, name: str, data: bytes) -> bool:
         """Put `data` at `name` in the new version; False (and nothing written) when the published
         file already holds exactly these bytes, so it keeps its inode and mtime."""
+        local = self._local(name)
+        if self.linked and self._holds(local, data):
+            return False
+        self._prepare()
+        assert self._dir is not None
         if self.linked:
             try:
-                same = os.stat(name, dir_fd=self._dir).st_size == len(data) and self.read(name) == data
+                os.unlink(local, dir_fd=self._dir)  # the link to the published file goes, its inode is never written
             except FileNotFoundError:
                 pass
-            else:
-                if same:
-                    return False
-                os.unlink(name, dir_fd=self._dir)  # the link to the published file goes, its inode is never written
         self.hook("write")
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=self._dir)
+        fd = os.open(local, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=self._dir)
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
-        self.written.append(self.staging / name)
+        self.written.append(self.staging / local)
         return True
 
     def put(self, name: str, data: bytes) -> None:
@@ -179,6 +216,7 @@ class VersionBuild:
         creation waits on the filesystem more than it computes). An error surfaces at the next put
         or at finish()."""
         self._raise()
+        self._prepare()  # here, not on the writer thread: reads meanwhile see one folder
         if self._writer is None:
             self._writer = threading.Thread(target=self._drain, name="sheets-writer", daemon=True)
             self._writer.start()
@@ -205,7 +243,9 @@ class VersionBuild:
             self.finish()
         except BaseException:
             pass
-        os.close(self._dir)
+        if self._dir is not None:
+            os.close(self._dir)
+            self._dir = None
 
     def _raise(self) -> None:
         if self._error is not None:
@@ -220,10 +260,13 @@ class VersionBuild:
 class VersionedFolder:
     """`path` published as a symlink to one of the versions in `.<name>-versions/` beside it."""
 
-    def __init__(self, path: Path, *, hook: Hook | None = None):
+    def __init__(self, path: Path, *, hook: Hook | None = None, units: tuple[str, ...] = ()):
+        """`units`: folders whose subfolders are units (see the module's text); a published version
+        holding them as real folders (an older layout) has them moved to the store by the clone."""
         self.path = Path(path).absolute()
         self.root = self.path.parent / f".{self.path.name}-versions"
         self.hook: Hook = hook or (lambda step: None)
+        self.units = units
 
     def current(self) -> Path | None:
         """The published version (None before the first publish)."""
@@ -256,6 +299,7 @@ class VersionedFolder:
             staging = self._new_version_path(name)
             self.hook("clone")
             _clone(current, staging)
+            self._store_units(staging)
             build = VersionBuild(staging, current, self.hook)
             try:
                 yield build
@@ -278,6 +322,10 @@ class VersionedFolder:
         finally:
             if not committed and staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
+                try:
+                    self._remove_unlinked_units()  # what this build wrote there (else the next publish does)
+                except OSError:
+                    pass
             lock.release()
 
     # ---- steps ----
@@ -315,12 +363,48 @@ class VersionedFolder:
         return None
 
     def _remove_unfinished(self) -> None:
-        """Versions a stopped publish left half-built (and a conversion's symlink never swapped in)."""
+        """Versions a stopped publish left half-built (and a conversion's symlink never swapped in), and
+        the unit folders only they linked to."""
         for version in self.root.glob(f"*{PARTIAL}"):
             shutil.rmtree(version)
         for leftover in self.root.iterdir():
             if leftover.is_symlink():
                 leftover.unlink()
+        self._remove_unlinked_units()
+
+    def _store_units(self, staging: Path) -> None:
+        """Unit folders the clone made as real folders (a version of the older layout: one hard link
+        per file) move to the store, each in one rename, and the version links to them."""
+        for parent in self.units:
+            folder = staging / parent
+            if not folder.is_dir():
+                continue
+            store = self.root / f".{parent}"
+            for entry in list(os.scandir(folder)):
+                if entry.is_dir(follow_symlinks=False):
+                    store.mkdir(exist_ok=True)
+                    name = target = f"{entry.name}-{staging.name.removesuffix(PARTIAL)}"
+                    n = 1
+                    while (store / target).exists():
+                        n += 1
+                        target = f"{name}-{n}"
+                    os.rename(entry.path, store / target)
+                    os.symlink(os.path.relpath(store / target, folder), entry.path)
+
+    def _remove_unlinked_units(self) -> None:
+        """Unit folders of the store (`.<parent>/` in the root) no version in the root links to."""
+        versions = [v for v in self.root.iterdir() if not v.name.startswith(".") and v.is_dir()]
+        for store in [s for s in self.root.iterdir() if s.name.startswith(".") and s.is_dir()]:
+            linked: set[str] = set()
+            for version in versions:
+                try:
+                    entries = list(os.scandir(version / store.name[1:]))
+                except FileNotFoundError:
+                    continue
+                linked.update(Path(os.readlink(e.path)).name for e in entries if e.is_symlink())
+            for unit in store.iterdir():
+                if unit.name not in linked:
+                    shutil.rmtree(unit)
 
     def _new_version_path(self, name: str) -> Path:
         """Where the next version is built: `<name>.partial`, renamed to `<name>` once complete."""
@@ -343,32 +427,44 @@ class VersionedFolder:
         try:
             self.hook("cleanup")
             self._remove_versions(keep)
+            self._remove_unlinked_units()
         except Exception as exc:
             log.warning("old sheet versions in %s not removed yet (%s); the next publish retries", self.root, exc)
 
     def _remove_versions(self, keep: set[Path | None]) -> None:
         for version in self.root.iterdir():
-            if version.is_dir() and version not in keep:
+            if version.is_dir() and version not in keep and not version.name.startswith("."):  # .<parent>: stores
                 shutil.rmtree(version)
 
 
 def _clone(source: Path | None, target: Path) -> None:
     """`target` as a tree of hard links to every file of `source` (an empty folder when None)."""
     target.mkdir()
-    if source is None:
-        return
-    for folder, dirs, files in os.walk(source):
-        here = target / os.path.relpath(folder, source)
-        for name in dirs:
-            (here / name).mkdir()
-        # names resolved from open folders, not whole paths: a set with area sheets is >100,000 files
-        src, dst = os.open(folder, os.O_RDONLY | os.O_DIRECTORY), os.open(here, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            for name in files:
-                os.link(name, name, src_dir_fd=src, dst_dir_fd=dst)
-        finally:
-            os.close(src)
-            os.close(dst)
+    if source is not None:
+        link_tree(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard links in the existing folder `target` to every file of `source`, its symlinks (units)
+    copied as they are, its folders made anew."""
+    # names resolved from open folders, not whole paths: a set with area sheets is >100,000 files
+    folders = []
+    src, dst = os.open(source, os.O_RDONLY | os.O_DIRECTORY), os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        with os.scandir(src) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry.name, dir_fd=src), entry.name, dir_fd=dst)
+                elif entry.is_dir():
+                    folders.append(entry.name)
+                else:
+                    os.link(entry.name, entry.name, src_dir_fd=src, dst_dir_fd=dst, follow_symlinks=False)
+    finally:
+        os.close(src)
+        os.close(dst)
+    for name in folders:
+        (target / name).mkdir()
+        link_tree(source / name, target / name)
 
 
 def version_name(now: datetime, run: str | None) -> str:
@@ -377,4 +473,4 @@ def version_name(now: datetime, run: str | None) -> str:
     return f"{now:%Y%m%dT%H%M%S%fZ}-{safe}"
 
 
-__all__ = ["SheetsPublishError", "VersionBuild", "VersionedFolder", "sync_files", "version_name"]
+__all__ = ["SheetsPublishError", "VersionBuild", "VersionedFolder", "link_tree", "sync_files", "version_name"]

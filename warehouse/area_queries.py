@@ -45,6 +45,7 @@ LEGEND_REASONS = {
     "not_released": "Estimate not released.",
 }
 NO_ESTIMATE = "no_estimate"  # no figure line at all for the occupation in the area
+SHOWN = ("published", "top_coded")  # the statuses of a figure shown as it is (Wage.shown)
 NO_ESTIMATE_REASON = "BLS published no estimate for this occupation in this area."
 
 
@@ -79,28 +80,77 @@ class AreaRow:
         return f"the {self.name}" if self.type == "nonmetropolitan" else self.name
 
 
-@dataclass(frozen=True, slots=True)
 class AreaFigures:
-    """One occupation's cross-industry OEWS figures in one area."""
+    """One occupation's cross-industry OEWS figures in one area: a row of area_facts' query (area code,
+    SOC code, then each of _MEASURES as value, status), its cells made Wages when first read. A publish
+    reads tens of thousands of rows; a night where nothing in the areas changed needs only their
+    signatures, and a render worker only the rows of the areas it builds."""
 
-    area_code: str
-    soc_code: str
-    employment: Wage
-    jobs_per_1000: Wage
-    location_quotient: Wage
-    annual: Mapping[str, Wage]
-    hourly: Mapping[str, Wage]
+    __slots__ = ("row", "_signature", "_cells", "_annual", "_hourly")
+
+    def __init__(self, row: tuple):
+        self.row = row  # values are floats or None (SQL NULL); statuses NO_ESTIMATE where BLS gave none
+        self._signature: tuple | None = None
+        self._cells: list[Wage] | None = None
+        self._annual: dict[str, Wage] | None = None
+        self._hourly: dict[str, Wage] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AreaFigures) and other.row == self.row
+
+    def __hash__(self) -> int:
+        return hash(self.row)
+
+    def __repr__(self) -> str:
+        return f"AreaFigures({self.row!r})"
+
+    @property
+    def area_code(self) -> str:
+        return self.row[0]
+
+    @property
+    def soc_code(self) -> str:
+        return self.row[1]
+
+    def _wages(self) -> list[Wage]:
+        if self._cells is None:
+            self._cells = [Wage(value, status) for value, status in self.signature()]
+        return self._cells
+
+    @property
+    def employment(self) -> Wage:
+        return self._wages()[0]
+
+    @property
+    def jobs_per_1000(self) -> Wage:
+        return self._wages()[1]
+
+    @property
+    def location_quotient(self) -> Wage:
+        return self._wages()[2]
+
+    @property
+    def annual(self) -> Mapping[str, Wage]:
+        if self._annual is None:
+            self._annual = dict(zip(PERCENTILES, self._wages()[3 : 3 + len(PERCENTILES)], strict=True))
+        return self._annual
+
+    @property
+    def hourly(self) -> Mapping[str, Wage]:
+        if self._hourly is None:
+            self._hourly = dict(zip(PERCENTILES, self._wages()[3 + len(PERCENTILES) :], strict=True))
+        return self._hourly
 
     def signature(self) -> tuple:
         """Its values and statuses as plain tuples: cheap to compare and hash."""
-        cells = (self.employment, self.jobs_per_1000, self.location_quotient, *self.annual.values())
-        return tuple((c.value, c.status) for c in (*cells, *self.hourly.values()))
+        if self._signature is None:
+            self._signature = tuple(zip(self.row[2::2], self.row[3::2], strict=True))
+        return self._signature
 
     @property
     def has_published(self) -> bool:
         """BLS published at least one figure of it (else no sheet: it would say nothing)."""
-        cells = (self.employment, self.jobs_per_1000, self.location_quotient, *self.annual.values())
-        return any(c.shown for c in (*cells, *self.hourly.values()))
+        return any(value is not None and status in SHOWN for value, status in self.signature())
 
 
 @dataclass
@@ -123,7 +173,7 @@ class AreaFacts:
     def __reduce__(self) -> tuple:
         """Pickled as rows of plain values (as area_facts' query gives them): the render workers' copy
         of every area's figures is a tenth of the time to pickle and unpickle as objects."""
-        rows = [_row(f) for f in self.figures.values()]
+        rows = [f.row for f in self.figures.values()]
         return (_area_facts_from_rows, (self.release_id, self.areas, rows, self.reasons))
 
 
@@ -189,35 +239,10 @@ _MEASURES = ("employment", "jobs_per_1000", "location_quotient") + tuple(
 )
 
 
-def _figures(r: tuple) -> AreaFigures:
-    """A row of area_facts' query: area code, SOC code, then each of _MEASURES as value, status
-    (positional: tens of thousands of rows, read as tuples)."""
-    wages = [
-        Wage(None if r[i] is None else float(r[i]), r[i + 1] or NO_ESTIMATE)
-        for i in range(2, 2 + 2 * len(_MEASURES), 2)
-    ]
-    n = len(PERCENTILES)
-    return AreaFigures(
-        r[0],
-        r[1],
-        wages[0],
-        wages[1],
-        wages[2],
-        dict(zip(PERCENTILES, wages[3 : 3 + n], strict=True)),
-        dict(zip(PERCENTILES, wages[3 + n :], strict=True)),
-    )
-
-
-def _row(figures: AreaFigures) -> tuple:
-    cells = [figures.employment, figures.jobs_per_1000, figures.location_quotient]
-    cells += [*figures.annual.values(), *figures.hourly.values()]
-    return (figures.area_code, figures.soc_code, *(x for c in cells for x in (c.value, c.status)))
-
-
 def _area_facts_from_rows(
     release_id: str, areas: dict[str, AreaRow], rows: list[tuple], reasons: dict[str, str]
 ) -> AreaFacts:
-    figures = {(r[0], r[1]): _figures(r) for r in rows}
+    figures = {(r[0], r[1]): AreaFigures(r) for r in rows}
     return AreaFacts(release_id, areas, figures, reasons)
 
 
@@ -245,18 +270,18 @@ def area_facts(
         return None
     chosen = select_areas(area_list(con, as_of), selection)
     codes = sorted(set(soc_codes))
-    columns = ", ".join(f"{m}, {m}_status" for m in _MEASURES)
+    # each measure as value, status (no status: no figure line); the pairs with a figure shown only
+    columns = ", ".join(f"{m}, coalesce(nullif({m}_status, ''), '{NO_ESTIMATE}')" for m in _MEASURES)
+    shown = " OR ".join(f"({m} IS NOT NULL AND {m}_status IN {SHOWN!r})" for m in _MEASURES)
     sql = f"""SELECT area_code, soc_code, {columns}
               FROM oews_figures
               WHERE release_id = ? AND industry_code = '000000' AND area_code IN (SELECT unnest(?))
-                AND soc_code IN (SELECT unnest(?))
+                AND soc_code IN (SELECT unnest(?)) AND ({shown})
               ORDER BY soc_code, area_code"""
     figures = {}
     if chosen:
         for r in con.execute(sql, [release, list(chosen), codes]).fetchall():
-            found = _figures(r)
-            if found.has_published:
-                figures[(found.area_code, found.soc_code)] = found
+            figures[(r[0], r[1])] = AreaFigures(r)
     return AreaFacts(release, dict(chosen), figures, status_reasons(con, release))
 
 

@@ -70,11 +70,19 @@ def read_only(which: str):
     return warehouse.connect(warehouse_file(which), read_only=True)
 
 
+def reader_files(folder: Path, under: str = "") -> dict[str, Path]:
+    """Every file a reader finds under the folder (resolved once, as a reader should), through the
+    symlinks of the area folders (factsheets.versions' units), which Path.rglob does not follow: by
+    its path relative to the resolved folder."""
+    real = Path(os.path.realpath(folder))
+    found = {}
+    for here, _, names in os.walk(real / under, followlinks=True):
+        for name in names:
+            path = Path(here) / name
+            found[path.relative_to(real).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
 def digest(folder: Path) -> dict[str, str]:
     """sha256 of every file a reader finds under the folder (resolved once, as a reader should)."""
-    real = Path(os.path.realpath(folder))
-    return {
-        path.relative_to(real).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(real.rglob("*"))
-        if path.is_file()
-    }
+    return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in reader_files(folder).items()}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from area_fixtures import MRS, read_only, warehouse_file
-from site_fixtures import RUN2
+from site_fixtures import RUN2, reader_files
 
 import warehouse
 from factsheets.area_units import AREA_STATES
@@ -32,12 +32,7 @@ def real(folder: Path) -> Path:
 
 
 def inodes(folder: Path, under: str) -> dict[str, tuple[int, int]]:
-    base = real(folder)
-    return {
-        p.relative_to(base).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in (base / under).rglob("*")
-        if p.is_file()
-    }
+    return {name: (p.stat().st_ino, p.stat().st_mtime_ns) for name, p in reader_files(folder, under).items()}
 
 
 def test_the_set_state_keeps_no_area_sheet_and_each_area_keeps_its_own(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bls_files import REPO
-from site_fixtures import MRS, RUN1, RUN2, digest, read_only, warehouse_file
+from site_fixtures import MRS, RUN1, RUN2, digest, read_only, reader_files, warehouse_file
 
 from factsheets.batch import RenderWorkersFailed, build_key, sheet_keys
 from factsheets.careers import load_careers_config, split_careers
@@ -30,8 +30,7 @@ GIB = 1024 * 1024  # ru_maxrss is in KiB
 
 
 def mtimes(folder: Path) -> dict[str, int]:
-    real = Path(os.path.realpath(folder))
-    return {p.relative_to(real).as_posix(): p.stat().st_mtime_ns for p in real.rglob("*") if p.is_file()}
+    return {name: path.stat().st_mtime_ns for name, path in reader_files(folder).items()}
 
 
 def test_the_keys_workers_build_from_are_the_sheets_a_serial_build_makes():
