@@ -24,6 +24,7 @@ Results go to bench/results/area_sheets.json.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import os
@@ -38,7 +39,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="bench-areas-prefect-"))
+if "PREFECT_HOME" not in os.environ:  # the render workers import this module too: they inherit the first's
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="bench-areas-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
@@ -96,7 +99,8 @@ def timed_publish(db: Path, out: Path, areas: str, workers: int) -> tuple[float,
     con = warehouse.connect(db, read_only=True)
     try:
         start = time.perf_counter()
-        result = publish_sheets(con, out_dir=out, areas=areas, runner=runner, refreshed_on=REFRESHED, now=NOW)
+        with runner or contextlib.nullcontext():  # as `bls-refresh sheets` runs it: the cluster comes up meanwhile
+            result = publish_sheets(con, out_dir=out, areas=areas, runner=runner, refreshed_on=REFRESHED, now=NOW)
         return time.perf_counter() - start, result
     finally:
         con.close()

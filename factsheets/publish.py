@@ -71,7 +71,7 @@ from factsheets.changelog import (
 )
 from factsheets.model import Sheet, SheetBuilder
 from factsheets.render import FORMATS, long_date, templates_hash
-from factsheets.site import normalize_base_url, occupation_groups, site_files, site_stamp
+from factsheets.site import normalize_base_url, occupation_groups, site_files, site_stamp, stale_sitemap_parts
 from factsheets.state import STATE_FILE, STATE_VERSION, read_state, state_bytes, withdraw_entries
 from factsheets.versions import Hook, SheetsPublishError, VersionBuild, VersionedFolder, version_name
 from warehouse.area_queries import area_facts
@@ -413,8 +413,11 @@ class _Publisher:
 
     def _write_site(self, site: _Site) -> None:
         self.state["site"] = site_stamp(site.base_url)
-        for name, data in site_files(self.state, base_url=site.base_url).items():
+        files = site_files(self.state, base_url=site.base_url)
+        for name, data in files.items():
             self.build.write(name, data)
+        for name in stale_sitemap_parts(self.build.names(), files):
+            self.build.remove(name)
 
     def _hold_back_career(self, career: HeldBackCareer, entries: list[ChangeEntry]) -> None:
         self.result.careers_held_back.append(career)

@@ -21,7 +21,7 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -97,9 +97,18 @@ def normalize_base_url(url: str | None) -> str | None:
     return url if url.endswith("/") else url + "/"
 
 
+_SITEMAP_PART = re.compile(r"sitemap-[0-9]+\.xml")
+
+
 def is_site_file(name: str) -> bool:
     """A file of the published folder that is the site's, not a sheet's."""
-    return name in SITE_FILES or name in shipped_schemas() or re.fullmatch(r"sitemap-[0-9]+\.xml", name) is not None
+    return name in SITE_FILES or name in shipped_schemas() or _SITEMAP_PART.fullmatch(name) is not None
+
+
+def stale_sitemap_parts(present: Iterable[str], site: Mapping[str, bytes]) -> list[str]:
+    """The sitemap-N.xml files of an earlier, larger set that the site's files (`site`) no longer have:
+    a crawler told of one would keep reading old URLs."""
+    return sorted(name for name in present if _SITEMAP_PART.fullmatch(name) and name not in site)
 
 
 def split_front_matter(markdown: str) -> tuple[str, str]:
@@ -280,9 +289,10 @@ def _grouped(sheets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return grouped
 
 
-def sitemap_files(pages: list[dict[str, Any]], base: str | None, limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
-    """sitemap.xml; past `limit` URLs (sitemaps.org allows 50,000 per file, e.g. --areas all), the pages
-    go into sitemap-1.xml, sitemap-2.xml, ... and sitemap.xml is their sitemap index."""
+def sitemap_files(pages: list[dict[str, Any]], base: str | None, limit: int | None = None) -> dict[str, bytes]:
+    """sitemap.xml; past `limit` URLs (SITEMAP_LIMIT: sitemaps.org allows 50,000 per file, e.g. --areas
+    all), the pages go into sitemap-1.xml, sitemap-2.xml, ... and sitemap.xml is their sitemap index."""
+    limit = SITEMAP_LIMIT if limit is None else limit
     _, urlset, index = _templates()
     if len(pages) <= limit:
         return {SITEMAP: urlset.render(pages=pages).encode("utf-8")}
@@ -382,6 +392,7 @@ __all__ = [
     "site_entry",
     "site_files",
     "sitemap_files",
+    "stale_sitemap_parts",
     "site_hash",
     "site_stamp",
 ]

@@ -34,6 +34,7 @@ directory) and reads relative to that: the unit folders a version links to stay 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import logging
@@ -180,6 +181,16 @@ class VersionBuild:
             return None
         with os.fdopen(fd, "rb") as file:
             return file.read()
+
+    def names(self) -> list[str]:
+        """The entries of the new version's top folder (the published version's, and those written)."""
+        return os.listdir(self._dir) if self._dir is not None else []
+
+    def remove(self, name: str) -> None:
+        """Takes `name` out of the new version; the published version keeps it for its readers."""
+        if self._dir is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._local(name), dir_fd=self._dir)
 
     def _holds(self, local: str, data: bytes) -> bool:
         try:
