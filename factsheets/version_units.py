@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from factsheets.versions import PARTIAL, VersionBuild, link_tree
+from factsheets.versions import VersionBuild, link_tree, unit_folder
 
 
 class UnitBuild(VersionBuild):
@@ -19,8 +19,7 @@ class UnitBuild(VersionBuild):
     def __init__(self, version: VersionBuild, parent: str, name: str):
         self.version, self.prefix = version, f"{parent}/{name}/"
         self.link = version.staging / parent / name
-        self.store = version.staging.parent / f".{parent}"
-        self.folder_name = f"{name}-{version.staging.name.removesuffix(PARTIAL)}"
+        self.store, self.name = version.staging.parent / f".{parent}", name
         self.made = False
         published = self.link if self.link.is_dir() else None  # through the symlink the clone copied
         super().__init__(published or self.link, published, version.hook, made=published is not None)
@@ -33,16 +32,8 @@ class UnitBuild(VersionBuild):
     def _prepare(self) -> None:
         if self.made:
             return
-        self.store.mkdir(exist_ok=True)
-        folder = self.store / self.folder_name
-        n = 1
-        while True:
-            try:
-                folder.mkdir()  # never an existing folder: each is written by one publish, once
-                break
-            except FileExistsError:
-                n += 1
-                folder = self.store / f"{self.folder_name}-{n}"
+        folder = unit_folder(self.store, self.name, self.version.staging)
+        folder.mkdir()  # never an existing folder: each is written by one publish, once
         if self.current is not None:
             link_tree(self.current, folder)
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)

@@ -309,7 +309,9 @@ class VersionedFolder:
             self._remove_unfinished()
             staging = self._new_version_path(name)
             self.hook("clone")
-            _clone(current, staging)
+            staging.mkdir()
+            if current is not None:
+                link_tree(current, staging)  # every published file, as a hard link
             self._store_units(staging)
             build = VersionBuild(staging, current, self.hook)
             try:
@@ -393,14 +395,9 @@ class VersionedFolder:
             store = self.root / f".{parent}"
             for entry in list(os.scandir(folder)):
                 if entry.is_dir(follow_symlinks=False):
-                    store.mkdir(exist_ok=True)
-                    name = target = f"{entry.name}-{staging.name.removesuffix(PARTIAL)}"
-                    n = 1
-                    while (store / target).exists():
-                        n += 1
-                        target = f"{name}-{n}"
-                    os.rename(entry.path, store / target)
-                    os.symlink(os.path.relpath(store / target, folder), entry.path)
+                    target = unit_folder(store, entry.name, staging)
+                    os.rename(entry.path, target)
+                    os.symlink(os.path.relpath(target, folder), entry.path)
 
     def _remove_unlinked_units(self) -> None:
         """Unit folders of the store (`.<parent>/` in the root) no version in the root links to."""
@@ -448,11 +445,16 @@ class VersionedFolder:
                 shutil.rmtree(version)
 
 
-def _clone(source: Path | None, target: Path) -> None:
-    """`target` as a tree of hard links to every file of `source` (an empty folder when None)."""
-    target.mkdir()
-    if source is not None:
-        link_tree(source, target)
+def unit_folder(store: Path, name: str, version: Path) -> Path:
+    """A path in the store (made if missing) that no folder has, for unit `name` written by `version`:
+    `<name>-<version>`, numbered when taken (each is written once, by one publish)."""
+    store.mkdir(exist_ok=True)
+    base = store / f"{name}-{version.name.removesuffix(PARTIAL)}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
 
 
 def link_tree(source: Path, target: Path) -> None:
@@ -484,4 +486,12 @@ def version_name(now: datetime, run: str | None) -> str:
     return f"{now:%Y%m%dT%H%M%S%fZ}-{safe}"
 
 
-__all__ = ["SheetsPublishError", "VersionBuild", "VersionedFolder", "link_tree", "sync_files", "version_name"]
+__all__ = [
+    "SheetsPublishError",
+    "VersionBuild",
+    "VersionedFolder",
+    "link_tree",
+    "sync_files",
+    "unit_folder",
+    "version_name",
+]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from warehouse.sheet_queries import PERCENTILES, Wage, _rows
+from warehouse.sheet_queries import PERCENTILES, SHOWN_STATUSES, Wage, _rows
 
 AREA_TYPES = ("state", "metropolitan", "nonmetropolitan")
 AREA_GROUPS: dict[str, tuple[str, ...]] = {
@@ -45,7 +45,6 @@ LEGEND_REASONS = {
     "not_released": "Estimate not released.",
 }
 NO_ESTIMATE = "no_estimate"  # no figure line at all for the occupation in the area
-SHOWN = ("published", "top_coded")  # the statuses of a figure shown as it is (Wage.shown)
 NO_ESTIMATE_REASON = "BLS published no estimate for this occupation in this area."
 
 
@@ -146,11 +145,6 @@ class AreaFigures:
         if self._signature is None:
             self._signature = tuple(zip(self.row[2::2], self.row[3::2], strict=True))
         return self._signature
-
-    @property
-    def has_published(self) -> bool:
-        """BLS published at least one figure of it (else no sheet: it would say nothing)."""
-        return any(value is not None and status in SHOWN for value, status in self.signature())
 
 
 @dataclass
@@ -270,9 +264,10 @@ def area_facts(
         return None
     chosen = select_areas(area_list(con, as_of), selection)
     codes = sorted(set(soc_codes))
-    # each measure as value, status (no status: no figure line); the pairs with a figure shown only
+    # each measure as value, status (no status: no figure line); only the pairs with a figure shown
+    # (Wage.shown): a sheet of none would say nothing
     columns = ", ".join(f"{m}, coalesce(nullif({m}_status, ''), '{NO_ESTIMATE}')" for m in _MEASURES)
-    shown = " OR ".join(f"({m} IS NOT NULL AND {m}_status IN {SHOWN!r})" for m in _MEASURES)
+    shown = " OR ".join(f"({m} IS NOT NULL AND {m}_status IN {SHOWN_STATUSES!r})" for m in _MEASURES)
     sql = f"""SELECT area_code, soc_code, {columns}
               FROM oews_figures
               WHERE release_id = ? AND industry_code = '000000' AND area_code IN (SELECT unnest(?))

@@ -48,6 +48,9 @@ class ReleaseRow:
         return getattr(self, key)
 
 
+SHOWN_STATUSES = ("published", "top_coded")  # a figure with one of these is shown as it is
+
+
 @dataclass(frozen=True, slots=True)
 class Wage:
     """One OEWS wage figure and its status (published, top_coded, hourly_only, annual_only, ...)."""
@@ -57,7 +60,7 @@ class Wage:
 
     @property
     def shown(self) -> bool:
-        return self.value is not None and self.status in ("published", "top_coded")
+        return self.value is not None and self.status in SHOWN_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

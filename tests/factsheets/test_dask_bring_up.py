@@ -46,12 +46,13 @@ def test_the_render_runs_on_the_cluster_brought_up_while_the_publish_planned(pre
     assert wait_for_no_workers(60) == []  # what earlier tests started has gone
     runner = DaskRunner(workers=1)
     with read_only("new") as con, runner:
-        assert worker_processes() or runner._ready is not None  # coming up before the publish asks
+        bring_up = runner._ready  # started on entering, before the publish plans anything
         result = publish_sheets(con, out_dir=tmp_path / "sheets", runner=runner, **RUN2)
+        assert runner._ready is None  # the render took that cluster rather than starting its own
+    assert bring_up is not None and bring_up.result(timeout=0) is not None
     pids = {batch.pid for batch in result.batches}
     assert len(pids) == 1 and os.getpid() not in pids  # one worker process rendered every batch
     assert sum(len(batch.outcomes) for batch in result.batches) == result.sheets - 1  # all but the career
-    assert runner._ready is None  # the render took the cluster: nothing left to close at the exit
     assert wait_for_no_workers(60) == []  # closed in the background after the render
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from analyst_fixtures import load_file, record_of
+from area_fixtures import MRS, read_only
 from bls_files import REPO, SHARED
+from site_fixtures import RUN2
 
 import warehouse
 from factsheets.publish import publish_sheets
@@ -265,3 +267,20 @@ def test_markup_in_source_text_cannot_inject_into_the_page(tmp_path, chromium):
     body = dom.stdout.lower()
     assert "<script" not in body and "<img" not in body and "<iframe" not in body and "<b " not in body
     assert len(re.findall(r"<svg\b", body)) == 2 and body.count("<table") == 1
+
+
+def test_an_area_sheet_renders_in_chromium_with_texas_beside_the_nation(tmp_path, chromium):
+    with read_only("slice") as con:
+        publish_sheets(con, out_dir=tmp_path / "sheets", areas=["TX"], **RUN2)
+    page = tmp_path / "sheets" / "areas" / "tx" / f"{MRS}.html"  # through the area folder's symlink
+    dom = chromium(page, tmp_path / "profile", "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert console_messages(dom.stderr) == []
+    html = dom.stdout
+    assert "<title>Medical Records Specialists in Texas</title>" in html
+    plain = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", html)]
+    assert plain[1:3] == ["Texas", "United States"]
+    median = plain.index("Median Salary*")
+    assert plain[median + 1 : median + 3] == ["$48,860 (2025)", "$51,140 (2025)"]  # BLS: Texas, the nation
+    outlook = plain.index("Career Outlook*")
+    assert plain[outlook + 1 : outlook + 3] == ["national projection only", "7% (2024-2034)"]
