@@ -10,7 +10,8 @@ The warehouse is built first (not timed) from real figures: OEWS May 2025 for th
 into an empty folder (query + build + render + hash + write + flush + switch); it reports, median
 of --repeat runs:
   * sheets/s serial (--workers 0), with 1 Dask worker, with 2 Dask workers, and the ratio 2 vs 1
-    (target >= 1.7 on 2 cores); the Dask timings include starting the local cluster, not starting
+    (target >= 1.7 on 2 cores); the Dask timings include starting the local cluster, not closing it
+    once the sheets are published (reported apart: the bench waits for it between runs), nor starting
     Prefect's temporary API server: it is started once, before them, as the nightly run's
     `bls-refresh serve` has its Prefect server up already (its start is timed apart, and the
     figures with it added to each Dask timing are reported too, `*_with_server_start`);
@@ -90,7 +91,10 @@ def build_warehouse(folder: Path) -> Path:
     return path
 
 
-def timed_publish(db: Path, out: Path, areas: str, workers: int) -> tuple[float, PublishResult]:
+def timed_publish(db: Path, out: Path, areas: str, workers: int) -> tuple[float, float, PublishResult]:
+    """The publish's seconds, from planning to the switch (the cluster brought up meanwhile, as
+    `bls-refresh sheets` runs it), then the seconds the cluster took to close after it, apart: the
+    next run starts on a quiet machine."""
     runner = None
     if workers:
         from flows.distribute import DaskRunner
@@ -99,9 +103,12 @@ def timed_publish(db: Path, out: Path, areas: str, workers: int) -> tuple[float,
     con = warehouse.connect(db, read_only=True)
     try:
         start = time.perf_counter()
-        with runner or contextlib.nullcontext():  # as `bls-refresh sheets` runs it: the cluster comes up meanwhile
+        with runner or contextlib.nullcontext():
             result = publish_sheets(con, out_dir=out, areas=areas, runner=runner, refreshed_on=REFRESHED, now=NOW)
-        return time.perf_counter() - start, result
+        seconds = time.perf_counter() - start
+        if runner is not None:
+            runner.wait_closed()
+        return seconds, time.perf_counter() - start - seconds, result
     finally:
         con.close()
 
@@ -133,6 +140,7 @@ def main() -> None:
         print(f"warehouse built in {time.perf_counter() - t:.1f} s (not timed)", flush=True)
 
     runs: dict[str, list[float]] = {"serial": [], "dask_1": [], "dask_2": []}
+    close: dict[str, list[float]] = {"dask_1": [], "dask_2": []}
     rss: list[int] = []
     sheets = 0
     server = contextlib.ExitStack()
@@ -146,14 +154,16 @@ def main() -> None:
         for name, workers in (("serial", 0), ("dask_1", 1), ("dask_2", 2)):
             out = folder / f"out-{name}" / "sheets"
             shutil.rmtree(out.parent, ignore_errors=True)
-            seconds, result = timed_publish(db, out, args.areas, workers)
+            seconds, closing, result = timed_publish(db, out, args.areas, workers)
             sheets = result.sheets
             runs[name].append(seconds)
+            if workers:
+                close[name].append(closing)
             rss += [b.max_rss_kb for b in result.batches]
             peak = max((b.max_rss_kb for b in result.batches), default=0) // 1024
             print(
                 f"run {i + 1} {name:7} {sheets} sheets in {seconds:.1f} s = {sheets / seconds:.0f}/s"
-                + (f", worker peak RSS {peak} MB" if peak else ""),
+                + (f", worker peak RSS {peak} MB, cluster closed {closing:.1f} s after" if peak else ""),
                 flush=True,
             )
             if name != "serial":
@@ -195,6 +205,7 @@ def main() -> None:
         "ratio_2_vs_1_workers_with_server_start": with_start["dask_2"] / with_start["dask_1"],
         "ratio_2_vs_1_workers_per_run": [one / two for one, two in zip(runs["dask_1"], runs["dask_2"], strict=True)],
         "runs_seconds": runs,
+        "cluster_close_seconds_after_publish": {k: statistics.median(v) for k, v in close.items()},
         "peak_worker_rss_mb": max(rss) / 1024 if rss else None,
         "no_change_night_seconds": statistics.median(behind),
         "no_change_night_vs_full": statistics.median(behind) / med["serial"],

@@ -4,8 +4,9 @@ runs in the publishing process (serial) and on render workers (flows/distribute.
 distributed publish writes the same bytes as a serial one.
 
 A worker needs no warehouse: the publishing process writes a snapshot of what the sheets are built
-from (the SheetFacts of the run and the published state's per-sheet entries) into the version being
-built, and every worker reads it once (cached by its token). The snapshot file is removed before
+from (the SheetFacts of the run and the published state's per-sheet entries) and of the batches' keys
+into the version being built, and every worker reads it once (cached by its token); a task names
+only its batch's index. The snapshot file is removed before
 the version is sealed. Outcomes go back to the publishing process, which alone updates the state,
 the changelog and the site, in the order of the sheets (so both ways write the same files).
 """
@@ -258,12 +259,14 @@ def write_snapshot(
     build: VersionBuild,
     facts: Any,
     prev: dict[str, dict[str, Any]],
+    batches: list[list[SheetKey]],
     areas: AreaFacts | None = None,
     units: dict[str, Any] | None = None,
 ) -> tuple[str, str]:
-    """The inputs workers build from, as one file in the version being built: (path, token). `units`:
-    what the area units need besides (factsheets.area_units: `site`, an AreaSiteSpec, and `legacy`)."""
-    data = pickle.dumps((facts, areas, prev, units or {}), protocol=pickle.HIGHEST_PROTOCOL)
+    """The inputs workers build from, and the keys of every batch, as one file in the version being
+    built: (path, token). `units`: what the area units need besides (factsheets.area_units: `site`, an
+    AreaSiteSpec, `legacy` and `published`)."""
+    data = pickle.dumps((facts, areas, prev, units or {}, batches), protocol=pickle.HIGHEST_PROTOCOL)
     build.write(SNAPSHOT, data)
     return str(build.staging / SNAPSHOT), hashlib.sha256(data).hexdigest()
 
@@ -276,10 +279,18 @@ def remove_snapshot(build: VersionBuild) -> None:
     build.written = [p for p in build.written if p.name != SNAPSHOT]
 
 
-_loaded: dict[str, tuple[SheetBuilder, dict[str, dict[str, Any]], dict[str, Any]]] = {}  # token -> inputs
+@dataclass
+class _Inputs:
+    builder: SheetBuilder
+    prev: dict[str, dict[str, Any]]
+    units: dict[str, Any]
+    batches: list[list[SheetKey]]
 
 
-def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]], dict[str, Any]]:
+_loaded: dict[str, _Inputs] = {}  # token -> inputs
+
+
+def _inputs(spec: RenderSpec) -> _Inputs:
     found = _loaded.get(spec.token)
     if found is None:
         try:
@@ -294,18 +305,20 @@ def _inputs(spec: RenderSpec) -> tuple[SheetBuilder, dict[str, dict[str, Any]], 
                 f"{spec.snapshot}: the render inputs differ from the ones this publish wrote; "
                 "is another publish using the same sheets folder?"
             )
-        facts, areas, prev, units = pickle.loads(data)  # written by the publishing process of this very run
+        facts, areas, prev, units, batches = pickle.loads(data)  # written by the publishing process of this run
         _loaded.clear()
-        _loaded[spec.token] = found = (SheetBuilder(facts, areas), prev, units)
+        _loaded[spec.token] = found = _Inputs(SheetBuilder(facts, areas), prev, units, batches)
     return found
 
 
-def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchResult:
-    """A batch on a render worker: build, compare, render and write its sheets into spec.staging."""
+def render_batch(spec: RenderSpec, index: int) -> BatchResult:
+    """Batch `index` of the snapshot on a render worker: build, compare, render and write its sheets
+    into spec.staging."""
     start, started = time.perf_counter(), time.time()
     from factsheets.area_units import publish_area  # it builds on this module
 
-    builder, prev, units = _inputs(spec)
+    inputs = _inputs(spec)
+    builder, prev, units, keys = inputs.builder, inputs.prev, inputs.units, inputs.batches[index]
     work = SheetWork(spec.refreshed_on, spec.formats, spec.render_hash)
     build = VersionBuild.reopen(Path(spec.staging), has_current=spec.has_current)
     areas = []
@@ -333,6 +346,14 @@ def render_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchRes
     )
 
 
+def prepare_worker() -> None:
+    """What a render worker's first batch would import besides this module: Prefect's task engine (a
+    batch runs as a Prefect task) and the area units' module."""
+    import prefect.task_engine  # noqa: F401
+
+    from factsheets import area_units  # noqa: F401
+
+
 def peak_rss_kb() -> int:
     """This process's peak resident memory, KiB: VmHWM on Linux, which belongs to the process's own
     memory (ru_maxrss carries over a fork and an exec: a worker spawned by a big publisher would
@@ -348,7 +369,8 @@ def peak_rss_kb() -> int:
 
 
 class BatchRunner(Protocol):
-    """Runs render_batch over batches somewhere else (flows.distribute: Prefect tasks on Dask)."""
+    """Runs render_batch over the batches somewhere else (flows.distribute: Prefect tasks on Dask); the
+    snapshot of `spec` holds their keys, so a task carries only its index."""
 
     def batch_size(self, sheets: int) -> int: ...
 
@@ -372,6 +394,7 @@ __all__ = [
     "batches_of",
     "build_key",
     "merge_outcome",
+    "prepare_worker",
     "process_area_sheet",
     "process_keys",
     "remove_snapshot",

@@ -39,8 +39,12 @@ class ChangeEntry:
         }
 
 
+# json.dumps with an option builds an encoder per call: tens of thousands of entries (a first area publish)
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def changelog_jsonl(run: str, entries: list[ChangeEntry]) -> str:
-    return "".join(json.dumps(e.as_json(run), ensure_ascii=False) + "\n" for e in entries)
+    return "".join(_JSON.encode(e.as_json(run)) + "\n" for e in entries)
 
 
 def _table(title: str, headers: tuple[str, ...], entries: list[ChangeEntry]) -> list[str]:

@@ -342,7 +342,9 @@ class _Publisher:
             ]
             return outcomes, summaries
         areas = plan.builder.areas.facts if plan.builder.areas is not None else None
-        path, token = write_snapshot(self.build, plan.builder.facts, prev, areas, units)
+        size = plan.runner.batch_size(len(plan.keys) + sum(plan.units.values()))
+        batches = batches_of(plan.keys, size) + area_batches(plan.units, size)
+        path, token = write_snapshot(self.build, plan.builder.facts, prev, batches, areas, units)
         spec = RenderSpec(
             str(self.build.staging),
             self.build.linked,
@@ -354,8 +356,6 @@ class _Publisher:
             socket.gethostname(),
         )
         try:
-            batches = batches_of(plan.keys, plan.runner.batch_size(len(plan.keys)))
-            batches += area_batches(plan.units, plan.runner.batch_size(sum(plan.units.values())))
             results = sorted(plan.runner(spec, batches), key=lambda r: r.index)
         finally:
             remove_snapshot(self.build)

@@ -20,7 +20,7 @@ import math
 import os
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,17 +28,21 @@ from typing import Any
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
-from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, SheetKey, render_batch
+from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, SheetKey, prepare_worker, render_batch
 
-# Dask reads its logging config when it is imported, here and in every worker process it starts:
-# workers joining and leaving are not news for a publish.
+# Dask reads its config when it is imported, here and in every worker process it starts: workers
+# joining and leaving are not news for a publish, and a worker's statistical profiler (sampling its
+# threads' stacks every 10 ms for a dashboard we do not start) takes CPU from the render.
 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+os.environ.setdefault("DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED", "false")
 
 log = logging.getLogger("bls_refresh")
 _PREFECT_DASK_LOG = logging.getLogger("prefect.task_runner.dask")
 
-BATCHES_PER_WORKER = 4  # enough for one slow batch not to hold the others back
-MIN_BATCH, MAX_BATCH = 20, 2000  # a task costs a few API calls; a batch's outcomes travel back whole
+BATCHES_PER_WORKER = 8  # small enough for the workers to finish together, the last batch being short
+# A task costs ~0.1 s of Prefect's calls to its API: a batch is worth more than that. A batch's outcomes
+# travel back whole: at most some megabytes.
+MIN_BATCH, MAX_BATCH = 200, 10_000
 CONNECT_TIMEOUT = "10s"
 
 
@@ -47,58 +51,86 @@ class DaskUnavailable(RenderWorkersFailed):
 
 
 @task(name="render-sheets-batch", cache_policy=NO_CACHE, persist_result=False)
-def render_sheets_batch(spec: RenderSpec, index: int, keys: list[SheetKey]) -> BatchResult:
-    return render_batch(spec, index, keys)
+def render_sheets_batch(spec: RenderSpec, index: int) -> BatchResult:
+    return render_batch(spec, index)  # the batch's keys are in the snapshot: a task stays small to submit
 
 
-# The batches of the publishes under way in this process and their results, by snapshot token. The
-# flow body runs in the publishing process, so both pass through here rather than as the flow's
-# parameters and return value: a flow run's parameters must stay under Prefect's 512 KB (the keys of
-# every area sheet are more), and Prefect walks a flow's return value looking for futures (~1.5 s for
-# the results of every state's area sheets).
-_BATCHES: dict[str, list[list[SheetKey]]] = {}
+# The results of the publishes under way in this process, by snapshot token. The flow body runs in
+# the publishing process, so they pass through here rather than as the flow's return value: Prefect
+# walks a flow's return value looking for futures (~1.5 s for the results of every state's area sheets).
 _RESULTS: dict[str, list[BatchResult]] = {}
 
 
 @flow(name="render-sheets", persist_result=False, validate_parameters=False, log_prints=False)
 def render_sheets(spec: RenderSpec, batches: int) -> int:
-    """Every batch (`batches` of them, registered under spec.token) as a task on the flow's task
-    runner, their results registered under spec.token; the first failed batch fails the flow. Returns
-    how many sheets the batches rendered."""
-    keys = _BATCHES[spec.token]
-    if len(keys) != batches:
-        raise RuntimeError(f"render-sheets: {len(keys)} batches registered for this publish, expected {batches}")
-    futures: list[Any] = list(render_sheets_batch.map(unmapped(spec), list(range(len(keys))), keys))
+    """The snapshot's batches (`batches` of them) as tasks on the flow's task runner, their results
+    registered under spec.token; the first failed batch fails the flow. Returns how many sheets and
+    area units the batches rendered."""
+    futures: list[Any] = list(render_sheets_batch.map(unmapped(spec), list(range(batches))))
     results = _RESULTS.setdefault(spec.token, [])
     for i, future in enumerate(futures):
         results.append(future.result())
         futures[i] = None  # lets Dask drop the result from the worker's memory
-    return sum(len(batch) for batch in keys)
+    return sum(len(result.outcomes) + len(result.areas) for result in results)
 
 
 @dataclass
 class DaskRunner:
     """factsheets.batch.BatchRunner on Dask: a local cluster of `workers` processes, or `address`.
 
-    Used as a context manager around a publish, it brings up what a render needs (Prefect's temporary
-    API server when no API is configured, and the local cluster) in the background while the publish
-    plans its sheets, and closes a cluster no render used. Called without, it brings them up itself."""
+    Used as a context manager around a publish, one thread keeps the local cluster: it brings up what
+    a render needs (Prefect's temporary API server when no API is configured, and the cluster) while
+    the publish plans its sheets, has the workers import what a batch runs while the render's flow
+    starts, and closes the cluster when the publish is over, used or not: the workers' exit (a second
+    or more of CPU each, freeing what they loaded) then competes with no part of the publish. Called
+    without, it brings the cluster up itself and closes it after the render."""
 
     workers: int = 0
     address: str | None = None
-    _ready: Future[Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _up: Future[Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _over: threading.Event | None = field(default=None, init=False, repr=False, compare=False)
+    _entered: bool = field(default=False, init=False, repr=False, compare=False)
+    _used: list[Any] = field(default_factory=list, init=False, repr=False, compare=False)
+    _closing: list[threading.Thread] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __enter__(self) -> DaskRunner:
-        if self._ready is None:
-            pool = ThreadPoolExecutor(1, thread_name_prefix="dask-bring-up")
-            self._ready = pool.submit(self._bring_up)
-            pool.shutdown(wait=False)  # the thread ends with the bring-up
+        self._entered = True
+        if self._over is None:
+            self._up, self._over = Future(), threading.Event()
+            keeper = threading.Thread(target=self._keep, args=(self._up, self._over), name="dask-cluster")
+            keeper.start()  # not a daemon: the process waits for the cluster's close before it exits
+            self._closing.append(keeper)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        ready, self._ready = self._ready, None
-        if ready is not None:
-            ready.add_done_callback(_close_unused)
+        self._entered = False
+        over, self._over, self._up = self._over, None, None
+        if over is not None:
+            over.set()
+        used, self._used = self._used, []
+        self._closing += [_close_later(cluster) for cluster in used]
+
+    def wait_closed(self, timeout: float | None = None) -> None:
+        """Waits for the clusters this runner closes in the background (a bench between its runs)."""
+        for thread in self._closing:
+            thread.join(timeout)
+        self._closing = [t for t in self._closing if t.is_alive()]
+
+    def _keep(self, up: Future[Any], over: threading.Event) -> None:
+        """The keeper thread: the cluster up (its result, or what stopped it, in `up`), its workers
+        warmed up, then closed once the publish is over (`over`)."""
+        try:
+            cluster = self._bring_up()
+        except BaseException as exc:
+            up.set_exception(exc)
+            return
+        up.set_result(cluster)
+        if cluster is None:
+            return
+        if not over.is_set():
+            _warm_up(cluster)
+        over.wait()
+        _close(cluster)
 
     def _bring_up(self) -> Any:
         """The temporary API server (when needed) and the local cluster, started; returns the cluster."""
@@ -108,10 +140,10 @@ class DaskRunner:
         with _quiet_dask():
             return self.local_cluster()
 
-    def _cluster(self) -> Any:
-        """The cluster brought up in the background, or brought up now."""
-        ready, self._ready = self._ready, None
-        return ready.result() if ready is not None else self._bring_up()
+    def _cluster(self) -> tuple[Any, bool]:
+        """The cluster the keeper brought up (True: the keeper closes it), or one brought up now."""
+        up, self._up = self._up, None
+        return (up.result(), True) if up is not None else (self._bring_up(), False)
 
     def describe(self) -> str:
         return (
@@ -163,12 +195,11 @@ class DaskRunner:
 
     def __call__(self, spec: RenderSpec, batches: list[list[SheetKey]]) -> list[BatchResult]:
         log.info("rendering %d batch(es) of sheets on %s", len(batches), self.describe())
-        cluster = None
+        cluster, kept = None, False
         try:
             with _quiet_dask():
-                _BATCHES[spec.token] = batches
                 try:
-                    cluster = self._cluster()
+                    cluster, kept = self._cluster()
                     address = cluster.scheduler_address if cluster is not None else None
                     if cluster is not None:
                         _PREFECT_DASK_LOG.addFilter(_NO_DASHBOARD_LINK)
@@ -176,11 +207,12 @@ class DaskRunner:
                         render_sheets.with_options(task_runner=self.task_runner(address))(spec, len(batches))
                     return _RESULTS[spec.token]
                 finally:
-                    _BATCHES.pop(spec.token, None)
                     _RESULTS.pop(spec.token, None)
                     _PREFECT_DASK_LOG.removeFilter(_NO_DASHBOARD_LINK)
-                    if cluster is not None:
-                        _close_later(cluster)
+                    if cluster is not None and not kept and self._entered:
+                        self._used.append(cluster)  # closed when the publish is over (__exit__)
+                    elif cluster is not None and not kept:
+                        self._closing.append(_close_later(cluster))
         except (OSError, RenderWorkersFailed):
             raise  # a full or read-only disk is reported as such by factsheets.versions
         except Exception as exc:
@@ -226,16 +258,33 @@ def _temporary_api_server() -> Any:
     return server
 
 
-def _close_later(cluster: Any) -> None:
+def _close_later(cluster: Any) -> threading.Thread:
     """A local cluster is closed in the background: its workers' exit (a second or more: Prefect's
     threads in them) need not hold back the publish, which has its results. Not a daemon thread: the
     process waits for it before it exits."""
-    threading.Thread(target=_close, args=(cluster,), name="close-dask-cluster").start()
+    thread = threading.Thread(target=_close, args=(cluster,), name="close-dask-cluster")
+    thread.start()
+    return thread
 
 
-def _close_unused(ready: Future[Any]) -> None:
-    if not ready.cancelled() and ready.exception() is None and ready.result() is not None:
-        _close_later(ready.result())
+def _warm_up(cluster: Any) -> None:
+    """Each worker imports what a batch runs (factsheets.batch.prepare_worker, about 1 s of CPU) as
+    soon as it is up, while the publishing process plans its sheets and starts the render's flow.
+    Client.run runs it on the worker's event loop, which also unpickles the batches, so the imports
+    are made by one thread at a time (two threads importing the same modules can each see the other's
+    half-made ones). Only a head start: a worker that fails it imports in its first batch."""
+    from distributed import Client
+
+    try:
+        with _quiet_dask(), Client(cluster, set_as_default=False) as client:
+            client.run(_prepare_worker)
+    except Exception as exc:
+        log.debug("warming up the render workers: %s", exc)
+
+
+def _prepare_worker(dask_worker: Any) -> None:
+    if not dask_worker.state.tasks:  # else a batch has come first: its thread imports these already
+        prepare_worker()
 
 
 def _close(cluster: Any) -> None:

@@ -46,14 +46,14 @@ def test_the_render_runs_on_the_cluster_brought_up_while_the_publish_planned(pre
     assert wait_for_no_workers(60) == []  # what earlier tests started has gone
     runner = DaskRunner(workers=1)
     with read_only("new") as con, runner:
-        bring_up = runner._ready  # started on entering, before the publish plans anything
+        bring_up = runner._up  # started on entering, before the publish plans anything
         result = publish_sheets(con, out_dir=tmp_path / "sheets", runner=runner, **RUN2)
-        assert runner._ready is None  # the render took that cluster rather than starting its own
+        assert runner._up is None  # the render took that cluster rather than starting its own
     assert bring_up is not None and bring_up.result(timeout=0) is not None
     pids = {batch.pid for batch in result.batches}
     assert len(pids) == 1 and os.getpid() not in pids  # one worker process rendered every batch
     assert sum(len(batch.outcomes) for batch in result.batches) == result.sheets - 1  # all but the career
-    assert wait_for_no_workers(60) == []  # closed in the background after the render
+    assert wait_for_no_workers(60) == []  # closed in the background once the publish was over
 
 
 def test_a_publish_that_stops_before_rendering_closes_the_cluster_it_brought_up(prefect_harness, tmp_path):
@@ -62,7 +62,7 @@ def test_a_publish_that_stops_before_rendering_closes_the_cluster_it_brought_up(
     careers.write_text("[[career]\n", encoding="utf-8")  # not TOML: the publish stops before rendering
     runner = DaskRunner(workers=1)
     with read_only("new") as con, pytest.raises(CareersConfigError), runner:
-        bring_up = runner._ready
+        bring_up = runner._up
         publish_sheets(con, out_dir=tmp_path / "sheets", careers_config=careers, runner=runner, **RUN2)
     assert not (tmp_path / "sheets").exists()
     assert bring_up is not None

@@ -109,7 +109,7 @@ def test_the_settings_choose_the_runner():
     assert dask_runner(0, address) == DaskRunner(address="tcp://scheduler:8786")
     with pytest.raises(ValueError, match="expected a Dask scheduler address"):
         Settings(dask_address="scheduler:8786")
-    assert DaskRunner(workers=2).batch_size(916) == 115 and DaskRunner(workers=2).batch_size(100) == 20
+    assert DaskRunner(workers=2).batch_size(37_084) == 2318 and DaskRunner(workers=2).batch_size(916) == 200
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
