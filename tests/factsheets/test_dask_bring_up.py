@@ -1,7 +1,8 @@
 """The local cluster of a publish comes up in the background while the publish plans its sheets
 (flows.distribute.DaskRunner used as a context manager, as `bls-refresh sheets` and the nightly run
-use it): the render runs on that cluster, and a publish that stops before rendering leaves no worker
-process behind, even when a service manager stops `bls-refresh sheets --workers N` with SIGTERM."""
+use it), its workers import what a batch runs before their first batch, the render runs on that
+cluster, which closes once the publish is over, and a publish that stops before rendering leaves no
+worker process behind, even when a service manager stops `bls-refresh sheets --workers N` with SIGTERM."""
 
 from __future__ import annotations
 
@@ -49,11 +50,34 @@ def test_the_render_runs_on_the_cluster_brought_up_while_the_publish_planned(pre
         bring_up = runner._up  # started on entering, before the publish plans anything
         result = publish_sheets(con, out_dir=tmp_path / "sheets", runner=runner, **RUN2)
         assert runner._up is None  # the render took that cluster rather than starting its own
+        assert worker_processes()  # its worker is still up: the cluster closes once the publish is over
     assert bring_up is not None and bring_up.result(timeout=0) is not None
     pids = {batch.pid for batch in result.batches}
     assert len(pids) == 1 and os.getpid() not in pids  # one worker process rendered every batch
     assert sum(len(batch.outcomes) for batch in result.batches) == result.sheets - 1  # all but the career
     assert wait_for_no_workers(60) == []  # closed in the background once the publish was over
+
+
+def test_the_workers_import_what_a_batch_runs_before_their_first_batch(prefect_harness):
+    """While the publish plans and the render's flow starts, each worker imports Prefect's task engine
+    and the area units (about 1 s of CPU a worker would otherwise spend in its first batch)."""
+    from distributed import Client
+
+    def imported() -> bool:
+        return "prefect.task_engine" in sys.modules and "factsheets.area_units" in sys.modules
+
+    assert wait_for_no_workers(60) == []
+    runner = DaskRunner(workers=2)
+    with runner:
+        assert runner._up is not None
+        cluster = runner._up.result(timeout=120)
+        with Client(cluster, set_as_default=False) as client:
+            deadline = time.monotonic() + 60
+            while not all((found := client.run(imported)).values()) and time.monotonic() < deadline:
+                time.sleep(0.2)
+    assert len(found) == 2 and all(found.values())
+    runner.wait_closed(60)
+    assert wait_for_no_workers(60) == [] and cluster.status.name == "closed"
 
 
 def test_a_publish_that_stops_before_rendering_closes_the_cluster_it_brought_up(prefect_harness, tmp_path):
