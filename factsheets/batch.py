@@ -6,8 +6,7 @@ distributed publish writes the same bytes as a serial one.
 A worker needs no warehouse: the publishing process writes a snapshot of what the sheets are built
 from (the SheetFacts of the run and the published state's per-sheet entries) and of the batches' keys
 into the version being built, and every worker reads it once (cached by its token); a task names
-only its batch's index. The snapshot file is removed before
-the version is sealed. Outcomes go back to the publishing process, which alone updates the state,
+only its batch's index. The snapshot file is removed before the version is sealed. Outcomes go back to the publishing process, which alone updates the state,
 the changelog and the site, in the order of the sheets (so both ways write the same files).
 """
 

@@ -88,13 +88,11 @@ class DaskRunner:
     workers: int = 0
     address: str | None = None
     _up: Future[Any] | None = field(default=None, init=False, repr=False, compare=False)
-    _over: threading.Event | None = field(default=None, init=False, repr=False, compare=False)
-    _entered: bool = field(default=False, init=False, repr=False, compare=False)
+    _over: threading.Event | None = field(default=None, init=False, repr=False, compare=False)  # set: publish over
     _used: list[Any] = field(default_factory=list, init=False, repr=False, compare=False)
     _closing: list[threading.Thread] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __enter__(self) -> DaskRunner:
-        self._entered = True
         if self._over is None:
             self._up, self._over = Future(), threading.Event()
             keeper = threading.Thread(target=self._keep, args=(self._up, self._over), name="dask-cluster")
@@ -103,7 +101,6 @@ class DaskRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._entered = False
         over, self._over, self._up = self._over, None, None
         if over is not None:
             over.set()
@@ -209,7 +206,7 @@ class DaskRunner:
                 finally:
                     _RESULTS.pop(spec.token, None)
                     _PREFECT_DASK_LOG.removeFilter(_NO_DASHBOARD_LINK)
-                    if cluster is not None and not kept and self._entered:
+                    if cluster is not None and not kept and self._over is not None:
                         self._used.append(cluster)  # closed when the publish is over (__exit__)
                     elif cluster is not None and not kept:
                         self._closing.append(_close_later(cluster))
