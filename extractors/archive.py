@@ -5,46 +5,35 @@ Layout: ``root/<host>/<url path>/<fetched-at UTC>-<sha256[:12]>/<basename>`` and
 mark (``"event": "distrust"``, see `RawArchive.distrust`), which `entries()` leaves out.
 
 Only whole files get a name and a manifest line: a body is streamed (and hashed in the same pass)
-into ``root/.partial/*.part``, checked (a zip or xlsx must have an intact central directory), made
-durable, then renamed. A ``.part`` is locked (flock) by the process writing it, so a new archive
-removes the ones whose writer died without touching another process's download in progress.
+into ``root/.partial/*.part`` (extractors.partial), checked (a zip or xlsx must have an intact
+central directory), made durable, then renamed.
 """
 
 from __future__ import annotations
 
-import ctypes
 import errno
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
-import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from .errors import IncompleteBody, StorageError
+from .partial import Body, PartialFile, copy_and_hash, remove_leftover_partials
 from .records import Distrust, FetchResult
 
 log = logging.getLogger("extractors.archive")
 
-Body = bytes | bytearray | memoryview | BinaryIO | Iterable[bytes]
-
 MANIFEST_NAME = "manifest.jsonl"
 # Temp files live under root so os.replace never crosses a filesystem boundary.
 PARTIAL_DIR = ".partial"
-_CHUNK = 1 << 20
-# A large body's pages go to disk as it streams in, so the fsync before its rename has little left
-# to wait for, and the page cache never holds hundreds of MB of dirty pages (the kernel then throttles
-# every writer on the machine: measured, a 325 MB body took 0.9 s to write that way, 0.26 s this way).
-_WRITEBACK_EVERY = 16 << 20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 # Bodies that are zip containers: truncation shows as a missing or damaged central directory.
 CONTAINER_SUFFIXES = (".zip", ".xlsx", ".xlsm")
@@ -119,7 +108,7 @@ class RawArchive:
         _require_utc(fetched_at)
         url = self.canonical(url)
         with self._partial_file(url) as (tmp, tmp_path):
-            sha256, size = _copy_and_hash(body, tmp, lambda exc: StorageError.from_os_error(url, tmp_path, exc))
+            sha256, size = copy_and_hash(body, tmp, lambda exc: StorageError.from_os_error(url, tmp_path, exc))
             if _is_container(url):
                 problem = container_problem(tmp_path)
                 if problem is not None:
@@ -271,11 +260,11 @@ class RawArchive:
                 os.close(fd)
         self._refresh_index()
 
-    def _partial_file(self, url: str) -> _PartialFile:
+    def _partial_file(self, url: str) -> PartialFile:
         partial_dir = self.root / PARTIAL_DIR
         with self._writing(url, partial_dir):
             partial_dir.mkdir(parents=True, exist_ok=True)
-        return _PartialFile(partial_dir, lambda exc: StorageError.from_os_error(url, partial_dir, exc))
+        return PartialFile(partial_dir, lambda exc: StorageError.from_os_error(url, partial_dir, exc))
 
     @contextmanager
     def _writing(self, url: str | None, path: Path) -> Iterator[None]:
@@ -295,144 +284,6 @@ class RawArchive:
 
     def _relative(self, path: Path) -> str:
         return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-
-
-class _PartialFile:
-    """A temp file, locked (flock) while its writer lives, deleted unless the caller moved it away."""
-
-    def __init__(self, directory: Path, storage_error: Callable[[OSError], StorageError]) -> None:
-        self._directory = directory
-        self._storage_error = storage_error
-
-    def __enter__(self) -> tuple[BinaryIO, Path]:
-        try:
-            fd, self._path = _locked_temp_file(self._directory)
-        except OSError as exc:
-            raise self._storage_error(exc) from exc
-        self._file = os.fdopen(fd, "wb")
-        return self._file, self._path
-
-    def __exit__(self, *exc_info: object) -> None:
-        # Unlink first, while the lock still stops a cleaner from racing us for the name.
-        try:
-            self._path.unlink(missing_ok=True)
-        except OSError as exc:  # read-only now: the next archive opened removes it
-            log.warning("could not remove %s: %s", self._path, exc)
-        try:
-            self._file.close()
-        except OSError:
-            pass  # a flush of bytes the disk already refused; that error is the one being raised
-
-
-def _locked_temp_file(directory: Path) -> tuple[int, Path]:
-    # A cleaner may lock and delete a fresh .part in the instant before its writer locks it; the
-    # writer then finds its name gone (or taken by another file) and starts over.
-    for _ in range(5):
-        fd, name = tempfile.mkstemp(dir=directory, suffix=".part")
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        if _names_this_file(Path(name), fd):
-            return fd, Path(name)
-        os.close(fd)
-    raise OSError(f"could not create a locked temp file in {directory}")
-
-
-def _names_this_file(path: Path, fd: int) -> bool:
-    try:
-        on_disk, held = path.stat(), os.fstat(fd)
-    except FileNotFoundError:
-        return False
-    return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
-
-
-def remove_leftover_partials(partial_dir: Path) -> int:
-    """Delete the .part files whose writer is gone (a killed download); returns how many.
-
-    A live writer holds an flock on its .part (released by the kernel when the process dies),
-    so a part this process can lock belongs to nobody. Never raises: cleaning is housekeeping."""
-    removed = freed = 0
-    try:
-        parts = sorted(partial_dir.glob("*.part"))
-    except OSError:
-        return 0
-    for part in parts:
-        try:
-            fd = os.open(part, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue  # gone already, or not ours to read
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if _names_this_file(part, fd):
-                size = os.fstat(fd).st_size
-                part.unlink()  # while locked: see _locked_temp_file
-                removed, freed = removed + 1, freed + size
-        except BlockingIOError:
-            log.debug("%s is being written by a live process; left alone", part)
-        except OSError as exc:
-            log.warning("could not remove the leftover partial download %s: %s", part, exc)
-        finally:
-            os.close(fd)
-    if removed:
-        log.info("removed %d leftover partial download(s) (%d bytes) from %s", removed, freed, partial_dir)
-    return removed
-
-
-def _copy_and_hash(body: Body, tmp: BinaryIO, storage_error: Callable[[OSError], StorageError]) -> tuple[str, int]:
-    """Write and hash in one pass. Only the writes are guarded: the body's own errors (network
-    errors are OSErrors too) must reach the caller as they are. `tmp` stays open, so its lock
-    holds until the file has its final name."""
-    digest = hashlib.sha256()
-    size = flushed = 0
-    for chunk in _chunks(body):
-        if not chunk:
-            continue
-        digest.update(chunk)
-        try:
-            tmp.write(chunk)
-            size += len(chunk)
-            if size - flushed >= _WRITEBACK_EVERY:
-                tmp.flush()
-                start_writeback(tmp.fileno(), flushed, size - flushed)
-                flushed = size
-        except OSError as exc:
-            raise storage_error(exc) from exc
-    try:
-        tmp.flush()
-        os.fsync(tmp.fileno())  # the bytes must be durable before the file gets its final name
-    except OSError as exc:
-        raise storage_error(exc) from exc
-    return digest.hexdigest(), size
-
-
-def start_writeback(fd: int, offset: int, length: int) -> None:
-    """Ask the kernel to start writing this range of the file to disk, without waiting for it
-    (Linux's sync_file_range); nothing where the call does not exist. Durability still comes from
-    the fsync: this only spreads its work over the download."""
-    if _sync_file_range is None:
-        return
-    if _sync_file_range(fd, ctypes.c_int64(offset), ctypes.c_int64(length), _SYNC_FILE_RANGE_WRITE) != 0:
-        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
-
-
-def _load_sync_file_range() -> Callable[..., int] | None:
-    try:
-        function = ctypes.CDLL(None, use_errno=True).sync_file_range
-    except (AttributeError, OSError):
-        return None
-    function.restype = ctypes.c_int
-    return function
-
-
-_SYNC_FILE_RANGE_WRITE = 2
-_sync_file_range = _load_sync_file_range()
-
-
-def _chunks(body: Body) -> Iterator[bytes | memoryview]:
-    if isinstance(body, (bytes, bytearray, memoryview)):
-        yield memoryview(body)  # hashed and written in place, never copied
-    elif hasattr(body, "read"):
-        yield from iter(lambda: body.read(_CHUNK), b"")
-    else:
-        yield from body
 
 
 def _is_container(url: str) -> bool:

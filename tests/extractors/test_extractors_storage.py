@@ -21,7 +21,7 @@ import pytest
 from extractor_helpers import TEST_USER_AGENT, run_on_small_tmpfs, shared_file
 from faultserver import Fault
 
-import extractors.archive as archive_module
+import extractors.partial as partial_module
 from extractors import RawArchive, StorageError
 
 WORKBOOK = "/www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"
@@ -235,18 +235,18 @@ def test_a_large_body_is_handed_to_the_disk_while_it_streams(tmp_path, monkeypat
     # The fsync before the rename then has little left to wait for, and the page cache never holds
     # the whole body dirty. Every range is written back once, in order, before the body ends.
     handed: list[tuple[int, int]] = []
-    start_writeback = archive_module.start_writeback
+    start_writeback = partial_module.start_writeback
 
     def recording(fd: int, offset: int, length: int) -> None:
         handed.append((offset, length))
         start_writeback(fd, offset, length)
 
-    monkeypatch.setattr(archive_module, "start_writeback", recording, raising=True)
-    chunk = archive_module._WRITEBACK_EVERY // 4
+    monkeypatch.setattr(partial_module, "start_writeback", recording, raising=True)
+    chunk = partial_module.WRITEBACK_EVERY // 4
     body = (bytes([i]) * chunk for i in range(10))
     result = RawArchive(tmp_path).store("https://www.bls.gov/big", body, 200, {}, T0)
 
-    every = archive_module._WRITEBACK_EVERY
+    every = partial_module.WRITEBACK_EVERY
     assert handed == [(0, every), (every, every)]
     assert result.size == 10 * chunk and result.sha256 == sha256_of(result.path)
 
@@ -256,10 +256,10 @@ def test_starting_writeback_reaches_the_kernel(tmp_path):
     path.write_bytes(b"x" * 100_000)
     fd = os.open(path, os.O_RDWR)
     try:
-        archive_module.start_writeback(fd, 0, 100_000)
+        partial_module.start_writeback(fd, 0, 100_000)
     finally:
         os.close(fd)
     if sys.platform.startswith("linux"):
         with pytest.raises(OSError) as caught:
-            archive_module.start_writeback(fd, 0, 100_000)  # closed: the kernel answers EBADF
+            partial_module.start_writeback(fd, 0, 100_000)  # closed: the kernel answers EBADF
         assert caught.value.errno == 9

@@ -1,0 +1,168 @@
+"""The raw archive's `.part` files: a body streamed into a temp file, hashed in the same pass and
+made durable before it gets its name; and the removal of the parts whose writer died.
+
+A `.part` is locked (flock) by the process writing it, so a new archive removes the ones whose
+writer died without touching another process's download in progress.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import StorageError
+
+log = logging.getLogger("extractors.archive")
+
+Body = bytes | bytearray | memoryview | BinaryIO | Iterable[bytes]
+
+_CHUNK = 1 << 20
+# A large body's pages go to disk as it streams in, so the fsync before its rename has little left
+# to wait for, and the page cache never holds hundreds of MB of dirty pages (the kernel then throttles
+# every writer on the machine: measured, a 325 MB body took 0.9 s to write that way, 0.26 s this way).
+WRITEBACK_EVERY = 16 << 20
+
+
+class PartialFile:
+    """A temp file, locked (flock) while its writer lives, deleted unless the caller moved it away."""
+
+    def __init__(self, directory: Path, storage_error: Callable[[OSError], StorageError]) -> None:
+        self._directory = directory
+        self._storage_error = storage_error
+
+    def __enter__(self) -> tuple[BinaryIO, Path]:
+        try:
+            fd, self._path = locked_temp_file(self._directory)
+        except OSError as exc:
+            raise self._storage_error(exc) from exc
+        self._file = os.fdopen(fd, "wb")
+        return self._file, self._path
+
+    def __exit__(self, *exc_info: object) -> None:
+        # Unlink first, while the lock still stops a cleaner from racing us for the name.
+        try:
+            self._path.unlink(missing_ok=True)
+        except OSError as exc:  # read-only now: the next archive opened removes it
+            log.warning("could not remove %s: %s", self._path, exc)
+        try:
+            self._file.close()
+        except OSError:
+            pass  # a flush of bytes the disk already refused; that error is the one being raised
+
+
+def locked_temp_file(directory: Path) -> tuple[int, Path]:
+    # A cleaner may lock and delete a fresh .part in the instant before its writer locks it; the
+    # writer then finds its name gone (or taken by another file) and starts over.
+    for _ in range(5):
+        fd, name = tempfile.mkstemp(dir=directory, suffix=".part")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if names_this_file(Path(name), fd):
+            return fd, Path(name)
+        os.close(fd)
+    raise OSError(f"could not create a locked temp file in {directory}")
+
+
+def names_this_file(path: Path, fd: int) -> bool:
+    try:
+        on_disk, held = path.stat(), os.fstat(fd)
+    except FileNotFoundError:
+        return False
+    return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
+
+
+def remove_leftover_partials(partial_dir: Path) -> int:
+    """Delete the .part files whose writer is gone (a killed download); returns how many.
+
+    A live writer holds an flock on its .part (released by the kernel when the process dies),
+    so a part this process can lock belongs to nobody. Never raises: cleaning is housekeeping."""
+    removed = freed = 0
+    try:
+        parts = sorted(partial_dir.glob("*.part"))
+    except OSError:
+        return 0
+    for part in parts:
+        try:
+            fd = os.open(part, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # gone already, or not ours to read
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if names_this_file(part, fd):
+                size = os.fstat(fd).st_size
+                part.unlink()  # while locked: see locked_temp_file
+                removed, freed = removed + 1, freed + size
+        except BlockingIOError:
+            log.debug("%s is being written by a live process; left alone", part)
+        except OSError as exc:
+            log.warning("could not remove the leftover partial download %s: %s", part, exc)
+        finally:
+            os.close(fd)
+    if removed:
+        log.info("removed %d leftover partial download(s) (%d bytes) from %s", removed, freed, partial_dir)
+    return removed
+
+
+def copy_and_hash(body: Body, tmp: BinaryIO, storage_error: Callable[[OSError], StorageError]) -> tuple[str, int]:
+    """Write and hash in one pass. Only the writes are guarded: the body's own errors (network
+    errors are OSErrors too) must reach the caller as they are. `tmp` stays open, so its lock
+    holds until the file has its final name."""
+    digest = hashlib.sha256()
+    size = flushed = 0
+    for chunk in chunks(body):
+        if not chunk:
+            continue
+        digest.update(chunk)
+        try:
+            tmp.write(chunk)
+            size += len(chunk)
+            if size - flushed >= WRITEBACK_EVERY:
+                tmp.flush()
+                start_writeback(tmp.fileno(), flushed, size - flushed)
+                flushed = size
+        except OSError as exc:
+            raise storage_error(exc) from exc
+    try:
+        tmp.flush()
+        os.fsync(tmp.fileno())  # the bytes must be durable before the file gets its final name
+    except OSError as exc:
+        raise storage_error(exc) from exc
+    return digest.hexdigest(), size
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing this range of the file to disk, without waiting for it
+    (Linux's sync_file_range); nothing where the call does not exist. Durability still comes from
+    the fsync: this only spreads its work over the download."""
+    if _sync_file_range is None:
+        return
+    if _sync_file_range(fd, ctypes.c_int64(offset), ctypes.c_int64(length), _SYNC_FILE_RANGE_WRITE) != 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+
+def _load_sync_file_range() -> Callable[..., int] | None:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (AttributeError, OSError):
+        return None
+    function.restype = ctypes.c_int
+    return function
+
+
+_SYNC_FILE_RANGE_WRITE = 2
+_sync_file_range = _load_sync_file_range()
+
+
+def chunks(body: Body) -> Iterator[bytes | memoryview]:
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        yield memoryview(body)  # hashed and written in place, never copied
+    elif hasattr(body, "read"):
+        yield from iter(lambda: body.read(_CHUNK), b"")
+    else:
+        yield from body
