@@ -231,9 +231,10 @@ def compare(folder: Path, work: Path, repeat: int, baseline: Path | None, mirror
         for kind, run in kinds.items():
             result = run(i)
             runs[kind].append(result)
+            publish = f", publish {result['publish_s']:.2f} s" if "publish_s" in result else ""
             print(
                 f"  {kind:12} run {i + 1}: {result['wall_s']:6.2f} s wall, {result['cpu_s']:6.2f} s CPU, "
-                f"peak {result['peak_rss_mb']:4.0f} MB",
+                f"peak {result['peak_rss_mb']:4.0f} MB{publish}",
                 flush=True,
             )
     table = {kind: summary(results) for kind, results in runs.items()}
@@ -322,7 +323,7 @@ def staging_cost(path: Path, repeat: int) -> dict:
 
 def example_queries(path: Path, repeat: int) -> list[dict]:
     import duckdb
-    from test_analyst_queries import readme_examples
+    from analyst_fixtures import readme_examples
 
     from warehouse.analyst import run_read_only
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import re
 import shutil
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -110,3 +111,12 @@ def build_warehouse(path: Path, loads: Iterable[tuple[ReleaseRecord, Release]]) 
 def build_history_warehouse(path: Path, slice_paths: dict[str, Path]) -> Path:
     """OEWS May 2022-2024 (national zips) + May 2025 (the all-areas slice) + EP 2021-31 to 2024-34."""
     return build_warehouse(path, [*archive_releases(), slice_release(slice_paths)])
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    """(heading, sql) of every example question in the README's "For analysts" section."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## For analysts\n", 1)[1].split("\n## ", 1)[0]
+    examples = section.split("\n### Example questions\n", 1)[1].split("\n### ", 1)[0]
+    found = re.findall(r"^#### (.+?)\n.*?```sql\n(.*?)```", examples, flags=re.S | re.M)
+    return [(heading.strip(), sql.strip()) for heading, sql in found]

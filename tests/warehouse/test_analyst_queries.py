@@ -4,13 +4,12 @@ history view and its SOC rule, the data dictionary, read-only `query`, `schema` 
 from __future__ import annotations
 
 import json
-import re
 
 import duckdb
 import pandas as pd
 import pytest
 import typer
-from analyst_fixtures import README, build_history_warehouse, unpack_slice
+from analyst_fixtures import build_history_warehouse, readme_examples, unpack_slice
 from typer.testing import CliRunner
 
 import warehouse
@@ -30,15 +29,6 @@ from warehouse.load import ReleaseRecord, load_release
 def history(tmp_path_factory, shared_data):
     tmp = tmp_path_factory.mktemp("history")
     return build_history_warehouse(tmp / "warehouse.duckdb", unpack_slice(tmp / "oews-slice"))
-
-
-def readme_examples() -> list[tuple[str, str]]:
-    """(heading, sql) of every example question in the README's "For analysts" section."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("\n## For analysts\n", 1)[1].split("\n## ", 1)[0]
-    examples = section.split("\n### Example questions\n", 1)[1].split("\n### ", 1)[0]
-    found = re.findall(r"^#### (.+?)\n.*?```sql\n(.*?)```", examples, flags=re.S | re.M)
-    return [(heading.strip(), sql.strip()) for heading, sql in found]
 
 
 EXAMPLES = readme_examples()
