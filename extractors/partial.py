@@ -115,25 +115,39 @@ def copy_and_hash(body: Body, tmp: BinaryIO, storage_error: Callable[[OSError], 
     holds until the file has its final name."""
     digest = hashlib.sha256()
     size = flushed = 0
+    writeback = True
     for chunk in chunks(body):
         if not chunk:
             continue
         digest.update(chunk)
         try:
             tmp.write(chunk)
-            size += len(chunk)
-            if size - flushed >= WRITEBACK_EVERY:
-                tmp.flush()
-                start_writeback(tmp.fileno(), flushed, size - flushed)
-                flushed = size
         except OSError as exc:
             raise storage_error(exc) from exc
+        size += len(chunk)
+        if writeback and size - flushed >= WRITEBACK_EVERY:
+            writeback = _hand_to_disk(tmp, flushed, size, storage_error)
+            flushed = size
     try:
         tmp.flush()
         os.fsync(tmp.fileno())  # the bytes must be durable before the file gets its final name
     except OSError as exc:
         raise storage_error(exc) from exc
     return digest.hexdigest(), size
+
+
+def _hand_to_disk(tmp: BinaryIO, start: int, end: int, storage_error: Callable[[OSError], StorageError]) -> bool:
+    """Start writing bytes [start, end) of `tmp` to disk; False when the filesystem refuses (not asked again)."""
+    try:
+        tmp.flush()
+    except OSError as exc:
+        raise storage_error(exc) from exc
+    try:
+        start_writeback(tmp.fileno(), start, end - start)
+    except OSError as exc:  # only a hint: the fsync before the rename still makes the file durable
+        log.debug("no early writeback for %s: %s", tmp.name, exc)
+        return False
+    return True
 
 
 def start_writeback(fd: int, offset: int, length: int) -> None:

@@ -263,3 +263,21 @@ def test_starting_writeback_reaches_the_kernel(tmp_path):
         with pytest.raises(OSError) as caught:
             partial_module.start_writeback(fd, 0, 100_000)  # closed: the kernel answers EBADF
         assert caught.value.errno == 9
+
+
+def test_a_filesystem_that_refuses_early_writeback_still_gets_the_whole_body(tmp_path, monkeypatch):
+    # Early writeback is a hint: refused (EINVAL on some filesystems), it is not asked again and the
+    # body is stored whole, made durable by the fsync as always.
+    asked: list[int] = []
+
+    def refusing(fd: int, offset: int, length: int) -> None:
+        asked.append(offset)
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(partial_module, "start_writeback", refusing, raising=True)
+    chunk = partial_module.WRITEBACK_EVERY // 2
+    body = [bytes([i]) * chunk for i in range(6)]
+    result = RawArchive(tmp_path).store("https://www.bls.gov/big", iter(body), 200, {}, T0)
+
+    assert asked == [0]
+    assert result.size == 6 * chunk and result.path.read_bytes() == b"".join(body)
