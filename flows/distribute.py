@@ -29,6 +29,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, SheetKey, prepare_worker, render_batch
+from flows.guard import guard_children
 
 # Dask reads its config when it is imported, here and in every worker process it starts: workers
 # joining and leaving are not news for a publish, and a worker's statistical profiler (sampling its
@@ -250,6 +251,7 @@ def _temporary_api_server() -> Any:
         return None
     from prefect.server.api.server import SubprocessASGIServer
 
+    guard_children()  # the server must not outlive a killed run
     server = SubprocessASGIServer()
     server.start()
     return server

@@ -16,9 +16,13 @@ def run_once(settings: Settings, *, prefect: bool) -> RunReport:
 
         configure_logging(settings.log_format)
         return run_night(settings)
+    from flows.guard import guard_children
+    from flows.locking import prefect_server_configured
     from flows.refresh import flow_parameters, refresh
 
     configure_logging(settings.log_format)
+    if not prefect_server_configured():
+        guard_children()  # before Prefect starts its temporary API server: it must not outlive a killed run
     contact = settings.contact_address()
     if contact:
         # The flow rebuilds its settings from its parameters over the environment; the contact

@@ -116,3 +116,28 @@ def test_the_sheets_command_stopped_with_sigterm_leaves_no_process_and_no_sheets
     gone, alive = psutil.wait_procs(started, timeout=30)
     assert alive == [], [command_line(p)[:120] for p in alive]
     assert not out.exists() and "rewritten" not in stdout  # nothing was published
+
+
+def test_the_sheets_command_killed_with_sigkill_leaves_no_process_behind(tmp_path):
+    # Dask's workers notice their scheduler is gone; Prefect's temporary API server would not: the
+    # run's guard (flows.guard) stops it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BLS_REFRESH_", "PREFECT_API_URL"))}
+    command = [sys.executable, "-m", "flows.cli", "sheets", "--db", str(warehouse_file("new"))]
+    run = subprocess.Popen(
+        [*command, "--out", str(tmp_path / "sheets"), "--workers", "1"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    parent = psutil.Process(run.pid)
+    deadline = time.monotonic() + 120
+    while not worker_processes(parent):
+        assert run.poll() is None and time.monotonic() < deadline, "the render workers never started"
+        time.sleep(0.1)
+    started = parent.children(recursive=True)
+    assert any("uvicorn" in command_line(p) for p in started)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    gone, alive = psutil.wait_procs(started, timeout=30)
+    assert alive == [], [command_line(p)[:120] for p in alive]

@@ -1,0 +1,71 @@
+"""flows.guard: what a run starts dies with it when the run is killed with SIGKILL, and is left alone
+when the run ends normally (Prefect stops its own server then)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+from bls_files import REPO
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="the guard reads /proc (Linux)")
+
+# A stand-in for a run: starts its guard, then a long-lived child (as Prefect starts its server),
+# says which processes those are, and waits (killed by the test) or ends normally.
+RUN = """
+import json, subprocess, sys, time
+from flows.guard import guard_children
+guard_children()
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+print(json.dumps({"child": child.pid}), flush=True)
+if sys.argv[1] == "wait":
+    time.sleep(120)
+"""
+
+
+def start_run(mode: str) -> tuple[subprocess.Popen, psutil.Process, psutil.Process]:
+    env = {k: v for k, v in os.environ.items() if k != "BLS_REFRESH_RUN_GUARD"}
+    run = subprocess.Popen([sys.executable, "-c", RUN, mode], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    child = psutil.Process(json.loads(run.stdout.readline())["child"])
+    (guard,) = [p for p in psutil.Process(run.pid).children() if p.pid != child.pid]
+    return run, child, guard
+
+
+def test_a_run_killed_with_sigkill_takes_what_it_started_with_it():
+    run, child, guard = start_run("wait")
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    gone, alive = psutil.wait_procs([child, guard], timeout=15)
+    assert alive == []
+
+
+def test_a_run_that_ends_normally_leaves_its_children_to_itself():
+    run, child, guard = start_run("end")
+    assert run.wait(timeout=30) == 0
+    psutil.wait_procs([guard], timeout=10)
+    try:
+        time.sleep(0.5)  # a guard that misread the normal end would be stopping the child now
+        assert child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+        assert not guard.is_running() or guard.status() == psutil.STATUS_ZOMBIE
+    finally:
+        child.kill()
+
+
+def test_the_children_carry_the_mark_the_guard_hunts_and_the_guard_does_not():
+    run, child, guard = start_run("wait")
+    try:
+        mark = guard.cmdline()[-1]
+        assert mark.startswith("BLS_REFRESH_RUN_GUARD=") and len(mark) > len("BLS_REFRESH_RUN_GUARD=") + 16
+        assert f"BLS_REFRESH_RUN_GUARD={child.environ()['BLS_REFRESH_RUN_GUARD']}" == mark
+        assert "BLS_REFRESH_RUN_GUARD" not in guard.environ()
+    finally:
+        run.kill()
+        run.wait()
+        psutil.wait_procs([child, guard], timeout=15)
