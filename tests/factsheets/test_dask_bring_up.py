@@ -15,6 +15,7 @@ import time
 import psutil
 import pytest
 from bls_files import REPO
+from processes import command_line, left_after_sigkill, runs_uvicorn
 from site_fixtures import RUN2, read_only, warehouse_file
 
 from factsheets.careers import CareersConfigError
@@ -22,13 +23,6 @@ from factsheets.publish import publish_sheets
 from flows.distribute import DaskRunner
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.shared_data]
-
-
-def command_line(process: psutil.Process) -> str:
-    try:
-        return " ".join(process.cmdline())
-    except psutil.Error:  # gone, or a zombie
-        return ""
 
 
 def worker_processes(parent: psutil.Process | None = None) -> list[psutil.Process]:
@@ -122,22 +116,9 @@ def test_the_sheets_command_killed_with_sigkill_leaves_no_process_behind(tmp_pat
     # Dask's workers notice their scheduler is gone; Prefect's temporary API server would not: the
     # run's guard (flows.guard) stops it.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BLS_REFRESH_", "PREFECT_API_URL"))}
-    command = [sys.executable, "-m", "flows.cli", "sheets", "--db", str(warehouse_file("new"))]
-    run = subprocess.Popen(
-        [*command, "--out", str(tmp_path / "sheets"), "--workers", "1"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    parent = psutil.Process(run.pid)
-    deadline = time.monotonic() + 120
-    while not worker_processes(parent):
-        assert run.poll() is None and time.monotonic() < deadline, "the render workers never started"
-        time.sleep(0.1)
-    started = parent.children(recursive=True)
-    assert any("uvicorn" in command_line(p) for p in started)
-    run.send_signal(signal.SIGKILL)
-    run.wait()
-    gone, alive = psutil.wait_procs(started, timeout=30)
-    assert alive == [], [command_line(p)[:120] for p in alive]
+    args = ["sheets", "--db", str(warehouse_file("new")), "--out", str(tmp_path / "sheets"), "--workers", "1"]
+
+    def rendering(parent: psutil.Process) -> bool:
+        return bool(worker_processes(parent)) and runs_uvicorn(parent)
+
+    assert left_after_sigkill(args, env, rendering, "the render workers starting") == []

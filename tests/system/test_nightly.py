@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -16,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
-import psutil
 import pytest
 from bls_files import REPO, SAMPLE
 from filelock import FileLock
 from night_settings import sample_settings
+from processes import left_after_sigkill, runs_uvicorn
 from pytest_httpserver import HTTPServer
 
 from extractors.mirror import serve_mirror
@@ -228,27 +227,4 @@ def test_a_run_exits_cleanly_while_another_holds_the_warehouse(cli_env, tmp_path
 def test_a_prefect_run_killed_while_its_temporary_server_starts_leaves_no_process_behind(cli_env):
     # Killed before Prefect's server answers (it takes seconds to start): the run's guard stops it.
     env = {k: v for k, v in cli_env.items() if k != "PREFECT_API_URL"}
-    run = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "run", *SAMPLE_ARGS],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    parent = psutil.Process(run.pid)
-    deadline = time.monotonic() + 60
-    while not any("uvicorn" in command_line(p) for p in parent.children()):
-        assert run.poll() is None and time.monotonic() < deadline, "Prefect's temporary server never started"
-        time.sleep(0.05)
-    started = parent.children(recursive=True)
-    run.send_signal(signal.SIGKILL)
-    run.wait()
-    gone, alive = psutil.wait_procs(started, timeout=30)
-    assert alive == [], [command_line(p)[:120] for p in alive]
-
-
-def command_line(process: psutil.Process) -> str:
-    try:
-        return " ".join(process.cmdline())
-    except psutil.Error:  # gone, or a zombie
-        return ""
+    assert left_after_sigkill(["run", *SAMPLE_ARGS], env, runs_uvicorn, "Prefect's temporary server starting") == []
