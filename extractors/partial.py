@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from .errors import StorageError
 
-log = logging.getLogger("extractors.archive")
+log = logging.getLogger("extractors.partial")
 
 Body = bytes | bytearray | memoryview | BinaryIO | Iterable[bytes]
 

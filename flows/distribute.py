@@ -30,6 +30,7 @@ from prefect.cache_policies import NO_CACHE
 
 from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, SheetKey, prepare_worker, render_batch
 from flows.guard import guard_children
+from flows.locking import prefect_server_configured
 
 # Dask reads its config when it is imported, here and in every worker process it starts: workers
 # joining and leaving are not news for a publish, and a worker's statistical profiler (sampling its
@@ -245,9 +246,7 @@ def _temporary_api_server() -> Any:
     """Prefect's temporary API server for this process, started; None when an API URL is configured.
     The settings are read afresh: a thread does not see another's temporary settings, and the server
     is one per process (the one Prefect's client starts for this process, if it has)."""
-    from prefect.settings import PREFECT_API_URL
-
-    if PREFECT_API_URL.value():
+    if prefect_server_configured():
         return None
     from prefect.server.api.server import SubprocessASGIServer
 

@@ -24,13 +24,12 @@ from typing import IO
 log = logging.getLogger("bls_refresh")
 
 MARK = "BLS_REFRESH_RUN_GUARD"
-DONE = b"done\n"
 
 # Runs with -I -S: no site-packages, nothing of the project; a few milliseconds to start.
 GUARD = r"""
 import os, signal, sys, time
 mark = sys.argv[1].encode()
-if sys.stdin.buffer.readline() == b"done\n":
+if sys.stdin.buffer.readline():  # the run said it is done; an empty read is the pipe closed by its death
     sys.exit(0)
 
 def marked():
@@ -65,16 +64,16 @@ def guard_children() -> None:
     global _pipe
     if _pipe is not None or not Path("/proc/self/environ").exists():
         return
-    mark = f"{MARK}={uuid.uuid4().hex}"
+    token = uuid.uuid4().hex
     guard = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", GUARD, mark],
+        [sys.executable, "-I", "-S", "-c", GUARD, f"{MARK}={token}"],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
         env={k: v for k, v in os.environ.items() if k != MARK},
     )
-    os.environ[MARK] = mark.split("=", 1)[1]
+    os.environ[MARK] = token
     _pipe = guard.stdin
     atexit.register(_release, guard)
     log.debug("guard %d watches the processes this run starts", guard.pid)
@@ -87,7 +86,7 @@ def _release(guard: subprocess.Popen[bytes]) -> None:
     if pipe is None:
         return
     try:
-        pipe.write(DONE)
+        pipe.write(b"done\n")
         pipe.close()
     except OSError:
         pass  # the guard is gone already
