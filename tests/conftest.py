@@ -14,19 +14,19 @@ Markers (registered in pyproject.toml):
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from bls_files import MIRROR, SHARED, SHARED_MISSING, ooh_profile_pages
+from scratch import process_folder
 
 if TYPE_CHECKING:  # nothing of the project is imported before the Prefect settings below
     from transforms.release import Release
 
 # Before anything imports Prefect: a private home, no telemetry, never a real API server by accident.
-os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="bls-refresh-prefect-")
+os.environ["PREFECT_HOME"] = str(process_folder("bls-refresh-prefect-"))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ.pop("PREFECT_API_URL", None)

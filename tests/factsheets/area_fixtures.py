@@ -14,11 +14,11 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from analyst_fixtures import build_warehouse, slice_release, unpack_slice
 from bls_files import SHARED
+from scratch import process_folder
 from site_fixtures import EP_2024, fetched_from, ooh_profiles
 
 import warehouse
@@ -32,7 +32,7 @@ ACTORS = "27-2011-actors"
 
 @functools.cache
 def _folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="bls-refresh-areas-"))
+    return process_folder("bls-refresh-areas-")
 
 
 @functools.cache

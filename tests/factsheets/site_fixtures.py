@@ -8,12 +8,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analyst_fixtures import build_warehouse, record_of
 from bls_files import EP_ARCHIVE_WORKBOOKS, EP_WORKBOOK_2024, OEWS_ARCHIVE_ZIPS, OEWS_ZIP_2025, REPO, ooh_profile_pages
+from scratch import process_folder
 
 import warehouse
 from transforms.oews import read_national_zip
@@ -51,7 +51,7 @@ def ooh_profiles() -> tuple[ReleaseRecord, Release]:
 
 @functools.cache
 def _folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="bls-refresh-site-"))
+    return process_folder("bls-refresh-site-")
 
 
 @functools.cache

@@ -1,0 +1,23 @@
+"""Folders that live as long as the test process that made them."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def process_folder(prefix: str) -> Path:
+    """A new folder in the system temp folder, removed when this process exits. The warehouses the
+    sheet tests build are ~200 MB a run; left behind, they fill a CI machine's disk run after run.
+    A forked child inherits the exit hook: only the process that made the folder removes it."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(_remove_if_mine, folder, os.getpid())
+    return folder
+
+
+def _remove_if_mine(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
