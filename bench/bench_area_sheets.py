@@ -46,6 +46,8 @@ if "PREFECT_HOME" not in os.environ:  # the render workers import this module to
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
+from bench_common import warn_about_filesystem  # noqa: E402
+
 import warehouse  # noqa: E402
 from factsheets.behind import sheets_behind  # noqa: E402
 from factsheets.publish import PublishResult, publish_sheets  # noqa: E402
@@ -133,6 +135,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-areas-"))
     folder.mkdir(parents=True, exist_ok=True)
+    filesystem = warn_about_filesystem(folder)
     db = folder / "warehouse.duckdb"
     if not db.exists():
         t = time.perf_counter()
@@ -196,6 +199,7 @@ def main() -> None:
         "sheets": sheets,
         "area_sheets": len(before) // 3,
         "cores": os.cpu_count(),
+        "work_filesystem": filesystem,
         "seconds": med,
         "sheets_per_second": rate,
         "ratio_2_vs_1_workers": rate["dask_2"] / rate["dask_1"],

@@ -44,3 +44,43 @@ def open_one_thread(db: Path | None, work: Path, build: Callable[[Path], object]
     con = warehouse.connect(db, read_only=True)
     con.execute("SET threads = 1")
     return con
+
+
+def work_filesystem(path: Path) -> dict[str, Any]:
+    """The filesystem a bench writes its runs to (from /proc/self/mountinfo), and whether file creation
+    there is slowed by recent deletions. On ext4 without a journal (this VM's root filesystem) every new
+    inode is picked by skipping each free inode of the group deleted in the last 5 s (305 s while its
+    inode-table block is dirty): after a few thousand deletions, each create costs ~0.8 ms of kernel
+    CPU instead of ~30 us, which makes a publish of thousands of sheets seconds slower and noisy. Set
+    TMPDIR to a journaled filesystem (or tmpfs) for publish figures that measure our code."""
+    target = os.path.realpath(path)
+    best: dict[str, Any] = {}
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return {"path": target}
+    for line in lines:
+        fields = line.split()
+        mount = fields[4]
+        fstype, device = fields[fields.index("-") + 1 : fields.index("-") + 3]
+        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(best.get("mount", "")):
+            best = {"path": target, "mount": mount, "type": fstype, "device": device}
+    if best.get("type") == "ext4":
+        name = os.path.basename(os.path.realpath(best["device"]))
+        best["journal"] = Path(f"/proc/fs/jbd2/{name}-8").exists()
+        best["slow_creates_after_deletes"] = not best["journal"]
+    return best
+
+
+def warn_about_filesystem(path: Path) -> dict[str, Any]:
+    """work_filesystem(path), printed, with a warning when its file creation is skewed by deletions."""
+    fs = work_filesystem(path)
+    print(f"runs write to {fs.get('mount', '?')} ({fs.get('type', '?')} on {fs.get('device', '?')})", flush=True)
+    if fs.get("slow_creates_after_deletes"):
+        print(
+            "  warning: ext4 without a journal: creating files soon after deleting others can be up to ~30x slower here, "
+            "so publish times are inflated and noisy; set TMPDIR to a journaled filesystem or tmpfs",
+            flush=True,
+        )
+    return fs

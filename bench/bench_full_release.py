@@ -39,7 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_common import REPO, SHARED
+from bench_common import REPO, SHARED, warn_about_filesystem
 
 # The commit before the one flat-file reader: what "before" means unless --baseline-ref says otherwise.
 BASELINE_REF = "ef9abe4"
@@ -220,9 +220,10 @@ def compare(folder: Path, work: Path, repeat: int, baseline: Path | None, mirror
         kinds["night_before"] = lambda i: child(
             NIGHT, str(baseline), *night_args(mirror, work / f"night-before-{i}"), env=night_env(work)
         )
-    # Every run's files stay until the end (about 1 GB a round): deleting a night's 325 MB archive and
-    # warehouse right before the next run made the next publish 2-3x slower on this VM's ext4 (the
-    # freed blocks are discarded while the sheets' files are created), which no real night sees.
+    # Every run's files stay until the end (about 1 GB a round): deleting a night's folder (its ~1,700
+    # sheet files) right before the next run made the next publish 2-3x slower on this VM's ext4, which
+    # has no journal: each new inode skips every one deleted in the last seconds (bench_common.
+    # work_filesystem). No real night runs minutes after the last one's files were deleted.
     need = repeat * (1 << 30)
     if shutil.disk_usage(work).free < need:
         sys.exit(f"{work} has less than the {need / 1e9:.1f} GB free that {repeat} rounds keep until the end")
@@ -387,6 +388,7 @@ def main() -> None:
     print(f"full release: {data} ({data.stat().st_size / 1e6:.0f} MB), {os.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory(prefix="bls-bench-full-") as tmp:
         work = Path(tmp)
+        filesystem = warn_about_filesystem(work)
         baseline = extract_baseline(args.baseline_ref, work / "baseline") if args.baseline_ref else None
         mirror = mirror_of_full_release(args.full, work / "mirror")
         print("fresh process each, interleaved:", flush=True)
@@ -399,7 +401,7 @@ def main() -> None:
         for name, secs in steps.items():
             print(f"  {name:28} {secs:6.2f} s", flush=True)
         results = {
-            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "work_filesystem": filesystem},
             "data_file_mb": data.stat().st_size / 1e6,
             "baseline_ref": args.baseline_ref or None,
             "load": table,

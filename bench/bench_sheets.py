@@ -30,6 +30,7 @@ from bench_common import (  # first: puts the repository and tests/ on sys.path
     open_one_thread,
     pin_to_one_cpu,
     warehouse_arguments,
+    warn_about_filesystem,
 )
 
 # isort: split
@@ -62,6 +63,7 @@ def main() -> None:
     pin_to_one_cpu()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        filesystem = warn_about_filesystem(work)
         con = open_one_thread(args.db, work, build_warehouse)
         day = date.today()
 
@@ -97,6 +99,7 @@ def main() -> None:
         "publish_cold_sheets_per_s": n / cold_s,
         "publish_noop_sheets_per_s": n / noop_s,
         "target_sheets_per_s": TARGET,
+        "work_filesystem": filesystem,
     }
     print(f"{n} sheets x {len(FORMATS)} formats, one core, best of {args.repeat}")
     print(f"  query (SheetFacts)       {query_s:7.3f} s")
