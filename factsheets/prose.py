@@ -167,6 +167,7 @@ def join_list(items: list[str] | tuple[str, ...]) -> str:
     return ", ".join(out)
 
 
+@lru_cache(maxsize=4096)  # the same few thousand titles, several times on every sheet
 def in_sentence(title: str) -> str:
     """An occupation title inside a sentence: Medical Records Specialists -> medical records specialists."""
     words = []

@@ -149,11 +149,6 @@ class EmploymentChart:
         )
 
 
-def _signed(value: float) -> str:
-    text = f"{value:+.1f}" if value != int(value) else f"{int(value):+d}"
-    return text.replace("-", "−") if False else text
-
-
 @dataclass(frozen=True)
 class AlternativeSheet:
     name: str

@@ -161,9 +161,6 @@ class AreaFacts:
             return NO_ESTIMATE_REASON
         return self.reasons.get(status) or LEGEND_REASONS.get(status) or f"BLS status {status}."
 
-    def codes_of(self, soc_code: str) -> list[str]:
-        return [code for code in self.areas if (code, soc_code) in self.figures]
-
     def __reduce__(self) -> tuple:
         """Pickled as rows of plain values (as area_facts' query gives them): the render workers' copy
         of every area's figures is a tenth of the time to pickle and unpickle as objects."""

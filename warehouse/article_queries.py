@@ -174,17 +174,6 @@ def oews_national_values(
     ).fetchall()
 
 
-def oews_titles(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[tuple[str, str, str]]:
-    """(release_id, soc, title) of these codes in every OEWS release."""
-    codes = sorted(set(soc_codes))
-    if not codes:
-        return []
-    return con.execute(
-        "SELECT release_id, soc_code, title FROM oews_occupations WHERE soc_code IN (SELECT unnest(?::VARCHAR[]))",
-        [codes],
-    ).fetchall()
-
-
 def projection_values(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[ProjectionRow]:
     codes = sorted(set(soc_codes))
     if not codes:
