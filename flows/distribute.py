@@ -189,6 +189,10 @@ class DaskRunner:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # Without a dashboard the scheduler still serves its health routes, on port 8787 unless told
+            # otherwise: with another cluster on the machine (a notebook's, a second publish) that printed
+            # a UserWarning into the night's output. Any free port, on loopback only.
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.WARNING,
         )
 

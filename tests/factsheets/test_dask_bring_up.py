@@ -122,3 +122,23 @@ def test_the_sheets_command_killed_with_sigkill_leaves_no_process_behind(tmp_pat
         return bool(worker_processes(parent)) and runs_uvicorn(parent)
 
     assert left_after_sigkill(args, env, rendering, "the render workers starting") == []
+
+
+def test_a_local_cluster_beside_another_on_port_8787_prints_no_warning(recwarn):
+    """Dask's scheduler serves its health routes on 8787 even without a dashboard, and warns when that
+    port is taken (a notebook's cluster, another publish): that warning was noise in a night's output."""
+    import socket
+
+    other = socket.socket()
+    try:
+        other.bind(("127.0.0.1", 8787))
+        other.listen()
+    except OSError:
+        pass  # something already holds it: the same situation
+    try:
+        with DaskRunner(workers=1).local_cluster() as cluster:
+            assert cluster.scheduler.http_server.address == "127.0.0.1"  # loopback only
+            assert cluster.scheduler.http_server.port != 8787
+    finally:
+        other.close()
+    assert [str(w.message) for w in recwarn if "already in use" in str(w.message)] == []
