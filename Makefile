@@ -16,7 +16,7 @@ types:
 test-fast:
 	.venv/bin/python -m pytest -m "not slow"
 
-# The whole suite: the end-to-end nights, the fault matrix, Prefect, Dask and Chromium (~8 min on two
+# The whole suite: the end-to-end nights, the fault matrix, Prefect, Dask and Chromium (8-10 min on two
 # workers, each test file on one of them; -n auto uses every core).
 test:
 	.venv/bin/python -m pytest -n 2 --dist loadfile

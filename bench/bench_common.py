@@ -62,7 +62,8 @@ def work_filesystem(path: Path) -> dict[str, Any]:
     for line in lines:
         fields = line.split()
         mount = fields[4]
-        fstype, device = fields[fields.index("-") + 1 : fields.index("-") + 3]
+        dash = fields.index("-")  # the optional fields end here; the filesystem type and source follow
+        fstype, device = fields[dash + 1 : dash + 3]
         inside = target == mount or target.startswith(mount.rstrip("/") + "/")
         if inside and len(mount) >= len(best.get("mount", "")):
             best = {"path": target, "mount": mount, "type": fstype, "device": device}

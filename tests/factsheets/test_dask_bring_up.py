@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -127,8 +128,6 @@ def test_the_sheets_command_killed_with_sigkill_leaves_no_process_behind(tmp_pat
 def test_a_local_cluster_beside_another_on_port_8787_prints_no_warning(recwarn):
     """Dask's scheduler serves its health routes on 8787 even without a dashboard, and warns when that
     port is taken (a notebook's cluster, another publish): that warning was noise in a night's output."""
-    import socket
-
     other = socket.socket()
     try:
         other.bind(("127.0.0.1", 8787))
