@@ -16,6 +16,8 @@ from functools import cached_property
 from factsheets.careers import Career, Overrides
 from factsheets.crosswalk import Crosswalk
 from factsheets.figures import (
+    NOT_LOADED,
+    NOT_PUBLISHED,
     Figure,
     Provenance,
     bls_whole,
@@ -128,6 +130,12 @@ class Context:
         if found is None:
             found = self._pages[profile.slug] = Provenance.of_page(profile, self.releases.get("ooh"))
         return found
+
+    def missing_text(self) -> str:
+        """What a sheet says of an EP-based field its occupation lacks: BLS did not publish it only when the
+        EP release loaded is BLS's whole table (not when none is loaded, or part of it, as in the sample)."""
+        release = self.releases.get("projections")
+        return NOT_PUBLISHED if release is not None and release.complete else NOT_LOADED
 
     def row_prov(self, row: OccupationRow | None) -> Provenance:
         if row is not None and row.projection is not None:

@@ -178,7 +178,7 @@ def education(ctx: Context, subject: Subject) -> Text:
     own = subject.own_profile
     if own is not None and own.quick_facts is not None and own.quick_facts.education:
         return Text(own.quick_facts.education, ctx.page(own), "ooh")
-    return Text(NOT_PUBLISHED, ctx.prov.get("projections", ctx.config_prov), "none")
+    return Text(ctx.missing_text(), ctx.prov.get("projections", ctx.config_prov), "none")
 
 
 def job_skills(ctx: Context, subject: Subject) -> Text:
@@ -196,7 +196,7 @@ def job_skills(ctx: Context, subject: Subject) -> Text:
         if projection.training == "None" and projection.education:
             text = f"Gained through {prose.lower_first(projection.education)}"
             return Text(text, ctx.prov["projections"], "composed")
-    return Text(NOT_PUBLISHED, ctx.prov.get("projections", ctx.config_prov), "none")
+    return Text(ctx.missing_text(), ctx.prov.get("projections", ctx.config_prov), "none")
 
 
 def required_education(ctx: Context, subject: Subject) -> Section:

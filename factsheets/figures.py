@@ -248,7 +248,10 @@ def outlook_figure(projection: ProjectionRow | None, release: ReleaseRow | None)
     if release is None:
         return Figure(NOT_LOADED, "not_loaded", provenance=prov)
     if projection is None:
-        return Figure(NOT_PUBLISHED, "not_published", None, None, full_period_from_cycle(release.release_id), prov)
+        period = full_period_from_cycle(release.release_id)
+        if not release.complete:  # only part of BLS's table is loaded: the whole table may well have this code
+            return Figure(NOT_LOADED, "not_loaded", None, None, period, prov)
+        return Figure(NOT_PUBLISHED, "not_published", None, None, period, prov)
     period = full_period(projection.base_year, projection.target_year)
     whole = bls_whole(projection)
     if whole is None or projection.change_percent is None:

@@ -284,6 +284,11 @@ def _from_to(period: str | None) -> str:
 
 
 def growth_sentence(subject: str, outlook: Figure, phrase: str | None, average: int | None) -> str:
+    if outlook.status == "not_loaded" and outlook.period:
+        return (
+            f"The loaded Employment Projections file for {outlook.period} holds only part of BLS's table and has "
+            f"no line for {subject}, so this sheet shows no outlook figure."
+        )
     if outlook.status == "not_loaded":
         return f"No Employment Projections release is loaded, so there is no outlook figure for {subject}."
     if not outlook.available:
@@ -343,6 +348,8 @@ def wage_sentence(subject: str, wage: Figure) -> str:
 def alternative_outlook_sentence(outlook: Figure) -> str:
     if outlook.status == "not_loaded" and outlook.provenance and outlook.provenance.program == "ooh":
         return "Its Occupational Outlook Handbook profile is not in the loaded releases, so no projection is shown."
+    if outlook.status == "not_loaded" and outlook.period:
+        return f"The loaded Employment Projections file for {outlook.period} holds only part of BLS's table and has no line for it."
     if outlook.status == "not_loaded":
         return "No Employment Projections release is loaded, so no projection is shown."
     if not outlook.available:

@@ -64,7 +64,7 @@ def held_releases(con: duckdb.DuckDBPyConnection) -> list[HeldRelease]:
             url,
             fetched_at,
             sha,
-            targets.get(release_id) if source == "projections" else None,
+            target_year=targets.get(release_id) if source == "projections" else None,
         )
         for source, release_id, period, year, url, fetched_at, sha in rows
     ]

@@ -42,11 +42,18 @@ class ReleaseRow:
     source_url: str
     fetched_at: datetime | None
     sha256: str | None
+    # False for a projections file holding only part of BLS's Table 1.2 (the bundled sample): a code it
+    # lacks may well have a projection, so no sheet says BLS did not publish one (projection_coverage)
+    complete: bool = True
 
     def __getitem__(self, key: str) -> Any:
         """Dict-style reading for callers written before typed rows (row["release_id"])."""
         return getattr(self, key)
 
+
+# The share of the all-occupations employment a projections file's line items must cover to be taken as
+# BLS's whole table (Table 1.2's sum to 1.000002 of it: rounding).
+COMPLETE_SHARE = 0.99
 
 SHOWN_STATUSES = ("published", "top_coded")  # a figure with one of these is shown as it is
 
@@ -239,6 +246,11 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
         yield dict(zip(names, row, strict=True))
 
 
+def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()
+    return bool(found and found[0])
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
     return bool(found and found[0])
@@ -262,8 +274,15 @@ def require_sheet_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def releases(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[str, ReleaseRow]:
     """The release of each source the sheets use, keyed by source, with its provenance."""
-    sql = """SELECT source, release_id, period, reference_year, source_url, fetched_at, archive_sha256
-             FROM sheet_releases(?)"""
+    # A warehouse last opened writable by an older version has no projection_coverage view yet.
+    covered = _has_view(con, "projection_coverage")
+    share = "c.line_item_share" if covered else "NULL"
+    coverage = (
+        "LEFT JOIN projection_coverage c ON r.source = 'projections' AND c.cycle = r.release_id" if covered else ""
+    )
+    sql = f"""SELECT r.source, r.release_id, r.period, r.reference_year, r.source_url, r.fetched_at,
+                     r.archive_sha256, coalesce({share} >= {COMPLETE_SHARE}, true) AS complete
+              FROM sheet_releases(?) r {coverage}"""
     return {
         r["source"]: ReleaseRow(
             r["source"],
@@ -273,6 +292,7 @@ def releases(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[s
             r["source_url"],
             r["fetched_at"],
             r["archive_sha256"],
+            r["complete"],
         )
         for r in _rows(con, sql, [as_of])
     }

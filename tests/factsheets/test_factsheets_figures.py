@@ -1,6 +1,7 @@
 """How figures read in a sheet: BLS rounding, declines, top codes, hourly-only and unpublished values,
 the growth-phrase rule, and Markdown escaping."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -141,6 +142,27 @@ def test_outlook_figure_carries_the_published_value_and_its_provenance():
     assert outlook_figure(None, EP_2024).text == NOT_PUBLISHED
     assert outlook_figure(projection(-4.9), None).text == NOT_LOADED
     assert full_period_from_cycle("2024-34") == "2024-2034" and full_period_from_cycle("1999-09") == "1999-2009"
+
+
+def test_a_code_missing_from_part_of_the_ep_table_is_not_called_unpublished():
+    """A file holding part of Table 1.2 (the bundled sample) cannot say BLS did not publish a code it lacks."""
+    whole, part = outlook_figure(None, EP_2024), outlook_figure(None, replace(EP_2024, complete=False))
+    assert (whole.status, whole.text, whole.period) == ("not_published", NOT_PUBLISHED, "2024-2034")
+    assert (part.status, part.text, part.period) == ("not_loaded", NOT_LOADED, "2024-2034")
+    assert part.provenance is not None and part.provenance.release == "2024-34"
+    assert prose.growth_sentence("chief executives", whole, None, 3) == (
+        "BLS did not publish a projection for chief executives for 2024-2034."
+    )
+    assert prose.growth_sentence("chief executives", part, None, 3) == (
+        "The loaded Employment Projections file for 2024-2034 holds only part of BLS's table and has no line for "
+        "chief executives, so this sheet shows no outlook figure."
+    )
+    assert prose.alternative_outlook_sentence(whole) == "BLS did not publish a projection for it for 2024-2034."
+    assert prose.alternative_outlook_sentence(part) == (
+        "The loaded Employment Projections file for 2024-2034 holds only part of BLS's table and has no line for it."
+    )
+    none = outlook_figure(None, None)
+    assert prose.growth_sentence("chief executives", none, None, None).startswith("No Employment Projections release")
 
 
 def test_median_salary_forms():

@@ -51,10 +51,14 @@ def test_readme_sample_command_from_a_fresh_clone(tmp_path):
         51140.0,
     )
     con.close()
-    assert (
-        "| Median Salary* | $51,140 (2025) |"
-        in (clone / "bls-data" / "sheets" / "29-2072-medical-records-specialists.md").read_text()
-    )
+    sheets = clone / "bls-data" / "sheets"
+    medical = (sheets / "29-2072-medical-records-specialists.md").read_text()
+    assert "| Median Salary* | $51,140 (2025) |" in medical and "| Career Outlook* | 7% (2024-2034) |" in medical
+    # The sample's EP workbook is part of Table 1.2: a code it lacks is not one BLS did not publish.
+    chiefs = (sheets / "11-1011-chief-executives.md").read_text()
+    assert "| Career Outlook* | Not in the loaded BLS releases |" in chiefs
+    assert "holds only part of BLS's table and has no line for chief executives" in chiefs
+    assert not [p.name for p in sheets.glob("*.md") if "did not publish a projection" in p.read_text()]
 
     again = subprocess.run(["sh", "-c", command], cwd=clone, env=env, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0, again.stderr[-3000:]

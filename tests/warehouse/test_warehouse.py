@@ -8,13 +8,14 @@ from pathlib import Path
 import duckdb
 import pytest
 from analyst_fixtures import record_of
-from bls_files import ARCHIVE, EP_WORKBOOK_2024, OEWS_ARCHIVE_ZIPS, OEWS_ZIP_2025
+from bls_files import ARCHIVE, EP_SAMPLE_WORKBOOK, EP_WORKBOOK_2024, OEWS_ARCHIVE_ZIPS, OEWS_ZIP_2025
 from bls_files import OOH_PAGES as OOH
 
 import warehouse
 from transforms.oews import read_national_zip
 from transforms.projections import read_occupation_workbook
 from warehouse.load import LoadError, ReleaseRecord, load_release
+from warehouse.sheet_queries import releases
 
 EP_ARCHIVE = ARCHIVE / "ep"
 EP_CURRENT = EP_WORKBOOK_2024
@@ -178,6 +179,26 @@ def test_occupation_facts_joins_newest_ep_and_oews(con, ep_loads, oews_loads):
     )
     assert row[6] < row[5] < row[7]
     assert row[8:] == ("sha-occupation.xlsx", "sha-oesm25nat.zip")
+
+
+def test_projection_coverage_tells_bls_whole_table_from_a_part_of_it(tmp_path, ep_loads):
+    """Table 1.2's 832 line items add up to its all-occupations employment; the bundled sample's 93 do not, so
+    the sheets made from it never say BLS did not publish a projection for a code it lacks."""
+    whole, part = warehouse.connect(tmp_path / "whole.duckdb"), warehouse.connect(tmp_path / "part.duckdb")
+    try:
+        load_release(whole, *ep_loads[-1])
+        load_release(part, *ep_load(EP_SAMPLE_WORKBOOK))
+        (cycle, share), *more = whole.execute("FROM projection_coverage").fetchall()
+        assert (cycle, round(share, 4), more) == ("2024-34", 1.0, [])
+        (cycle, share), *more = part.execute("FROM projection_coverage").fetchall()
+        assert (cycle, round(share, 3), more) == ("2024-34", 0.123, [])
+        assert releases(whole)["projections"].complete and not releases(part)["projections"].complete
+        assert whole.execute("SELECT count(*) FROM projections WHERE occupation_type = 'Line item'").fetchone() == (
+            832,
+        )
+    finally:
+        whole.close()
+        part.close()
 
 
 def test_read_only_connection_refuses_writes(tmp_path, ep_loads):
