@@ -440,7 +440,7 @@ class _Publisher:
         entries = self.result.changes
         refreshed = long_date(self.refreshed_on)
         summary = (
-            f"{len(self.result.written)} sheet(s) rewritten, {self.result.unchanged} unchanged, "
+            f"{len(self.result.written)} sheet(s) written, {self.result.unchanged} unchanged, "
             f"{len(self.result.held_back)} held back"
         )
         if entries:

@@ -79,7 +79,7 @@ def source_problems(s: SourceReport) -> list[str]:
 def sheets_lines(report: RunReport) -> list[str]:
     sheets = report.sheets
     if sheets.status == "written":
-        head = f"Sheets: written, {sheets.written} rewritten, {sheets.unchanged} unchanged in {escape_markdown(sheets.directory)}"
+        head = f"Sheets: {sheets.written} written, {sheets.unchanged} unchanged in {escape_markdown(sheets.directory)}"
     else:
         head = f"Sheets: {sheets.status} ({markdown_cell(sheets.reason)})"
     lines = ["", head]

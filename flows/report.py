@@ -147,7 +147,7 @@ class RunReport:
         sh = self.sheets
         if sh.status == "written":
             held = f", {sh.held_back} held back (kept the published version)" if sh.held_back else ""
-            lines.append(f"{'sheets':<12} {sh.written} rewritten, {sh.unchanged} unchanged{held} in {sh.directory}")
+            lines.append(f"{'sheets':<12} {sh.written} written, {sh.unchanged} unchanged{held} in {sh.directory}")
             lines += [f"{'':<12} career held back: {reason}" for reason in sh.careers_held_back]
             if sh.changelog:
                 lines.append(f"{'changelog':<12} {sh.changelog}")

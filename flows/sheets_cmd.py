@@ -187,7 +187,7 @@ def sheets(
         con.close()
 
     typer.echo(
-        f"{'sheets':<12} {len(result.written)} rewritten, {result.unchanged} unchanged, "
+        f"{'sheets':<12} {len(result.written)} written, {result.unchanged} unchanged, "
         f"{len(result.held_back)} held back in {result.directory}"
     )
     if result.changelog_path:

@@ -110,7 +110,7 @@ def test_the_sheets_command_stopped_with_sigterm_leaves_no_process_and_no_sheets
     assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr
     gone, alive = psutil.wait_procs(started, timeout=30)
     assert alive == [], [command_line(p)[:120] for p in alive]
-    assert not out.exists() and "rewritten" not in stdout  # nothing was published
+    assert not out.exists() and " written, " not in stdout  # nothing was published
 
 
 def test_the_sheets_command_killed_with_sigkill_leaves_no_process_behind(tmp_path):

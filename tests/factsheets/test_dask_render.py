@@ -124,7 +124,7 @@ def test_the_sheets_command_renders_on_local_workers_as_it_does_alone(tmp_path):
     assert alone.returncode == 0, alone.stderr[-3000:]
     workers = run_cli("sheets", "--db", db, "--out", str(tmp_path / "workers"), "--workers", "2")
     assert workers.returncode == 0, workers.stderr[-3000:]
-    assert "916 rewritten, 0 unchanged, 0 held back" in workers.stdout
+    assert "916 written, 0 unchanged, 0 held back" in workers.stdout
     assert "Traceback" not in workers.stderr and "ERROR" not in workers.stderr
     assert "distributed.scheduler" not in workers.stderr  # Dask's INFO chatter stays out of the output
     assert "distributed.worker" not in workers.stderr and "distributed.nanny" not in workers.stderr  # its close

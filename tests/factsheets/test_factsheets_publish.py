@@ -615,7 +615,7 @@ def test_the_sheets_command_renders_from_the_warehouse(wh, tmp_path):
         f"{CAREER}.json",
         f"{CAREER}.md",
     ]
-    assert "2 rewritten, 0 unchanged, 0 held back" in result.output
+    assert "2 written, 0 unchanged, 0 held back" in result.output
     assert (tmp_path / "sheets").is_symlink() and (
         tmp_path / "sheets"
     ).resolve().parent == tmp_path / ".sheets-versions"
