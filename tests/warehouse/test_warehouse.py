@@ -201,6 +201,21 @@ def test_projection_coverage_tells_bls_whole_table_from_a_part_of_it(tmp_path, e
         part.close()
 
 
+def test_sheets_read_a_warehouse_written_before_projection_coverage_as_bls_whole_table(tmp_path):
+    """`bls-refresh sheets` reads read-only: a warehouse last opened writable by an older version has no
+    projection_coverage yet, and its releases read as before (complete) instead of failing."""
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    load_release(con, *ep_load(EP_SAMPLE_WORKBOOK))
+    con.execute("DROP VIEW projection_coverage")
+    con.close()
+    reader = duckdb.connect(str(path), read_only=True)
+    try:
+        assert releases(reader)["projections"].complete
+    finally:
+        reader.close()
+
+
 def test_read_only_connection_refuses_writes(tmp_path, ep_loads):
     path = tmp_path / "w.duckdb"
     con = warehouse.connect(path)
