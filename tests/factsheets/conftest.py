@@ -5,7 +5,8 @@ tests. A browser test fails, not skips, when Chromium is missing: .ci/run instal
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ ChromiumCommand = Callable[..., list[str]]
 
 
 @pytest.fixture(scope="session")
-def chromium_command() -> ChromiumCommand:
+def chromium_command() -> Iterator[ChromiumCommand]:
     """command(profile, *arguments): the command line of a headless Chromium with its own profile
     folder; `arguments` end with the URL."""
     binary = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -36,7 +37,13 @@ def chromium_command() -> ChromiumCommand:
             pytrace=False,
         )
 
-    def command(profile: Path, *arguments: str) -> list[str]:
-        return [binary, *HEADLESS, f"--user-data-dir={profile}", *arguments]
+    # Chromium makes its singleton socket's folder in TMPDIR, and a Chromium the test stops leaves it
+    # there: one short folder of this session's (a socket path has at most 107 bytes, too few for a test's
+    # tmp_path) holds them, removed at the end instead of piling up in /tmp. `env` execs Chromium: same pid.
+    sockets = Path(tempfile.mkdtemp(prefix="bls-chromium-"))
 
-    return command
+    def command(profile: Path, *arguments: str) -> list[str]:
+        return ["env", f"TMPDIR={sockets}", binary, *HEADLESS, f"--user-data-dir={profile}", *arguments]
+
+    yield command
+    shutil.rmtree(sockets, ignore_errors=True)
