@@ -51,10 +51,6 @@ class ReleaseRow:
         return getattr(self, key)
 
 
-# The share of the all-occupations employment a projections file's line items must cover to be taken as
-# BLS's whole table (Table 1.2's sum to 1.000002 of it: rounding).
-COMPLETE_SHARE = 0.99
-
 SHOWN_STATUSES = ("published", "top_coded")  # a figure with one of these is shown as it is
 
 
@@ -276,13 +272,11 @@ def releases(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[s
     """The release of each source the sheets use, keyed by source, with its provenance."""
     # A warehouse last opened writable by an older version has no projection_coverage view yet.
     covered = _has_view(con, "projection_coverage")
-    share = "c.line_item_share" if covered else "NULL"
-    coverage = (
-        "LEFT JOIN projection_coverage c ON r.source = 'projections' AND c.cycle = r.release_id" if covered else ""
-    )
+    complete = "coalesce(c.complete, true)" if covered else "true"
+    coverage = "LEFT JOIN projection_coverage c ON r.source = 'projections' AND c.cycle = r.release_id"
     sql = f"""SELECT r.source, r.release_id, r.period, r.reference_year, r.source_url, r.fetched_at,
-                     r.archive_sha256, coalesce({share} >= {COMPLETE_SHARE}, true) AS complete
-              FROM sheet_releases(?) r {coverage}"""
+                     r.archive_sha256, {complete} AS complete
+              FROM sheet_releases(?) r {coverage if covered else ""}"""
     return {
         r["source"]: ReleaseRow(
             r["source"],

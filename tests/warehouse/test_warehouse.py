@@ -189,10 +189,10 @@ def test_projection_coverage_tells_bls_whole_table_from_a_part_of_it(tmp_path, e
         for record, frames in ep_loads:  # 2021-31 to 2024-34: each cycle's line items sum to its total
             load_release(whole, record, frames)
         load_release(part, *ep_load(EP_SAMPLE_WORKBOOK))
-        shares = whole.execute("SELECT cycle, round(line_item_share, 4) FROM projection_coverage ORDER BY 1")
-        assert shares.fetchall() == [(f"{y}-{y + 10 - 2000}", 1.0) for y in range(2021, 2025)]
-        (cycle, share), *more = part.execute("FROM projection_coverage").fetchall()
-        assert (cycle, round(share, 3), more) == ("2024-34", 0.123, [])
+        shares = whole.execute("SELECT cycle, round(line_item_share, 4), complete FROM projection_coverage ORDER BY 1")
+        assert shares.fetchall() == [(f"{y}-{y + 10 - 2000}", 1.0, True) for y in range(2021, 2025)]
+        (cycle, share, complete), *more = part.execute("FROM projection_coverage").fetchall()
+        assert (cycle, round(share, 3), complete, more) == ("2024-34", 0.123, False, [])
         assert releases(whole)["projections"].complete and not releases(part)["projections"].complete
         assert whole.execute(
             "SELECT count(*) FROM projections WHERE occupation_type = 'Line item' AND cycle = '2024-34'"

@@ -8,13 +8,17 @@ CREATE OR REPLACE VIEW latest_projections AS
 FROM sheet_projections(NULL);
 
 -- How much of a cycle's all-occupations employment its line items account for: 1.0 for Table 1.2 as
--- BLS publishes it (every detailed occupation is a line item), far less for a part of the table (the
--- bundled sample holds 93 of the 832 line items: 0.12). A sheet says "BLS did not publish" only of a
--- cycle whose line items cover the whole; NULL when the cycle has no 00-0000 row to compare with.
+-- BLS publishes it (every detailed occupation is a line item; rounding puts the sum within 0.001%), far
+-- less for a part of the table (the bundled sample holds 93 of the 832 line items: 0.12). A sheet says
+-- "BLS did not publish" only of a complete cycle; one without a 00-0000 row (the EP CSV form) has no
+-- total to compare with and counts as complete.
 CREATE OR REPLACE VIEW projection_coverage AS
-SELECT
-    cycle,
-    sum(employment_base) FILTER (WHERE occupation_type = 'Line item')
-        / nullif(max(employment_base) FILTER (WHERE soc_code = '00-0000'), 0) AS line_item_share
-FROM projections
-GROUP BY cycle;
+SELECT cycle, line_item_share, coalesce(line_item_share >= 0.99, true) AS complete
+FROM (
+    SELECT
+        cycle,
+        sum(employment_base) FILTER (WHERE occupation_type = 'Line item')
+            / nullif(max(employment_base) FILTER (WHERE soc_code = '00-0000'), 0) AS line_item_share
+    FROM projections
+    GROUP BY cycle
+);
