@@ -18,7 +18,10 @@ from __future__ import annotations
 import logging
 import math
 import os
+import shutil
+import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -184,17 +187,28 @@ class DaskRunner:
         """A local cluster of `workers` processes, one thread each (rendering holds the GIL)."""
         from distributed import LocalCluster
 
-        return LocalCluster(
-            n_workers=self.workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            # Without a dashboard the scheduler still serves its health routes, on port 8787 unless told
-            # otherwise: with another cluster on the machine (a notebook's, a second publish) that printed
-            # a UserWarning into the night's output. Any free port, on loopback only.
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.WARNING,
-        )
+        # The cluster's files (its scheduler's and workers') go to a folder of its own, removed once it is
+        # closed: by default they share TMPDIR/dask-scratch-space, whose lock files Dask never removes.
+        scratch = tempfile.mkdtemp(prefix="bls-refresh-dask-")
+        try:
+            cluster = LocalCluster(
+                local_directory=scratch,
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                # Without a dashboard the scheduler still serves its health routes, on port 8787 unless told
+                # otherwise: with another cluster on the machine (a notebook's, a second publish) that printed
+                # a UserWarning into the night's output. Any free port, on loopback only.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0", "local_directory": scratch},
+                silence_logs=logging.WARNING,
+            )
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        # also at exit, for a cluster never closed here (the process waits for its closing thread first)
+        _SCRATCH[id(cluster)] = weakref.finalize(cluster, shutil.rmtree, scratch, ignore_errors=True)
+        return cluster
 
     def __call__(self, spec: RenderSpec, batches: list[list[SheetKey]]) -> list[BatchResult]:
         log.info("rendering %d batch(es) of sheets on %s", len(batches), self.describe())
@@ -295,6 +309,13 @@ def _close(cluster: Any) -> None:
             cluster.close()
     except Exception as exc:  # the publish is done: a cluster that closes badly is only worth a line
         log.warning("closing the local Dask cluster: %s", exc)
+    finally:
+        scratch = _SCRATCH.pop(id(cluster), None)
+        if scratch is not None:
+            scratch()
+
+
+_SCRATCH: dict[int, weakref.finalize] = {}  # a local cluster's id -> the removal of its workers' folder
 
 
 _quiet_lock = threading.Lock()

@@ -112,8 +112,10 @@ def test_the_settings_choose_the_runner():
     assert DaskRunner(workers=2).batch_size(37_084) == 2318 and DaskRunner(workers=2).batch_size(916) == 200
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
+def run_cli(*args: str, tmpdir: Path | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BLS_REFRESH_", "PREFECT_API_URL"))}
+    if tmpdir is not None:
+        env["TMPDIR"] = str(tmpdir)
     command = [sys.executable, "-m", "flows.cli", *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env, timeout=600)
 
@@ -122,8 +124,11 @@ def test_the_sheets_command_renders_on_local_workers_as_it_does_alone(tmp_path):
     db = str(warehouse_file("new"))
     alone = run_cli("sheets", "--db", db, "--out", str(tmp_path / "alone"))
     assert alone.returncode == 0, alone.stderr[-3000:]
-    workers = run_cli("sheets", "--db", db, "--out", str(tmp_path / "workers"), "--workers", "2")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    workers = run_cli("sheets", "--db", db, "--out", str(tmp_path / "workers"), "--workers", "2", tmpdir=scratch)
     assert workers.returncode == 0, workers.stderr[-3000:]
+    assert list(scratch.iterdir()) == []  # no dask-scratch-space (Dask's lock files) left in TMPDIR
     assert "916 written, 0 unchanged, 0 held back" in workers.stdout
     assert "Traceback" not in workers.stderr and "ERROR" not in workers.stderr
     assert "distributed.scheduler" not in workers.stderr  # Dask's INFO chatter stays out of the output
