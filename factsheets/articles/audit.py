@@ -154,7 +154,8 @@ def printed(published: Published, measure: str, *, decimals: int, comma: bool) -
         return None
     kind = MEASURE_KIND[measure]
     if kind == "money":
-        return money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma)
+        text = money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma)
+        return text + " or more" if published.status == "top_coded" else text  # BLS prints only the bound
     if kind == "count":
         return count_text(published.value, comma=comma)
     if decimals >= 1:
@@ -320,7 +321,13 @@ def _not_held_note(binding: Binding, catalog: Catalog, store: Store, soc: str) -
     if cycle is None or row is None or row.median_wage is None:
         return note
     wage = money_text(row.median_wage, cents=False, comma=True)
-    verdict = "the same" if round_half_away(row.median_wage) == binding.figure.value else f"not {binding.figure.text}"
+    bound = round_half_away(row.median_wage)
+    if row.median_wage_status == "top_coded":  # BLS prints only the lower bound (">=$208,000")
+        wage += " or more"
+        consistent = binding.figure.value >= bound
+        verdict = f"{binding.figure.text} is consistent with it" if consistent else f"not {binding.figure.text}"
+    else:
+        verdict = "the same" if bound == binding.figure.value else f"not {binding.figure.text}"
     return f"{note}; {release_label(cycle)} republishes {soc}'s May {year} median annual wage as {wage} ({verdict})"
 
 

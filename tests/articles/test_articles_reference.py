@@ -159,6 +159,32 @@ def test_a_figure_newer_than_the_warehouse_is_never_taken_back(article):
     ]
 
 
+def test_a_top_coded_median_is_the_lower_bound_bls_prints(article):
+    # OEWS May 2024 prints the median of cardiologists and dermatologists only as ">= $239,200".
+    result = article(
+        "Physicians",
+        "Cardiologists earned a median annual salary of $239,200 in May 2024, according to the BLS.",
+        "Dermatologists earned a median annual salary of $300,000 in May 2024, according to the BLS.",
+    )
+    (_, cardiologists), (_, dermatologists) = result.figures
+    assert (cardiologists.status, cardiologists.bls_text) == ("matches", "$239,200 or more")
+    assert dermatologists.status == "differs"
+    assert dermatologists.note.startswith("BLS OEWS May 2024: $239,200 or more")
+
+
+def test_a_top_coded_median_of_a_release_not_held_is_checked_against_its_bound(article):
+    # EP 2021-31 republishes the May 2021 medians, top-coded at ">= $208,000".
+    result = article(
+        "Physicians",
+        "Anesthesiologists earned a median annual salary of $331,190 in May 2021, according to the BLS.",
+        "Orthodontists earned a median annual salary of $150,000 in May 2021, according to the BLS.",
+    )
+    (_, anesthesiologists), (_, orthodontists) = result.figures
+    assert anesthesiologists.status == orthodontists.status == "release not held"
+    assert "May 2021 median annual wage as $208,000 or more ($331,190 is consistent with it)" in anesthesiologists.note
+    assert "May 2021 median annual wage as $208,000 or more (not $150,000)" in orthodontists.note
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
