@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from factsheets.articles.bind import Binding
+from factsheets.articles.bind import ALL_OCCUPATIONS, Binding
 from factsheets.articles.catalog import Catalog, release_label
 from factsheets.articles.measures import (
     ANNUAL_WAGES,
@@ -87,7 +87,8 @@ class Store:
         store = cls()
         for release_id, soc, measure, value, status in q.oews_national_values(con, codes, OEWS_MEASURES):
             store.oews[(release_id, soc, measure)] = Published(value, status)
-        for row in q.projection_values(con, codes):
+        # the all-occupations line too: the average an outlook's "faster than average" compares with
+        for row in q.projection_values(con, codes | {ALL_OCCUPATIONS}):
             store.ep[(row.cycle, row.soc)] = row
         for edition, soc, percent in q.ooh_printed_changes(con, codes):
             store.ooh[(edition, soc)] = percent

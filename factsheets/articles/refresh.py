@@ -3,9 +3,13 @@
 A figure keeps the article's format ("28%" or "28 percent", "$48,170" or "$48170", hourly cents); the
 year or period that goes with it moves with it ("(2021)" -> "(2025)", "from 2021 to 2031" -> "from 2024
 to 2034", "2021-31" -> "2024-34"), and so does the word saying which way a change goes when its sign flips
-("increase by" <-> "decrease by", "grow" <-> "decline"). Only those characters change. A figure that cannot
-be refreshed for certain (ambiguous, unbound, not published in the newest release, split by markup, or
-sharing its year with a figure that stays) is left as written and listed with the reason.
+("increase by" <-> "decrease by", "grow" <-> "decline"), and BLS's comparison with the average that follows
+a projected change in its sentence ("much faster than the average" -> "about as fast as the average", by
+the rule of the OOH, factsheets.figures.GROWTH_RULE). Only those characters change. A figure that cannot
+be refreshed for certain (ambiguous, unbound, not published in the newest release, split by markup,
+sharing its year with a figure that stays, or a change that BLS now calls "little or no change" or a
+decline in a sentence that says which way it goes or compares it with the average) is left as written and
+listed with the reason.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store
-from factsheets.articles.bind import Binding, BoundDocument
+from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument
 from factsheets.articles.catalog import Catalog, release_label
 from factsheets.articles.document import Edit
 from factsheets.articles.html_text import editable
@@ -29,6 +33,7 @@ from factsheets.articles.measures import (
     money_text,
     series_label,
 )
+from factsheets.figures import derive_growth_phrase
 from warehouse.article_queries import HeldRelease
 
 PROGRAMS = {OEWS: "Occupational Employment and Wage Statistics (OEWS)", EP: "Employment Projections (EP)"}
@@ -139,6 +144,88 @@ def indefinite_article(model: str, following: str) -> str:
     return _case_like(model, "an" if vowel else "a")
 
 
+# BLS's comparison of a projected change with the average for all occupations, as articles quote it
+_COMPARISON = re.compile(
+    r"\b(?P<words>much\s+faster\s+than|faster\s+than|(?:about\s+)?as\s+fast\s+as|slower\s+than)"
+    r"\s+(?:the\s+)?average\b",
+    re.I,
+)
+_COMPARISON_WORDS = {  # factsheets.figures.derive_growth_phrase -> the words before "(the) average"
+    "Much faster than average": "much faster than",
+    "Faster than average": "faster than",
+    "As fast as average": "about as fast as",
+    "Slower than average": "slower than",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    start: int  # of the words that compare ("much faster than"), which a refresh may replace
+    end: int
+    words: str
+    quote: str  # the whole comparison as written ("much faster than the average")
+
+
+def comparison_after(bound: BoundDocument, binding: Binding) -> Comparison | None:
+    """The comparison with the average that follows the figure in its sentence, before any other figure."""
+    figure = binding.figure
+    end = binding.sentence[1]
+    for other in bound.bindings:
+        if figure.end < other.figure.start < end:
+            end = other.figure.start
+    found = _COMPARISON.search(bound.document.text, figure.end, end)
+    if found is None:
+        return None
+    return Comparison(found.start("words"), found.end("words"), found["words"], found[0])
+
+
+def _same_words(written: str, wanted: str) -> bool:
+    written = " ".join(written.lower().split())
+    return written == wanted or (wanted == "about as fast as" and written == "as fast as")
+
+
+def _comparison_edit(
+    comparison: Comparison, whole: int, average: int | None, soc: str, label: str
+) -> tuple[Edit, str] | str | None:
+    """The edit of the comparison and its note, None when its words stand, or why the figure stays (str):
+    a decline or little or no change compares with nothing."""
+    if average is None:
+        return f"'{comparison.quote}' cannot be checked: {label} has no line for all occupations"
+    phrase = derive_growth_phrase(whole, average)
+    words = _COMPARISON_WORDS.get(phrase)
+    if words is None:
+        return (
+            f"BLS's outlook for {soc} in {label} is '{phrase.lower()}' ({whole:+d}%), which "
+            f"'{comparison.quote}' cannot describe: reword the sentence"
+        )
+    if _same_words(comparison.words, words):
+        return None
+    new = _case_like(comparison.words, words)
+    note = f"'{comparison.words}' -> '{new}': {whole}% against {average}% for all occupations in {label}"
+    return Edit(comparison.start, comparison.end, new), note
+
+
+def _outlook_words(
+    bound: BoundDocument, binding: Binding, store: Store, newest: HeldRelease, published: Published, digits: str
+) -> tuple[Edit, str] | str | None:
+    """For a projected change: the edit of the comparison with the average that follows it (and its note),
+    None when no words need to change, or why the figure stays (str): words that give a direction or compare
+    cannot describe a change BLS now calls little or no change or a decline."""
+    figure, direction, soc, label = binding.figure, binding.direction, binding.soc, release_label(newest)
+    if direction is not None and float(digits.replace(",", "")) == 0:
+        printed = digits + bound.document.text[figure.number_end : figure.end]
+        return (
+            f"BLS projects little or no change for {soc} in {label} ({printed}), which '{direction.word}' cannot "
+            "describe: reword the sentence"
+        )
+    whole = published.whole_percent()
+    comparison = comparison_after(bound, binding)
+    if comparison is None or whole is None or soc is None:
+        return None
+    average = store.get(newest, ALL_OCCUPATIONS, "change_percent")
+    return _comparison_edit(comparison, whole, average.whole_percent() if average else None, soc, label)
+
+
 def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:
     return Provenance(release, series_label(release.source, soc, measure))
 
@@ -237,6 +324,13 @@ def _refresh_one(
     ]  # fmt: skip
     notes = []
     direction = binding.direction
+    if measure in ("change_percent", "change_numeric"):
+        outlook = _outlook_words(bound, binding, store, newest, published, digits)
+        if isinstance(outlook, str):
+            return outlook
+        if outlook is not None:
+            edits.append(outlook[0])
+            notes.append(outlook[1])
     if direction is not None and sign and sign != direction.sign:
         swapped = opposite(direction.word, noun=direction.noun)
         if swapped is None:

@@ -185,6 +185,48 @@ def test_a_top_coded_median_of_a_release_not_held_is_checked_against_its_bound(a
     assert "May 2021 median annual wage as $208,000 or more (not $150,000)" in orthodontists.note
 
 
+def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
+    # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
+    # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
+    result = article(
+        "Managers",
+        "Employment of lodging managers is projected to grow 18% from 2021 to 2031, much faster than the average "
+        "for all occupations.",
+        "Employment of fundraisers is projected to grow 11 percent from 2021 to 2031, Much faster than average.",
+        "Employment of financial managers is projected to grow 17% from 2021 to 2031, much faster than the average "
+        "for all occupations.",
+        "Employment of gambling managers is projected to grow 13% from 2021 to 2031, much faster than the average.",
+    )
+    assert result.kept == []
+    text = result.refreshed
+    assert "grow 3% from 2024 to 2034, about as fast as the average for all occupations." in text
+    assert "grow 4 percent from 2024 to 2034, About as fast as average." in text
+    assert "grow 15% from 2024 to 2034, much faster than the average for all occupations." in text
+    assert "grow 1% from 2024 to 2034, slower than the average." in text
+    lodging = next(c for c in result.changes if c.old == "18%")
+    assert "'much faster than' -> 'about as fast as': 3% against 3% for all occupations in EP 2024-34" in lodging.notes
+    financial = next(c for c in result.changes if c.old == "17%")
+    assert not any("faster" in note for note in financial.notes)  # its words stand
+
+
+def test_an_outlook_now_a_decline_or_no_change_keeps_a_sentence_whose_words_cannot_say_so(article):
+    # EP 2024-34: computer user support specialists -3.7% (a decline), paralegals +0.2% (0%: little or no change).
+    result = article(
+        "Office careers",
+        "Employment of computer user support specialists is projected to grow 6% from 2021 to 2031, about as fast "
+        "as the average for all occupations.",
+        "Employment of paralegals and legal assistants is projected to grow 14% from 2021 to 2031.",
+        "Paralegals and legal assistants\n\nCareer Outlook* 14% (2021-2031)",
+    )
+    assert [(k.line, k.reason) for k in result.kept] == [
+        (3, "BLS's outlook for 15-1232 in EP 2024-34 is 'decline' (-4%), which 'about as fast as the average' "
+            "cannot describe: reword the sentence"),
+        (5, "BLS projects little or no change for 23-2011 in EP 2024-34 (0%), which 'grow' cannot describe: "
+            "reword the sentence"),
+    ]  # fmt: skip
+    assert "Career Outlook* 0% (2024-2034)" in result.refreshed  # no words to contradict
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
