@@ -124,7 +124,7 @@ def refresh(
     """Bring every bound figure (and its year, period and direction words) up to the newest release; without
     --out or --in-place, print the diff and write nothing."""
     from factsheets.articles.folder import write_atomically
-    from factsheets.articles.report import unified_diff
+    from factsheets.articles.report import comparisons_summary, unified_diff
 
     if out is not None and in_place:
         raise typer.BadParameter("give --out DIR or --in-place, not both")
@@ -152,8 +152,11 @@ def refresh(
         )
         typer.echo(
             f"{'refreshed' if result.changed else 'up to date':<12} {result.name}{where}: "
-            f"{len(result.changes)} figures refreshed, {len(result.kept)} left as written"
+            f"{len(result.changes)} figures refreshed, {len(result.kept)} left as written."
+            f"{comparisons_summary(result)}"
         )
         for kept in result.kept:
             typer.echo(f"  kept line {kept.line} {kept.text}: {kept.reason}")
+        for kept in result.outlook_kept:
+            typer.echo(f"  kept line {kept.line} '{kept.text}': {kept.reason}")
     _report_errors(errors)

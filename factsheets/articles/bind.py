@@ -398,6 +398,27 @@ def _bind_occupation(
         binding.pin = pin
         binding.socs, binding.occupation_evidence = (pin.soc or "",), f"pinned by sidecar pin {pin.number}"
         return
+    chosen, evidence = _choose_occupation(document, catalog, names, figures, figure, earlier, sentence)
+    if not chosen:
+        if binding.problem is None:
+            binding.problem = evidence
+        return
+    binding.socs, binding.occupation_evidence = _codes(chosen), evidence
+    if len(binding.socs) > 1 and binding.problem is None:
+        quoted = " and ".join(f"'{n.text}'" for n in chosen)
+        binding.problem = f"{quoted} fits {len(binding.socs)} occupations: {', '.join(binding.socs)}"
+
+
+def _choose_occupation(
+    document: Document,
+    catalog: Catalog,
+    names: list[NameMatch],
+    figures: list[Figure],
+    figure: Figure,
+    earlier: _EarlierSentences,
+    sentence: int,
+) -> tuple[list[NameMatch], str]:
+    """The names the figure speaks of, and the evidence (or why there is none)."""
     chosen = _occupation_in_sentence(document.text, names, figures, figure)
     where = "in its sentence"
     if not chosen:
@@ -411,11 +432,20 @@ def _bind_occupation(
                 where = f"in the {'title' if heading is document.title else 'heading'} '{heading.text}'"
                 break
     if not chosen:
-        if binding.problem is None:
-            binding.problem = "no occupation named in its sentence, section heading or title"
-        return
-    binding.socs = _codes(chosen)
+        return [], "no occupation named in its sentence, section heading or title"
     quoted = " and ".join(f"'{n.text}'" for n in chosen)
-    binding.occupation_evidence = f"{quoted} {where} ({chosen[0].via.replace('_', ' ')})"
-    if len(binding.socs) > 1 and binding.problem is None:
-        binding.problem = f"{quoted} fits {len(binding.socs)} occupations: {', '.join(binding.socs)}"
+    return chosen, f"{quoted} {where} ({chosen[0].via.replace('_', ' ')})"
+
+
+def occupation_of_span(
+    bound: BoundDocument, catalog: Catalog, sentence: int, start: int, end: int
+) -> tuple[tuple[str, ...], str]:
+    """The codes a span of a sentence speaks of (words that hold no figure: "faster-than-average growth"),
+    found as a figure's are, and the evidence (or why there are none)."""
+    document = bound.document
+    span = Figure(-1, "words", start, end, document.text[start:end], 0.0, 0, False)
+    around = document.sentences[sentence]
+    figures = [b.figure for b in bound.bindings if b.sentence == around] + [span]
+    earlier = _EarlierSentences(document, catalog)
+    chosen, evidence = _choose_occupation(document, catalog, earlier.names(sentence), figures, span, earlier, sentence)
+    return _codes(chosen), evidence

@@ -187,7 +187,7 @@ def _publish(
     relative = article.path.relative_to(articles_dir).as_posix()
     destination = target / relative
     data = article.refreshed_bytes()
-    result.kept += [(relative, k.line, k.text, k.reason) for k in article.kept]
+    result.kept += [(relative, k.line, k.text, k.reason) for k in article.kept + article.outlook_kept]
     try:
         current = destination.read_bytes()
     except FileNotFoundError:
@@ -203,7 +203,7 @@ def _publish(
         # In place, a pin naming the figure's old text would bind nothing next night: it follows the figure.
         write_atomically(article.sidecar.path, article.sidecar_refreshed.encode("utf-8"))
     result.rewritten.append(relative)
-    for change in article.changes:
+    for change in article.changes + article.outlook:
         result.entries.append(
             ChangeEntry(
                 relative,

@@ -46,7 +46,9 @@ MEASURE_LABELS = {
     "employment_base": "employment in the base year (EP)",
     "employment_target": "projected employment in the target year (EP)",
     "openings_annual": "projected openings per year",
+    "outlook_words": "projected change compared with the average",  # words, not a figure (outlook.py)
 }
+OUTLOOK_WORDS = "outlook_words"
 # The OEWS series id's datatype code (01..17, as the flat files number them).
 OEWS_DATATYPE = {measure: f"{code:02d}" for code, measure in enumerate(OEWS_DATATYPES, start=1)}
 EP_COLUMNS = {

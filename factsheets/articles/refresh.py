@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument
 from factsheets.articles.catalog import Catalog, release_label
-from factsheets.articles.document import Edit
+from factsheets.articles.document import Document, Edit
 from factsheets.articles.html_text import editable
 from factsheets.articles.measures import (
     EP,
@@ -29,9 +29,18 @@ from factsheets.articles.measures import (
     MEASURE_LABELS,
     MEASURE_SOURCE,
     OEWS,
+    OUTLOOK_WORDS,
     count_text,
     money_text,
     series_label,
+)
+from factsheets.articles.outlook import (
+    Comparison,
+    OutlookPhrase,
+    comparison_after,
+    comparison_words,
+    same_words,
+    styled,
 )
 from factsheets.figures import derive_growth_phrase
 from warehouse.article_queries import HeldRelease
@@ -144,65 +153,30 @@ def indefinite_article(model: str, following: str) -> str:
     return _case_like(model, "an" if vowel else "a")
 
 
-# BLS's comparison of a projected change with the average for all occupations, as articles quote it
-_COMPARISON = re.compile(
-    r"\b(?P<words>much\s+faster\s+than|faster\s+than|(?:about\s+)?as\s+fast\s+as|slower\s+than)"
-    r"\s+(?:the\s+)?average\b",
-    re.I,
-)
-_COMPARISON_WORDS = {  # factsheets.figures.derive_growth_phrase -> the words before "(the) average"
-    "Much faster than average": "much faster than",
-    "Faster than average": "faster than",
-    "As fast as average": "about as fast as",
-    "Slower than average": "slower than",
-}
-
-
-@dataclass(frozen=True)
-class Comparison:
-    start: int  # of the words that compare ("much faster than"), which a refresh may replace
-    end: int
-    words: str
-    quote: str  # the whole comparison as written ("much faster than the average")
-
-
-def comparison_after(bound: BoundDocument, binding: Binding) -> Comparison | None:
-    """The comparison with the average that follows the figure in its sentence, before any other figure."""
-    figure = binding.figure
-    end = binding.sentence[1]
-    for other in bound.bindings:
-        if figure.end < other.figure.start < end:
-            end = other.figure.start
-    found = _COMPARISON.search(bound.document.text, figure.end, end)
-    if found is None:
-        return None
-    return Comparison(found.start("words"), found.end("words"), found["words"], found[0])
-
-
-def _same_words(written: str, wanted: str) -> bool:
-    written = " ".join(written.lower().split())
-    return written == wanted or (wanted == "about as fast as" and written == "as fast as")
-
-
 def _comparison_edit(
     comparison: Comparison, whole: int, average: int | None, soc: str, label: str
 ) -> tuple[Edit, str] | str | None:
-    """The edit of the comparison and its note, None when its words stand, or why the figure stays (str):
-    a decline or little or no change compares with nothing."""
+    """The edit of the comparison and its note, None when its words stand, or why it stays (str): a decline
+    or little or no change compares with nothing."""
     if average is None:
         return f"'{comparison.quote}' cannot be checked: {label} has no line for all occupations"
     phrase = derive_growth_phrase(whole, average)
-    words = _COMPARISON_WORDS.get(phrase)
+    words = comparison_words(phrase)
     if words is None:
         return (
             f"BLS's outlook for {soc} in {label} is '{phrase.lower()}' ({whole:+d}%), which "
             f"'{comparison.quote}' cannot describe: reword the sentence"
         )
-    if _same_words(comparison.words, words):
+    if same_words(comparison.words, words):
         return None
-    new = _case_like(comparison.words, words)
+    new = styled(comparison.words, words)
     note = f"'{comparison.words}' -> '{new}': {whole}% against {average}% for all occupations in {label}"
     return Edit(comparison.start, comparison.end, new), note
+
+
+def _average(store: Store, release: HeldRelease) -> int | None:
+    row = store.get(release, ALL_OCCUPATIONS, "change_percent")
+    return row.whole_percent() if row else None
 
 
 def _outlook_words(
@@ -222,8 +196,59 @@ def _outlook_words(
     comparison = comparison_after(bound, binding)
     if comparison is None or whole is None or soc is None:
         return None
-    average = store.get(newest, ALL_OCCUPATIONS, "change_percent")
-    return _comparison_edit(comparison, whole, average.whole_percent() if average else None, soc, label)
+    return _comparison_edit(comparison, whole, _average(store, newest), soc, label)
+
+
+def plan_outlook(
+    document: Document, phrases: list[OutlookPhrase], catalog: Catalog, store: Store
+) -> tuple[list[Change], list[Kept]]:
+    """The comparisons standing without a figure, moved to the newest EP cycle's words (or why they stay)."""
+    changes: list[Change] = []
+    kept: list[Kept] = []
+    newest = catalog.newest(EP)
+    for phrase in phrases:
+        comparison, soc = phrase.comparison, phrase.socs[0] if len(phrase.socs) == 1 else None
+        if soc == ALL_OCCUPATIONS:
+            continue  # the average itself
+        outcome: tuple[Edit, str] | str | None
+        if soc is None:
+            outcome = phrase.evidence if not phrase.socs else f"it fits {len(phrase.socs)} occupations"
+        elif newest is None:
+            outcome = "the warehouse holds no EP release"
+        elif (published := store.get(newest, soc, "change_percent")) is None or published.whole_percent() is None:
+            outcome = f"{soc} has no projected change in {release_label(newest)}"
+        else:
+            whole = published.whole_percent()
+            assert whole is not None
+            outcome = _comparison_edit(comparison, whole, _average(store, newest), soc, release_label(newest))
+        if (
+            outcome is not None
+            and not isinstance(outcome, str)
+            and not editable(document, comparison.start, comparison.end)
+        ):
+            outcome = "the words are split by markup"
+        if isinstance(outcome, str):
+            kept.append(Kept(-1, phrase.line, comparison.quote, outcome))
+        elif outcome is not None and soc is not None and newest is not None:
+            edit, note = outcome
+            changes.append(
+                Change(
+                    -1,
+                    phrase.line,
+                    phrase.column,
+                    comparison.words,
+                    edit.new,
+                    soc,
+                    catalog.title(soc),
+                    OUTLOOK_WORDS,
+                    "no period stated",
+                    release_label(newest),
+                    provenance(newest, soc, "change_percent"),
+                    [edit],
+                    [f"{note} ({phrase.evidence})"],
+                )  # fmt: skip
+            )
+    return changes, kept
 
 
 def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:

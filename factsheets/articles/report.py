@@ -104,17 +104,29 @@ def report_json(result: ArticleResult) -> dict[str, Any]:
             "statuses": dict(sorted(statuses.items())),
             "changed": len(result.changes),
             "kept": len(result.kept),
+            "comparisons_changed": len(result.outlook),
+            "comparisons_kept": len(result.outlook_kept),
         },
         "figures": [
             _figure_dict(b, a, by_figure.get(b.figure.index), kept.get(b.figure.index)) for b, a in result.figures
         ],
         "changes": [_change_dict(result, c) for c in result.changes],
+        # BLS's comparison with the average written without a figure ("faster-than-average growth")
+        "comparisons": [_change_dict(result, c) for c in result.outlook],
+        "comparisons_kept": [{"line": k.line, "text": k.text, "reason": k.reason} for k in result.outlook_kept],
         "sidecar": str(result.sidecar.path) if result.sidecar else None,
         "stale_pins": [
             {"pin": pin.number, "sidecar_line": pin.at_line, "figure": pin.figure, "reason": reason}
             for pin, reason in result.stale_pins
         ],
     }
+
+
+def comparisons_summary(result: ArticleResult) -> str:
+    """' Comparisons with the average: 1 refreshed, 0 left as written.' (empty when the article has none)."""
+    if not result.outlook and not result.outlook_kept:
+        return ""
+    return f" Comparisons with the average: {len(result.outlook)} refreshed, {len(result.outlook_kept)} left as written."
 
 
 def _cell(value: object) -> str:
@@ -131,7 +143,7 @@ def report_markdown(result: ArticleResult) -> str:
         f"# BLS figures in {result.name}",
         "",
         f"Newest releases held{as_of}: {releases}. {len(result.figures)} figures, "
-        f"{len(result.changes)} refreshed, {len(result.kept)} left as written.",
+        f"{len(result.changes)} refreshed, {len(result.kept)} left as written.{comparisons_summary(result)}",
         "",
         "| Line | Figure | Status | Bound to | BLS says | Refresh |",
         "|---:|---|---|---|---|---|",
@@ -177,6 +189,16 @@ def report_markdown(result: ArticleResult) -> str:
     if result.kept:
         lines += ["", "## Left as written", ""]
         lines += [f"- line {k.line}, {k.text}: {k.reason}" for k in result.kept]
+    if result.outlook or result.outlook_kept:
+        lines += ["", "## Comparisons with the average", ""]
+        for change in result.outlook:
+            p = change.provenance
+            lines.append(
+                f"- line {change.line}: {change.old} -> **{change.new}** ({change.soc} {change.title}, "
+                f"{change.to_release}; {p.program} {p.release}, {p.source_url})"
+            )
+            lines += [f"  - {note}" for note in change.notes]
+        lines += [f"- line {k.line}, '{k.text}': left as written: {k.reason}" for k in result.outlook_kept]
     lines += ["", "## Evidence", ""]
     for binding, _ in result.figures:
         parts = [

@@ -14,7 +14,8 @@ from factsheets.articles.bind import Binding, BoundDocument, bind_document
 from factsheets.articles.catalog import Catalog, release_label
 from factsheets.articles.document import ArticleError, Document, read_article
 from factsheets.articles.measures import EP, OEWS
-from factsheets.articles.refresh import Change, Kept, plan_refresh, unique_edits
+from factsheets.articles.outlook import OutlookPhrase, find_outlook_phrases
+from factsheets.articles.refresh import Change, Kept, plan_outlook, plan_refresh, unique_edits
 from factsheets.articles.sidecar import Pin, Sidecar, find_sidecar, load_sidecar, rewrite_figures
 
 
@@ -31,6 +32,8 @@ class ArticleResult:
     sidecar: Sidecar | None = None
     sidecar_refreshed: str | None = None  # the sidecar with refreshed pins' figure text, when it changed
     stale_pins: list[tuple[Pin, str]] = field(default_factory=list)
+    outlook: list[Change] = field(default_factory=list)  # comparisons with the average standing without a figure
+    outlook_kept: list[Kept] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -79,11 +82,13 @@ class ArticleSession:
         bound = [
             bind_document(document, self.catalog, sidecar.pins if sidecar else ()) for _, document, sidecar in items
         ]
+        phrases = [find_outlook_phrases(b, self.catalog) for b in bound]
         related = [self._related(b) for b in bound]
-        store = Store.load(self.con, set().union(*related) if related else set())
+        wanted = {soc for found in phrases for phrase in found for soc in phrase.socs}
+        store = Store.load(self.con, set().union(wanted, *related))
         return [
-            self._result(path, sidecar, b, store, codes)
-            for (path, _, sidecar), b, codes in zip(items, bound, related, strict=True)
+            self._result(path, sidecar, b, store, codes, found)
+            for (path, _, sidecar), b, codes, found in zip(items, bound, related, phrases, strict=True)
         ]
 
     def _related(self, bound: BoundDocument) -> set[str]:
@@ -96,15 +101,22 @@ class ArticleSession:
         return codes
 
     def _result(
-        self, path: Path, sidecar: Sidecar | None, bound: BoundDocument, store: Store, related: set[str]
+        self,
+        path: Path,
+        sidecar: Sidecar | None,
+        bound: BoundDocument,
+        store: Store,
+        related: set[str],
+        phrases: list[OutlookPhrase],
     ) -> ArticleResult:
         audits = [audit_binding(b, self.catalog, store, related) for b in bound.bindings]
         changes, kept = plan_refresh(bound, audits, self.catalog, store)
-        refreshed = bound.document.apply(unique_edits(changes))
+        outlook, outlook_kept = plan_outlook(bound.document, phrases, self.catalog, store)
+        refreshed = bound.document.apply(unique_edits(changes + outlook))
         releases = {s: release_label(r) for s in (OEWS, EP) if (r := self.catalog.newest(s)) is not None}
         result = ArticleResult(
             path, bound.document, list(zip(bound.bindings, audits, strict=True)), changes, kept, refreshed, releases,
-            self.as_of, sidecar, stale_pins=bound.stale_pins,
+            self.as_of, sidecar, stale_pins=bound.stale_pins, outlook=outlook, outlook_kept=outlook_kept,
         )  # fmt: skip
         if sidecar is not None:
             pinned = {b.figure.index: b.pin for b in bound.bindings if b.pin is not None and b.pin.figure}

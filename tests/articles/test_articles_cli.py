@@ -48,7 +48,7 @@ def test_refresh_out_writes_the_refreshed_article_its_diff_and_reports(db, tmp_p
     lines = (out / REFERENCE.name).read_text(encoding="utf-8").splitlines()
     assert lines[10:12] == ["Median Salary* $51,140 (2025)", "Career Outlook* 7% (2024-2034)"]
     diff = (out / f"{REFERENCE.name}.diff").read_text(encoding="utf-8").splitlines()
-    assert len([line for line in diff if line.startswith("+") and not line.startswith("+++")]) == 5
+    assert len([line for line in diff if line.startswith("+") and not line.startswith("+++")]) == 6  # 5 + line 7
     assert (out / "retired-title.txt").read_bytes() == (ARTICLES / "retired-title.txt").read_bytes()
     assert (
         "kept line 3 $46,660: 'Medical records and health information technicians' fits 2 occupations" in result.stdout

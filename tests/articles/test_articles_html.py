@@ -102,3 +102,18 @@ def test_a_figure_split_by_markup_is_left_as_written_and_listed(con, tmp_path):
     result = refreshed(con, path)
     # "$37," alone is not a figure and "060" is not one either: nothing is changed.
     assert result.refreshed == path.read_text(encoding="utf-8")
+
+
+def test_a_comparison_split_by_markup_stays_and_one_inside_an_element_is_refreshed(con, tmp_path):
+    page = tmp_path / "lodging.html"
+    page.write_text(
+        "<html><head><title>Lodging managers</title></head><body><h1>Lodging managers</h1>"
+        "<p>Lodging managers run hotels. BLS expects <em>much faster</em> than average growth for them.</p>"
+        "<p>Their jobs grow <b>much faster than average</b>.</p></body></html>\n",
+        encoding="utf-8",
+    )
+    result = refreshed(con, page)
+    assert [(c.old, c.new) for c in result.outlook] == [("much faster than", "about as fast as")]  # 3% vs 3%
+    assert [k.reason for k in result.outlook_kept] == ["the words are split by markup"]
+    assert "<em>much faster</em> than average growth" in result.refreshed
+    assert "<b>about as fast as average</b>" in result.refreshed

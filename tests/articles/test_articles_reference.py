@@ -47,7 +47,12 @@ def test_refresh_of_the_reference_changes_the_figures_and_their_years_and_nothin
     new = reference.refreshed.splitlines(keepends=True)
     assert len(new) == len(old)
     changed = {n + 1: (a, b) for n, (a, b) in enumerate(zip(old, new, strict=True)) if a != b}
-    assert set(changed) == {11, 12, 26, 36, 42}
+    assert set(changed) == {7, 11, 12, 26, 36, 42}
+    # Line 7 says it without a figure: the OOH 2024-34 calls 7% against 3% "much faster than average".
+    assert (
+        "The U.S. Bureau of Labor Statistics (BLS) predicts much-faster-than-average growth in this profession"
+        in (changed[7][1])
+    )
     assert changed[11][1] == "Median Salary* $51,140 (2025)\n"
     assert changed[12][1] == "Career Outlook* 7% (2024-2034)\n"
     assert "grow by 7% from 2024 to 2034 period" in changed[26][1]
@@ -57,7 +62,8 @@ def test_refresh_of_the_reference_changes_the_figures_and_their_years_and_nothin
     assert "projected to increase by 23% from 2024 to 2034, according to the BLS." in changed[36][1]
     assert "medical transcriptionists was $40,410 in May 2025" in changed[42][1]
     assert "will decline by 5% from 2024 to 2034." in changed[42][1]
-    # Within a changed line, only the figures and their years moved.
+    # Within a changed line, only the figures and their years moved (and on line 7, the comparison).
+    del changed[7]
     for number, (before, after) in changed.items():
         strip = str.maketrans("", "", "0123456789,$%")
         assert before.translate(strip) == after.translate(strip), number
@@ -225,6 +231,40 @@ def test_an_outlook_now_a_decline_or_no_change_keeps_a_sentence_whose_words_cann
             "reword the sentence"),
     ]  # fmt: skip
     assert "Career Outlook* 0% (2024-2034)" in result.refreshed  # no words to contradict
+
+
+def test_a_comparison_without_a_figure_is_bound_like_a_figure_and_refreshed(article):
+    result = article(
+        "Lodging managers",
+        "Lodging managers keep hotels running. BLS expects Much-Faster-Than-Average growth for them.",
+        "Demand for fundraisers grows with giving; their jobs should grow faster than average.",
+        "The average hotel has many rooms, and the outlook for computer user support specialists is about as fast "
+        "as average.",
+        "Physicians and surgeons keep growing faster than the average.",
+        "Across all occupations, employment grows slower than average in a recession.",
+    )
+    assert result.figures == []
+    assert [(c.line, c.old, c.new, c.soc) for c in result.outlook] == [
+        (3, "Much-Faster-Than", "About-As-Fast-As", "11-9081"),  # 3% against 3%: as fast as average
+        (5, "faster than", "about as fast as", "13-1131"),  # 4%
+    ]
+    assert (
+        "'Much-Faster-Than' -> 'About-As-Fast-As': 3% against 3% for all occupations in EP 2024-34"
+        in (result.outlook[0].notes[0])
+    )
+    assert "'Lodging managers' in an earlier sentence of its paragraph" in result.outlook[0].notes[0]
+    assert "BLS expects About-As-Fast-As-Average growth for them." in result.refreshed
+    assert [(k.line, k.text) for k in result.outlook_kept] == [
+        (7, "about as fast as average"),
+        (9, "faster than the average"),
+    ]
+    decline, several = (k.reason for k in result.outlook_kept)
+    assert decline.startswith("BLS's outlook for 15-1232 in EP 2024-34 is 'decline' (-4%)")
+    assert "fits" in several and "occupations" in several  # physicians and surgeons: several codes
+    document = report_json(result)
+    assert document["summary"]["comparisons_changed"] == 2 and document["comparisons"][0]["measure"] == "outlook_words"
+    assert "Comparisons with the average: 2 refreshed, 2 left as written." in report_markdown(result)
+    assert article("Lodging managers", result.refreshed.split("\n\n")[1]).outlook == []  # current: nothing moves
 
 
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):

@@ -1,0 +1,103 @@
+"""BLS's comparison of an occupation's projected change with the average for all occupations ("much faster
+than the average"), as articles write it: after a projected change in its sentence ("grow 7% from 2021 to
+2031, faster than the average"), where it moves with that figure, or on its own ("predicts faster-than-average
+growth in this profession"), where it is bound to an occupation the way a figure is. Either way a refresh
+writes the words the OOH uses for the newest EP cycle (factsheets.figures.GROWTH_RULE)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from factsheets.articles.bind import Binding, BoundDocument, occupation_of_span
+from factsheets.articles.catalog import Catalog
+
+_SEP = r"[\s-]+"  # "faster than average", "faster-than-average"
+_COMPARISON = re.compile(
+    rf"\b(?P<words>much{_SEP}faster{_SEP}than|faster{_SEP}than|(?:about{_SEP})?as{_SEP}fast{_SEP}as|slower{_SEP}than)"
+    rf"{_SEP}(?:the{_SEP})?average\b",
+    re.I,
+)
+_WORDS = {  # factsheets.figures.derive_growth_phrase -> the words before "(the) average"
+    "Much faster than average": "much faster than",
+    "Faster than average": "faster than",
+    "As fast as average": "about as fast as",
+    "Slower than average": "slower than",
+}
+CHANGE_MEASURES = ("change_percent", "change_numeric")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    start: int  # of the words that compare ("much faster than"), which a refresh may replace
+    end: int
+    words: str
+    quote: str  # the whole comparison as written ("much faster than the average")
+
+
+@dataclass(frozen=True)
+class OutlookPhrase:
+    """A comparison standing without a figure, and the occupation it speaks of."""
+
+    comparison: Comparison
+    line: int
+    column: int
+    socs: tuple[str, ...]  # one: bound; several: ambiguous; none: unbound
+    evidence: str
+
+
+def comparison_words(phrase: str) -> str | None:
+    """The words for BLS's outlook phrase ("Faster than average" -> "faster than"); None for a decline or
+    little or no change, which compare with nothing."""
+    return _WORDS.get(phrase)
+
+
+def same_words(written: str, wanted: str) -> bool:
+    written = " ".join(written.lower().replace("-", " ").split())
+    return written == wanted or (wanted == "about as fast as" and written == "as fast as")
+
+
+def styled(written: str, words: str) -> str:
+    """`words` written the way `written` is: hyphenated or not; in capitals, in title case, capitalized or not."""
+    separator = "-" if "-" in written else " "
+    parts = words.split()
+    if written.isupper():
+        parts = [p.upper() for p in parts]
+    elif all(p[:1].isupper() for p in re.split(_SEP, written) if p):
+        parts = [p.capitalize() for p in parts]
+    elif written[:1].isupper():
+        parts[0] = parts[0].capitalize()
+    return separator.join(parts)
+
+
+def _comparison(found: re.Match[str]) -> Comparison:
+    return Comparison(found.start("words"), found.end("words"), found["words"], found[0])
+
+
+def comparison_after(bound: BoundDocument, binding: Binding) -> Comparison | None:
+    """The comparison that follows the figure in its sentence, before any other figure."""
+    figure = binding.figure
+    end = binding.sentence[1]
+    for other in bound.bindings:
+        if figure.end < other.figure.start < end:
+            end = other.figure.start
+    found = _COMPARISON.search(bound.document.text, figure.end, end)
+    return _comparison(found) if found else None
+
+
+def find_outlook_phrases(bound: BoundDocument, catalog: Catalog) -> list[OutlookPhrase]:
+    """Every comparison of the article that no projected change of its sentence carries."""
+    carried = {
+        (c.start, c.end)
+        for b in bound.bindings
+        if b.measures and b.measures[0] in CHANGE_MEASURES and (c := comparison_after(bound, b)) is not None
+    }
+    document, phrases = bound.document, []
+    for number, (start, end) in enumerate(document.sentences):
+        for found in _COMPARISON.finditer(document.text, start, end):
+            comparison = _comparison(found)
+            if (comparison.start, comparison.end) in carried:
+                continue
+            socs, evidence = occupation_of_span(bound, catalog, number, comparison.start, found.end())
+            phrases.append(OutlookPhrase(comparison, *document.line_col(comparison.start), socs, evidence))
+    return phrases
