@@ -207,48 +207,41 @@ def plan_outlook(
     kept: list[Kept] = []
     newest = catalog.newest(EP)
     for phrase in phrases:
-        comparison, soc = phrase.comparison, phrase.socs[0] if len(phrase.socs) == 1 else None
-        if soc == ALL_OCCUPATIONS:
-            continue  # the average itself
-        outcome: tuple[Edit, str] | str | None
-        if soc is None:
-            outcome = phrase.evidence if not phrase.socs else f"it fits {len(phrase.socs)} occupations"
-        elif newest is None:
-            outcome = "the warehouse holds no EP release"
-        elif (published := store.get(newest, soc, "change_percent")) is None or published.whole_percent() is None:
-            outcome = f"{soc} has no projected change in {release_label(newest)}"
-        else:
-            whole = published.whole_percent()
-            assert whole is not None
-            outcome = _comparison_edit(comparison, whole, _average(store, newest), soc, release_label(newest))
-        if (
-            outcome is not None
-            and not isinstance(outcome, str)
-            and not editable(document, comparison.start, comparison.end)
-        ):
-            outcome = "the words are split by markup"
-        if isinstance(outcome, str):
-            kept.append(Kept(-1, phrase.line, comparison.quote, outcome))
-        elif outcome is not None and soc is not None and newest is not None:
-            edit, note = outcome
-            changes.append(
-                Change(
-                    -1,
-                    phrase.line,
-                    phrase.column,
-                    comparison.words,
-                    edit.new,
-                    soc,
-                    catalog.title(soc),
-                    OUTLOOK_WORDS,
-                    "no period stated",
-                    release_label(newest),
-                    provenance(newest, soc, "change_percent"),
-                    [edit],
-                    [f"{note} ({phrase.evidence})"],
-                )  # fmt: skip
-            )
+        outcome = _plan_phrase(document, phrase, catalog, store, newest)
+        if isinstance(outcome, Change):
+            changes.append(outcome)
+        elif outcome is not None:
+            kept.append(Kept(-1, phrase.line, phrase.comparison.quote, outcome))
     return changes, kept
+
+
+def _plan_phrase(
+    document: Document, phrase: OutlookPhrase, catalog: Catalog, store: Store, newest: HeldRelease | None
+) -> Change | str | None:
+    """The change of one comparison, why it stays (str), or None when its words are BLS's already."""
+    comparison = phrase.comparison
+    if len(phrase.socs) != 1:
+        return f"it fits {len(phrase.socs)} occupations" if phrase.socs else phrase.evidence
+    soc = phrase.socs[0]
+    if soc == ALL_OCCUPATIONS:
+        return None  # the average itself
+    if newest is None:
+        return "the warehouse holds no EP release"
+    label = release_label(newest)
+    published = store.get(newest, soc, "change_percent")
+    whole = published.whole_percent() if published else None
+    if whole is None:
+        return f"{soc} has no projected change in {label}"
+    outcome = _comparison_edit(comparison, whole, _average(store, newest), soc, label)
+    if outcome is None or isinstance(outcome, str):
+        return outcome
+    if not editable(document, comparison.start, comparison.end):
+        return "the words are split by markup"
+    edit, note = outcome
+    return Change(
+        -1, phrase.line, phrase.column, comparison.words, edit.new, soc, catalog.title(soc), OUTLOOK_WORDS,
+        "no period stated", label, provenance(newest, soc, "change_percent"), [edit], [f"{note} ({phrase.evidence})"],
+    )  # fmt: skip
 
 
 def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:

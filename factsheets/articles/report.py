@@ -126,7 +126,9 @@ def comparisons_summary(result: ArticleResult) -> str:
     """' Comparisons with the average: 1 refreshed, 0 left as written.' (empty when the article has none)."""
     if not result.outlook and not result.outlook_kept:
         return ""
-    return f" Comparisons with the average: {len(result.outlook)} refreshed, {len(result.outlook_kept)} left as written."
+    return (
+        f" Comparisons with the average: {len(result.outlook)} refreshed, {len(result.outlook_kept)} left as written."
+    )
 
 
 def _cell(value: object) -> str:
