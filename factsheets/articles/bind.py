@@ -12,7 +12,7 @@ A figure binds for certain only when one occupation and one measure fit; otherwi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from factsheets.articles.catalog import Catalog, Claim
 from factsheets.articles.document import Document, Heading
@@ -293,6 +293,9 @@ def _token_for(tokens: list[Token], figure: Figure, measure: str) -> Token | Non
         candidates = [t for t in tokens if t.kind == kind]
         if candidates:
             return min(candidates, key=lambda t: abs((t.start + t.end) / 2 - middle))
+    following = [t for t in tokens if t.kind == "year" and t.start >= figure.end]
+    if measure == "employment_target" and following:  # "to 199,800 in 2031": the year after it is the target
+        return replace(min(following, key=lambda t: t.start), kind="target")
     return None
 
 
@@ -342,6 +345,8 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
                 binding.pin, binding.problem = pin, f"ignored by sidecar pin {pin.number}"
                 continue
             _bind_measure(binding, text[left_start : figure.start], text[figure.end : right_end], tokens, pin)
+            if i and pin is None:
+                _bind_range_end(binding, bindings[-2], text[left_start : figure.start])
             binding.direction = direction_of(text, left_start, figure, right_end) if figure.kind != "money" else None
             binding.signed_value = _signed(figure, binding.direction)
             _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
@@ -350,6 +355,21 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
                 binding.token = _token_for(tokens, figure, binding.measures[0])
                 binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token)
     return BoundDocument(document, bindings, named, stale)
+
+
+_RANGE_TO = re.compile(
+    r"^\s*(?:in\s+\d{4}\s*,?\s*)?to\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+)?$", re.I
+)
+
+
+def _bind_range_end(binding: Binding, previous: Binding, between: str) -> None:
+    """'from 186,400 in 2021 to 199,800 in 2031': the count after 'to' is the projected employment when the one
+    before it is the base year's (else the sentence would be refreshed by half)."""
+    if binding.measures or binding.figure.kind != "count" or previous.measures != ("employment_base",):
+        return
+    if _RANGE_TO.match(between):
+        binding.measures, binding.problem = ("employment_target",), None
+        binding.measure_evidence = f"'to' after {previous.figure.text}, the base year's employment"
 
 
 def _signed(figure: Figure, direction: Direction | None) -> float:

@@ -336,6 +336,9 @@ def _refresh_one(
         return f"BLS publishes {what} for the {MEASURE_LABELS[measure]} of {soc} in {label} ({published.status})"
     figure = binding.figure
     digits, sign = _number_text(binding, measure, published)
+    row = published.row
+    if measure in ("employment_base", "employment_target") and row is not None and row.change_numeric is not None:
+        sign = (row.change_numeric > 0) - (row.change_numeric < 0)  # "grow from 186,400 to 199,800": the change's
     document = bound.document
     edits = [] if document.text[figure.number_start : figure.number_end] == digits else [
         Edit(figure.number_start, figure.number_end, digits)

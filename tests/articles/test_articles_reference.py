@@ -267,6 +267,25 @@ def test_a_comparison_without_a_figure_is_bound_like_a_figure_and_refreshed(arti
     assert article("Lodging managers", result.refreshed.split("\n\n")[1]).outlook == []  # current: nothing moves
 
 
+def test_employment_from_the_base_year_to_the_target_moves_whole(article):
+    # EP 2021-31 -> 2024-34: 29-2072 186.4 -> 199.8 thousand, then 194.8 -> 208.6; 11-2011 28.0 -> 30.0, then
+    # 27.0 -> 26.4 (a decline: the words follow the change, as they do for a percent).
+    result = article(
+        "Careers",
+        "Employment of medical records specialists is projected to grow from 186,400 in 2021 to 199,800 in 2031.",
+        "Employment of advertising and promotions managers is projected to grow from 28,000 in 2021 to 30,000 in 2031.",
+    )
+    assert result.kept == []
+    assert [(c.old, c.new, c.measure) for c in result.changes] == [
+        ("186,400", "194,800", "employment_base"),
+        ("199,800", "208,600", "employment_target"),
+        ("28,000", "27,000", "employment_base"),
+        ("30,000", "26,400", "employment_target"),
+    ]
+    assert "projected to grow from 194,800 in 2024 to 208,600 in 2034." in result.refreshed
+    assert "projected to decline from 27,000 in 2024 to 26,400 in 2034." in result.refreshed
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
