@@ -309,7 +309,30 @@ def plan_refresh(
             changes.append(outcome)
         elif outcome is not None:
             kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, outcome))
+    changes, kept = _drop_collapses(changes, kept, bound)
     return _drop_conflicts(changes, kept, token_users, bound)
+
+
+def _drop_collapses(changes: list[Change], kept: list[Kept], bound: BoundDocument) -> tuple[list[Change], list[Kept]]:
+    """Figures of one sentence that give the same occupation's same measure for different releases ("$47,180
+    in May 2022, up from $46,660 in May 2021") compare the releases: refreshed, both would become the newest
+    one's figure. They stay as written."""
+    sentence_of = {b.figure.index: b.sentence for b in bound.bindings}
+    groups: dict[tuple[tuple[int, int], str, str], list[Change]] = defaultdict(list)
+    for change in changes:
+        groups[(sentence_of[change.figure], change.soc, change.measure)].append(change)
+    collapsing: set[int] = set()
+    for group in groups.values():
+        claimed = sorted({c.from_release for c in group})
+        if len(claimed) > 1:
+            collapsing.update(c.figure for c in group)
+            reason = (
+                f"the sentence compares {' with '.join(claimed)}: refreshed, both figures would become "
+                f"{group[0].to_release}'s; update it by hand"
+            )
+            kept += [Kept(c.figure, c.line, c.old, reason) for c in group]
+    kept.sort(key=lambda k: k.figure)
+    return [c for c in changes if c.figure not in collapsing], kept
 
 
 def _refresh_one(

@@ -286,6 +286,19 @@ def test_employment_from_the_base_year_to_the_target_moves_whole(article):
     assert "projected to decline from 27,000 in 2024 to 26,400 in 2034." in result.refreshed
 
 
+def test_a_sentence_comparing_two_releases_of_one_figure_stays_as_written(article):
+    result = article(
+        "Medical Records Specialists",
+        "The median annual wage for medical records specialists was $47,180 in May 2022, up from a median of "
+        "$46,660 in May 2021.",
+    )
+    assert result.changes == [] and not result.changed  # not "$51,140 in May 2025, up from ... $51,140 in May 2025"
+    assert [k.reason for k in result.kept] == [
+        "the sentence compares OEWS May 2021 with OEWS May 2022: refreshed, both figures would become OEWS May "
+        "2025's; update it by hand"
+    ] * 2
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
