@@ -150,13 +150,15 @@ class Audit:
     backfill: str | None = None
 
 
-def printed(published: Published, measure: str, *, decimals: int, comma: bool) -> str | None:
+def printed(published: Published, measure: str, *, decimals: int, comma: bool, unit: str = "") -> str | None:
     if published.value is None:
         return None
     kind = MEASURE_KIND[measure]
     if kind == "money":
         text = money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma)
         return text + " or more" if published.status == "top_coded" else text  # BLS prints only the bound
+    if kind == "count" and unit == "thousand":
+        return f"{count_text(published.value, comma=False, thousands=decimals)} thousand"
     if kind == "count":
         return count_text(published.value, comma=comma)
     if decimals >= 1:
@@ -177,6 +179,11 @@ def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
         return value in published.accepted(figure.decimals)
     if kind == "money" and (measure.startswith("hourly_") or figure.decimals == 2):
         return round(published.value, 2) == round(value, 2)
+    if figure.unit == "thousand":  # "186.4 thousand": BLS's figure to the tenth of a thousand
+        thousands = figure.decimals
+        return count_text(published.value, comma=False, thousands=thousands) == count_text(
+            value, comma=False, thousands=thousands
+        )
     return round_half_away(published.value) == value
 
 
@@ -233,7 +240,7 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
     if len(binding.measures) > 1:
         if len(agreeing) != 1:
             values = "; ".join(
-                f"{MEASURE_LABELS[m]} {printed(p, m, decimals=binding.figure.decimals, comma=True)}"
+                f"{MEASURE_LABELS[m]} {printed(p, m, decimals=binding.figure.decimals, comma=True, unit=binding.figure.unit)}"
                 for m in binding.measures
                 if (p := store.get(release, soc, m)) is not None and p.value is not None
             )
@@ -298,7 +305,7 @@ def _bls(binding: Binding, store: Store, release: HeldRelease, soc: str, measure
     published = store.get(release, soc, measure)
     if published is None:
         return None
-    return printed(published, measure, decimals=binding.figure.decimals, comma=True)
+    return printed(published, measure, decimals=binding.figure.decimals, comma=True, unit=binding.figure.unit)
 
 
 def _other_release_note(binding: Binding, catalog: Catalog, store: Store, soc: str, measure: str) -> str:

@@ -143,6 +143,9 @@ def money_text(value: float, *, cents: bool, comma: bool) -> str:
     return f"${whole:,}" if comma else f"${whole}"
 
 
-def count_text(value: float, *, comma: bool) -> str:
+def count_text(value: float, *, comma: bool, thousands: int | None = None) -> str:
+    """'194,800' or '194800'; with `thousands` decimals, in thousands as EP's tables count ('194.8')."""
+    if thousands is not None:
+        return str(Decimal(str(value)).scaleb(-3).quantize(Decimal(1).scaleb(-thousands), rounding=ROUND_HALF_UP))
     whole = round_half_away(value)
     return f"{whole:,}" if comma else str(whole)

@@ -299,6 +299,20 @@ def test_a_sentence_comparing_two_releases_of_one_figure_stays_as_written(articl
     ] * 2
 
 
+def test_employment_in_thousands_as_eps_tables_count_it(article):
+    # EP 2021-31: 29-2072 186.4 -> 198.7 thousand; EP 2024-34: 194.8 -> 208.6 thousand.
+    result = article(
+        "Medical Records Specialists",
+        "Employment of medical records specialists is projected to grow from 186.4 thousand in 2021 to 198.7 "
+        "thousand in 2031.",
+    )
+    assert [(b.figure.text, b.figure.value, a.status, a.bls_text) for b, a in result.figures] == [
+        ("186.4 thousand", 186400.0, "matches", "186.4 thousand"),
+        ("198.7 thousand", 198700.0, "matches", "198.7 thousand"),
+    ]
+    assert "grow from 194.8 thousand in 2024 to 208.6 thousand in 2034." in result.refreshed
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
