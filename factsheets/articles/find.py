@@ -1,10 +1,10 @@
 """Find every figure in an article's text, and the years and periods that go with them.
 
 Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7%`, `28 percent`,
-`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`). Percentile labels (`top 10 percent`, `the lowest 10%`)
-name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`, `from 2021 to 2031`,
-`2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`) and reference years (`(2021)`,
-`in May 2021`, `as of May 2014`, `reported in 2021`, `in 2021`).
+`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`). Percentile labels (`top 10 percent`,
+`the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
+`from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
+and reference years (`(2021)`, `in May 2021`, `as of May 2014`, `reported in 2021`, `in 2021`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _RANGE = re.compile(
     rf"(?P<lead>\bfrom\s+|\bbetween\s+)?\b(?P<a>{_YEAR})(?P<sep>[ \t]?[-–—][ \t]?|\s+(?:to|through|and)\s+)"
     rf"(?P<b>{_YEAR}|\d{{2}})\b(?![-–—]\d)"
 )
-_TARGET = re.compile(rf"\bby\s+(?:the\s+year\s+)?(?P<y>{_YEAR})\b")
+_TARGET = re.compile(rf"\b(?:by|through|until)\s+(?:the\s+year\s+)?(?P<y>{_YEAR})\b")
 _YEARS = re.compile(
     rf"\((?:May\s+)?(?P<p>{_YEAR})\)"
     rf"|\b(?:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"

@@ -313,6 +313,15 @@ def test_employment_in_thousands_as_eps_tables_count_it(article):
     assert "grow from 194.8 thousand in 2024 to 208.6 thousand in 2034." in result.refreshed
 
 
+def test_a_target_year_after_through_moves_with_the_outlook(article):
+    result = article(
+        "Medical Records Specialists",
+        "Jobs for medical records specialists will rise 7 percent through 2031, adding about 13,400 positions.",
+    )
+    assert [c.new for c in result.changes] == ["7 percent", "13,800"]
+    assert "will rise 7 percent through 2034, adding about 13,800 positions." in result.refreshed
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
