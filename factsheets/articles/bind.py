@@ -255,7 +255,9 @@ class _EarlierSentences:
         paragraphs = self.document.paragraph_of
         previous = number - 1
         while previous >= 0 and paragraphs and paragraphs[previous] == paragraphs[number]:
-            names = self.names(previous)
+            # "Across all occupations, growth is 4 percent. About 15,000 openings a year ...": the average is
+            # what the subject is compared with, not the subject
+            names = [n for n in self.names(previous) if n.socs != (ALL_OCCUPATIONS,)]
             if names:
                 ordered = sorted(names, key=lambda n: n.start)
                 return [ordered[-1], *_coordinated(self.document.text, ordered, len(ordered) - 1)]

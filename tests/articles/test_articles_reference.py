@@ -322,6 +322,29 @@ def test_a_target_year_after_through_moves_with_the_outlook(article):
     assert "will rise 7 percent through 2034, adding about 13,800 positions." in result.refreshed
 
 
+def test_a_sheet_of_our_own_from_older_releases_refreshes_to_the_newest(article):
+    # The outlook paragraph of the 29-2072 sheet published from EP 2023-33 and OEWS May 2024, as written.
+    result = article(
+        "Medical Records Specialists",
+        "BLS projects employment of medical records specialists to grow 9 percent from 2023 to 2033, much faster "
+        "than the average for all occupations. Across all occupations, the projected growth is 4 percent. On "
+        "average, about 15,000 openings a year are projected over the period, counting new jobs and the need to "
+        "replace workers who leave the occupation.",
+        "The median annual wage of medical records specialists was $50,250 in May 2024: half earned more, half less.",
+    )
+    assert result.kept == []
+    assert [(c.old, c.new, c.soc) for c in result.changes] == [
+        ("9 percent", "7 percent", "29-2072"),
+        ("4 percent", "3 percent", "00-0000"),
+        ("15,000", "14,200", "29-2072"),  # the subject's openings, not the average's (the sentence before)
+        ("$50,250", "$51,140", "29-2072"),
+    ]
+    assert (
+        "grow 7 percent from 2024 to 2034, much faster than the average for all occupations. Across all "
+        "occupations, the projected growth is 3 percent. On average, about 14,200 openings a year"
+    ) in result.refreshed
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
