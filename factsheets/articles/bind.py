@@ -1,10 +1,12 @@
 """Bind each figure of an article to an occupation, a measure and a release, keeping the evidence.
 
-* occupation: the nearest name in the figure's sentence (not across another figure), else the heading of
-  its section (then the headings above it), else the document's title; a sidecar pin wins over all;
+* occupation: the nearest name in the figure's sentence (not across another figure), else the subject of an
+  earlier sentence of its paragraph, else the heading of its section (then the headings above it), else the
+  document's title; a sidecar pin wins over all;
 * measure: the words around the figure (median, mean/average, top/lowest 10 percent, hourly, projected
-  growth/decline, openings, jobs, new jobs ...);
-* release: the year or period the sentence states for it, else the newest held.
+  growth/decline, openings, jobs, new jobs ...; "to 199,800 in 2031" after a base year's employment);
+* release: the year or period the sentence states for it, else the one the last dated sentence of its
+  paragraph states, else the newest held.
 A figure binds for certain only when one occupation and one measure fit; otherwise the candidates are kept
 (the audit may settle a median-or-mean by the value) and nothing is changed.
 """
@@ -258,6 +260,9 @@ class _EarlierSentences:
             # "Across all occupations, growth is 4 percent. About 15,000 openings a year ...": the average is
             # what the subject is compared with, not the subject
             names = [n for n in self.names(previous) if n.socs != (ALL_OCCUPATIONS,)]
+            # "Legislators are ... within management occupations. ... jobs in this occupation": the occupation,
+            # not the major group it is placed in (a group named alone is the subject, though)
+            names = [n for n in names if not all(code.endswith("-0000") for code in n.socs)] or names
             if names:
                 ordered = sorted(names, key=lambda n: n.start)
                 return [ordered[-1], *_coordinated(self.document.text, ordered, len(ordered) - 1)]
@@ -333,8 +338,13 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
     pinned, stale = match_pins(pins, located) if pins else ({}, [])
     bindings: list[Binding] = []
     earlier = _EarlierSentences(document, catalog)
+    dated: dict[int, list[Token]] = {}  # paragraph -> the tokens of its last sentence that has any
     for number, start, end, figures in sentences:
         tokens = find_tokens(text, start, end, figures)
+        paragraph = document.paragraph_of[number] if document.paragraph_of else -1
+        before = dated.get(paragraph, [])
+        if tokens:
+            dated[paragraph] = tokens
         names = earlier.names(number)
         named.update(_codes(names))
         for i, figure in enumerate(figures):
@@ -353,10 +363,21 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             binding.signed_value = _signed(figure, binding.direction)
             _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
             if binding.measures:
-                source = MEASURE_SOURCE[binding.measures[0]]
-                binding.token = _token_for(tokens, figure, binding.measures[0])
-                binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token)
+                _bind_release(binding, catalog, tokens, before)
     return BoundDocument(document, bindings, named, stale)
+
+
+def _bind_release(binding: Binding, catalog: Catalog, tokens: list[Token], before: list[Token]) -> None:
+    """The release the sentence dates the figure with; a sentence that dates nothing ("On average, about 14,200
+    openings a year are projected over the period") is dated by the last one of its paragraph that does, for the
+    audit only: the refresh edits no year outside the figure's sentence."""
+    measure = binding.measures[0]
+    source = MEASURE_SOURCE[measure]
+    binding.token = _token_for(tokens, binding.figure, measure)
+    inherited = _token_for(before, binding.figure, measure) if binding.token is None else None
+    binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token or inherited)
+    if inherited is not None:
+        binding.release_evidence += " in an earlier sentence of its paragraph"
 
 
 _RANGE_TO = re.compile(

@@ -333,6 +333,8 @@ def test_a_sheet_of_our_own_from_older_releases_refreshes_to_the_newest(article)
         "The median annual wage of medical records specialists was $50,250 in May 2024: half earned more, half less.",
     )
     assert result.kept == []
+    # a sentence that dates nothing is dated by the one before it: every figure is what EP 2023-33 printed
+    assert [(a.status, b.claim.label) for b, a in result.figures][:3] == [("matches", "EP 2023-33")] * 3
     assert [(c.old, c.new, c.soc) for c in result.changes] == [
         ("9 percent", "7 percent", "29-2072"),
         ("4 percent", "3 percent", "00-0000"),
@@ -343,6 +345,17 @@ def test_a_sheet_of_our_own_from_older_releases_refreshes_to_the_newest(article)
         "grow 7 percent from 2024 to 2034, much faster than the average for all occupations. Across all "
         "occupations, the projected growth is 3 percent. On average, about 14,200 openings a year"
     ) in result.refreshed
+
+
+def test_this_occupation_is_the_one_named_not_the_major_group_it_is_placed_in(article):
+    result = article(
+        "Legislators",
+        "Legislators are classified by BLS as occupation 11-1031 of the Standard Occupational Classification, within "
+        "management occupations. Employment Projections count about 33,700 jobs in this occupation in 2023.",
+    )
+    ((binding, audit),) = result.figures
+    assert (binding.soc, binding.measure, audit.status) == ("11-1031", "employment_base", "matches")
+    assert [c.new for c in result.changes] == ["27,700"]  # EP 2024-34
 
 
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
