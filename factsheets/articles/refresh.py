@@ -122,6 +122,9 @@ class Kept:
     reason: str
 
 
+_OR_MORE = re.compile(r"\s*(?:or\s+(?:more|higher|above)\b|\+)", re.I)  # a top-coded wage, as BLS bounds it
+
+
 def _case_like(model: str, word: str) -> str:
     if model.isupper():
         return word.upper()
@@ -360,6 +363,12 @@ def _refresh_one(
         what = "only a lower bound ('or more')" if published.status == "top_coded" else "no value"
         return f"BLS publishes {what} for the {MEASURE_LABELS[measure]} of {soc} in {label} ({published.status})"
     figure = binding.figure
+    if figure.kind == "money" and _OR_MORE.match(bound.document.text, figure.end):
+        return (
+            f"it is a lower bound ('{figure.text} or more') and BLS publishes the exact {MEASURE_LABELS[measure]} of "
+            f"{soc} in {label} ({money_text(published.value, cents=figure.decimals == 2, comma=True)}): reword "
+            "the sentence"
+        )
     digits, sign = _number_text(binding, measure, published)
     row = published.row
     if measure in ("employment_base", "employment_target") and row is not None and row.change_numeric is not None:

@@ -178,6 +178,20 @@ def test_a_top_coded_median_is_the_lower_bound_bls_prints(article):
     assert dermatologists.note.startswith("BLS OEWS May 2024: $239,200 or more")
 
 
+def test_a_lower_bound_stays_when_bls_now_publishes_the_exact_wage(article):
+    # OEWS May 2024 prints 29-1212's median as ">= $239,200"; May 2025 publishes it: $496,010.
+    result = article(
+        "Cardiologists",
+        "The median annual wage of cardiologists was $239,200 or more in May 2024; BLS does not publish exact wages "
+        "above that amount.",
+    )
+    assert result.changes == [] and not result.changed  # not "$496,010 or more in May 2025"
+    assert [k.reason for k in result.kept] == [
+        "it is a lower bound ('$239,200 or more') and BLS publishes the exact median annual wage of 29-1212 in "
+        "OEWS May 2025 ($496,010): reword the sentence"
+    ]
+
+
 def test_a_top_coded_median_of_a_release_not_held_is_checked_against_its_bound(article):
     # EP 2021-31 republishes the May 2021 medians, top-coded at ">= $208,000".
     result = article(
