@@ -61,7 +61,9 @@ class Published:
         row = self.row
         if row is None:
             return None
-        return whole_percent_printed(row.change_numeric, row.employment_base, row.change_percent, self.ooh_printed)
+        return whole_percent_printed(
+            row.change_numeric, row.employment_base, row.change_percent, self.ooh_printed, row.employment_target
+        )
 
     def accepted(self, decimals: int) -> set[float]:
         row = self.row

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from factsheets.rounding import whole_percent
 from transforms.vocabulary import MEASURES as OEWS_DATATYPES
 
 OEWS = "oews"
@@ -82,24 +83,20 @@ def whole_percent_printed(
     employment_base: int | None,
     change_percent: float | None,
     ooh_printed: float | None = None,
+    employment_target: int | None = None,
 ) -> int | None:
-    """The whole percent BLS prints for an EP change, as the OOH prints it.
-
-    The OOH's own figure when the warehouse holds the OOH edition of the cycle. Otherwise BLS rounds the
-    unrounded change, which the one-decimal percent pins down except when it ends in .5: then the change over
-    base employment (EP's thousands with one decimal, as published) says on which side of the half it lies.
-    Against the 2024-34 OOH this prints 550 of 567 outlook-table percents right (rounding the one-decimal
-    percent alone: 532; the employment ratio alone: 508)."""
+    """The whole percent BLS prints for an EP change, by the rule the sheets print it with
+    (factsheets.rounding.whole_percent): the OOH's own figure when the warehouse holds the OOH edition of the
+    cycle, else the one-decimal percent rounded half away from zero, a tie at .5 settled by EP's employment
+    figures. Against the 2024-34 OOH, without its figures, that prints 551 of 567 outlook-table percents right
+    (rounding the one-decimal percent alone: 532; the employment ratio alone: 508)."""
     if ooh_printed is not None:
         return int(ooh_printed)
     if change_percent is None:
         return _ratio_percent(change_numeric, employment_base)
-    rounded = round_half_away(change_percent)
-    tenths = abs(Decimal(str(change_percent))) * 10 % 10
-    ratio = _ratio_percent(change_numeric, employment_base)
-    if tenths == 5 and ratio is not None and ratio in (rounded, rounded - (1 if change_percent > 0 else -1)):
-        return ratio
-    return rounded
+    if employment_target is None and employment_base is not None and change_numeric is not None:
+        employment_target = employment_base + change_numeric
+    return whole_percent(change_percent, base=employment_base, target=employment_target, change=change_numeric).value
 
 
 def accepted_percents(

@@ -11,6 +11,7 @@ from bls_files import REFERENCE
 
 from factsheets.articles import audit_articles, report_json, report_markdown, unified_diff
 from factsheets.articles.measures import accepted_percents, whole_percent_printed
+from factsheets.rounding import whole_percent
 
 
 def run(con, path: Path, **options):
@@ -442,6 +443,10 @@ def test_bls_whole_percent_rounding():
     # (13-2054, EP 2024-34: 6.5% published, 3.9 of 60.5 thousand = 6.45%, the OOH prints 6%).
     assert whole_percent_printed(3900, 60500, 6.5) == 6
     assert whole_percent_printed(3900, 60500, 6.5, ooh_printed=6.0) == 6
+    # The rule is the sheets' (factsheets.rounding.whole_percent): an article and a sheet print one percent.
+    # 29-1024 prosthodontists, EP 2024-34: 4.5% of 0.9 thousand, a change EP rounds to 0.0 thousand.
+    assert whole_percent_printed(0, 900, 4.5, None, 900) == whole_percent(4.5, base=900, target=900, change=0).value
+    assert whole_percent_printed(0, 900, 4.5, None, 900) == 5
 
 
 def test_direction_nouns_and_their_articles_follow_the_sign(article):
