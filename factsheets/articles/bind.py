@@ -67,6 +67,7 @@ class Binding:
     token: Token | None = None
     release_evidence: str = ""
     direction: Direction | None = None
+    dated_by: Token | None = None  # the year or period of an earlier sentence that dates it (its own has none)
     signed_value: float = 0.0  # the figure's value with the sign its words give it
     pin: Pin | None = None
     problem: str | None = None  # why it cannot be bound
@@ -377,6 +378,7 @@ def _bind_release(binding: Binding, catalog: Catalog, tokens: list[Token], befor
     inherited = _token_for(before, binding.figure, measure) if binding.token is None else None
     binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token or inherited)
     if inherited is not None:
+        binding.dated_by = inherited
         binding.release_evidence += " in an earlier sentence of its paragraph"
 
 

@@ -1,7 +1,7 @@
 """Find every figure in an article's text, and the years and periods that go with them.
 
 Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7%`, `28 percent`,
-`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`). Percentile labels (`top 10 percent`,
+`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `700 openings`). Percentile labels (`top 10 percent`,
 `the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
 `from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
 and reference years (`(2021)`, `in May 2021`, `as of May 2014`, `reported in 2021`, `in 2021`).
@@ -17,10 +17,13 @@ _MONEY = r"(?P<dollars>\$+)[ \t]?(?P<m_int>\d{1,3}(?:,\d{3})+|\d+)(?P<m_cents>\.
 _PERCENT = r"(?P<sign>[-−–+]?)(?P<p_num>\d+(?:\.\d+)?)(?P<p_unit>[ \t]?%|[ \t](?:percent|per cent)\b)"
 _COUNT = r"(?P<c_num>\d{1,3}(?:,\d{3})+|\d{5,})"
 _THOUSANDS = r"(?P<t_num>\d{1,3}(?:\.\d{1,3})?)[ \t]+thousand\b"  # as EP's tables count: "194.8 thousand"
+# "about 700 openings a year", "1,500 new jobs" has its comma: a small number is a figure only before what EP counts
+_SMALL_COUNT = r"(?P<s_num>\d{1,4})(?=[ \t]+(?:new[ \t]+|additional[ \t]+)?(?:job[ \t]+)?(?:openings|jobs|positions)\b)"
 FIGURE = re.compile(
     rf"(?<![\w$.,]){_MONEY}(?![\d,.]?\d|[ \t]?(?:million|billion|thousand|[kKmMbB]\b))"
     rf"|(?<![\w.,$]){_PERCENT}"
     rf"|(?<![\w$.,\-−–]){_THOUSANDS}"
+    rf"|(?<![\w$.,\-−–]){_SMALL_COUNT}"
     rf"|(?<![\w$.,\-−–]){_COUNT}(?![\d,.]?\d|[ \t]?(?:%|percent\b|per cent\b|million|billion))"
 )
 _ANY_DIGIT = re.compile(r"\d")
@@ -115,11 +118,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None, *, first_ind
                 signed=bool(sign), unit=unit, number_start=match.start(), number_end=match.start("p_unit"),
             )  # fmt: skip
         else:
-            if _YEAR_ONLY.fullmatch(match["c_num"]):
+            digits = match["c_num"] or match["s_num"]
+            if _YEAR_ONLY.fullmatch(digits):
                 continue
+            # "700" says nothing of the article's thousands separator: a refresh writes BLS's "1,100"
+            comma = "," in digits or len(digits) <= 3
             figure = Figure(
-                first_index + len(figures), kind, match.start(), match.end(), match[0], _number(match["c_num"]), 0,
-                "," in match["c_num"], number_start=match.start(), number_end=match.end(),
+                first_index + len(figures), kind, match.start(), match.end(), match[0], _number(digits), 0,
+                comma, number_start=match.start(), number_end=match.end(),
             )  # fmt: skip
         figures.append(figure)
     return figures

@@ -122,6 +122,7 @@ class Kept:
     reason: str
 
 
+_NO_CHANGE = re.compile(r"\blittle\s+(?:or|to)\s+no\s+change\b", re.I)  # the OOH's words for a 0% outlook
 _OR_MORE = re.compile(r"\s*(?:or\s+(?:more|higher|above)\b|\+)", re.I)  # a top-coded wage, as BLS bounds it
 
 
@@ -189,6 +190,13 @@ def _outlook_words(
     None when no words need to change, or why the figure stays (str): words that give a direction or compare
     cannot describe a change BLS now calls little or no change or a decline."""
     figure, direction, soc, label = binding.figure, binding.direction, binding.soc, release_label(newest)
+    text = bound.document.text
+    unchanged = _NO_CHANGE.search(text, binding.sentence[0], figure.start)
+    if unchanged and float(digits.replace(",", "")) != 0 and binding.measure == "change_percent":
+        return (
+            f"BLS projects a change of {digits}% for {soc} in {label}, which '{unchanged[0]}' cannot describe: "
+            "reword the sentence"
+        )
     if direction is not None and float(digits.replace(",", "")) == 0:
         printed = digits + bound.document.text[figure.number_end : figure.end]
         return (
@@ -315,7 +323,30 @@ def plan_refresh(
         elif outcome is not None:
             kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, outcome))
     changes, kept = _drop_collapses(changes, kept, bound)
-    return _drop_conflicts(changes, kept, token_users, bound)
+    changes, kept = _drop_conflicts(changes, kept, token_users, bound)
+    return _drop_undated(changes, kept, bound)
+
+
+def _drop_undated(changes: list[Change], kept: list[Kept], bound: BoundDocument) -> tuple[list[Change], list[Kept]]:
+    """A figure dated by an earlier sentence ("... from 2023 to 2033. ... 15,000 openings a year are projected over
+    the period") moves only if the figures dating it do: refreshed alone, it would not fit the period it keeps."""
+    staying = {k.figure: k for k in kept}
+    owners: dict[tuple[int, int], list[Binding]] = defaultdict(list)
+    for binding in bound.bindings:
+        if binding.token is not None:
+            owners[(binding.token.start, binding.token.end)].append(binding)
+    dropped: set[int] = set()
+    for binding in bound.bindings:
+        token = binding.dated_by
+        if token is None:
+            continue
+        stays = [o for o in owners[(token.start, token.end)] if o.figure.index in staying]
+        if stays and any(c.figure == binding.figure.index for c in changes):
+            dropped.add(binding.figure.index)
+            reason = f"'{token.text}', which dates it, stays with {stays[0].figure.text} (line {stays[0].line})"
+            kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, reason))
+    kept.sort(key=lambda k: k.figure)
+    return [c for c in changes if c.figure not in dropped], kept
 
 
 def _drop_collapses(changes: list[Change], kept: list[Kept], bound: BoundDocument) -> tuple[list[Change], list[Kept]]:

@@ -373,6 +373,36 @@ def test_this_occupation_is_the_one_named_not_the_major_group_it_is_placed_in(ar
     assert [c.new for c in result.changes] == ["27,700"]  # EP 2024-34
 
 
+def test_a_paragraph_whose_dated_sentence_stays_stays_whole(article):
+    # 19-3022 survey researchers: 0% in EP 2023-33 ("little or no change"), -5% in 2024-34; 800 -> 700 openings.
+    result = article(
+        "Survey researchers",
+        "BLS projects little or no change in employment of survey researchers from 2023 to 2033 (0 percent). "
+        "Across all occupations, the projected growth is 4 percent. On average, about 800 openings a year are "
+        "projected over the period.",
+    )
+    assert result.changes == [] and not result.changed
+    assert [k.reason for k in result.kept] == [
+        "BLS projects a change of -5% for 19-3022 in EP 2024-34, which 'little or no change' cannot describe: "
+        "reword the sentence",
+        "'from 2023 to 2033', which dates it, stays with 0 percent (line 3)",
+        "'from 2023 to 2033', which dates it, stays with 0 percent (line 3)",
+    ]
+    # the same paragraph of an occupation whose outlook moves: all of it moves (700 is a figure: openings)
+    moved = article(
+        "Gambling managers",
+        "BLS projects employment of gambling managers to grow 5 percent from 2023 to 2033, about as fast as the "
+        "average for all occupations. Across all occupations, the projected growth is 4 percent. On average, "
+        "about 700 openings a year are projected over the period.",
+    )
+    assert [(c.old, c.new) for c in moved.changes] == [
+        ("5 percent", "1 percent"),
+        ("4 percent", "3 percent"),
+        ("700", "600"),
+    ]
+    assert "grow 1 percent from 2024 to 2034, slower than the average for all occupations." in moved.refreshed
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
