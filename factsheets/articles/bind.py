@@ -370,8 +370,9 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
 
 def _bind_release(binding: Binding, catalog: Catalog, tokens: list[Token], before: list[Token]) -> None:
     """The release the sentence dates the figure with; a sentence that dates nothing ("On average, about 14,200
-    openings a year are projected over the period") is dated by the last one of its paragraph that does, for the
-    audit only: the refresh edits no year outside the figure's sentence."""
+    openings a year are projected over the period") is dated by the last one of its paragraph that does. The
+    refresh edits no year outside the figure's sentence, and moves such a figure only with the figures that
+    date it (refresh._drop_undated)."""
     measure = binding.measures[0]
     source = MEASURE_SOURCE[measure]
     binding.token = _token_for(tokens, binding.figure, measure)
