@@ -19,9 +19,11 @@ from dataclasses import dataclass, field, replace
 from factsheets.articles.catalog import Catalog, Claim
 from factsheets.articles.document import Document, Heading
 from factsheets.articles.find import Figure, Token, find_figures, find_tokens
-from factsheets.articles.measures import MEASURE_KIND, MEASURE_SOURCE, OEWS, wage_measure
+from factsheets.articles.measure_words import count_measures, last_match, money_measures, percent_measures
+from factsheets.articles.measures import MEASURE_KIND, MEASURE_SOURCE, OEWS
 from factsheets.articles.names import NameMatch
 from factsheets.articles.sidecar import Pin, match_pins
+from factsheets.articles.tables import column_header
 
 
 @dataclass(frozen=True)
@@ -90,105 +92,22 @@ class BoundDocument:
     stale_pins: list[tuple[Pin, str]] = field(default_factory=list)  # pins that bind nothing, and why
 
 
-# ---- measure words -----------------------------------------------------------------------------------
+# ---- direction words ----------------------------------------------------------------------------------
 
-_STATISTICS = [
-    ("p90", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?10\s?(?:%|percent)|\b90th\s+percentile", re.I)),
-    ("p10", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?10\s?(?:%|percent)|\b10th\s+percentile", re.I)),
-    ("p75", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?25\s?(?:%|percent)|\b75th\s+percentile", re.I)),
-    ("p25", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?25\s?(?:%|percent)|\b25th\s+percentile", re.I)),
-    ("median", re.compile(r"\bmedian\b", re.I)),
-    ("mean", re.compile(r"\b(?:mean|average)\b", re.I)),
-]
-_HOURLY_AFTER = re.compile(r"^\W{0,3}(?:per|an|a|each|/)\s?(?:hour|hr)\b|^\s*hourly\b", re.I)
-_HOURLY_BEFORE = re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b", re.I)
-_ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\byearly\b|\bsalar(?:y|ies)\b", re.I)
-_PROJECTION = re.compile(
-    r"\b(?:grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|change|"
-    r"outlook|project(?:s|ed|ion|ions)?|expan(?:d|ds|ded|ding|sion)|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|"
-    r"drop(?:s|ped|ping)?|shrink(?:s|ing)?|contract(?:s|ed|ing)?)\b",
-    re.I,
-)
 _DIRECTION = re.compile(
     r"\b(?P<up>grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|ris(?:e|es|ing|en)|rose|expan(?:d|ds|ded|ding|sion)|"
     r"gain(?:s|ed|ing)?|add(?:s|ed|ing)?)\b|\b(?P<down>declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|fall(?:s|ing|en)?|"
     r"fell|drop(?:s|ped|ping)?|shrink(?:s|ing)?|contract(?:s|ed|ing)?|los(?:e|es|ing|s)|lost)\b",
     re.I,
 )
-_NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional)\s+(?:jobs|positions)\b", re.I)
-_OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
-_JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)
-_CHANGE_BEFORE = re.compile(
-    r"\b(?:add(?:s|ed|ing)?|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|change in employment)\b[^.]*$", re.I
-)
-_OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
-_JOBS_BEFORE = re.compile(r"\b(?:employment|employed|jobs|workers|held)\b[^.]*$", re.I)
 ALL_OCCUPATIONS = "00-0000"
 _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
-
-
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    found = None
-    for found in pattern.finditer(text):  # noqa: B007 (the last one is wanted)
-        pass
-    return found
-
-
-def money_measures(figure: Figure, left: str, right: str) -> tuple[tuple[str, ...], str]:
-    hourly = bool(_HOURLY_AFTER.search(right) or _HOURLY_BEFORE.search(left[-60:])) or (
-        figure.decimals == 2 and figure.value < 1000 and not _ANNUAL.search(right[:20])
-    )
-    best: tuple[int, str, str] | None = None
-    for statistic, pattern in _STATISTICS:
-        found = _last(pattern, left)
-        if found and (best is None or found.end() > best[0]):
-            best = (found.end(), statistic, found[0])
-    if best is None:
-        for statistic, pattern in _STATISTICS:
-            found = pattern.search(right[:40])
-            if found:
-                best = (0, statistic, found[0])
-                break
-    unit = "hourly" if hourly else "annual"
-    if best is None:
-        return (
-            wage_measure("median", hourly),
-            wage_measure("mean", hourly),
-        ), f"{unit} wage; the text says neither median nor mean"
-    return (wage_measure(best[1], hourly),), f"'{best[2]}' ({unit})"
-
-
-def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str, ...], str]:
-    found = _last(_PROJECTION, left) or _PROJECTION.search(right[:40])
-    if found:
-        return ("change_percent",), f"'{found[0]}'"
-    if has_period:
-        return ("change_percent",), "a projection period"
-    return (), "no words say what the percent measures"
-
-
-def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
-    if new_jobs := _NEW_JOBS_AFTER.search(right):
-        return ("change_numeric",), f"'{new_jobs[0].strip()}'"
-    if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
-        return ("openings_annual",), "'openings'"
-    if change := _CHANGE_BEFORE.search(left[-60:]):
-        return ("change_numeric",), f"'{change[0].split()[0]}'"
-    jobs = _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:])
-    if not jobs:
-        return (), "no words say what the number counts"
-    words = f"'{jobs[0].split()[0]}'"
-    if token is not None and token.kind == "target":
-        return ("employment_target",), f"{words} and '{token.text}'"
-    if token is not None and token.may:
-        return ("employment",), f"{words} in '{token.text}' (OEWS)"
-    return ("employment_base",), f"{words} (EP base-year employment)"
 
 
 def direction_of(text: str, left_start: int, figure: Figure, right_end: int) -> Direction | None:
     """The nearest direction word before the figure (within its clause), else just after it."""
     window_start = max(left_start, figure.start - 60)
-    found = _last(_DIRECTION, text[window_start : figure.start])
+    found = last_match(_DIRECTION, text[window_start : figure.start])
     if found:
         start = window_start + found.start()
         return _direction(text, start, start + len(found[0]), 1 if found["up"] else -1, False)
@@ -357,25 +276,32 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             if pin is not None and pin.ignore:
                 binding.pin, binding.problem = pin, f"ignored by sidecar pin {pin.number}"
                 continue
-            _bind_measure(binding, text[left_start : figure.start], text[figure.end : right_end], tokens, pin)
+            header = column_header(text, figure.start) if document.kind == "md" else None
+            column_tokens = find_tokens(text, header.start, header.end, []) if header else []
+            left = f"{header.text} {text[left_start : figure.start]}" if header else text[left_start : figure.start]
+            _bind_measure(binding, left, text[figure.end : right_end], tokens + column_tokens, pin)
+            if header and binding.measures and pin is None:
+                binding.measure_evidence += f", its column '{header.text}'"
             if i and pin is None:
                 _bind_range_end(binding, bindings[-2], text[left_start : figure.start])
             binding.direction = direction_of(text, left_start, figure, right_end) if figure.kind != "money" else None
             binding.signed_value = _signed(figure, binding.direction)
             _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
             if binding.measures:
-                _bind_release(binding, catalog, tokens, before)
+                _bind_release(binding, catalog, tokens, before, column_tokens)
     return BoundDocument(document, bindings, named, stale)
 
 
-def _bind_release(binding: Binding, catalog: Catalog, tokens: list[Token], before: list[Token]) -> None:
+def _bind_release(
+    binding: Binding, catalog: Catalog, tokens: list[Token], before: list[Token], column: list[Token]
+) -> None:
     """The release the sentence dates the figure with; a sentence that dates nothing ("On average, about 14,200
     openings a year are projected over the period") is dated by the last one of its paragraph that does. The
     refresh edits no year outside the figure's sentence, and moves such a figure only with the figures that
-    date it (refresh._drop_undated)."""
+    date it (refresh._drop_undated). In a table, its column's header dates it when its row does not."""
     measure = binding.measures[0]
     source = MEASURE_SOURCE[measure]
-    binding.token = _token_for(tokens, binding.figure, measure)
+    binding.token = _token_for(tokens, binding.figure, measure) or _token_for(column, binding.figure, measure)
     inherited = _token_for(before, binding.figure, measure) if binding.token is None else None
     binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token or inherited)
     if inherited is not None:

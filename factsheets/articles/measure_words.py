@@ -1,0 +1,95 @@
+"""The words around a figure that say what it measures: a wage's statistic and unit ("median annual wage",
+"$24.53 per hour", "the top 10 percent earned more than"), a percent's projection ("grow 7%", "job outlook"),
+a count's kind ("14,200 openings", "13,800 new jobs", "194,800 jobs in 2024", "by 2034")."""
+
+from __future__ import annotations
+
+import re
+
+from factsheets.articles.find import Figure, Token
+from factsheets.articles.measures import wage_measure
+
+_STATISTICS = [
+    ("p90", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?10\s?(?:%|percent)|\b90th\s+percentile", re.I)),
+    ("p10", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?10\s?(?:%|percent)|\b10th\s+percentile", re.I)),
+    ("p75", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?25\s?(?:%|percent)|\b75th\s+percentile", re.I)),
+    ("p25", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?25\s?(?:%|percent)|\b25th\s+percentile", re.I)),
+    ("median", re.compile(r"\bmedian\b", re.I)),
+    ("mean", re.compile(r"\b(?:mean|average)\b", re.I)),
+]
+_HOURLY_AFTER = re.compile(r"^\W{0,3}(?:per|an|a|each|/)\s?(?:hour|hr)\b|^\s*hourly\b", re.I)
+_HOURLY_BEFORE = re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b", re.I)
+_ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\byearly\b|\bsalar(?:y|ies)\b", re.I)
+_PROJECTION = re.compile(
+    r"\b(?:grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|change|"
+    r"outlook|project(?:s|ed|ion|ions)?|expan(?:d|ds|ded|ding|sion)|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|"
+    r"drop(?:s|ped|ping)?|shrink(?:s|ing)?|contract(?:s|ed|ing)?)\b",
+    re.I,
+)
+
+_NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional)\s+(?:jobs|positions)\b", re.I)
+_OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
+_JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:add(?:s|ed|ing)?|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|change in employment)\b[^.]*$", re.I
+)
+_OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
+_JOBS_BEFORE = re.compile(r"\b(?:employment|employed|jobs|workers|held)\b[^.]*$", re.I)
+
+
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 (the last one is wanted)
+        pass
+    return found
+
+
+def money_measures(figure: Figure, left: str, right: str) -> tuple[tuple[str, ...], str]:
+    hourly = bool(_HOURLY_AFTER.search(right) or _HOURLY_BEFORE.search(left[-60:])) or (
+        figure.decimals == 2 and figure.value < 1000 and not _ANNUAL.search(right[:20])
+    )
+    best: tuple[int, str, str] | None = None
+    for statistic, pattern in _STATISTICS:
+        found = last_match(pattern, left)
+        if found and (best is None or found.end() > best[0]):
+            best = (found.end(), statistic, found[0])
+    if best is None:
+        for statistic, pattern in _STATISTICS:
+            found = pattern.search(right[:40])
+            if found:
+                best = (0, statistic, found[0])
+                break
+    unit = "hourly" if hourly else "annual"
+    if best is None:
+        return (
+            wage_measure("median", hourly),
+            wage_measure("mean", hourly),
+        ), f"{unit} wage; the text says neither median nor mean"
+    return (wage_measure(best[1], hourly),), f"'{best[2]}' ({unit})"
+
+
+def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str, ...], str]:
+    found = last_match(_PROJECTION, left) or _PROJECTION.search(right[:40])
+    if found:
+        return ("change_percent",), f"'{found[0]}'"
+    if has_period:
+        return ("change_percent",), "a projection period"
+    return (), "no words say what the percent measures"
+
+
+def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
+    if new_jobs := _NEW_JOBS_AFTER.search(right):
+        return ("change_numeric",), f"'{new_jobs[0].strip()}'"
+    if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
+        return ("openings_annual",), "'openings'"
+    if change := _CHANGE_BEFORE.search(left[-60:]):
+        return ("change_numeric",), f"'{change[0].split()[0]}'"
+    jobs = _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:])
+    if not jobs:
+        return (), "no words say what the number counts"
+    words = f"'{jobs[0].split()[0]}'"
+    if token is not None and token.kind == "target":
+        return ("employment_target",), f"{words} and '{token.text}'"
+    if token is not None and token.may:
+        return ("employment",), f"{words} in '{token.text}' (OEWS)"
+    return ("employment_base",), f"{words} (EP base-year employment)"

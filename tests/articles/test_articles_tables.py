@@ -1,0 +1,54 @@
+"""Markdown pipe tables: a figure in a cell is measured and dated by its column's header as well as by its
+row, and the header's year moves once for the whole column (factsheets/articles/tables.py)."""
+
+from __future__ import annotations
+
+from factsheets.articles import audit_articles
+from factsheets.articles.tables import column_header
+
+TABLE = """# Health information careers
+
+| Occupation | Median pay (May 2021) | Job growth, 2021-31 |
+|---|:---:|---|
+| Medical records specialists | $46,660 | 7% |
+| Health information technologists and medical registrars | $55,560 | 17% |
+"""
+
+
+def refreshed(con, tmp_path, text: str):
+    path = tmp_path / "careers.md"
+    path.write_text(text, encoding="utf-8")
+    results, errors = audit_articles(con, [path])
+    assert errors == []
+    return results[0]
+
+
+def test_a_cell_is_measured_and_dated_by_its_columns_header(con, tmp_path):
+    result = refreshed(con, tmp_path, TABLE)
+    assert [(b.soc, b.measure, b.claim.label, a.status) for b, a in result.figures] == [
+        ("29-2072", "annual_median", "OEWS May 2021", "release not held"),
+        ("29-2072", "change_percent", "EP 2021-31", "matches"),
+        ("29-9021", "annual_median", "OEWS May 2021", "release not held"),
+        ("29-9021", "change_percent", "EP 2021-31", "matches"),
+    ]
+    assert result.kept == []
+    assert result.refreshed.splitlines()[2:6] == [
+        "| Occupation | Median pay (May 2025) | Job growth, 2024-34 |",
+        "|---|:---:|---|",
+        "| Medical records specialists | $51,140 | 7% |",
+        "| Health information technologists and medical registrars | $68,020 | 15% |",
+    ]
+
+
+def test_a_column_whose_figures_cannot_all_move_stays_whole(con, tmp_path):
+    result = refreshed(con, tmp_path, TABLE + "| Information clerks | $37,000 | 3% |\n")
+    assert result.changes == [] and not result.changed  # the header's year dates the ambiguous row too
+    assert "'(May 2021)' also dates another figure that would not move the same way" in [k.reason for k in result.kept]
+
+
+def test_only_a_body_row_of_a_pipe_table_has_a_column_header():
+    text = TABLE + "\nMedical records specialists | $46,660 earned in a sentence with a bar.\n"
+    assert column_header(text, text.index("$46,660")).text == "Median pay (May 2021)"
+    assert column_header(text, text.index("17%")).text == "Job growth, 2021-31"
+    assert column_header(text, text.index("Median pay")) is None  # the header row itself
+    assert column_header(text, text.index("$46,660 earned")) is None  # not in a table
