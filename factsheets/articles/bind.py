@@ -276,7 +276,7 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             if pin is not None and pin.ignore:
                 binding.pin, binding.problem = pin, f"ignored by sidecar pin {pin.number}"
                 continue
-            header = column_header(text, figure.start) if document.kind == "md" else None
+            header = column_header(text, figure.start) if document.kind in ("md", "html") else None
             column_tokens = find_tokens(text, header.start, header.end, []) if header else []
             left = f"{header.text} {text[left_start : figure.start]}" if header else text[left_start : figure.start]
             _bind_measure(binding, left, text[figure.end : right_end], tokens + column_tokens, pin)

@@ -24,6 +24,7 @@ _BLOCKS = frozenset(
     "tbody tfoot thead title tr ul br".split()
 )
 _CELLS = frozenset({"td", "th"})
+_TABLE_PARTS = frozenset({"thead", "tbody", "tfoot", "tr"})  # inside a table: rows are lines, not blocks
 _SKIPPED = frozenset("script style noscript template svg math code kbd samp textarea iframe object".split())
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _REFERENCE = re.compile(r"&#?[A-Za-z0-9]+;?")
@@ -102,6 +103,7 @@ class _TextNodes(HTMLParser):
         self.title: Heading | None = None
         self.tags = 0
         self.row_cells = 0
+        self.tables: list[int] = []  # rows so far of each open table: a table reads as a Markdown pipe table
         self.events: list[tuple[str, int, str]] = []  # ('data'|'tag', raw offset, text) to find broken markup
 
     def _position(self) -> int:
@@ -110,8 +112,28 @@ class _TextNodes(HTMLParser):
 
     def _separate(self, separator: str) -> None:
         if self.parts and not self.parts[-1].endswith(("\n\n", " | ")):
-            self.parts.append(separator)
-            self.length += len(separator)
+            self._emit(separator)
+
+    def _emit(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def _row(self, start: bool) -> None:
+        """A table row as a line of a pipe table (| a | b |), the header (its first row) underlined, so that a
+        cell's column header measures and dates it (factsheets.articles.tables)."""
+        rows = self.tables[-1]
+        if start:
+            if rows == 0:
+                self._separate(BLOCK_SEPARATOR)
+            else:
+                self._emit("\n")
+            self._emit("| ")
+            self.row_cells = 0
+            return
+        self._emit(" |")
+        if rows == 0:
+            self._emit("\n|" + "---|" * max(self.row_cells, 1))
+        self.tables[-1] += 1
 
     def handle_starttag(self, tag: str, attrs) -> None:
         self.tags += 1
@@ -124,10 +146,15 @@ class _TextNodes(HTMLParser):
             self.skipping += 1
         if tag not in _VOID:
             self.stack.append(tag)
+        if tag == "table":
+            self.tables.append(0)
         if tag in _CELLS:
             if self.row_cells:
                 self._separate(CELL_SEPARATOR)
             self.row_cells += 1
+        elif tag in _TABLE_PARTS and self.tables:
+            if tag == "tr":
+                self._row(start=True)
         elif tag in _BLOCKS:
             if tag == "tr":
                 self.row_cells = 0
@@ -155,6 +182,12 @@ class _TextNodes(HTMLParser):
                     self.title = self.title or heading
                 else:
                     self.headings.append(heading)
+        if tag in _TABLE_PARTS and self.tables:
+            if tag == "tr":
+                self._row(start=False)
+            return
+        if tag == "table" and self.tables:
+            self.tables.pop()
         if tag in _BLOCKS and tag != "br":
             self._separate(BLOCK_SEPARATOR)
 
@@ -214,7 +247,10 @@ def html_document(source: str, *, name: str, encoding: str = "utf-8", bom: bool 
     begin = 0
     for number, match in enumerate([*re.finditer(re.escape(BLOCK_SEPARATOR), text), None]):
         stop = match.start() if match else len(text)
-        spans = split_sentences(text, begin, stop)
+        if text.startswith("| ", begin):  # a table: each row is a sentence of its own
+            spans = [span for line in _lines_of(text, begin, stop) for span in split_sentences(text, *line)]
+        else:
+            spans = split_sentences(text, begin, stop)
         sentences.extend(spans)
         paragraph_of.extend([number] * len(spans))
         begin = match.end() if match else stop
@@ -223,6 +259,16 @@ def html_document(source: str, *, name: str, encoding: str = "utf-8", bom: bool 
     return Document(
         name, "html", source, text, sentences, headings, title, encoding, bom, HtmlMap(parser.pieces), paragraph_of
     )
+
+
+def _lines_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    lines, at = [], start
+    while at < end:
+        stop = text.find("\n", at, end)
+        stop = end if stop < 0 else stop
+        lines.append((at, stop))
+        at = stop + 1
+    return lines
 
 
 def editable(document: Document, start: int, end: int) -> bool:

@@ -1,4 +1,5 @@
-"""Markdown pipe tables: a figure in a cell is measured and dated by its column's header as well as by its row.
+"""Pipe tables (Markdown's, and HTML tables, which html_text lays out as one): a figure in a cell is measured
+and dated by its column's header as well as by its row.
 
     | Occupation                  | Median pay (May 2021) | Job growth, 2021-31 |
     |-----------------------------|-----------------------|---------------------|

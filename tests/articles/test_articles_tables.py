@@ -52,3 +52,29 @@ def test_only_a_body_row_of_a_pipe_table_has_a_column_header():
     assert column_header(text, text.index("17%")).text == "Job growth, 2021-31"
     assert column_header(text, text.index("Median pay")) is None  # the header row itself
     assert column_header(text, text.index("$46,660 earned")) is None  # not in a table
+
+
+def test_an_html_table_reads_as_a_pipe_table_and_only_its_text_changes(con, tmp_path):
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{wage}</td><td>{growth}</td></tr>"
+        for name, wage, growth in [
+            ("Medical records specialists", "$46,660", "7%"),
+            ("Health information technologists and medical registrars", "$55,560", "17%"),
+        ]
+    )
+    page = (
+        "<html><head><title>Health information careers</title></head><body><table class='pay'><thead><tr>"
+        "<th>Occupation</th><th>Median pay (May 2021)</th><th>Job growth, 2021-31</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table><p>After the table.</p></body></html>\n"
+    )
+    path = tmp_path / "careers.html"
+    path.write_text(page, encoding="utf-8")
+    results, errors = audit_articles(con, [path])
+    assert errors == []
+    (result,) = results
+    assert result.kept == [] and len(result.changes) == 4
+    expected = (
+        page.replace("(May 2021)", "(May 2025)").replace("2021-31", "2024-34").replace("$46,660", "$51,140")
+        .replace("$55,560", "$68,020").replace("17%", "15%")
+    )  # fmt: skip
+    assert result.refreshed == expected  # markup and attributes as they were
