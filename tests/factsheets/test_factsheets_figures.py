@@ -123,15 +123,15 @@ def test_a_tie_eps_figures_cannot_settle_is_an_estimate_the_ooh_row_overrides():
 
 
 @pytest.mark.parametrize(
-    ("percent", "base", "change", "ooh"),
+    ("code", "percent", "base", "ooh"),
     [
-        (1.5, 1_100, 0, 2),  # 29-1243 pediatric surgeons: 1.1 -> 1.1 thousand
-        (-17.5, 200, 0, -18),  # 51-2061 timing device assemblers: 0.2 -> 0.2 thousand
+        ("29-1024", 4.5, 900, 4),  # prosthodontists: 0.9 -> 0.9 thousand (the OOH's dentists page)
+        ("51-7031", -4.5, 900, -4),  # model makers, wood: 0.9 -> 0.9 thousand
     ],
 )
-def test_a_tie_whose_change_ep_rounds_to_nothing_goes_away_from_zero(percent, base, change, ooh):
-    # A change under 50 persons is 0.0 thousand in EP's table: change/base (0%) says nothing of the half.
-    assert whole_percent(percent, base=base, target=base, change=change) == WholePercent(ooh, "ep_estimate")
+def test_a_tie_whose_change_ep_rounds_to_nothing_goes_toward_zero(code, percent, base, ooh):
+    # A change under 50 persons is 0.0 thousand in EP's table; BLS prints these toward zero, as 0/base says.
+    assert whole_percent(percent, base=base, target=base, change=0) == WholePercent(ooh, "ep_estimate")
 
 
 def outlook_text(change) -> str:
