@@ -72,7 +72,15 @@ def test_an_update_on_a_running_cluster_equals_a_serial_update(prefect_harness, 
         serial_site = shutil.copytree(base, tmp_path / "serial", symlinks=True, copy_function=shutil.copy2)
         dask_site = shutil.copytree(base, tmp_path / "dask", symlinks=True, copy_function=shutil.copy2)
         serial = publish_sheets(new, out_dir=serial_site / "sheets", **RUN2)
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        scratch = str(tmp_path / "dask-files")  # the operator's cluster's files: not in the shared TMPDIR
+        with LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            local_directory=scratch,
+            scheduler_kwargs={"local_directory": scratch},
+        ) as cluster:
             runner = DaskRunner(address=cluster.scheduler_address)
             assert runner.cluster_workers() == 2
             dask = publish_sheets(new, out_dir=dask_site / "sheets", runner=runner, **RUN2)
