@@ -19,7 +19,13 @@ from dataclasses import dataclass, field, replace
 from factsheets.articles.catalog import Catalog, Claim
 from factsheets.articles.document import Document, Heading
 from factsheets.articles.find import Figure, Token, find_figures, find_tokens
-from factsheets.articles.measure_words import count_measures, last_match, money_measures, percent_measures
+from factsheets.articles.measure_words import (
+    UP_DOWN_BEFORE,
+    count_measures,
+    last_match,
+    money_measures,
+    percent_measures,
+)
 from factsheets.articles.measures import MEASURE_KIND, MEASURE_SOURCE, OEWS
 from factsheets.articles.names import NameMatch
 from factsheets.articles.sidecar import Pin, match_pins
@@ -105,8 +111,12 @@ _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
 
 
 def direction_of(text: str, left_start: int, figure: Figure, right_end: int) -> Direction | None:
-    """The nearest direction word before the figure (within its clause), else just after it."""
+    """The nearest direction word before the figure (within its clause), else just after it; "up"/"down" only
+    right before a count ("up 16,700 jobs": elsewhere they are rarely a direction)."""
     window_start = max(left_start, figure.start - 60)
+    if figure.kind == "count" and (up_down := UP_DOWN_BEFORE.search(text, window_start, figure.start)):
+        start = up_down.start("word")
+        return _direction(text, start, up_down.end("word"), 1 if up_down["word"].lower() == "up" else -1, False)
     found = last_match(_DIRECTION, text[window_start : figure.start])
     if found:
         start = window_start + found.start()

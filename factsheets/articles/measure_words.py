@@ -77,9 +77,18 @@ def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str
     return (), "no words say what the percent measures"
 
 
+# "up 16,700 jobs", "down by 3,900": a change; "208,200 projected for 2033": the projected employment
+UP_DOWN_BEFORE = re.compile(r"\b(?P<word>up|down)\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?$", re.I)
+_PROJECTED_AFTER = re.compile(r"^\s*(?:jobs\s+)?(?:are\s+|is\s+)?projected\s+(?:for|in|by)\b", re.I)
+
+
 def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
     if new_jobs := _NEW_JOBS_AFTER.search(right):
         return ("change_numeric",), f"'{new_jobs[0].strip()}'"
+    if up_down := UP_DOWN_BEFORE.search(left[-30:]):
+        return ("change_numeric",), f"'{up_down['word']}'"
+    if projected := _PROJECTED_AFTER.search(right):
+        return ("employment_target",), f"'{' '.join(projected[0].split())}'"
     if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
         return ("openings_annual",), "'openings'"
     if change := _CHANGE_BEFORE.search(left[-60:]):

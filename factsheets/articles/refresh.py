@@ -52,14 +52,14 @@ _OPPOSITES = {
     "increasing": "decreasing", "rise": "fall", "rises": "falls", "rose": "fell", "rising": "falling",
     "risen": "fallen", "expand": "shrink", "expands": "shrinks", "expanding": "shrinking", "gain": "lose",
     "gains": "loses", "gained": "lost", "gaining": "losing", "add": "lose", "adds": "loses", "added": "lost",
-    "adding": "losing",
+    "adding": "losing", "up": "down",
 }  # fmt: skip
 _REVERSED = {
     **{down: up for up, down in _OPPOSITES.items() if down not in ("lose", "loses", "lost", "losing", "fallen")},
     "decline": "grow", "declines": "grows", "declined": "grew", "declining": "growing", "fallen": "risen",
     "drop": "rise", "drops": "rises", "dropped": "rose", "dropping": "rising", "lose": "gain", "loses": "gains",
     "lost": "gained", "losing": "gaining", "contract": "expand", "contracts": "expands", "contracted": "expanded",
-    "contracting": "expanding", "shrink": "grow", "shrinks": "grows",
+    "contracting": "expanding", "shrink": "grow", "shrinks": "grows", "down": "up",
 }  # fmt: skip
 
 
@@ -324,7 +324,33 @@ def plan_refresh(
             kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, outcome))
     changes, kept = _drop_collapses(changes, kept, bound)
     changes, kept = _drop_conflicts(changes, kept, token_users, bound)
-    return _drop_undated(changes, kept, bound)
+    changes, kept = _drop_undated(changes, kept, bound)
+    return _drop_partial_sentences(changes, kept, bound)
+
+
+def _drop_partial_sentences(
+    changes: list[Change], kept: list[Kept], bound: BoundDocument
+) -> tuple[list[Change], list[Kept]]:
+    """A sentence's figures of one program move together or not at all ("191,500 jobs in 2023; 208,200 projected
+    for 2033": refreshed by half, it would mix two cycles)."""
+    staying = {k.figure: k for k in kept}
+    moving = {c.figure for c in changes}
+    groups: dict[tuple[tuple[int, int], str], list[Binding]] = defaultdict(list)
+    for binding in bound.bindings:
+        if binding.measures and binding.claim is not None:
+            groups[(binding.sentence, MEASURE_SOURCE[binding.measures[0]])].append(binding)
+    dropped: set[int] = set()
+    for group in groups.values():
+        stays = [b for b in group if b.figure.index in staying]
+        if not stays:
+            continue
+        for binding in group:
+            if binding.figure.index in moving:
+                dropped.add(binding.figure.index)
+                reason = f"its sentence keeps {stays[0].figure.text} as written: refreshed alone, it would mix releases"
+                kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, reason))
+    kept.sort(key=lambda k: k.figure)
+    return [c for c in changes if c.figure not in dropped], kept
 
 
 def _drop_undated(changes: list[Change], kept: list[Kept], bound: BoundDocument) -> tuple[list[Change], list[Kept]]:

@@ -403,6 +403,31 @@ def test_a_paragraph_whose_dated_sentence_stays_stays_whole(article):
     assert "grow 1 percent from 2024 to 2034, slower than the average for all occupations." in moved.refreshed
 
 
+def test_up_or_down_before_a_count_is_a_change_and_turns_with_it(article):
+    # EP 2021-31 -> 2024-34: 29-2072 +12,300 -> +13,800 jobs; 11-2011 +2,000 -> -600 jobs.
+    result = article(
+        "Careers",
+        "From 2021 to 2031, employment of medical records specialists is projected to be up 12,300 jobs.",
+        "From 2021 to 2031, employment of advertising and promotions managers is projected to be up 2,000 jobs.",
+    )
+    assert [(c.old, c.new, c.measure) for c in result.changes] == [
+        ("12,300", "13,800", "change_numeric"),
+        ("2,000", "600", "change_numeric"),
+    ]
+    assert "From 2024 to 2034, employment of advertising and promotions managers is projected to be down 600 jobs." in (
+        result.refreshed
+    )
+
+
+def test_a_sentence_moves_whole_or_not_at_all(article):
+    result = article(
+        "Careers",
+        "Medical records specialists held 186,400 jobs in 2021, and information clerks held 1,200,000 jobs in 2021.",
+    )
+    assert result.changes == [] and not result.changed  # the clerks are ten occupations: their figure stays
+    assert result.kept[0].reason == ("its sentence keeps 1,200,000 as written: refreshed alone, it would mix releases")
+
+
 def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     result = run(con, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
