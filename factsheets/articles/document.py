@@ -231,7 +231,8 @@ def looks_like_heading(line: str) -> bool:
     )
 
 
-def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The lines of text[start:end], each as (start, end) without its newline."""
     spans, pos = [], start
     while pos < end:
         nl = text.find("\n", pos, end)
@@ -245,7 +246,7 @@ def _paragraphs(text: str) -> list[list[tuple[int, int]]]:
     """Runs of non-blank lines, each line as (start, end) without its newline."""
     paragraphs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for start, end in _lines(text, 0, len(text)):
+    for start, end in line_spans(text, 0, len(text)):
         if text[start:end].strip():
             current.append((start, end))
         elif current:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from factsheets.articles.document import ArticleError, Document, Edit, Heading, split_sentences
+from factsheets.articles.document import ArticleError, Document, Edit, Heading, line_spans, split_sentences
 
 BLOCK_SEPARATOR = "\n\n"
 CELL_SEPARATOR = " | "
@@ -248,7 +248,7 @@ def html_document(source: str, *, name: str, encoding: str = "utf-8", bom: bool 
     for number, match in enumerate([*re.finditer(re.escape(BLOCK_SEPARATOR), text), None]):
         stop = match.start() if match else len(text)
         if text.startswith("| ", begin):  # a table: each row is a sentence of its own
-            spans = [span for line in _lines_of(text, begin, stop) for span in split_sentences(text, *line)]
+            spans = [span for line in line_spans(text, begin, stop) for span in split_sentences(text, *line)]
         else:
             spans = split_sentences(text, begin, stop)
         sentences.extend(spans)
@@ -259,16 +259,6 @@ def html_document(source: str, *, name: str, encoding: str = "utf-8", bom: bool 
     return Document(
         name, "html", source, text, sentences, headings, title, encoding, bom, HtmlMap(parser.pieces), paragraph_of
     )
-
-
-def _lines_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    lines, at = [], start
-    while at < end:
-        stop = text.find("\n", at, end)
-        stop = end if stop < 0 else stop
-        lines.append((at, stop))
-        at = stop + 1
-    return lines
 
 
 def editable(document: Document, start: int, end: int) -> bool:

@@ -15,9 +15,9 @@ listed with the reason.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
+from factsheets.articles import together
 from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument
 from factsheets.articles.catalog import Catalog, release_label
@@ -312,89 +312,18 @@ def plan_refresh(
 ) -> tuple[list[Change], list[Kept]]:
     changes: list[Change] = []
     kept: list[Kept] = []
-    token_users: dict[tuple[int, int], list[Binding]] = defaultdict(list)
-    for binding in bound.bindings:
-        if binding.token is not None:
-            token_users[(binding.token.start, binding.token.end)].append(binding)
     for binding, audit in zip(bound.bindings, audits, strict=True):
         outcome = _refresh_one(bound, binding, audit, catalog, store)
         if isinstance(outcome, Change):
             changes.append(outcome)
         elif outcome is not None:
             kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, outcome))
-    changes, kept = _drop_collapses(changes, kept, bound)
-    changes, kept = _drop_conflicts(changes, kept, token_users, bound)
-    changes, kept = _drop_undated(changes, kept, bound)
-    return _drop_partial_sentences(changes, kept, bound)
-
-
-def _drop_partial_sentences(
-    changes: list[Change], kept: list[Kept], bound: BoundDocument
-) -> tuple[list[Change], list[Kept]]:
-    """A sentence's figures of one program move together or not at all ("191,500 jobs in 2023; 208,200 projected
-    for 2033": refreshed by half, it would mix two cycles)."""
-    staying = {k.figure: k for k in kept}
-    moving = {c.figure for c in changes}
-    groups: dict[tuple[tuple[int, int], str], list[Binding]] = defaultdict(list)
-    for binding in bound.bindings:
-        if binding.measures and binding.claim is not None:
-            groups[(binding.sentence, MEASURE_SOURCE[binding.measures[0]])].append(binding)
-    dropped: set[int] = set()
-    for group in groups.values():
-        stays = [b for b in group if b.figure.index in staying]
-        if not stays:
-            continue
-        for binding in group:
-            if binding.figure.index in moving:
-                dropped.add(binding.figure.index)
-                reason = f"its sentence keeps {stays[0].figure.text} as written: refreshed alone, it would mix releases"
-                kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, reason))
+    for rule in together.RULES:
+        reasons = rule(changes, {k.figure for k in kept}, bound)
+        kept += [Kept(c.figure, c.line, c.old, reasons[c.figure]) for c in changes if c.figure in reasons]
+        changes = [c for c in changes if c.figure not in reasons]
     kept.sort(key=lambda k: k.figure)
-    return [c for c in changes if c.figure not in dropped], kept
-
-
-def _drop_undated(changes: list[Change], kept: list[Kept], bound: BoundDocument) -> tuple[list[Change], list[Kept]]:
-    """A figure dated by an earlier sentence ("... from 2023 to 2033. ... 15,000 openings a year are projected over
-    the period") moves only if the figures dating it do: refreshed alone, it would not fit the period it keeps."""
-    staying = {k.figure: k for k in kept}
-    owners: dict[tuple[int, int], list[Binding]] = defaultdict(list)
-    for binding in bound.bindings:
-        if binding.token is not None:
-            owners[(binding.token.start, binding.token.end)].append(binding)
-    dropped: set[int] = set()
-    for binding in bound.bindings:
-        token = binding.dated_by
-        if token is None:
-            continue
-        stays = [o for o in owners[(token.start, token.end)] if o.figure.index in staying]
-        if stays and any(c.figure == binding.figure.index for c in changes):
-            dropped.add(binding.figure.index)
-            reason = f"'{token.text}', which dates it, stays with {stays[0].figure.text} (line {stays[0].line})"
-            kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, reason))
-    kept.sort(key=lambda k: k.figure)
-    return [c for c in changes if c.figure not in dropped], kept
-
-
-def _drop_collapses(changes: list[Change], kept: list[Kept], bound: BoundDocument) -> tuple[list[Change], list[Kept]]:
-    """Figures of one sentence that give the same occupation's same measure for different releases ("$47,180
-    in May 2022, up from $46,660 in May 2021") compare the releases: refreshed, both would become the newest
-    one's figure. They stay as written."""
-    sentence_of = {b.figure.index: b.sentence for b in bound.bindings}
-    groups: dict[tuple[tuple[int, int], str, str], list[Change]] = defaultdict(list)
-    for change in changes:
-        groups[(sentence_of[change.figure], change.soc, change.measure)].append(change)
-    collapsing: set[int] = set()
-    for group in groups.values():
-        claimed = sorted({c.from_release for c in group})
-        if len(claimed) > 1:
-            collapsing.update(c.figure for c in group)
-            reason = (
-                f"the sentence compares {' with '.join(claimed)}: refreshed, both figures would become "
-                f"{group[0].to_release}'s; update it by hand"
-            )
-            kept += [Kept(c.figure, c.line, c.old, reason) for c in group]
-    kept.sort(key=lambda k: k.figure)
-    return [c for c in changes if c.figure not in collapsing], kept
+    return changes, kept
 
 
 def _refresh_one(
@@ -477,42 +406,6 @@ def _refresh_one(
         figure.index, binding.line, binding.column, figure.text, new_text, soc, catalog.title(soc), measure,
         binding.claim.label, label, provenance(newest, soc, measure), edits, notes,
     )  # fmt: skip
-
-
-def _drop_conflicts(
-    changes: list[Change], kept: list[Kept], token_users: dict[tuple[int, int], list[Binding]], bound: BoundDocument
-) -> tuple[list[Change], list[Kept]]:
-    """A year or direction word serves every figure that uses it: it changes only when all of them move to the
-    same text; otherwise those figures stay as written."""
-    by_figure = {c.figure: c for c in changes}
-    blocked: dict[int, str] = {}
-    for span, users in token_users.items():
-        wanted = set()
-        for user in users:  # a figure that stays (or is already the newest) wants its year as it is
-            change = by_figure.get(user.figure.index)
-            edits = change.edits if change else []
-            wanted.add(tuple(sorted((e.start, e.new) for e in edits if span[0] <= e.start < span[1])))
-        if len(wanted) > 1:
-            text = bound.document.text[span[0] : span[1]]
-            for user in users:
-                blocked[user.figure.index] = f"'{text}' also dates another figure that would not move the same way"
-    seen: dict[tuple[int, int], str] = {}
-    kept_changes = []
-    for change in changes:
-        if change.figure in blocked:
-            kept.append(Kept(change.figure, change.line, change.old, blocked[change.figure]))
-            continue
-        clash = [e for e in change.edits if seen.get((e.start, e.end), e.new) != e.new]
-        if clash:
-            kept.append(
-                Kept(change.figure, change.line, change.old, f"'{clash[0].new}' clashes with another figure's refresh")
-            )
-            continue
-        for edit in change.edits:
-            seen[(edit.start, edit.end)] = edit.new
-        kept_changes.append(change)
-    kept.sort(key=lambda k: k.figure)
-    return kept_changes, kept
 
 
 def unique_edits(changes: list[Change]) -> list[Edit]:

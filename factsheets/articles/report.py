@@ -8,7 +8,7 @@ from typing import Any
 
 from factsheets.articles.audit import Audit
 from factsheets.articles.bind import Binding
-from factsheets.articles.measures import MEASURE_LABELS
+from factsheets.articles.measures import MEASURE_LABELS, OUTLOOK_WORDS
 from factsheets.articles.refresh import Change
 from factsheets.articles.session import ArticleResult
 
@@ -122,6 +122,18 @@ def report_json(result: ArticleResult) -> dict[str, Any]:
     }
 
 
+def _change_lines(change: Change) -> list[str]:
+    """A change with its provenance, then its notes."""
+    p = change.provenance
+    what = "" if change.measure == OUTLOOK_WORDS else f"{MEASURE_LABELS[change.measure]}, {change.from_release} -> "
+    series = "" if change.measure == OUTLOOK_WORDS else f", series {p.series}"
+    head = (
+        f"- line {change.line}: {change.old} -> **{change.new}** ({change.soc} {change.title}, {what}"
+        f"{change.to_release}; {p.program} {p.release}{series}, {p.source_url})"
+    )
+    return [head, *(f"  - {note}" for note in change.notes)]
+
+
 def comparisons_summary(result: ArticleResult) -> str:
     """' Comparisons with the average: 1 refreshed, 0 left as written.' (empty when the article has none)."""
     if not result.outlook and not result.outlook_kept:
@@ -179,27 +191,13 @@ def report_markdown(result: ArticleResult) -> str:
             text += f". Backfill {audit.backfill}" if audit.backfill else ""
             lines.append(text)
     if result.changes:
-        lines += ["", "## Changes", ""]
-        for change in result.changes:
-            p = change.provenance
-            lines.append(
-                f"- line {change.line}: {change.old} -> **{change.new}** ({change.soc} {change.title}, "
-                f"{MEASURE_LABELS[change.measure]}, {change.from_release} -> {change.to_release}; "
-                f"{p.program} {p.release}, series {p.series}, {p.source_url})"
-            )
-            lines += [f"  - {note}" for note in change.notes]
+        lines += ["", "## Changes", "", *(line for change in result.changes for line in _change_lines(change))]
     if result.kept:
         lines += ["", "## Left as written", ""]
         lines += [f"- line {k.line}, {k.text}: {k.reason}" for k in result.kept]
     if result.outlook or result.outlook_kept:
         lines += ["", "## Comparisons with the average", ""]
-        for change in result.outlook:
-            p = change.provenance
-            lines.append(
-                f"- line {change.line}: {change.old} -> **{change.new}** ({change.soc} {change.title}, "
-                f"{change.to_release}; {p.program} {p.release}, {p.source_url})"
-            )
-            lines += [f"  - {note}" for note in change.notes]
+        lines += [line for change in result.outlook for line in _change_lines(change)]
         lines += [f"- line {k.line}, '{k.text}': left as written: {k.reason}" for k in result.outlook_kept]
     lines += ["", "## Evidence", ""]
     for binding, _ in result.figures:

@@ -43,6 +43,12 @@ def article(con, tmp_path):
     return audit
 
 
+def left_as_written(result) -> list[str]:
+    """The reasons of an article the refresh left exactly as it was."""
+    assert result.changes == [] and not result.changed
+    return [k.reason for k in result.kept]
+
+
 def test_refresh_of_the_reference_changes_the_figures_and_their_years_and_nothing_else(reference):
     old = REFERENCE.read_text(encoding="utf-8").splitlines(keepends=True)
     new = reference.refreshed.splitlines(keepends=True)
@@ -166,19 +172,6 @@ def test_a_figure_newer_than_the_warehouse_is_never_taken_back(article):
     ]
 
 
-def test_a_top_coded_median_is_the_lower_bound_bls_prints(article):
-    # OEWS May 2024 prints the median of cardiologists and dermatologists only as ">= $239,200".
-    result = article(
-        "Physicians",
-        "Cardiologists earned a median annual salary of $239,200 in May 2024, according to the BLS.",
-        "Dermatologists earned a median annual salary of $300,000 in May 2024, according to the BLS.",
-    )
-    (_, cardiologists), (_, dermatologists) = result.figures
-    assert (cardiologists.status, cardiologists.bls_text) == ("matches", "$239,200 or more")
-    assert dermatologists.status == "differs"
-    assert dermatologists.note.startswith("BLS OEWS May 2024: $239,200 or more")
-
-
 def test_a_lower_bound_stays_when_bls_now_publishes_the_exact_wage(article):
     # OEWS May 2024 prints 29-1212's median as ">= $239,200"; May 2025 publishes it: $496,010.
     result = article(
@@ -186,21 +179,26 @@ def test_a_lower_bound_stays_when_bls_now_publishes_the_exact_wage(article):
         "The median annual wage of cardiologists was $239,200 or more in May 2024; BLS does not publish exact wages "
         "above that amount.",
     )
-    assert result.changes == [] and not result.changed  # not "$496,010 or more in May 2025"
-    assert [k.reason for k in result.kept] == [
+    assert left_as_written(result) == [  # not "$496,010 or more in May 2025"
         "it is a lower bound ('$239,200 or more') and BLS publishes the exact median annual wage of 29-1212 in "
         "OEWS May 2025 ($496,010): reword the sentence"
     ]
 
 
-def test_a_top_coded_median_of_a_release_not_held_is_checked_against_its_bound(article):
-    # EP 2021-31 republishes the May 2021 medians, top-coded at ">= $208,000".
+def test_a_top_coded_median_is_the_lower_bound_bls_prints(article):
+    # OEWS May 2024 prints the median of cardiologists and dermatologists only as ">= $239,200"; EP 2021-31
+    # republishes the May 2021 medians (OEWS May 2021 is not held), top-coded at ">= $208,000".
     result = article(
         "Physicians",
+        "Cardiologists earned a median annual salary of $239,200 in May 2024, according to the BLS.",
+        "Dermatologists earned a median annual salary of $300,000 in May 2024, according to the BLS.",
         "Anesthesiologists earned a median annual salary of $331,190 in May 2021, according to the BLS.",
         "Orthodontists earned a median annual salary of $150,000 in May 2021, according to the BLS.",
     )
-    (_, anesthesiologists), (_, orthodontists) = result.figures
+    cardiologists, dermatologists, anesthesiologists, orthodontists = (audit for _, audit in result.figures)
+    assert (cardiologists.status, cardiologists.bls_text) == ("matches", "$239,200 or more")
+    assert dermatologists.status == "differs"
+    assert dermatologists.note.startswith("BLS OEWS May 2024: $239,200 or more")
     assert anesthesiologists.status == orthodontists.status == "release not held"
     assert "May 2021 median annual wage as $208,000 or more ($331,190 is consistent with it)" in anesthesiologists.note
     assert "May 2021 median annual wage as $208,000 or more (not $150,000)" in orthodontists.note
@@ -282,23 +280,44 @@ def test_a_comparison_without_a_figure_is_bound_like_a_figure_and_refreshed(arti
     assert article("Lodging managers", result.refreshed.split("\n\n")[1]).outlook == []  # current: nothing moves
 
 
-def test_employment_from_the_base_year_to_the_target_moves_whole(article):
-    # EP 2021-31 -> 2024-34: 29-2072 186.4 -> 199.8 thousand, then 194.8 -> 208.6; 11-2011 28.0 -> 30.0, then
-    # 27.0 -> 26.4 (a decline: the words follow the change, as they do for a percent).
-    result = article(
-        "Careers",
-        "Employment of medical records specialists is projected to grow from 186,400 in 2021 to 199,800 in 2031.",
+# Sentences whose figures move together: (paragraphs, the changes as (old, new, measure), text the refresh writes)
+MOVES = {
+    # EP 2021-31 -> 2024-34: 29-2072 186.4 -> 198.7 thousand, then 194.8 -> 208.6; 11-2011 28.0 -> 30.0, then
+    # 27.0 -> 26.4 (a decline: the words follow the change, as they do for a percent)
+    "base year to target": (
+        "Employment of medical records specialists is projected to grow from 186,400 in 2021 to 199,800 in 2031.\n\n"
         "Employment of advertising and promotions managers is projected to grow from 28,000 in 2021 to 30,000 in 2031.",
-    )
+        [
+            ("186,400", "194,800", "employment_base"),
+            ("199,800", "208,600", "employment_target"),
+            ("28,000", "27,000", "employment_base"),
+            ("30,000", "26,400", "employment_target"),
+        ],
+        ["projected to grow from 194,800 in 2024 to 208,600 in 2034.",
+         "projected to decline from 27,000 in 2024 to 26,400 in 2034."],
+    ),
+    "a target year after 'through'": (
+        "Jobs for medical records specialists will rise 7 percent through 2031, adding about 13,400 positions.",
+        [("7 percent", "7 percent", "change_percent"), ("13,400", "13,800", "change_numeric")],
+        ["will rise 7 percent through 2034, adding about 13,800 positions."],
+    ),
+    # 29-2072 +12,300 -> +13,800 jobs; 11-2011 +2,000 -> -600 jobs
+    "up or down before a count": (
+        "From 2021 to 2031, employment of medical records specialists is projected to be up 12,300 jobs.\n\n"
+        "From 2021 to 2031, employment of advertising and promotions managers is projected to be up 2,000 jobs.",
+        [("12,300", "13,800", "change_numeric"), ("2,000", "600", "change_numeric")],
+        ["From 2024 to 2034, employment of advertising and promotions managers is projected to be down 600 jobs."],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", MOVES)
+def test_a_sentences_figures_move_together(article, case):
+    text, changes, written = MOVES[case]
+    result = article("Careers", *text.split("\n\n"))
     assert result.kept == []
-    assert [(c.old, c.new, c.measure) for c in result.changes] == [
-        ("186,400", "194,800", "employment_base"),
-        ("199,800", "208,600", "employment_target"),
-        ("28,000", "27,000", "employment_base"),
-        ("30,000", "26,400", "employment_target"),
-    ]
-    assert "projected to grow from 194,800 in 2024 to 208,600 in 2034." in result.refreshed
-    assert "projected to decline from 27,000 in 2024 to 26,400 in 2034." in result.refreshed
+    assert [(c.old, c.new, c.measure) for c in result.changes] == changes
+    assert all(sentence in result.refreshed for sentence in written), result.refreshed
 
 
 def test_a_sentence_comparing_two_releases_of_one_figure_stays_as_written(article):
@@ -307,11 +326,14 @@ def test_a_sentence_comparing_two_releases_of_one_figure_stays_as_written(articl
         "The median annual wage for medical records specialists was $47,180 in May 2022, up from a median of "
         "$46,660 in May 2021.",
     )
-    assert result.changes == [] and not result.changed  # not "$51,140 in May 2025, up from ... $51,140 in May 2025"
-    assert [k.reason for k in result.kept] == [
-        "the sentence compares OEWS May 2021 with OEWS May 2022: refreshed, both figures would become OEWS May "
-        "2025's; update it by hand"
-    ] * 2
+    assert (
+        left_as_written(result)
+        == [  # not "$51,140 in May 2025, up from ... $51,140 in May 2025"
+            "the sentence compares OEWS May 2021 with OEWS May 2022: refreshed, both figures would become OEWS May "
+            "2025's; update it by hand"
+        ]
+        * 2
+    )
 
 
 def test_employment_in_thousands_as_eps_tables_count_it(article):
@@ -326,15 +348,6 @@ def test_employment_in_thousands_as_eps_tables_count_it(article):
         ("198.7 thousand", 198700.0, "matches", "198.7 thousand"),
     ]
     assert "grow from 194.8 thousand in 2024 to 208.6 thousand in 2034." in result.refreshed
-
-
-def test_a_target_year_after_through_moves_with_the_outlook(article):
-    result = article(
-        "Medical Records Specialists",
-        "Jobs for medical records specialists will rise 7 percent through 2031, adding about 13,400 positions.",
-    )
-    assert [c.new for c in result.changes] == ["7 percent", "13,800"]
-    assert "will rise 7 percent through 2034, adding about 13,800 positions." in result.refreshed
 
 
 def test_a_sheet_of_our_own_from_older_releases_refreshes_to_the_newest(article):
@@ -381,8 +394,7 @@ def test_a_paragraph_whose_dated_sentence_stays_stays_whole(article):
         "Across all occupations, the projected growth is 4 percent. On average, about 800 openings a year are "
         "projected over the period.",
     )
-    assert result.changes == [] and not result.changed
-    assert [k.reason for k in result.kept] == [
+    assert left_as_written(result) == [
         "BLS projects a change of -5% for 19-3022 in EP 2024-34, which 'little or no change' cannot describe: "
         "reword the sentence",
         "'from 2023 to 2033', which dates it, stays with 0 percent (line 3)",
@@ -401,22 +413,6 @@ def test_a_paragraph_whose_dated_sentence_stays_stays_whole(article):
         ("700", "600"),
     ]
     assert "grow 1 percent from 2024 to 2034, slower than the average for all occupations." in moved.refreshed
-
-
-def test_up_or_down_before_a_count_is_a_change_and_turns_with_it(article):
-    # EP 2021-31 -> 2024-34: 29-2072 +12,300 -> +13,800 jobs; 11-2011 +2,000 -> -600 jobs.
-    result = article(
-        "Careers",
-        "From 2021 to 2031, employment of medical records specialists is projected to be up 12,300 jobs.",
-        "From 2021 to 2031, employment of advertising and promotions managers is projected to be up 2,000 jobs.",
-    )
-    assert [(c.old, c.new, c.measure) for c in result.changes] == [
-        ("12,300", "13,800", "change_numeric"),
-        ("2,000", "600", "change_numeric"),
-    ]
-    assert "From 2024 to 2034, employment of advertising and promotions managers is projected to be down 600 jobs." in (
-        result.refreshed
-    )
 
 
 def test_a_sentence_moves_whole_or_not_at_all(article):

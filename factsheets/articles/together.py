@@ -1,0 +1,106 @@
+"""What a refresh moves together, or not at all: each rule names the figures whose change would leave the article
+saying something no release says, and why; those figures stay as written (refresh.plan_refresh)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from factsheets.articles.measures import MEASURE_SOURCE
+
+if TYPE_CHECKING:
+    from factsheets.articles.bind import Binding, BoundDocument
+    from factsheets.articles.refresh import Change
+
+Reasons = dict[int, str]  # figure index -> why it stays
+
+
+def collapses(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
+    """Figures of one sentence that give the same occupation's same measure for different releases ("$47,180
+    in May 2022, up from $46,660 in May 2021") compare the releases: refreshed, both would become the newest
+    one's figure."""
+    sentence_of = {b.figure.index: b.sentence for b in bound.bindings}
+    groups: dict[tuple[tuple[int, int], str, str], list[Change]] = defaultdict(list)
+    for change in changes:
+        groups[(sentence_of[change.figure], change.soc, change.measure)].append(change)
+    reasons: Reasons = {}
+    for group in groups.values():
+        claimed = sorted({c.from_release for c in group})
+        if len(claimed) > 1:
+            reason = (
+                f"the sentence compares {' with '.join(claimed)}: refreshed, both figures would become "
+                f"{group[0].to_release}'s; update it by hand"
+            )
+            reasons.update(dict.fromkeys((c.figure for c in group), reason))
+    return reasons
+
+
+def shared_words(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
+    """A year or direction word serves every figure that uses it: it changes only when all of them move to the
+    same text."""
+    by_figure = {c.figure: c for c in changes}
+    reasons: Reasons = {}
+    for span, users in _token_users(bound).items():
+        wanted = set()
+        for user in users:  # a figure that stays (or is already the newest) wants its year as it is
+            change = by_figure.get(user.figure.index)
+            edits = change.edits if change else []
+            wanted.add(tuple(sorted((e.start, e.new) for e in edits if span[0] <= e.start < span[1])))
+        if len(wanted) > 1:
+            text = bound.document.text[span[0] : span[1]]
+            for user in users:
+                reasons[user.figure.index] = f"'{text}' also dates another figure that would not move the same way"
+    seen: dict[tuple[int, int], str] = {}
+    for change in changes:
+        if change.figure in reasons:
+            continue
+        clash = [e for e in change.edits if seen.get((e.start, e.end), e.new) != e.new]
+        if clash:
+            reasons[change.figure] = f"'{clash[0].new}' clashes with another figure's refresh"
+            continue
+        seen.update({(e.start, e.end): e.new for e in change.edits})
+    return reasons
+
+
+def undated(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
+    """A figure dated by an earlier sentence ("... from 2023 to 2033. ... 15,000 openings a year are projected over
+    the period") moves only if the figures dating it do: refreshed alone, it would not fit the period it keeps."""
+    owners = _token_users(bound)
+    reasons: Reasons = {}
+    for binding in bound.bindings:
+        token = binding.dated_by
+        if token is None:
+            continue
+        stays = [o for o in owners[(token.start, token.end)] if o.figure.index in staying]
+        if stays:
+            reasons[binding.figure.index] = (
+                f"'{token.text}', which dates it, stays with {stays[0].figure.text} (line {stays[0].line})"
+            )
+    return reasons
+
+
+def partial_sentences(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
+    """A sentence's figures of one program move together or not at all ("191,500 jobs in 2023; 208,200 projected
+    for 2033": refreshed by half, it would mix two cycles)."""
+    groups: dict[tuple[tuple[int, int], str], list[Binding]] = defaultdict(list)
+    for binding in bound.bindings:
+        if binding.measures and binding.claim is not None:
+            groups[(binding.sentence, MEASURE_SOURCE[binding.measures[0]])].append(binding)
+    reasons: Reasons = {}
+    for group in groups.values():
+        stays = next((b for b in group if b.figure.index in staying), None)
+        if stays is not None:
+            reason = f"its sentence keeps {stays.figure.text} as written: refreshed alone, it would mix releases"
+            reasons.update(dict.fromkeys((b.figure.index for b in group), reason))
+    return reasons
+
+
+RULES = (collapses, shared_words, undated, partial_sentences)
+
+
+def _token_users(bound: BoundDocument) -> dict[tuple[int, int], list[Binding]]:
+    users: dict[tuple[int, int], list[Binding]] = defaultdict(list)
+    for binding in bound.bindings:
+        if binding.token is not None:
+            users[(binding.token.start, binding.token.end)].append(binding)
+    return users
