@@ -182,10 +182,10 @@ def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
     if kind == "money" and (measure.startswith("hourly_") or figure.decimals == 2):
         return round(published.value, 2) == round(value, 2)
     if figure.unit == "thousand":  # "186.4 thousand": BLS's figure to the tenth of a thousand
-        thousands = figure.decimals
-        return count_text(published.value, comma=False, thousands=thousands) == count_text(
-            value, comma=False, thousands=thousands
+        written, published_text = (
+            count_text(v, comma=False, thousands=figure.decimals) for v in (value, published.value)
         )
+        return written == published_text
     return round_half_away(published.value) == value
 
 

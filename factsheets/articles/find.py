@@ -1,8 +1,8 @@
 """Find every figure in an article's text, and the years and periods that go with them.
 
 Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7%`, `28 percent`,
-`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `700 openings`). Percentile labels (`top 10 percent`,
-`the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
+`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `700 openings`). Percentile labels
+(`top 10 percent`, `the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
 `from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
 and reference years (`(2021)`, `in May 2021`, `as of May 2014`, `reported in 2021`, `in 2021`).
 """
@@ -58,7 +58,6 @@ class Figure:
     comma: bool
     signed: bool = False  # written with + or -
     unit: str = ""  # percent: '%' or 'percent'; money: '$' or '$$' as written; count: 'thousand' or ''
-
     number_start: int = 0  # the digits (and sign) a refresh replaces
     number_end: int = 0
 

@@ -35,6 +35,7 @@ from factsheets.articles.measures import (
     series_label,
 )
 from factsheets.articles.outlook import (
+    CHANGE_MEASURES,
     Comparison,
     OutlookPhrase,
     comparison_after,
@@ -190,15 +191,15 @@ def _outlook_words(
     None when no words need to change, or why the figure stays (str): words that give a direction or compare
     cannot describe a change BLS now calls little or no change or a decline."""
     figure, direction, soc, label = binding.figure, binding.direction, binding.soc, release_label(newest)
-    text = bound.document.text
+    text, zero = bound.document.text, float(digits.replace(",", "")) == 0
     unchanged = _NO_CHANGE.search(text, binding.sentence[0], figure.start)
-    if unchanged and float(digits.replace(",", "")) != 0 and binding.measure == "change_percent":
+    if unchanged and not zero and binding.measure == "change_percent":
         return (
             f"BLS projects a change of {digits}% for {soc} in {label}, which '{unchanged[0]}' cannot describe: "
             "reword the sentence"
         )
-    if direction is not None and float(digits.replace(",", "")) == 0:
-        printed = digits + bound.document.text[figure.number_end : figure.end]
+    if direction is not None and zero:
+        printed = digits + text[figure.number_end : figure.end]
         return (
             f"BLS projects little or no change for {soc} in {label} ({printed}), which '{direction.word}' cannot "
             "describe: reword the sentence"
@@ -358,14 +359,15 @@ def _refresh_one(
     digits, sign = _number_text(binding, measure, published)
     row = published.row
     if measure in ("employment_base", "employment_target") and row is not None and row.change_numeric is not None:
-        sign = (row.change_numeric > 0) - (row.change_numeric < 0)  # "grow from 186,400 to 199,800": the change's
+        # "grow from 186,400 to 199,800": the direction word follows the change from base to target
+        sign = (row.change_numeric > 0) - (row.change_numeric < 0)
     document = bound.document
     edits = [] if document.text[figure.number_start : figure.number_end] == digits else [
         Edit(figure.number_start, figure.number_end, digits)
     ]  # fmt: skip
     notes = []
     direction = binding.direction
-    if measure in ("change_percent", "change_numeric"):
+    if measure in CHANGE_MEASURES:
         outlook = _outlook_words(bound, binding, store, newest, published, digits)
         if isinstance(outlook, str):
             return outlook
