@@ -19,7 +19,6 @@ import logging
 import math
 import os
 import shutil
-import tempfile
 import threading
 import weakref
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, SheetKey, prepare_worker, render_batch
-from flows.guard import guard_children
+from flows.guard import guard_children, run_folder
 from flows.locking import prefect_server_configured
 
 # Dask reads its config when it is imported, here and in every worker process it starts: workers
@@ -189,7 +188,8 @@ class DaskRunner:
 
         # The cluster's files (its scheduler's and workers') go to a folder of its own, removed once it is
         # closed: by default they share TMPDIR/dask-scratch-space, whose lock files Dask never removes.
-        scratch = tempfile.mkdtemp(prefix="bls-refresh-dask-")
+        guard_children()  # a killed publish leaves neither its workers nor their folder
+        scratch = str(run_folder("dask"))
         try:
             cluster = LocalCluster(
                 local_directory=scratch,

@@ -5,7 +5,8 @@ notice their scheduler is gone; the server does not). So before a run can start 
 a small process, in a session of its own (a Ctrl-C at the terminal does not reach it), that waits on
 a pipe from the run. A run that ends normally says so and the guard leaves; a run that dies closes
 the pipe without a word, and the guard stops every process that carries the run's mark, an
-environment variable set before any of them started (children inherit it; nothing else has it).
+environment variable set before any of them started (children inherit it; nothing else has it),
+then removes the run's scratch folders (`run_folder`), which its exit hooks would have removed.
 
 Linux only (it reads /proc); elsewhere a killed run may leave the server behind, as before.
 """
@@ -15,8 +16,11 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from typing import IO
@@ -24,11 +28,12 @@ from typing import IO
 log = logging.getLogger("bls_refresh")
 
 MARK = "BLS_REFRESH_RUN_GUARD"
+SCRATCH = "bls-refresh-"  # the run's scratch folders: bls-refresh-<kind>-<pid>-<random>
 
 # Runs with -I -S: no site-packages, nothing of the project; a few milliseconds to start.
 GUARD = r"""
-import os, signal, sys, time
-mark = sys.argv[1].encode()
+import glob, os, shutil, signal, sys, time
+mark, scratch = sys.argv[1].encode(), sys.argv[2]
 if sys.stdin.buffer.readline():  # the run said it is done; an empty read is the pipe closed by its death
     sys.exit(0)
 
@@ -54,6 +59,8 @@ for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 1.0)):
     deadline = time.monotonic() + grace
     while marked() and time.monotonic() < deadline:
         time.sleep(0.05)
+for folder in glob.glob(scratch):
+    shutil.rmtree(folder, ignore_errors=True)
 """
 
 _pipe: IO[bytes] | None = None
@@ -66,7 +73,15 @@ def guard_children() -> None:
         return
     token = uuid.uuid4().hex
     guard = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", GUARD, f"{MARK}={token}"],
+        [
+            sys.executable,
+            "-I",
+            "-S",
+            "-c",
+            GUARD,
+            f"{MARK}={token}",
+            str(_scratch_root() / f"{SCRATCH}*-{os.getpid()}-*"),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -77,6 +92,36 @@ def guard_children() -> None:
     _pipe = guard.stdin
     atexit.register(_release, guard)
     log.debug("guard %d watches the processes this run starts", guard.pid)
+
+
+def run_folder(kind: str) -> Path:
+    """A new scratch folder for this run, named for its process: removed by the guard if the run is
+    killed, and by the next run that makes one if the run had no guard (or the guard died with it)."""
+    remove_orphans()
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{kind}-{os.getpid()}-"))
+
+
+def remove_orphans(prefix: str = SCRATCH) -> None:
+    """The scratch folders `prefix<kind>-<pid>-<random>` whose process no longer runs."""
+    named = re.compile(rf"{re.escape(prefix)}[a-z-]*?-?(\d+)-[a-z0-9_]+")
+    for folder in _scratch_root().glob(f"{prefix}*"):
+        maker = named.fullmatch(folder.name)
+        if maker is not None and not _running(int(maker.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _scratch_root() -> Path:
+    return Path(tempfile.gettempdir())
 
 
 def _release(guard: subprocess.Popen[bytes]) -> None:

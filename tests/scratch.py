@@ -8,6 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from flows.guard import remove_orphans
+
 
 def process_folder(prefix: str) -> Path:
     """A new folder in the system temp folder, removed when this process exits. The warehouses the
@@ -19,24 +21,6 @@ def process_folder(prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
     atexit.register(_remove_if_mine, folder, os.getpid())
     return folder
-
-
-def remove_orphans(prefix: str) -> None:
-    """The folders `prefix<pid>-*` whose process no longer runs."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
-        pid = folder.name[len(prefix) :].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def _remove_if_mine(folder: Path, owner: int) -> None:

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import psutil
@@ -22,6 +23,7 @@ from site_fixtures import RUN2, read_only, warehouse_file
 from factsheets.careers import CareersConfigError
 from factsheets.publish import publish_sheets
 from flows.distribute import DaskRunner
+from flows.guard import run_folder
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.shared_data]
 
@@ -113,16 +115,33 @@ def test_the_sheets_command_stopped_with_sigterm_leaves_no_process_and_no_sheets
     assert not out.exists() and " written, " not in stdout  # nothing was published
 
 
-def test_the_sheets_command_killed_with_sigkill_leaves_no_process_behind(tmp_path):
+def test_the_sheets_command_killed_with_sigkill_leaves_no_process_and_no_folder_behind(tmp_path):
     # Dask's workers notice their scheduler is gone; Prefect's temporary API server would not: the
-    # run's guard (flows.guard) stops it.
+    # run's guard (flows.guard) stops it, and removes the cluster's scratch folder.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BLS_REFRESH_", "PREFECT_API_URL"))}
+    env["TMPDIR"] = str(scratch)
     args = ["sheets", "--db", str(warehouse_file("new")), "--out", str(tmp_path / "sheets"), "--workers", "1"]
 
     def rendering(parent: psutil.Process) -> bool:
         return bool(worker_processes(parent)) and runs_uvicorn(parent)
 
     assert left_after_sigkill(args, env, rendering, "the render workers starting") == []
+    assert not list(scratch.glob("bls-refresh-dask-*"))
+
+
+def test_a_scratch_folder_a_killed_run_left_goes_with_the_next_one_made(tmp_path, monkeypatch):
+    """Without its guard (a run killed with the guard, or not on Linux), the next run clears up."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = tmp_path / f"bls-refresh-dask-{dead.stdout.strip()}-abcd1234"
+    (orphan / "dask-scratch-space").mkdir(parents=True)
+    unnamed = tmp_path / "bls-refresh-dask-abcd1234"  # not one of ours: no maker named
+    unnamed.mkdir()
+    mine = run_folder("dask")
+    assert not orphan.exists() and unnamed.is_dir() and mine.is_dir()
+    assert mine.name.startswith(f"bls-refresh-dask-{os.getpid()}-")
 
 
 def test_a_local_cluster_beside_another_on_port_8787_prints_no_warning(recwarn):
