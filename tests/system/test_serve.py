@@ -52,6 +52,9 @@ def prefect_server(tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_UI_ENABLED="false")
+    # Prefect's runners make TMPDIR/runner_storage and leave it: the tests' processes keep theirs here.
+    (home / "tmp").mkdir()
+    env["TMPDIR"] = str(home / "tmp")
     server = subprocess.Popen(
         [str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
