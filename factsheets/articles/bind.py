@@ -265,7 +265,8 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
         if figures:
             sentences.append((number, start, end, figures))
             located.extend((f.index, f.text, document.line_col(f.start)[0]) for f in figures)
-    pinned, stale = match_pins(pins, located) if pins else ({}, [])
+    figure_pins = tuple(p for p in pins if not p.words)  # words pins: factsheets.articles.outlook
+    pinned, stale = match_pins(figure_pins, located) if figure_pins else ({}, [])
     bindings: list[Binding] = []
     earlier = _EarlierSentences(document, catalog)
     dated: dict[int, list[Token]] = {}  # paragraph -> the tokens of its last sentence that has any

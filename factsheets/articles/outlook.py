@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from factsheets.articles.bind import Binding, BoundDocument, occupation_of_span
 from factsheets.articles.catalog import Catalog
+from factsheets.articles.sidecar import Pin, match_pins
 
 _SEP = r"[\s-]+"  # "faster than average", "faster-than-average"
 _COMPARISON = re.compile(
@@ -42,8 +43,9 @@ class OutlookPhrase:
     comparison: Comparison
     line: int
     column: int
-    socs: tuple[str, ...]  # one: bound; several: ambiguous; none: unbound
+    socs: tuple[str, ...]  # one: bound; several: ambiguous; none: unbound (or ignored by a pin)
     evidence: str
+    pin: Pin | None = None  # the sidecar's pin of these words (measure = "outlook_words")
 
 
 def comparison_words(phrase: str) -> str | None:
@@ -85,19 +87,49 @@ def comparison_after(bound: BoundDocument, binding: Binding) -> Comparison | Non
     return _comparison(found) if found else None
 
 
-def find_outlook_phrases(bound: BoundDocument, catalog: Catalog) -> list[OutlookPhrase]:
-    """Every comparison of the article that no projected change of its sentence carries."""
+def find_outlook_phrases(bound: BoundDocument, catalog: Catalog, pins: tuple[Pin, ...] = ()) -> list[OutlookPhrase]:
+    """Every comparison of the article that no projected change of its sentence carries, bound to its
+    occupation (or as the sidecar's words pins say). A words pin that names a carried comparison binds
+    nothing: those words follow their figure, which is what to pin."""
     carried = {
         (c.start, c.end)
         for b in bound.bindings
         if b.measures and b.measures[0] in CHANGE_MEASURES and (c := comparison_after(bound, b)) is not None
     }
-    document, phrases = bound.document, []
-    for number, (start, end) in enumerate(document.sentences):
-        for found in _COMPARISON.finditer(document.text, start, end):
-            comparison = _comparison(found)
-            if (comparison.start, comparison.end) in carried:
-                continue
-            socs, evidence = occupation_of_span(bound, catalog, number, comparison.start, found.end())
-            phrases.append(OutlookPhrase(comparison, *document.line_col(comparison.start), socs, evidence))
+    document = bound.document
+    found = [
+        (number, _comparison(match))
+        for number, (start, end) in enumerate(document.sentences)
+        for match in _COMPARISON.finditer(document.text, start, end)
+    ]
+    located = [(k, c.quote, document.line_col(c.start)[0]) for k, (_, c) in enumerate(found)]
+    pinned, stale = match_pins(tuple(p for p in pins if p.words), located)
+    phrases = []
+    for k, (number, comparison) in enumerate(found):
+        pin = pinned.get(k)
+        if (comparison.start, comparison.end) in carried:
+            if pin is not None:
+                stale.append((pin, f"'{comparison.quote}' follows the projected change before it: pin that figure"))
+            continue
+        socs: tuple[str, ...]
+        if pin is not None:
+            socs, evidence = (
+                ((), f"ignored by sidecar pin {pin.number}")
+                if pin.ignore
+                else ((pin.soc or "",), f"pinned by sidecar pin {pin.number}")
+            )
+        else:
+            socs, evidence = occupation_of_span(
+                bound, catalog, number, comparison.start, comparison.start + len(comparison.quote)
+            )
+        phrases.append(OutlookPhrase(comparison, *document.line_col(comparison.start), socs, evidence, pin))
+    bound.stale_pins.extend(stale)
     return phrases
+
+
+def rewritten_pin_text(phrase: OutlookPhrase, new_words: str) -> str | None:
+    """A words pin's text once the refresh has written `new_words` (None: it was matched by line only)."""
+    pin, comparison = phrase.pin, phrase.comparison
+    if pin is None or pin.figure is None:
+        return None
+    return new_words + comparison.quote[len(comparison.words) :]

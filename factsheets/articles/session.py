@@ -14,7 +14,7 @@ from factsheets.articles.bind import Binding, BoundDocument, bind_document
 from factsheets.articles.catalog import Catalog, release_label
 from factsheets.articles.document import ArticleError, Document, read_article
 from factsheets.articles.measures import EP, OEWS
-from factsheets.articles.outlook import OutlookPhrase, find_outlook_phrases
+from factsheets.articles.outlook import OutlookPhrase, find_outlook_phrases, rewritten_pin_text
 from factsheets.articles.refresh import Change, Kept, plan_outlook, plan_refresh, unique_edits
 from factsheets.articles.sidecar import Pin, Sidecar, find_sidecar, load_sidecar, rewrite_figures
 
@@ -79,10 +79,9 @@ class ArticleSession:
         return self.process(items), errors
 
     def process(self, items: Sequence[tuple[Path, Document, Sidecar | None]]) -> list[ArticleResult]:
-        bound = [
-            bind_document(document, self.catalog, sidecar.pins if sidecar else ()) for _, document, sidecar in items
-        ]
-        phrases = [find_outlook_phrases(b, self.catalog) for b in bound]
+        pins = [sidecar.pins if sidecar else () for _, _, sidecar in items]
+        bound = [bind_document(document, self.catalog, p) for (_, document, _), p in zip(items, pins, strict=True)]
+        phrases = [find_outlook_phrases(b, self.catalog, p) for b, p in zip(bound, pins, strict=True)]
         related = [self._related(b) for b in bound]
         wanted = {soc for found in phrases for phrase in found for soc in phrase.socs}
         store = Store.load(self.con, set().union(wanted, *related))
@@ -121,9 +120,21 @@ class ArticleSession:
         if sidecar is not None:
             pinned = {b.figure.index: b.pin for b in bound.bindings if b.pin is not None and b.pin.figure}
             renamed = {pinned[c.figure].number: c.new for c in changes if c.figure in pinned and c.new != c.old}
+            renamed.update(_renamed_words(phrases, outlook))
             if renamed:
                 result.sidecar_refreshed = rewrite_figures(sidecar, renamed)
         return result
+
+
+def _renamed_words(phrases: list[OutlookPhrase], outlook: list[Change]) -> dict[int, str]:
+    """The words pins' new text (by pin number), so that they still hold on the next run."""
+    pinned = {(p.line, p.column): p for p in phrases if p.pin is not None}
+    renamed = {}
+    for change in outlook:
+        phrase = pinned.get((change.line, change.column))
+        if phrase is not None and phrase.pin is not None and (text := rewritten_pin_text(phrase, change.new)):
+            renamed[phrase.pin.number] = text
+    return renamed
 
 
 def audit_articles(

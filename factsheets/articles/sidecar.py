@@ -13,7 +13,12 @@
     figure = "90 percent"
     ignore = true               # not a BLS figure: never audit or change it
 
-When a refresh changes a pinned figure, the pin's `figure` is rewritten to the new text (only that string
+    [[pin]]
+    figure = "faster-than-average"  # BLS's comparison with the average, as written (factsheets/articles/outlook.py)
+    measure = "outlook_words"
+    soc = "29-2072"             # the occupation it speaks of (or ignore = true: leave these words alone)
+
+When a refresh changes a pinned figure (or pinned words), the pin's `figure` is rewritten to the new text (only that string
 in the file changes), so the pin still holds on the next run.
 """
 
@@ -27,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from factsheets.articles.document import ArticleError
-from factsheets.articles.measures import MEASURES, is_measure
+from factsheets.articles.measures import MEASURES, OUTLOOK_WORDS, is_measure
 
 PIN_KEYS = ("figure", "line", "occurrence", "soc", "measure", "ignore")
 _SOC = re.compile(r"^\d{2}-\d{4}$")
@@ -44,6 +49,11 @@ class Pin:
     soc: str | None
     measure: str | None
     ignore: bool = False
+
+    @property
+    def words(self) -> bool:
+        """It pins a comparison with the average ("faster than the average"), not a figure."""
+        return self.measure == OUTLOOK_WORDS
 
     def describe(self, sidecar: Path) -> str:
         return f"{sidecar.name} line {self.at_line}"
@@ -134,8 +144,8 @@ def _pin(path: Path, text: str, number: int, entry: Any, headers: list[int], kno
             raise fail("soc", f'soc must be a SOC code like "29-2072", found {soc!r}')
         if soc not in known:
             raise fail("soc", f"names SOC code {soc}, which no release in the warehouse nor the SOC crosswalk has")
-        if not isinstance(measure, str) or not is_measure(measure):
-            raise fail("measure", f"unknown measure {measure!r}; known: {', '.join(MEASURES)}")
+        if not isinstance(measure, str) or not (is_measure(measure) or measure == OUTLOOK_WORDS):
+            raise fail("measure", f"unknown measure {measure!r}; known: {', '.join([*MEASURES, OUTLOOK_WORDS])}")
     return Pin(number, header, figure, line, occurrence, soc, measure, ignore)
 
 

@@ -1,5 +1,6 @@
 """A figure that fits two occupations is listed and left as written; the editor's sidecar (ARTICLE.bls.toml) pins
-it, later runs honour the pin (it follows the figure's new text), and a sidecar that names an unknown SOC code or
+it, later runs honour the pin (it follows the figure's new text), a words pin does the same for BLS's comparison
+with the average, and a sidecar that names an unknown SOC code or
 measure is refused with its file and line."""
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def test_an_ignored_figure_and_a_pin_that_binds_nothing_are_listed(con, article)
         ('figure = "7%"\nsoc = "29-2072"\nmeasure = "change_percent"\ncolour = "red"\n', 5, "unknown key 'colour'"),
         ('soc = "29-2072"\nmeasure = "change_percent"\n', 1, "give the figure's text"),
         ('figure = "7%\nsoc = "29-2072"\n', 2, "not valid TOML"),
+        ('figure = "faster than average"\nmeasure = "outlook_words"\n', 1, "soc must be a SOC code"),
     ],
 )
 def test_a_bad_sidecar_is_refused_naming_its_file_and_line(con, article, pin, line, message):
@@ -115,3 +117,73 @@ def test_a_bad_sidecar_is_refused_naming_its_file_and_line(con, article, pin, li
     assert isinstance(error, ArticleError)
     assert error.file == str(sidecar) and error.line == line
     assert message in str(error) and str(error).startswith(f"{sidecar}:{line}: ")
+
+
+# BLS's comparison with the average, standing without a figure (factsheets.articles.outlook): physicians and
+# surgeons are several codes, so the words fit several occupations until a words pin names one. EP 2024-34:
+# 29-1210 Physicians +2.8%, which prints as 3%, against 3% for all occupations: "about as fast as".
+COMPARISONS = """Physicians and surgeons
+
+Physicians and surgeons keep growing faster than the average.
+
+Demand for fundraisers grows with giving; their jobs should grow faster than average.
+
+Medical records specialists are projected to grow 9% from 2021 to 2031, much faster than the average.
+"""
+WORDS_PINS = """[[pin]]
+figure = "faster than the average"
+measure = "outlook_words"
+soc = "29-1210"
+
+[[pin]]
+figure = "faster than average"
+measure = "outlook_words"
+ignore = true
+"""
+
+
+@pytest.fixture
+def comparisons(tmp_path) -> Path:
+    folder = tmp_path / "comparisons"
+    folder.mkdir()
+    path = folder / "physicians.txt"
+    path.write_text(COMPARISONS, encoding="utf-8")
+    return path
+
+
+def test_a_words_pin_binds_a_comparison_and_follows_its_new_words(con, comparisons):
+    unpinned = run(con, comparisons)
+    assert [c.soc for c in unpinned.outlook] == ["13-1131"]  # fundraisers: 4% against 3%, "about as fast as"
+    assert "fits" in unpinned.outlook_kept[0].reason and unpinned.outlook_kept[0].line == 3
+
+    sidecar = comparisons.with_name(comparisons.name + ".bls.toml")
+    sidecar.write_text(WORDS_PINS, encoding="utf-8")
+    result = run(con, comparisons)
+    assert [(c.line, c.old, c.new, c.soc) for c in result.outlook] == [
+        (3, "faster than", "about as fast as", "29-1210")
+    ]
+    assert result.outlook[0].notes[0].endswith("(pinned by sidecar pin 1)")
+    assert [(k.line, k.text, k.reason) for k in result.outlook_kept] == [
+        (5, "faster than average", "ignored by sidecar pin 2")
+    ]
+    assert result.stale_pins == []
+    assert result.sidecar_refreshed == WORDS_PINS.replace(
+        'figure = "faster than the average"', 'figure = "about as fast as the average"'
+    )
+
+    folder = refresh_articles_folder(con, comparisons.parent)
+    assert folder.rewritten == [comparisons.name]
+    assert "Physicians and surgeons keep growing about as fast as the average." in comparisons.read_text()
+    again = run(con, comparisons)  # the rewritten pin still holds: nothing moves, nothing is stale
+    assert again.outlook == [] and again.stale_pins == []
+    assert [k.reason for k in again.outlook_kept] == ["ignored by sidecar pin 2"]
+
+
+def test_a_words_pin_on_words_that_follow_a_figure_binds_nothing_and_says_what_to_pin(con, comparisons):
+    sidecar = comparisons.with_name(comparisons.name + ".bls.toml")
+    sidecar.write_text('[[pin]]\nfigure = "much faster than the average"\nmeasure = "outlook_words"\nignore = true\n')
+    result = run(con, comparisons)
+    assert [(pin.number, reason) for pin, reason in result.stale_pins] == [
+        (1, "'much faster than the average' follows the projected change before it: pin that figure")
+    ]
+    assert "grow 7% from 2024 to 2034, much faster than the average" in result.refreshed  # 6.6%: still much faster
