@@ -204,3 +204,46 @@ def ooh_printed_changes(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]
         """,
         [codes],
     ).fetchall()
+
+
+@dataclass(frozen=True)
+class OohFacts:
+    """An OOH profile's quick facts as one edition prints them: a profile of several codes prints figures
+    that neither OEWS nor EP publishes for any one code."""
+
+    edition: str  # named like the EP cycle it publishes (2024-34)
+    slug: str
+    title: str
+    codes: tuple[str, ...]  # the codes of the profile's projections table, but its own
+    primary: tuple[str, ...]  # the code whose figures the profile prints (Drafters: 17-3010), if any
+    pay_year: int
+    median_pay_annual: float | None
+    median_pay_hourly: float | None
+    pay_status: str
+    jobs: int
+    outlook_period: str
+    outlook_percent: float
+    employment_change: int
+
+
+def ooh_quick_facts(con: duckdb.DuckDBPyConnection) -> list[OohFacts]:
+    """Every profile's quick facts, every edition held."""
+    if not {"ooh_quick_facts", "ooh_profiles", "ooh_profile_soc"} <= _tables(con):
+        return []
+    rows = con.execute(
+        """
+        WITH codes AS (
+            SELECT edition, slug,
+                   list_sort(list(DISTINCT soc_code) FILTER (WHERE NOT is_primary)) AS codes,
+                   list_sort(list(DISTINCT soc_code) FILTER (WHERE is_primary)) AS primary_codes
+            FROM ooh_profile_soc GROUP BY edition, slug
+        )
+        SELECT q.edition, q.slug, p.title, coalesce(c.codes, []), coalesce(c.primary_codes, []),
+               q.pay_year, q.median_pay_annual, q.median_pay_hourly, q.pay_status, q.jobs, q.outlook_period,
+               q.outlook_percent, q.employment_change
+        FROM ooh_quick_facts q JOIN ooh_profiles p ON p.edition = q.edition AND p.slug = q.slug
+        LEFT JOIN codes c ON c.edition = q.edition AND c.slug = q.slug
+        ORDER BY q.edition, q.slug
+        """
+    ).fetchall()
+    return [OohFacts(r[0], r[1], r[2], tuple(r[3]), tuple(r[4]), *r[5:]) for r in rows]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding
-from factsheets.articles.catalog import Catalog, release_label
+from factsheets.articles.catalog import Catalog, Claim, oews_label, release_label
 from factsheets.articles.measures import (
     ANNUAL_WAGES,
     EP,
@@ -38,7 +38,7 @@ from factsheets.articles.measures import (
     whole_percent_printed,
 )
 from warehouse import article_queries as q
-from warehouse.article_queries import HeldRelease, ProjectionRow
+from warehouse.article_queries import HeldRelease, OohFacts, ProjectionRow
 
 MATCHES = "matches"
 OTHER_MEASURE = "matches another measure"
@@ -81,6 +81,7 @@ class Store:
     oews: dict[tuple[str, str, str], Published] = field(default_factory=dict)  # (release, soc, measure)
     ep: dict[tuple[str, str], ProjectionRow] = field(default_factory=dict)  # (cycle, soc)
     ooh: dict[tuple[str, str], float] = field(default_factory=dict)  # (edition, soc) -> printed whole percent
+    ooh_facts: dict[str, list[OohFacts]] = field(default_factory=dict)  # a title (same_name), or code -> profiles
     _index: dict[tuple[str, str, int], dict[float, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -94,7 +95,21 @@ class Store:
             store.ep[(row.cycle, row.soc)] = row
         for edition, soc, percent in q.ooh_printed_changes(con, codes):
             store.ooh[(edition, soc)] = percent
+        for facts in q.ooh_quick_facts(con):
+            # A profile with a code of its own, or of one code, prints that code's OEWS and EP figures.
+            if not facts.primary and len(facts.codes) > 1:
+                for key in (same_name(facts.title), *facts.codes):
+                    store.ooh_facts.setdefault(key, []).append(facts)
         return store
+
+    def ooh_profiles(self, soc: str, title: str) -> list[OohFacts]:
+        """The quick facts of the profiles of several codes and none of their own, named like `soc` or
+        holding it (11-3061 in 'Purchasing Managers, Buyers, and Purchasing Agents')."""
+        return [*self.ooh_facts.get(same_name(title), ()), *self.ooh_facts.get(soc, ())]
+
+    def newest_ooh(self, facts: OohFacts) -> OohFacts:
+        """The newest edition's quick facts of the same profile."""
+        return max(self.ooh_facts[same_name(facts.title)], key=lambda f: (f.pay_year, f.edition))
 
     def get(self, release: HeldRelease, soc: str, measure: str) -> Published | None:
         if release.source == OEWS:
@@ -150,6 +165,46 @@ class Audit:
     bls_text: str | None = None  # BLS's value for the binding, printed as the article prints it
     measure: str | None = None  # the measure settled (a median-or-mean settled by the value)
     backfill: str | None = None
+    ooh: OohFacts | None = None  # matched as the OOH prints it for a profile of that name, not as OEWS/EP do
+
+
+def same_name(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+# The quick facts an OOH profile prints, by the measure they are, and the release they are of.
+OOH_FACTS = {
+    "annual_median": "median_pay_annual",
+    "hourly_median": "median_pay_hourly",
+    "change_percent": "outlook_percent",
+    "change_numeric": "employment_change",
+    "employment_base": "jobs",
+}
+
+
+def ooh_printing(
+    binding: Binding, catalog: Catalog, store: Store, claim: Claim, soc: str, measure: str
+) -> tuple[OohFacts, Published] | None:
+    """The OOH profile named like `soc` whose quick facts for the claimed release print the article's figure:
+    "Financial clerks, $48,650 (May 2024)" is the OOH's profile of 9 codes; OEWS's 43-3000 is $47,370."""
+    fact = OOH_FACTS.get(measure)
+    if fact is None:
+        return None
+    for facts in store.ooh_profiles(soc, catalog.title(soc)):
+        of_release = claim.label == (
+            oews_label(facts.pay_year) if measure in OEWS_MEASURES else f"EP {facts.outlook_period}"
+        )
+        value = getattr(facts, fact)
+        if not of_release or value is None:
+            continue
+        published = Published(value, "top_coded" if facts.pay_status == "top_coded" else "published")
+        if measure == "change_percent":
+            found = binding.figure.decimals == 0 and binding.signed_value == value
+        else:
+            found = agrees(binding, published, measure)
+        if found:
+            return facts, published
+    return None
 
 
 def printed(published: Published, measure: str, *, decimals: int, comma: bool, unit: str = "") -> str | None:
@@ -236,6 +291,9 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
         return Audit(AMBIGUOUS, _ambiguous_note(binding, catalog, store))
     soc = binding.socs[0]
     if claim.release is None:
+        in_ooh = ooh_printing(binding, catalog, store, claim, soc, binding.measures[0])
+        if in_ooh is not None and len(binding.measures) == 1:  # the OOH edition is held, the release is not
+            return _ooh_match(binding, in_ooh, binding.measures[0], f"{claim.label} is not in the warehouse")
         return Audit(NOT_HELD, _not_held_note(binding, catalog, store, soc), backfill=claim.backfill)
     release = claim.release
     agreeing = [m for m in binding.measures if agrees(binding, store.get(release, soc, m), m)]
@@ -258,6 +316,9 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
     bls_text = _bls(binding, store, release, soc, measure)
     if agreeing:
         return Audit(MATCHES, "", bls_text, measure)
+    in_ooh = ooh_printing(binding, catalog, store, claim, soc, measure)
+    if in_ooh is not None:
+        return _ooh_match(binding, in_ooh, measure, f"{claim.label} for {soc}: {bls_text or 'none'}")
     published = store.get(release, soc, measure)
     if published is None:
         return Audit(DIFFERS, f"{claim.label} has no {MEASURE_LABELS[measure]} for {soc}", None, measure)
@@ -301,6 +362,13 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
         bls_text,
         measure,
     )
+
+
+def _ooh_match(binding: Binding, in_ooh: tuple[OohFacts, Published], measure: str, alone: str) -> Audit:
+    facts, published = in_ooh
+    text = printed(published, measure, decimals=binding.figure.decimals, comma=True, unit=binding.figure.unit)
+    note = f"as the OOH ({facts.edition}) prints it for its profile '{facts.title}' of {len(facts.codes)} occupations ({alone})"
+    return Audit(MATCHES, note, text, measure, ooh=facts)
 
 
 def _bls(binding: Binding, store: Store, release: HeldRelease, soc: str, measure: str) -> str | None:

@@ -10,6 +10,7 @@ import pytest
 from articles_fixtures import build_articles_warehouse
 
 import warehouse
+from factsheets.articles import audit_articles
 from transforms.release import Release
 
 
@@ -25,3 +26,17 @@ def con(articles_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = warehouse.connect(articles_db, read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture
+def article(con, tmp_path):
+    """Audits and refreshes an article written for the test: its paragraphs, the title first."""
+
+    def audit(*paragraphs: str):
+        path = tmp_path / "article.txt"
+        path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        results, errors = audit_articles(con, [path])
+        assert errors == []
+        return results[0]
+
+    return audit

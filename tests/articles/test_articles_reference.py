@@ -31,18 +31,6 @@ def reference(con):
     return run(con, REFERENCE)
 
 
-@pytest.fixture
-def article(con, tmp_path):
-    """Audits and refreshes an article written for the test: its paragraphs, the title first."""
-
-    def audit(*paragraphs: str):
-        path = tmp_path / "article.txt"
-        path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-        return run(con, path)
-
-    return audit
-
-
 def left_as_written(result) -> list[str]:
     """The reasons of an article the refresh left exactly as it was."""
     assert result.changes == [] and not result.changed

@@ -1,0 +1,49 @@
+"""A figure the OOH prints for a profile of several codes ("Financial clerks": 9 codes, in OEWS's minor group
+43-3000 and beyond it) is what BLS printed, though no OEWS or EP release publishes it for one code: the audit
+says it matches, naming the profile, and the refresh leaves it as written with the reason (our sheets print
+the OOH's figure too). Real figures: the OOH 2024-34 (pay of May 2024), OEWS May 2024 and 2025, EP 2024-34."""
+
+from __future__ import annotations
+
+
+def test_a_figure_the_ooh_prints_for_a_profile_matches_and_stays_with_its_reason(article):
+    result = article(
+        "Financial clerks",
+        "Financial clerks earned a median annual wage of $48,650 in May 2024.",
+        "Employment of financial clerks is projected to decline 5 percent from 2024 to 2034.",
+        "Funeral service workers earned a median hourly wage of $28.57 in May 2024.",
+    )
+    found = {b.figure.text: (b.soc, a.status, a.bls_text, a.note) for b, a in result.figures}
+    assert found["$48,650"] == (
+        "43-3000",
+        "matches",
+        "$48,650",
+        "as the OOH (2024-34) prints it for its profile 'Financial Clerks' of 9 occupations "
+        "(OEWS May 2024 for 43-3000: $47,370)",
+    )
+    assert found["5 percent"][:2] == ("43-3000", "matches")
+    assert found["$28.57"][:3] == ("39-4000", "matches", "$28.57")  # the profile adds 11-9171 to 39-4000's code
+    assert "'Funeral Service Workers' of 2 occupations" in found["$28.57"][3]
+    assert result.changes == [] and not result.changed
+    assert [k.reason for k in result.kept] == [
+        "it is the OOH's figure for its profile 'Financial Clerks' (9 occupations, 2024-34 edition), which OEWS "
+        "and EP do not publish as one; no newer OOH edition is held"
+    ] * 2 + [
+        "it is the OOH's figure for its profile 'Funeral Service Workers' (2 occupations, 2024-34 edition), "
+        "which OEWS and EP do not publish as one; no newer OOH edition is held"
+    ]
+
+
+def test_the_groups_own_oews_figure_is_refreshed_and_another_figure_still_differs(article):
+    result = article(
+        "Financial clerks",
+        "Financial clerks earned a median annual wage of $47,370 in May 2024.",
+        "Funeral service workers earned a median annual wage of $50,000 in May 2024.",
+    )
+    found = {b.figure.text: (a.status, a.note) for b, a in result.figures}
+    assert found["$47,370"] == ("matches", "")  # OEWS's 43-3000
+    assert found["$50,000"] == ("differs", "BLS OEWS May 2024: $39,170")  # neither OEWS's 39-4000 nor the OOH's
+    assert [(c.old, c.new, c.to_release) for c in result.changes] == [
+        ("$47,370", "$48,620", "OEWS May 2025"),
+        ("$50,000", "$42,700", "OEWS May 2025"),
+    ]
