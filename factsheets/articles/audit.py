@@ -70,8 +70,9 @@ class Published:
         if row is None:
             return set()
         return accepted_percents(
-            row.change_numeric, row.employment_base, row.change_percent, decimals, self.ooh_printed
-        )
+            row.change_numeric, row.employment_base, row.change_percent, decimals, self.ooh_printed,
+            row.employment_target,
+        )  # fmt: skip
 
 
 @dataclass

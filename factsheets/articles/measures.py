@@ -106,15 +106,22 @@ def accepted_percents(
     change_percent: float | None,
     decimals: int,
     ooh_printed: float | None = None,
+    employment_target: int | None = None,
 ) -> set[float]:
     """Every way BLS's own rounding prints this change: the one-decimal percent EP publishes; as a whole
-    percent, the OOH's figure, the rounding of the one-decimal percent, and the rounding of the change over
-    base employment (in thousands with one decimal, as EP publishes them)."""
+    percent, the OOH's figure, the rounding of the one-decimal percent, the rounding of the change over
+    base employment (in thousands with one decimal, as EP publishes them), and the whole percent our sheets
+    print (whole_percent_printed: a tie at .5 settled by EP's employment figures, 2.5% -> 2% for 19-3092)."""
     if change_percent is None:
         return set()
     if decimals >= 1:
         return {round(float(change_percent), 1)}
-    candidates = {round_half_away(change_percent), _ratio_percent(change_numeric, employment_base), ooh_printed}
+    candidates = {
+        round_half_away(change_percent),
+        _ratio_percent(change_numeric, employment_base),
+        ooh_printed,
+        whole_percent_printed(change_numeric, employment_base, change_percent, ooh_printed, employment_target),
+    }
     return {float(c) for c in candidates if c is not None}
 
 

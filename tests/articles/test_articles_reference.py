@@ -487,6 +487,14 @@ def test_bls_whole_percent_rounding():
     # prints 4% (the articles' own rule printed 5%).
     assert whole_percent_printed(0, 900, 4.5, None, 900) == whole_percent(4.5, base=900, target=900, change=0).value
     assert whole_percent_printed(0, 900, 4.5, None, 900) == 4
+    # What the sheets print is accepted too: 19-3092 geographers, EP 2023-33: 2.5% of 1.6 thousand -> 1.7, a
+    # change EP rounds to 0.0 thousand; the sheet prints 2% (the audit of our own sheets said 'differs').
+    assert accepted_percents(0, 1600, 2.5, 0, None, 1700) == {3.0, 0.0, 2.0}
+
+
+def test_a_percent_printed_as_the_sheets_print_it_matches(article):
+    result = article("Employment of geographers is projected to grow 2 percent from 2023 to 2033.")
+    assert [(b.soc, a.status) for b, a in result.figures] == [("19-3092", "matches")]
 
 
 def test_direction_nouns_and_their_articles_follow_the_sign(article):
