@@ -247,3 +247,11 @@ def ooh_quick_facts(con: duckdb.DuckDBPyConnection) -> list[OohFacts]:
         """
     ).fetchall()
     return [OohFacts(r[0], r[1], r[2], tuple(r[3]), tuple(r[4]), *r[5:]) for r in rows]
+
+
+def ooh_similar_titles(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The occupations the OOH profiles list as similar, by the titles they give them (some of them have no
+    profile loaded, nor a code of their own: "Craft and Fine Artists")."""
+    if "ooh_similar" not in _tables(con):
+        return []
+    return [row[0] for row in con.execute("SELECT DISTINCT similar_title FROM ooh_similar ORDER BY 1").fetchall()]

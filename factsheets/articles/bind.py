@@ -404,6 +404,9 @@ def _choose_occupation(
     """The names the figure speaks of, and the evidence (or why there is none)."""
     chosen = _occupation_in_sentence(document.text, names, figures, figure)
     where = "in its sentence"
+    if not chosen and (uncoded := catalog.uncoded.find(document.text, *document.sentences[sentence])):
+        # "... craft and fine artists was $56,260": not the article's subject, whom the sentence does not name
+        return [], f"its sentence names '{uncoded[0].text}', which the OOH lists but no code in the warehouse carries"
     if not chosen:
         chosen = earlier.nearest_before(sentence)
         where = "in an earlier sentence of its paragraph"

@@ -53,6 +53,7 @@ class Catalog:
     successors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # retired -> (code, relation)
     predecessors: dict[str, list[str]] = field(default_factory=dict)
     as_of: int | None = None
+    uncoded: NameIndex = field(default_factory=NameIndex)  # occupations the OOH names that no code here carries
     _broad_groups: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _siblings: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
@@ -81,7 +82,13 @@ class Catalog:
             retired=[(title, new) for _old, title, new, _relation in retired],
             careers=careers,
         )
-        return cls(dict(releases), dict(later), names, q.known_codes(con), dict(successors), dict(predecessors), as_of)
+        catalog = cls(
+            dict(releases), dict(later), names, q.known_codes(con), dict(successors), dict(predecessors), as_of
+        )
+        for title in q.ooh_similar_titles(con):
+            if not names.find_in(title):  # nothing of it names a code
+                catalog.uncoded.add(title, "", "ooh_title")
+        return catalog
 
     def newest(self, source: str) -> HeldRelease | None:
         held = self.releases.get(source)

@@ -161,6 +161,15 @@ def title_parts(title: str) -> list[str]:
     return [p for p in parts if "all other" not in p.lower()]
 
 
+def except_head(title: str) -> str | None:
+    """The name before BLS's exclusion ("Preschool Teachers, Except Special Education" -> "Preschool Teachers"),
+    which articles use alone; None for a title without one, or an "all other" line."""
+    head, found, _ = title.partition(", Except ")
+    if not found or "all other" in head.lower() or len(head.split()) < 2:
+        return None
+    return head
+
+
 def profile_aliases(text: str, profile_title: str) -> list[str]:
     """The names an OOH profile gives its workers: '<subject>, also called <a> or <b>,' (subject included when
     it is a specialty rather than the profile's own title)."""
@@ -195,6 +204,9 @@ def build_index(
         index.add(title, soc, "title")
         for part in title_parts(title):
             index.add(part, soc, "title_part")
+        head = except_head(title)
+        if head:
+            index.add(head, soc, "title_part")
     for slug, title, codes, text in ooh_profiles:
         address = slug.replace("-", " ")
         for soc in codes:

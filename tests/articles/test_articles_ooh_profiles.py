@@ -1,7 +1,9 @@
-"""A figure the OOH prints for a profile of several codes ("Financial clerks": 9 codes, in OEWS's minor group
-43-3000 and beyond it) is what BLS printed, though no OEWS or EP release publishes it for one code: the audit
+"""Names and figures of the OOH. A figure the OOH prints for a profile of several codes ("Financial clerks": 9
+codes, in OEWS's minor group 43-3000 and beyond it) is what BLS printed, though no OEWS or EP release publishes it for one code: the audit
 says it matches, naming the profile, and the refresh leaves it as written with the reason (our sheets print
-the OOH's figure too). Real figures: the OOH 2024-34 (pay of May 2024), OEWS May 2024 and 2025, EP 2024-34."""
+the OOH's figure too). A sentence naming an occupation the OOH lists but no code carries is not about the
+article's subject; a SOC title is known by its name before ", Except". Real figures: the OOH 2024-34 (pay of
+May 2024), OEWS May 2024 and 2025, EP 2024-34."""
 
 from __future__ import annotations
 
@@ -47,3 +49,31 @@ def test_the_groups_own_oews_figure_is_refreshed_and_another_figure_still_differ
         ("$47,370", "$48,620", "OEWS May 2025"),
         ("$50,000", "$42,700", "OEWS May 2025"),
     ]
+
+
+def test_a_figure_of_an_occupation_the_ooh_names_without_a_code_is_not_given_to_the_subject(article):
+    # The OOH lists "Craft and Fine Artists" (May 2024: $56,260) among art directors' similar occupations; no
+    # profile or code of that name is held. The sentence is not about art directors: before, its figure was
+    # bound to them ('differs') and refreshed to their $114,850.
+    result = article(
+        "Art directors",
+        "Art directors earned a median annual wage of $111,040 in May 2024. Craft and fine artists, whose work "
+        "is similar, earned a median annual wage of $56,260 in May 2024.",
+    )
+    found = {b.figure.text: (b.socs, a.status, a.note) for b, a in result.figures}
+    assert found["$111,040"][:2] == (("27-1011",), "matches")
+    assert found["$56,260"] == (
+        (),
+        "unbound",
+        "its sentence names 'Craft and fine artists', which the OOH lists but no code in the warehouse carries",
+    )
+    assert [(c.old, c.new) for c in result.changes] == [("$111,040", "$114,850")]
+    assert "earned a median annual wage of $56,260 in May 2024." in result.refreshed
+
+
+def test_a_title_is_known_by_the_name_before_its_exclusion(article):
+    # 25-2011 "Preschool Teachers, Except Special Education": OEWS May 2024 $37,120, May 2025 $38,140
+    result = article("Preschool teachers earned a median annual wage of $37,120 in May 2024.")
+    ((binding, audit),) = result.figures
+    assert (binding.socs, audit.status) == (("25-2011",), "matches")
+    assert [(c.old, c.new) for c in result.changes] == [("$37,120", "$38,140")]
