@@ -295,8 +295,8 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
                 binding.measure_evidence += f", its column '{header.text}'"
             if i and pin is None:
                 _bind_range_end(binding, bindings[-2], text[left_start : figure.start])
-            binding.direction = direction_of(text, left_start, figure, right_end) if figure.kind != "money" else None
-            binding.signed_value = _signed(figure, binding.direction)
+            binding.direction = _direction_of_binding(binding, text, left_start, right_end)
+            binding.signed_value = _signed(figure, binding.direction, binding.measures)
             _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
             if binding.measures:
                 _bind_release(binding, catalog, tokens, before, column_tokens)
@@ -335,8 +335,22 @@ def _bind_range_end(binding: Binding, previous: Binding, between: str) -> None:
         binding.measure_evidence = f"'to' after {previous.figure.text}, the base year's employment"
 
 
-def _signed(figure: Figure, direction: Direction | None) -> float:
-    if figure.kind == "money" or figure.signed or direction is None:
+# A direction word gives a change its sign; it moves base and target employment's words with the change
+# ("grow from 186,400 to 199,800"), though they are counts; it says nothing of openings, employment or pay
+# ("Despite declining employment, about 800 openings ...").
+SIGNED_BY_WORDS = ("change_percent", "change_numeric")
+MOVED_BY_WORDS = (*SIGNED_BY_WORDS, "employment_base", "employment_target")
+
+
+def _direction_of_binding(binding: Binding, text: str, left_start: int, right_end: int) -> Direction | None:
+    figure, measures = binding.figure, binding.measures
+    if figure.kind == "money" or (measures and not set(measures) & set(MOVED_BY_WORDS)):
+        return None
+    return direction_of(text, left_start, figure, right_end)
+
+
+def _signed(figure: Figure, direction: Direction | None, measures: tuple[str, ...]) -> float:
+    if figure.signed or direction is None or (measures and not set(measures) & set(SIGNED_BY_WORDS)):
         return figure.value
     return abs(figure.value) * direction.sign
 
