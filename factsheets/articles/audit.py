@@ -97,15 +97,16 @@ class Store:
         for edition, soc, percent in q.ooh_printed_changes(con, codes):
             store.ooh[(edition, soc)] = percent
         for facts in q.ooh_quick_facts(con):
-            # A profile with a code of its own, or of one code, prints that code's OEWS and EP figures.
-            if not facts.primary and len(facts.codes) > 1:
-                for key in (same_name(facts.title), *facts.codes):
+            # A profile of one code prints that code's OEWS and EP figures; a profile filed under a code of its
+            # own does too, unless EP lacks the code (37-3010 Grounds maintenance workers: the OOH's figures).
+            if facts.primary or len(facts.codes) > 1:
+                for key in (same_name(facts.title), *facts.codes, *facts.primary):
                     store.ooh_facts.setdefault(key, []).append(facts)
         return store
 
     def ooh_profiles(self, soc: str, title: str) -> list[OohFacts]:
-        """The quick facts of the profiles of several codes and none of their own, named like `soc` or
-        holding it (11-3061 in 'Purchasing Managers, Buyers, and Purchasing Agents')."""
+        """The quick facts of the profiles named like `soc`, filed under it, or holding it (11-3061 in
+        'Purchasing Managers, Buyers, and Purchasing Agents')."""
         return [*self.ooh_facts.get(same_name(title), ()), *self.ooh_facts.get(soc, ())]
 
     def newest_ooh(self, facts: OohFacts) -> OohFacts:

@@ -77,3 +77,13 @@ def test_a_title_is_known_by_the_name_before_its_exclusion(article):
     ((binding, audit),) = result.figures
     assert (binding.socs, audit.status) == (("25-2011",), "matches")
     assert [(c.old, c.new) for c in result.changes] == [("$37,120", "$38,140")]
+
+
+def test_a_profile_filed_under_a_code_ep_lacks_prints_the_figures(article):
+    # The OOH files "Grounds Maintenance Workers" under 37-3010, a broad code EP 2024-34 has no line for; the OOH
+    # prints +4% for it (before: 'differs', "EP 2024-34 has no projected employment change for 37-3010").
+    result = article("Employment of grounds maintenance workers is projected to grow 4 percent from 2024 to 2034.")
+    ((binding, audit),) = result.figures
+    assert (binding.soc, audit.status, audit.bls_text) == ("37-3010", "matches", "4%")
+    assert audit.note.startswith("as the OOH (2024-34) prints it for its profile 'Grounds Maintenance Workers'")
+    assert [k.reason for k in result.kept] == ["37-3010 is not in EP 2024-34"]
