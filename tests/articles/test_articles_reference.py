@@ -539,16 +539,19 @@ def test_a_wage_that_names_no_statistic_is_settled_by_its_value_or_left_alone(ar
     assert "earned $44,000 annually in May 2023." in result.refreshed
 
 
+# 17-2161 nuclear engineers, EP 2024-34: 800 openings a year, employment declining (the OOH's own words).
+# Before, "declining" signed the openings (-900, 'differs' with BLS's 700) and was refreshed to "growing";
+# and "decline from 186,400" (29-2072's EP 2021-31 base employment) was 'differs' against 186,400.
+DECLINING = """Nuclear engineers
+
+Despite declining employment, about 900 openings for nuclear engineers are projected each year, on average, from \
+2023 to 2033.
+
+Employment of medical records specialists is projected to decline from 186,400 in 2021 to 150,000 in 2031."""
+
+
 def test_a_direction_word_signs_a_change_and_says_nothing_of_openings(article):
-    # 17-2161 nuclear engineers, EP 2024-34: 800 openings a year, employment declining (the OOH's own words).
-    # Before, "declining" signed the openings (-900, 'differs' with BLS's 700) and was refreshed to "growing";
-    # and "decline from 186,400" (29-2072's EP 2021-31 base employment) was 'differs' against 186,400.
-    result = article(
-        "Nuclear engineers",
-        "Despite declining employment, about 900 openings for nuclear engineers are projected each year, on "
-        "average, from 2023 to 2033.",
-        "Employment of medical records specialists is projected to decline from 186,400 in 2021 to 150,000 in 2031.",
-    )
+    result = article(DECLINING)
     found = {b.figure.text: (b.signed_value, a.status, a.bls_text) for b, a in result.figures}
     assert found["900"] == (900.0, "differs", "700")
     assert found["186,400"] == (186400.0, "matches", "186,400")
