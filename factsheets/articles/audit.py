@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding
-from factsheets.articles.catalog import Catalog, Claim, oews_label, release_label
+from factsheets.articles.catalog import Catalog, Claim, oews_label, release_label, same_name
 from factsheets.articles.measures import (
     ANNUAL_WAGES,
     EP,
@@ -82,11 +82,11 @@ class Store:
     oews: dict[tuple[str, str, str], Published] = field(default_factory=dict)  # (release, soc, measure)
     ep: dict[tuple[str, str], ProjectionRow] = field(default_factory=dict)  # (cycle, soc)
     ooh: dict[tuple[str, str], float] = field(default_factory=dict)  # (edition, soc) -> printed whole percent
-    ooh_facts: dict[str, list[OohFacts]] = field(default_factory=dict)  # a title (same_name), or code -> profiles
+    ooh_facts: dict[str, list[OohFacts]] = field(default_factory=dict)  # the catalog's (Catalog.ooh_facts)
     _index: dict[tuple[str, str, int], dict[float, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> Store:
+    def load(cls, con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str], catalog: Catalog) -> Store:
         codes = set(soc_codes)
         store = cls()
         for release_id, soc, measure, value, status in q.oews_national_values(con, codes, OEWS_MEASURES):
@@ -96,12 +96,7 @@ class Store:
             store.ep[(row.cycle, row.soc)] = row
         for edition, soc, percent in q.ooh_printed_changes(con, codes):
             store.ooh[(edition, soc)] = percent
-        for facts in q.ooh_quick_facts(con):
-            # A profile of one code prints that code's OEWS and EP figures; a profile filed under a code of its
-            # own does too, unless EP lacks the code (37-3010 Grounds maintenance workers: the OOH's figures).
-            if facts.primary or len(facts.codes) > 1:
-                for key in (same_name(facts.title), *facts.codes, *facts.primary):
-                    store.ooh_facts.setdefault(key, []).append(facts)
+        store.ooh_facts = catalog.ooh_facts
         return store
 
     def ooh_profiles(self, soc: str, title: str) -> list[OohFacts]:
@@ -168,10 +163,6 @@ class Audit:
     measure: str | None = None  # the measure settled (a median-or-mean settled by the value)
     backfill: str | None = None
     ooh: OohFacts | None = None  # matched as the OOH prints it for a profile of that name, not as OEWS/EP do
-
-
-def same_name(title: str) -> str:
-    return " ".join(title.casefold().split())
 
 
 # The quick facts an OOH profile prints, by the measure they are, and the release they are of.

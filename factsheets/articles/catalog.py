@@ -28,6 +28,10 @@ class Claim:
     newer_than_held: bool = False  # it claims a release newer than any the warehouse holds
 
 
+def same_name(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
 def oews_label(year: int) -> str:
     return f"OEWS May {year}"
 
@@ -54,6 +58,7 @@ class Catalog:
     predecessors: dict[str, list[str]] = field(default_factory=dict)
     as_of: int | None = None
     uncoded: NameIndex = field(default_factory=NameIndex)  # occupations the OOH names that no code here carries
+    ooh_facts: dict[str, list[q.OohFacts]] = field(default_factory=dict)  # a title (same_name), or code -> profiles
     _broad_groups: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _siblings: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
@@ -88,6 +93,12 @@ class Catalog:
         for title in q.ooh_similar_titles(con):
             if not names.find_in(title):  # nothing of it names a code
                 catalog.uncoded.add(title, "", "ooh_title")
+        for facts in q.ooh_quick_facts(con):
+            # A profile of one code prints that code's OEWS and EP figures; a profile filed under a code of its
+            # own does too, unless EP lacks the code (37-3010 Grounds maintenance workers: the OOH's figures).
+            if facts.primary or len(facts.codes) > 1:
+                for key in (same_name(facts.title), *facts.codes, *facts.primary):
+                    catalog.ooh_facts.setdefault(key, []).append(facts)
         return catalog
 
     def newest(self, source: str) -> HeldRelease | None:
