@@ -26,7 +26,7 @@ from factsheets.articles.measure_words import (
     money_measures,
     percent_measures,
 )
-from factsheets.articles.measures import MEASURE_KIND, MEASURE_SOURCE, OEWS
+from factsheets.articles.measures import ALL_OCCUPATIONS, MEASURE_KIND, MEASURE_SOURCE, OEWS
 from factsheets.articles.names import NameMatch
 from factsheets.articles.sidecar import Pin, match_pins
 from factsheets.articles.tables import column_header
@@ -106,7 +106,6 @@ _DIRECTION = re.compile(
     r"fell|drop(?:s|ped|ping)?|shrink(?:s|ing)?|contract(?:s|ed|ing)?|los(?:e|es|ing|s)|lost)\b",
     re.I,
 )
-ALL_OCCUPATIONS = "00-0000"
 _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
 
 

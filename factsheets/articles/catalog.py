@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from factsheets.articles.measures import EP, OEWS
+from factsheets.articles.measures import ALL_OCCUPATIONS, EP, OEWS
 from factsheets.articles.names import NameIndex, build_index
 from warehouse import article_queries as q
 from warehouse.article_queries import HeldRelease
@@ -87,6 +87,9 @@ class Catalog:
             retired=[(title, new) for _old, title, new, _relation in retired],
             careers=careers,
         )
+        # BLS's own words for the whole economy: "the median annual wage for all workers was $49,500" (every
+        # OOH page's pay section); bound to the article's subject, that figure was refreshed to the subject's wage
+        names.add("all workers", ALL_OCCUPATIONS, "title")
         catalog = cls(
             dict(releases), dict(later), names, q.known_codes(con), dict(successors), dict(predecessors), as_of
         )

@@ -50,6 +50,7 @@ MEASURE_LABELS = {
     "outlook_words": "projected change compared with the average",  # words, not a figure (outlook.py)
 }
 OUTLOOK_WORDS = "outlook_words"
+ALL_OCCUPATIONS = "00-0000"  # the EP line and the OEWS code of the whole economy
 # The OEWS series id's datatype code (01..17, as the flat files number them).
 OEWS_DATATYPE = {measure: f"{code:02d}" for code, measure in enumerate(OEWS_DATATYPES, start=1)}
 EP_COLUMNS = {

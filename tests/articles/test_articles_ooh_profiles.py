@@ -87,3 +87,15 @@ def test_a_profile_filed_under_a_code_ep_lacks_prints_the_figures(article):
     assert (binding.soc, audit.status, audit.bls_text) == ("37-3010", "matches", "4%")
     assert audit.note.startswith("as the OOH (2024-34) prints it for its profile 'Grounds Maintenance Workers'")
     assert [k.reason for k in result.kept] == ["37-3010 is not in EP 2024-34"]
+
+
+def test_the_wage_for_all_workers_is_the_whole_economys(article):
+    # Every OOH page's pay section: "the median annual wage for all workers was $49,500" (OEWS May 2024, 00-0000;
+    # May 2025: $50,980). Before, the figure took the subject's code and was refreshed to its $51,140.
+    result = article(
+        "Medical records specialists",
+        "The median annual wage for medical records specialists was $50,250 in May 2024. In May 2024, the "
+        "median annual wage for all workers was $49,500.",
+    )
+    assert [(b.soc, a.status) for b, a in result.figures] == [("29-2072", "matches"), ("00-0000", "matches")]
+    assert [(c.old, c.new) for c in result.changes] == [("$50,250", "$51,140"), ("$49,500", "$50,980")]
