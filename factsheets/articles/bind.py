@@ -354,6 +354,9 @@ def _signed(figure: Figure, direction: Direction | None, measures: tuple[str, ..
     return abs(figure.value) * direction.sign
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _bind_measure(binding: Binding, left: str, right: str, tokens: list[Token], pin: Pin | None) -> None:
     figure = binding.figure
     if pin is not None:
@@ -361,6 +364,9 @@ def _bind_measure(binding: Binding, left: str, right: str, tokens: list[Token], 
             binding.notes.append(f"pinned measure {pin.measure} is a {MEASURE_KIND[pin.measure or '']} figure")
         binding.measures, binding.measure_evidence = (pin.measure or "",), f"pinned by sidecar pin {pin.number}"
         return
+    # The words are read in windows of characters: HTML's indentation ("Employment Change, 2024-34\n     |
+    # 4,400") pushed "Employment Change" out of the window and left "Employment", a base-year count.
+    left, right = _SPACES.sub(" ", left), _SPACES.sub(" ", right)
     if figure.kind == "money":
         binding.measures, binding.measure_evidence = money_measures(figure, left, right)
     elif figure.kind == "percent":
