@@ -180,10 +180,26 @@ def ooh_printing(
 ) -> tuple[OohFacts, Published] | None:
     """The OOH profile named like `soc` whose quick facts for the claimed release print the article's figure:
     "Financial clerks, $48,650 (May 2024)" is the OOH's profile of 9 codes; OEWS's 43-3000 is $47,370."""
+    return _printed_by(binding, claim, measure, store.ooh_profiles(soc, catalog.title(soc)))
+
+
+def ooh_printing_for_all(
+    binding: Binding, store: Store, claim: Claim, measure: str
+) -> tuple[OohFacts, Published] | None:
+    """The OOH profile of every code a name fits whose quick facts print the figure: "advertising, promotions,
+    and marketing managers" fits 11-2011 and 11-2021; the OOH's profile of both prints $159,660."""
+    codes = set(binding.socs)
+    profiles = {(f.edition, f.slug): f for soc in codes for f in store.ooh_facts.get(soc, ())}
+    return _printed_by(binding, claim, measure, [f for f in profiles.values() if codes <= {*f.codes, *f.primary}])
+
+
+def _printed_by(
+    binding: Binding, claim: Claim, measure: str, profiles: Iterable[OohFacts]
+) -> tuple[OohFacts, Published] | None:
     fact = OOH_FACTS.get(measure)
     if fact is None:
         return None
-    for facts in store.ooh_profiles(soc, catalog.title(soc)):
+    for facts in profiles:
         of_release = claim.label == (
             oews_label(facts.pay_year) if measure in OEWS_MEASURES else f"EP {facts.outlook_period}"
         )
@@ -281,6 +297,11 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
     claim = binding.claim
     assert claim is not None
     if len(binding.socs) > 1:
+        in_ooh = (
+            ooh_printing_for_all(binding, store, claim, binding.measures[0]) if len(binding.measures) == 1 else None
+        )
+        if in_ooh is not None:
+            return _ooh_match(binding, in_ooh, binding.measures[0], f"it fits {', '.join(binding.socs)}")
         return Audit(AMBIGUOUS, _ambiguous_note(binding, catalog, store))
     soc = binding.socs[0]
     if claim.release is None:

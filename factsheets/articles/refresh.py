@@ -349,7 +349,7 @@ def _refresh_one(
     """A change, the reason the figure stays (str), or None when it is already the newest."""
     if audit.status in (UNBOUND, AMBIGUOUS):
         return audit.note or binding.problem or audit.status
-    if audit.ooh is not None and not audit.ooh.primary:  # a profile filed under a code moves with the code
+    if audit.ooh is not None and (not audit.ooh.primary or binding.soc is None):  # else it moves with its code
         return _ooh_kept(binding, audit.ooh, audit.measure or "", store)
     soc, measure = binding.soc, audit.measure or binding.measure
     if soc is None or measure is None or binding.claim is None:

@@ -99,3 +99,19 @@ def test_the_wage_for_all_workers_is_the_whole_economys(article):
     )
     assert [(b.soc, a.status) for b, a in result.figures] == [("29-2072", "matches"), ("00-0000", "matches")]
     assert [(c.old, c.new) for c in result.changes] == [("$50,250", "$51,140"), ("$49,500", "$50,980")]
+
+
+def test_a_name_that_fits_several_codes_matches_the_figures_their_profile_prints(article):
+    # "Advertising, promotions, and marketing managers" fits 11-2011 and 11-2021 (ambiguous, before); the OOH
+    # 2024-34 profile of both prints $159,660 (May 2024) and +6%, which neither code's line is.
+    result = article(
+        "The median annual wage for advertising, promotions, and marketing managers was $159,660 in May 2024.",
+        "Employment of advertising, promotions, and marketing managers is projected to grow 6 percent from 2024 "
+        "to 2034.",
+    )
+    assert [(b.socs, a.status, a.bls_text) for b, a in result.figures] == [
+        (("11-2011", "11-2021"), "matches", "$159,660"),
+        (("11-2011", "11-2021"), "matches", "6%"),
+    ]
+    assert not result.changed
+    assert all("'Advertising, Promotions, and Marketing Managers' (2 occupations" in k.reason for k in result.kept)
