@@ -42,7 +42,7 @@ _YEARS = re.compile(
     rf"\((?:May\s+)?(?P<p>{_YEAR})\)"
     rf"|\b(?:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"
     rf"|\b(?P<m2>May\s+)(?P<may>{_YEAR})\b"
-    rf"|\b(?P<d>{_YEAR})(?=\s+(?:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
+    rf"|\b(?P<d>{_YEAR})(?=\s+(?i:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
 )
 
 

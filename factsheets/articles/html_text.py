@@ -104,6 +104,8 @@ class _TextNodes(HTMLParser):
         self.tags = 0
         self.row_cells = 0
         self.tables: list[int] = []  # rows so far of each open table: a table reads as a Markdown pipe table
+        self.rows: list[tuple[int, int]] = []  # each table row's text: one sentence, whatever its cells hold
+        self.row_start = 0
         self.events: list[tuple[str, int, str]] = []  # ('data'|'tag', raw offset, text) to find broken markup
 
     def _position(self) -> int:
@@ -127,10 +129,12 @@ class _TextNodes(HTMLParser):
                 self._separate(BLOCK_SEPARATOR)
             else:
                 self._emit("\n")
+            self.row_start = self.length
             self._emit("| ")
             self.row_cells = 0
             return
         self._emit(" |")
+        self.rows.append((self.row_start, self.length))
         if rows == 0:
             self._emit("\n|" + "---|" * max(self.row_cells, 1))
         self.tables[-1] += 1
@@ -254,11 +258,35 @@ def html_document(source: str, *, name: str, encoding: str = "utf-8", bom: bool 
         sentences.extend(spans)
         paragraph_of.extend([number] * len(spans))
         begin = match.end() if match else stop
+    sentences, paragraph_of = _rows_whole(text, sentences, paragraph_of, parser.rows)
     headings = sorted(parser.headings, key=lambda h: h.start)
     title = parser.title or next((h for h in headings if h.level == 1), None)
     return Document(
         name, "html", source, text, sentences, headings, title, encoding, bom, HtmlMap(parser.pieces), paragraph_of
     )
+
+
+def _rows_whole(
+    text: str, sentences: list[tuple[int, int]], paragraph_of: list[int], rows: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Every table row one sentence: a cell holding a paragraph (the OOH's job duties) split its row in two
+    at its period, and the rest of the row ran on into the next one, whose occupation then took its pay."""
+    outer = [r for r in rows if not any(o != r and o[0] <= r[0] and r[1] <= o[1] for o in rows)]
+    if not outer:
+        return sentences, paragraph_of
+    pieces: list[tuple[int, int, int]] = []
+    for (start, end), number in zip(sentences, paragraph_of, strict=True):
+        spans = [(start, end)]
+        for row_start, row_end in outer:
+            spans = [
+                part for s, e in spans for part in ((s, min(e, row_start)), (max(s, row_end), e)) if part[0] < part[1]
+            ]
+        pieces += [(s, e, number) for s, e in spans if text[s:e].strip()]
+    for row_start, row_end in outer:
+        number = next((n for (s, e), n in zip(sentences, paragraph_of, strict=True) if e > row_start), 0)
+        pieces.append((row_start, row_end, number))
+    pieces.sort()
+    return [(s, e) for s, e, _ in pieces], [n for _, _, n in pieces]
 
 
 def editable(document: Document, start: int, end: int) -> bool:

@@ -34,7 +34,9 @@ _CHANGE_BEFORE = re.compile(
     r"\b(?:add(?:s|ed|ing)?|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|change in employment)\b[^.]*$", re.I
 )
 _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
-_JOBS_BEFORE = re.compile(r"\b(?:employment|employed|jobs|workers|held)\b[^.]*$", re.I)
+# Not "workers": it ends occupations' names ("| Healthcare social workers | 68,090 |", a wage table's row);
+# nor the industry "Employment services" ("| Employment services | 58,650 |", the same table by industry).
+_JOBS_BEFORE = re.compile(r"\b(?:employment(?!\s+services)|employed|jobs|held)\b[^.]*$", re.I)
 
 
 def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
