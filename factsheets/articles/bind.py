@@ -100,10 +100,11 @@ class BoundDocument:
 
 # ---- direction words ----------------------------------------------------------------------------------
 
+_UP_WORDS = "grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|ris(?:e|es|ing|en)|rose|expan(?:d|ds|ded|ding|sion)"
+_DOWN_WORDS = "declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|fall(?:s|ing|en)?|fell|drop(?:s|ped|ping)?|shrink(?:s|ing)?"
 _DIRECTION = re.compile(
-    r"\b(?P<up>grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|ris(?:e|es|ing|en)|rose|expan(?:d|ds|ded|ding|sion)|"
-    r"gain(?:s|ed|ing)?|add(?:s|ed|ing)?)\b|\b(?P<down>declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|fall(?:s|ing|en)?|"
-    r"fell|drop(?:s|ped|ping)?|shrink(?:s|ing)?|contract(?:s|ed|ing)?|los(?:e|es|ing|s)|lost)\b",
+    rf"\b(?P<up>{_UP_WORDS}|gain(?:s|ed|ing)?|add(?:s|ed|ing)?)\b"
+    rf"|\b(?P<down>{_DOWN_WORDS}|contract(?:s|ed|ing)?|los(?:e|es|ing|s)|lost)\b",
     re.I,
 )
 _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
