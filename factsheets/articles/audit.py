@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding
-from factsheets.articles.catalog import Catalog, Claim, oews_label, release_label, same_name
+from factsheets.articles.catalog import Catalog, Claim, oews_label, release_label
 from factsheets.articles.measures import (
     ANNUAL_WAGES,
     EP,
@@ -82,11 +82,10 @@ class Store:
     oews: dict[tuple[str, str, str], Published] = field(default_factory=dict)  # (release, soc, measure)
     ep: dict[tuple[str, str], ProjectionRow] = field(default_factory=dict)  # (cycle, soc)
     ooh: dict[tuple[str, str], float] = field(default_factory=dict)  # (edition, soc) -> printed whole percent
-    ooh_facts: dict[str, list[OohFacts]] = field(default_factory=dict)  # the catalog's (Catalog.ooh_facts)
     _index: dict[tuple[str, str, int], dict[float, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str], catalog: Catalog) -> Store:
+    def load(cls, con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> Store:
         codes = set(soc_codes)
         store = cls()
         for release_id, soc, measure, value, status in q.oews_national_values(con, codes, OEWS_MEASURES):
@@ -96,17 +95,7 @@ class Store:
             store.ep[(row.cycle, row.soc)] = row
         for edition, soc, percent in q.ooh_printed_changes(con, codes):
             store.ooh[(edition, soc)] = percent
-        store.ooh_facts = catalog.ooh_facts
         return store
-
-    def ooh_profiles(self, soc: str, title: str) -> list[OohFacts]:
-        """The quick facts of the profiles named like `soc`, filed under it, or holding it (11-3061 in
-        'Purchasing Managers, Buyers, and Purchasing Agents')."""
-        return [*self.ooh_facts.get(same_name(title), ()), *self.ooh_facts.get(soc, ())]
-
-    def newest_ooh(self, facts: OohFacts) -> OohFacts:
-        """The newest edition's quick facts of the same profile."""
-        return max(self.ooh_facts[same_name(facts.title)], key=lambda f: (f.pay_year, f.edition))
 
     def get(self, release: HeldRelease, soc: str, measure: str) -> Published | None:
         if release.source == OEWS:
@@ -176,21 +165,34 @@ OOH_FACTS = {
 
 
 def ooh_printing(
-    binding: Binding, catalog: Catalog, store: Store, claim: Claim, soc: str, measure: str
+    binding: Binding, catalog: Catalog, claim: Claim, soc: str, measure: str
 ) -> tuple[OohFacts, Published] | None:
     """The OOH profile named like `soc` whose quick facts for the claimed release print the article's figure:
     "Financial clerks, $48,650 (May 2024)" is the OOH's profile of 9 codes; OEWS's 43-3000 is $47,370."""
-    return _printed_by(binding, claim, measure, store.ooh_profiles(soc, catalog.title(soc)))
+    return _printed_by(binding, claim, measure, catalog.ooh_profiles(soc))
 
 
 def ooh_printing_for_all(
-    binding: Binding, store: Store, claim: Claim, measure: str
+    binding: Binding, catalog: Catalog, claim: Claim, measure: str
 ) -> tuple[OohFacts, Published] | None:
     """The OOH profile of every code a name fits whose quick facts print the figure: "advertising, promotions,
     and marketing managers" fits 11-2011 and 11-2021; the OOH's profile of both prints $159,660."""
     codes = set(binding.socs)
-    profiles = {(f.edition, f.slug): f for soc in codes for f in store.ooh_facts.get(soc, ())}
+    profiles = {(f.edition, f.slug): f for soc in codes for f in catalog.ooh_profiles(soc)}
     return _printed_by(binding, claim, measure, [f for f in profiles.values() if codes <= {*f.codes, *f.primary}])
+
+
+def ooh_published(facts: OohFacts, measure: str) -> Published | None:
+    """The quick fact of the profile that is this measure, as BLS prints it (a top-coded median: its bound)."""
+    value = getattr(facts, OOH_FACTS[measure])
+    return None if value is None else Published(value, "top_coded" if facts.pay_status == "top_coded" else "published")
+
+
+def profile_words(facts: OohFacts) -> str:
+    """'Financial Clerks' of 9 occupations; 'Grounds Maintenance Workers', filed under 37-3010."""
+    if facts.primary:
+        return f"'{facts.title}', filed under {', '.join(facts.primary)}"
+    return f"'{facts.title}' of {len(facts.codes)} occupations"
 
 
 def _printed_by(
@@ -203,10 +205,10 @@ def _printed_by(
         of_release = claim.label == (
             oews_label(facts.pay_year) if measure in OEWS_MEASURES else f"EP {facts.outlook_period}"
         )
-        value = getattr(facts, fact)
-        if not of_release or value is None:
+        published = ooh_published(facts, measure)
+        if not of_release or published is None:
             continue
-        published = Published(value, "top_coded" if facts.pay_status == "top_coded" else "published")
+        value = published.value
         if measure == "change_percent":
             found = binding.figure.decimals == 0 and binding.signed_value == value
         else:
@@ -298,15 +300,16 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
     assert claim is not None
     if len(binding.socs) > 1:
         in_ooh = (
-            ooh_printing_for_all(binding, store, claim, binding.measures[0]) if len(binding.measures) == 1 else None
+            ooh_printing_for_all(binding, catalog, claim, binding.measures[0]) if len(binding.measures) == 1 else None
         )
         if in_ooh is not None:
             return _ooh_match(binding, in_ooh, binding.measures[0], f"it fits {', '.join(binding.socs)}")
         return Audit(AMBIGUOUS, _ambiguous_note(binding, catalog, store))
     soc = binding.socs[0]
     if claim.release is None:
-        in_ooh = ooh_printing(binding, catalog, store, claim, soc, binding.measures[0])
-        if in_ooh is not None and len(binding.measures) == 1:  # the OOH edition is held, the release is not
+        # the OOH edition is held, the release is not
+        in_ooh = ooh_printing(binding, catalog, claim, soc, binding.measures[0]) if len(binding.measures) == 1 else None
+        if in_ooh is not None:
             return _ooh_match(binding, in_ooh, binding.measures[0], f"{claim.label} is not in the warehouse")
         return Audit(NOT_HELD, _not_held_note(binding, catalog, store, soc), backfill=claim.backfill)
     release = claim.release
@@ -330,7 +333,7 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
     bls_text = _bls(binding, store, release, soc, measure)
     if agreeing:
         return Audit(MATCHES, "", bls_text, measure)
-    in_ooh = ooh_printing(binding, catalog, store, claim, soc, measure)
+    in_ooh = ooh_printing(binding, catalog, claim, soc, measure)
     if in_ooh is not None:
         return _ooh_match(binding, in_ooh, measure, f"{claim.label} for {soc}: {bls_text or 'none'}")
     published = store.get(release, soc, measure)
@@ -381,7 +384,7 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
 def _ooh_match(binding: Binding, in_ooh: tuple[OohFacts, Published], measure: str, alone: str) -> Audit:
     facts, published = in_ooh
     text = printed(published, measure, decimals=binding.figure.decimals, comma=True, unit=binding.figure.unit)
-    note = f"as the OOH ({facts.edition}) prints it for its profile '{facts.title}' of {len(facts.codes)} occupations ({alone})"
+    note = f"as the OOH ({facts.edition}) prints it for its profile {profile_words(facts)} ({alone})"
     return Audit(MATCHES, note, text, measure, ooh=facts)
 
 

@@ -104,6 +104,15 @@ class Catalog:
                     catalog.ooh_facts.setdefault(key, []).append(facts)
         return catalog
 
+    def ooh_profiles(self, soc: str) -> list[q.OohFacts]:
+        """The quick facts of the profiles named like `soc`, filed under it, or holding it (11-3061 in
+        'Purchasing Managers, Buyers, and Purchasing Agents'): those that print figures no one code has."""
+        return [*self.ooh_facts.get(same_name(self.title(soc)), ()), *self.ooh_facts.get(soc, ())]
+
+    def newest_ooh(self, facts: q.OohFacts) -> q.OohFacts:
+        """The newest edition's quick facts of the same profile."""
+        return max(self.ooh_facts[same_name(facts.title)], key=lambda f: (f.pay_year, f.edition))
+
     def newest(self, source: str) -> HeldRelease | None:
         held = self.releases.get(source)
         return held[-1] if held else None

@@ -270,21 +270,31 @@ def _rows_whole(
     text: str, sentences: list[tuple[int, int]], paragraph_of: list[int], rows: list[tuple[int, int]]
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """Every table row one sentence: a cell holding a paragraph (the OOH's job duties) split its row in two
-    at its period, and the rest of the row ran on into the next one, whose occupation then took its pay."""
-    outer = [r for r in rows if not any(o != r and o[0] <= r[0] and r[1] <= o[1] for o in rows)]
+    at its period, and the rest of the row ran on into the next one, whose occupation then took its pay.
+    The sentences outside the rows keep their spans, cut at the rows; one pass over each, sorted."""
+    outer: list[tuple[int, int]] = []  # rows not inside another row (a table in a cell), in order
+    for start, end in sorted(rows, key=lambda r: (r[0], -r[1])):
+        if not outer or start >= outer[-1][1]:
+            outer.append((start, end))
     if not outer:
         return sentences, paragraph_of
+    row_starts = [start for start, _ in outer]
+    ends = [end for _, end in sentences]
     pieces: list[tuple[int, int, int]] = []
     for (start, end), number in zip(sentences, paragraph_of, strict=True):
-        spans = [(start, end)]
-        for row_start, row_end in outer:
-            spans = [
-                part for s, e in spans for part in ((s, min(e, row_start)), (max(s, row_end), e)) if part[0] < part[1]
-            ]
-        pieces += [(s, e, number) for s, e in spans if text[s:e].strip()]
+        cursor, at = start, max(bisect.bisect_right(row_starts, start) - 1, 0)
+        while at < len(outer) and outer[at][0] < end:
+            row_start, row_end = outer[at]
+            if row_end > cursor:
+                if row_start > cursor and text[cursor:row_start].strip():
+                    pieces.append((cursor, row_start, number))
+                cursor = row_end
+            at += 1
+        if cursor < end and text[cursor:end].strip():
+            pieces.append((cursor, end, number))
     for row_start, row_end in outer:
-        number = next((n for (s, e), n in zip(sentences, paragraph_of, strict=True) if e > row_start), 0)
-        pieces.append((row_start, row_end, number))
+        at = min(bisect.bisect_right(ends, row_start), len(sentences) - 1)
+        pieces.append((row_start, row_end, paragraph_of[at] if sentences else 0))
     pieces.sort()
     return [(s, e) for s, e, _ in pieces], [n for _, _, n in pieces]
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from factsheets.articles import together
-from factsheets.articles.audit import AMBIGUOUS, OOH_FACTS, UNBOUND, Audit, Published, Store, printed
+from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store, ooh_published, printed, profile_words
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument
 from factsheets.articles.catalog import Catalog, release_label
 from factsheets.articles.document import Document, Edit
@@ -327,18 +327,17 @@ def plan_refresh(
     return changes, kept
 
 
-def _ooh_kept(binding: Binding, facts: OohFacts, measure: str, store: Store) -> str:
+def _ooh_kept(binding: Binding, facts: OohFacts, measure: str, catalog: Catalog) -> str:
     """Why a figure the OOH prints for a profile of several codes stays: no release of OEWS or EP publishes
     it, and our sheets print the OOH's figure too."""
     where = (
-        f"it is the OOH's figure for its profile '{facts.title}' ({len(facts.codes)} occupations, {facts.edition} "
-        "edition), which OEWS and EP do not publish as one"
+        f"it is the OOH's figure for its profile {profile_words(facts)} ({facts.edition} edition), which OEWS "
+        "and EP do not publish as one"
     )
-    newest = store.newest_ooh(facts)
-    value = getattr(newest, OOH_FACTS[measure])
-    if newest.edition == facts.edition or value is None:
+    newest = catalog.newest_ooh(facts)
+    published = ooh_published(newest, measure)
+    if newest.edition == facts.edition or published is None:
         return f"{where}; no newer OOH edition is held"
-    published = Published(value, "top_coded" if newest.pay_status == "top_coded" else "published")
     text = printed(published, measure, decimals=binding.figure.decimals, comma=True, unit=binding.figure.unit)
     return f"{where}; the OOH's {newest.edition} edition prints {text}: refresh it by hand"
 
@@ -350,7 +349,7 @@ def _refresh_one(
     if audit.status in (UNBOUND, AMBIGUOUS):
         return audit.note or binding.problem or audit.status
     if audit.ooh is not None and (not audit.ooh.primary or binding.soc is None):  # else it moves with its code
-        return _ooh_kept(binding, audit.ooh, audit.measure or "", store)
+        return _ooh_kept(binding, audit.ooh, audit.measure or "", catalog)
     soc, measure = binding.soc, audit.measure or binding.measure
     if soc is None or measure is None or binding.claim is None:
         return "the measure is not settled"

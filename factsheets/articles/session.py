@@ -84,7 +84,7 @@ class ArticleSession:
         phrases = [find_outlook_phrases(b, self.catalog, p) for b, p in zip(bound, pins, strict=True)]
         related = [self._related(b) for b in bound]
         wanted = {soc for found in phrases for phrase in found for soc in phrase.socs}
-        store = Store.load(self.con, set().union(wanted, *related), self.catalog)
+        store = Store.load(self.con, set().union(wanted, *related))
         return [
             self._result(path, sidecar, b, store, codes, found)
             for (path, _, sidecar), b, codes, found in zip(items, bound, related, phrases, strict=True)

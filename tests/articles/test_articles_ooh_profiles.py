@@ -28,10 +28,10 @@ def test_a_figure_the_ooh_prints_for_a_profile_matches_and_stays_with_its_reason
     assert "'Funeral Service Workers' of 2 occupations" in found["$28.57"][3]
     assert result.changes == [] and not result.changed
     assert [k.reason for k in result.kept] == [
-        "it is the OOH's figure for its profile 'Financial Clerks' (9 occupations, 2024-34 edition), which OEWS "
+        "it is the OOH's figure for its profile 'Financial Clerks' of 9 occupations (2024-34 edition), which OEWS "
         "and EP do not publish as one; no newer OOH edition is held"
     ] * 2 + [
-        "it is the OOH's figure for its profile 'Funeral Service Workers' (2 occupations, 2024-34 edition), "
+        "it is the OOH's figure for its profile 'Funeral Service Workers' of 2 occupations (2024-34 edition), "
         "which OEWS and EP do not publish as one; no newer OOH edition is held"
     ]
 
@@ -114,4 +114,6 @@ def test_a_name_that_fits_several_codes_matches_the_figures_their_profile_prints
         (("11-2011", "11-2021"), "matches", "6%"),
     ]
     assert not result.changed
-    assert all("'Advertising, Promotions, and Marketing Managers' (2 occupations" in k.reason for k in result.kept)
+    assert all(
+        "'Advertising, Promotions, and Marketing Managers' of 2 occupations (2024-34" in k.reason for k in result.kept
+    )
