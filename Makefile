@@ -7,6 +7,7 @@ setup:
 lint:
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
+	.venv/bin/vulture
 
 types:
 	.venv/bin/mypy

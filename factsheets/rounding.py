@@ -24,8 +24,6 @@ from decimal import ROUND_HALF_UP, Decimal
 HALF_UNIT = 50  # persons: EP rounds employment to a tenth of a thousand
 TIE = 0.5
 
-ROUNDINGS = ("ooh_table", "ooh_quick_facts", "ep_percent", "ep_interval", "ep_estimate")
-
 
 def round_half_away(value: float) -> int:
     """-6.5 is -7 (not Python's banker's round()); exact for the decimals BLS publishes."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import shutil
 import threading
 import weakref
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from factsheets.batch import BatchResult, RenderSpec, RenderWorkersFailed, SheetKey, prepare_worker, render_batch
-from flows.guard import guard_children, run_folder
+from flows.guard import guard_children, remove_run_folder, run_folder
 from flows.locking import prefect_server_configured
 
 # Dask reads its config when it is imported, here and in every worker process it starts: workers
@@ -204,10 +203,10 @@ class DaskRunner:
                 silence_logs=logging.WARNING,
             )
         except BaseException:
-            shutil.rmtree(scratch, ignore_errors=True)
+            remove_run_folder(scratch)
             raise
         # also at exit, for a cluster never closed here (the process waits for its closing thread first)
-        _SCRATCH[id(cluster)] = weakref.finalize(cluster, shutil.rmtree, scratch, ignore_errors=True)
+        _SCRATCH[id(cluster)] = weakref.finalize(cluster, remove_run_folder, scratch)
         return cluster
 
     def __call__(self, spec: RenderSpec, batches: list[list[SheetKey]]) -> list[BatchResult]:

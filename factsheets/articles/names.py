@@ -75,10 +75,6 @@ class NameMatch:
     via: str
     label: str
 
-    @property
-    def ambiguous(self) -> bool:
-        return len(self.socs) != 1
-
 
 @dataclass
 class NameIndex:

@@ -7,6 +7,18 @@ May 2024), OEWS May 2024 and 2025, EP 2024-34."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+from articles_fixtures import load_parsed
+from bls_files import ooh_profile_pages
+
+import warehouse
+from factsheets.articles import audit_articles
+from transforms.ooh import read_profiles
+
 
 def test_a_figure_the_ooh_prints_for_a_profile_matches_and_stays_with_its_reason(article):
     result = article(
@@ -117,3 +129,41 @@ def test_a_name_that_fits_several_codes_matches_the_figures_their_profile_prints
     assert all(
         "'Advertising, Promotions, and Marketing Managers' of 2 occupations (2024-34" in k.reason for k in result.kept
     )
+
+
+@pytest.fixture(scope="module")
+def with_newer_edition(articles_db, tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The articles warehouse and, beside its OOH 2024-34, a next edition of the financial clerks' page: the real
+    page with its years moved on by one and its median pay changed, as next year's page would differ (no
+    2025-35 edition is published yet)."""
+    path = tmp_path_factory.mktemp("newer-ooh") / "warehouse.duckdb"
+    shutil.copyfile(articles_db, path)
+    url = next(u for u in ooh_profile_pages() if u.endswith("/financial-clerks.htm"))
+    html = ooh_profile_pages()[url].read_text(encoding="utf-8")
+    for old, new in (("2024–34", "2025–35"), ("2024-34", "2025-35"), ("2034", "2035"), ("2024", "2025")):
+        html = html.replace(old, new)
+    edition = read_profiles({url: html.replace("$48,650", "$49,960")})
+    con = warehouse.connect(path)
+    load_parsed(con, "ooh", edition, form="profiles", url="https://www.bls.gov/ooh/a-z-index.htm")
+    con.close()
+    con = warehouse.connect(path, read_only=True)
+    yield con
+    con.close()
+
+
+def test_a_profile_figure_a_newer_ooh_edition_prints_differently_stays_and_says_what_it_prints(
+    with_newer_edition, tmp_path
+):
+    path = tmp_path / "article.txt"
+    path.write_text(
+        "Financial clerks\n\nFinancial clerks earned a median annual wage of $48,650 in May 2024.\n", encoding="utf-8"
+    )
+    (result,), errors = audit_articles(with_newer_edition, [path])
+    assert errors == []
+    ((binding, audit),) = result.figures
+    assert (binding.soc, audit.status) == ("43-3000", "matches")
+    assert result.changes == []
+    assert [k.reason for k in result.kept] == [
+        "it is the OOH's figure for its profile 'Financial Clerks' of 9 occupations (2024-34 edition), which OEWS "
+        "and EP do not publish as one; the OOH's 2025-35 edition prints $49,960: refresh it by hand"
+    ]

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -134,14 +135,32 @@ def test_the_sheets_command_killed_with_sigkill_leaves_no_process_and_no_folder_
 def test_a_scratch_folder_a_killed_run_left_goes_with_the_next_one_made(tmp_path, monkeypatch):
     """Without its guard (a run killed with the guard, or not on Linux), the next run clears up."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    orphan = tmp_path / f"bls-refresh-dask-{dead.stdout.strip()}-abcd1234"
-    (orphan / "dask-scratch-space").mkdir(parents=True)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MAKER],
+        cwd=REPO,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    orphan = Path(killed.stdout.strip())
+    assert (orphan / "dask-scratch-space").is_dir()
     unnamed = tmp_path / "bls-refresh-dask-abcd1234"  # not one of ours: no maker named
     unnamed.mkdir()
     mine = run_folder("dask")
     assert not orphan.exists() and unnamed.is_dir() and mine.is_dir()
     assert mine.name.startswith(f"bls-refresh-dask-{os.getpid()}-")
+
+
+KILLED_MAKER = """
+import os, signal
+from flows.guard import run_folder
+folder = run_folder("dask")
+(folder / "dask-scratch-space").mkdir()
+print(folder, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
 
 
 def test_a_local_cluster_beside_another_on_port_8787_prints_no_warning(recwarn):

@@ -3,17 +3,21 @@ when the run ends normally (Prefect stops its own server then)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import psutil
 import pytest
 from bls_files import REPO
+
+from flows.guard import remove_run_folder, run_folder
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="the guard reads /proc (Linux)")
 
@@ -69,6 +73,79 @@ def test_a_run_killed_with_sigkill_takes_what_it_started_with_it(tmp_path):
     gone, alive = psutil.wait_procs([child, guard], timeout=30)  # SIGTERM, 5 s, SIGKILL; slower when loaded
     assert alive == []
     assert not folder.exists()  # the run's scratch folder went with it
+
+
+def test_the_guard_leaves_a_folder_of_the_same_pid_that_a_live_process_holds(tmp_path):
+    """Containers that share /tmp but not their process ids: another run's live folder may carry the
+    killed run's pid. Its owner lock says it is not the killed run's."""
+    run, child, guard, folder = start_run("wait", tmp_path)
+    other = tmp_path / f"bls-refresh-dask-{run.pid}-other"
+    held = hold_as_owner(other)
+    try:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        gone, alive = psutil.wait_procs([child, guard], timeout=30)
+        assert alive == []
+        assert not folder.exists() and other.is_dir()
+    finally:
+        os.close(held)
+
+
+def hold_as_owner(folder: Path) -> int:
+    """Make `folder` as a live run in another pid namespace would: its owner file locked by this process."""
+    folder.mkdir()
+    held = os.open(folder / ".owner", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return held
+
+
+MAKE = """
+import os, signal, sys
+from flows.guard import run_folder
+print(run_folder("dask"), flush=True)
+if sys.argv[1] == "kill":
+    os.kill(os.getpid(), signal.SIGKILL)  # no exit hook runs: the folder stays, its lock goes
+sys.stdin.readline()
+"""
+
+
+def made_by_another_process(tmp_path: Path, mode: str) -> tuple[subprocess.Popen, Path]:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    maker = subprocess.Popen(
+        [sys.executable, "-c", MAKE, mode], cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert maker.stdout is not None
+    return maker, Path(maker.stdout.readline().strip())
+
+
+def renamed_for(folder: Path, pid: int) -> Path:
+    """The folder as if a process numbered `pid` had made it (same kind, same random part)."""
+    kind, _, rest = folder.name.removeprefix("bls-refresh-").partition("-")
+    return folder.rename(folder.with_name(f"bls-refresh-{kind}-{pid}-{rest.partition('-')[2]}"))
+
+
+def test_a_folder_whose_maker_lives_stays_though_no_process_here_has_its_pid(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    maker, folder = made_by_another_process(tmp_path, "wait")
+    try:
+        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        elsewhere = renamed_for(folder, int(gone.stdout))  # its maker's pid means nothing in this namespace
+        mine = run_folder("dask")
+        assert elsewhere.is_dir() and mine.is_dir()
+    finally:
+        maker.communicate("\n", timeout=30)
+
+
+def test_a_folder_whose_maker_died_goes_though_a_process_here_has_its_pid(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    maker, folder = made_by_another_process(tmp_path, "kill")
+    assert maker.wait(timeout=30) == -signal.SIGKILL
+    reused = renamed_for(folder, os.getppid())  # a live process of that number, not its maker
+    mine = run_folder("dask")
+    assert not reused.exists() and mine.is_dir()
+    assert mine.name.startswith(f"bls-refresh-dask-{os.getpid()}-") and (mine / ".owner").is_file()
+    remove_run_folder(mine)
+    assert not mine.exists()
 
 
 def test_a_run_that_ends_normally_leaves_its_children_to_itself(tmp_path):
