@@ -224,6 +224,10 @@ class OohFacts:
     outlook_period: str
     outlook_percent: float
     employment_change: int
+    # what the profile prints in its own sentences only (factsheets.articles.ooh_prose reads them)
+    openings: int | None = None
+    annual_p10: float | None = None
+    annual_p90: float | None = None
 
 
 def ooh_quick_facts(con: duckdb.DuckDBPyConnection) -> list[OohFacts]:
@@ -247,6 +251,20 @@ def ooh_quick_facts(con: duckdb.DuckDBPyConnection) -> list[OohFacts]:
         """
     ).fetchall()
     return [OohFacts(r[0], r[1], r[2], tuple(r[3]), tuple(r[4]), *r[5:]) for r in rows]
+
+
+def ooh_section_texts(con: duckdb.DuckDBPyConnection, sections: Iterable[str]) -> dict[tuple[str, str], dict[str, str]]:
+    """(edition, slug) -> section -> the section's text, as the profile page prints it."""
+    if "ooh_sections" not in _tables(con):
+        return {}
+    texts: dict[tuple[str, str], dict[str, str]] = {}
+    rows = con.execute(
+        "SELECT edition, slug, section, text FROM ooh_sections WHERE section IN (SELECT unnest(?::VARCHAR[]))",
+        [list(sections)],
+    ).fetchall()
+    for edition, slug, section, text in rows:
+        texts.setdefault((edition, slug), {})[section] = text
+    return texts
 
 
 def ooh_similar_titles(con: duckdb.DuckDBPyConnection) -> list[str]:

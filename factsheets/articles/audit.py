@@ -161,6 +161,9 @@ OOH_FACTS = {
     "change_percent": "outlook_percent",
     "change_numeric": "employment_change",
     "employment_base": "jobs",
+    "openings_annual": "openings",  # these three: from the profile's sentences (ooh_prose)
+    "annual_p10": "annual_p10",
+    "annual_p90": "annual_p90",
 }
 
 
@@ -185,7 +188,8 @@ def ooh_printing_for_all(
 def ooh_published(facts: OohFacts, measure: str) -> Published | None:
     """The quick fact of the profile that is this measure, as BLS prints it (a top-coded median: its bound)."""
     value = getattr(facts, OOH_FACTS[measure])
-    return None if value is None else Published(value, "top_coded" if facts.pay_status == "top_coded" else "published")
+    top_coded = facts.pay_status == "top_coded" and measure in ("annual_median", "hourly_median")
+    return None if value is None else Published(value, "top_coded" if top_coded else "published")
 
 
 def profile_words(facts: OohFacts) -> str:

@@ -5,13 +5,14 @@ article of the run."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from factsheets.articles.measures import ALL_OCCUPATIONS, EP, OEWS
 from factsheets.articles.names import NameIndex, build_index
+from factsheets.articles.ooh_prose import SECTIONS, profile_figures
 from warehouse import article_queries as q
 from warehouse.article_queries import HeldRelease
 
@@ -96,10 +97,13 @@ class Catalog:
         for title in q.ooh_similar_titles(con):
             if not names.find_in(title):  # nothing of it names a code
                 catalog.uncoded.add(title, "", "ooh_title")
+        texts = q.ooh_section_texts(con, SECTIONS)
         for facts in q.ooh_quick_facts(con):
             # A profile of one code prints that code's OEWS and EP figures; a profile filed under a code of its
             # own does too, unless EP lacks the code (37-3010 Grounds maintenance workers: the OOH's figures).
             if facts.primary or len(facts.codes) > 1:
+                openings, p10, p90 = profile_figures(texts.get((facts.edition, facts.slug), {}))
+                facts = replace(facts, openings=openings, annual_p10=p10, annual_p90=p90)
                 for key in (same_name(facts.title), *facts.codes, *facts.primary):
                     catalog.ooh_facts.setdefault(key, []).append(facts)
         return catalog

@@ -167,3 +167,22 @@ def test_a_profile_figure_a_newer_ooh_edition_prints_differently_stays_and_says_
         "it is the OOH's figure for its profile 'Financial Clerks' of 9 occupations (2024-34 edition), which OEWS "
         "and EP do not publish as one; the OOH's 2025-35 edition prints $49,960: refresh it by hand"
     ]
+
+
+def test_a_profiles_openings_and_wage_percentiles_match_as_its_sentences_print_them(article):
+    # The OOH prints them in its prose only: EP's 43-3000 projects 278,600 openings, OEWS's 43-3000 pays its lowest
+    # tenth $34,600 and its highest $69,820 (May 2024); the profile of 9 codes, 102,200, $36,200 and $71,330.
+    result = article(
+        "Financial clerks",
+        "About 102,200 openings for financial clerks are projected each year, on average, from 2024 to 2034.",
+        "In May 2024, the lowest 10 percent of financial clerks earned less than $36,200, and the highest 10 "
+        "percent earned more than $71,330.",
+    )
+    found = {b.figure.text: (b.soc, a.status) for b, a in result.figures}
+    assert found == {
+        "102,200": ("43-3000", "matches"),
+        "$36,200": ("43-3000", "matches"),
+        "$71,330": ("43-3000", "matches"),
+    }
+    assert result.changes == []
+    assert len(result.kept) == 3 and all("'Financial Clerks' of 9 occupations" in k.reason for k in result.kept)
