@@ -128,7 +128,13 @@ def run_folder(kind: str, prefix: str = SCRATCH) -> Path:
     remove_orphans(prefix)
     folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{kind}{'-' if kind else ''}{os.getpid()}-"))
     fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a file made a moment ago: nobody else can hold it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a file made a moment ago: nobody else can hold it
+    except OSError as exc:  # a file system without locks: the pid in the name is all there is
+        log.debug("no owner lock in %s (%s): it is cleared up by its maker's pid", folder, exc)
+        os.close(fd)
+        (folder / OWNER).unlink()
+        return folder
     _owned[folder] = fd
     return folder
 

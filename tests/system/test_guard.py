@@ -3,6 +3,7 @@ when the run ends normally (Prefect stops its own server then)."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -146,6 +147,22 @@ def test_a_folder_whose_maker_died_goes_though_a_process_here_has_its_pid(tmp_pa
     assert mine.name.startswith(f"bls-refresh-dask-{os.getpid()}-") and (mine / ".owner").is_file()
     remove_run_folder(mine)
     assert not mine.exists()
+
+
+def test_on_a_file_system_without_locks_a_folder_is_owned_by_its_makers_pid(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    with monkeypatch.context() as unlocked:
+        unlocked.setattr(fcntl, "flock", no_locks)
+        folder = run_folder("dask")
+    assert folder.is_dir() and not (folder / ".owner").exists()
+    mine = run_folder("dask")  # this process, its maker, runs: the folder stays
+    assert folder.is_dir() and mine.is_dir()
+    for made in (folder, mine):
+        remove_run_folder(made)
 
 
 def test_a_run_that_ends_normally_leaves_its_children_to_itself(tmp_path):
