@@ -350,7 +350,7 @@ def _refresh_one(
         return audit.note or binding.problem or audit.status
     if audit.ooh is not None and (not audit.ooh.primary or binding.soc is None):  # else it moves with its code
         return _ooh_kept(binding, audit.ooh, audit.measure or "", catalog)
-    soc, measure = binding.soc, audit.measure or binding.measure
+    soc, measure = _moves_with(binding, audit), audit.measure or binding.measure
     if soc is None or measure is None or binding.claim is None:
         return "the measure is not settled"
     if binding.claim.newer_than_held:
@@ -425,6 +425,18 @@ def _refresh_one(
         figure.index, binding.line, binding.column, figure.text, new_text, soc, catalog.title(soc), measure,
         binding.claim.label, label, provenance(newest, soc, measure), edits, notes,
     )  # fmt: skip
+
+
+def _moves_with(binding: Binding, audit: Audit) -> str | None:
+    """The code whose newer figure replaces this one: the bound code, or the narrower code the OOH files the
+    matching profile under ("medical scientists" names the broad group 19-1040; the profile of that name
+    prints 19-1042's figures). A profile filed under a broader code (13-1030 for a sheet of 13-1031) does not
+    take the figure from the code the text names."""
+    filed = audit.ooh.primary if audit.ooh is not None else ()
+    soc = binding.soc
+    if soc is not None and len(filed) == 1 and filed[0] != soc and filed[0].startswith(soc.rstrip("0")):
+        return filed[0]
+    return soc
 
 
 def unique_edits(changes: list[Change]) -> list[Edit]:

@@ -84,7 +84,10 @@ class ArticleSession:
         phrases = [find_outlook_phrases(b, self.catalog, p) for b, p in zip(bound, pins, strict=True)]
         related = [self._related(b) for b in bound]
         wanted = {soc for found in phrases for phrase in found for soc in phrase.socs}
-        store = Store.load(self.con, set().union(wanted, *related))
+        codes = set().union(wanted, *related)
+        # a figure of an OOH profile filed under a code moves with that code (refresh._refresh_one)
+        filed = {primary for soc in codes for facts in self.catalog.ooh_profiles(soc) for primary in facts.primary}
+        store = Store.load(self.con, codes | filed)
         return [
             self._result(path, sidecar, b, store, codes, found)
             for (path, _, sidecar), b, codes, found in zip(items, bound, related, phrases, strict=True)

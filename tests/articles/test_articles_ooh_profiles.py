@@ -92,8 +92,9 @@ def test_a_title_is_known_by_the_name_before_its_exclusion(article):
 
 
 def test_a_profile_filed_under_a_code_ep_lacks_prints_the_figures(article):
-    # The OOH files "Grounds Maintenance Workers" under 37-3010, a broad code EP 2024-34 has no line for; the OOH
-    # prints +4% for it (before: 'differs', "EP 2024-34 has no projected employment change for 37-3010").
+    # "Grounds maintenance workers" names the broad code 37-3010, which EP 2024-34 has no line for; the OOH files its
+    # profile under the minor group 37-3000 and prints +4% (before: 'differs', "EP 2024-34 has no projected
+    # employment change for 37-3010"). A broader code does not take the figure from the one the text names.
     result = article("Employment of grounds maintenance workers is projected to grow 4 percent from 2024 to 2034.")
     ((binding, audit),) = result.figures
     assert (binding.soc, audit.status, audit.bls_text) == ("37-3010", "matches", "4%")
@@ -186,3 +187,21 @@ def test_a_profiles_openings_and_wage_percentiles_match_as_its_sentences_print_t
     }
     assert result.changes == []
     assert len(result.kept) == 3 and all("'Financial Clerks' of 9 occupations" in k.reason for k in result.kept)
+
+
+def test_a_figure_of_a_profile_filed_under_a_code_moves_with_that_code(article):
+    # "Medical scientists" is the title of the broad group 19-1040; the OOH's profile of that name is filed under
+    # 19-1042 (Medical Scientists, Except Epidemiologists) and prints its figures: EP 2024-34 165,300 jobs and 9,600
+    # openings (19-1040: 177,600 and 10,400); OEWS May 2024 $100,590 (19-1040: $99,770), May 2025 $103,410.
+    # Before, the refresh wrote 19-1040's figures of the same EP release over them, and 19-1040's May 2025 $102,990.
+    result = article(
+        "Medical scientists",
+        "Medical scientists held about 165,300 jobs in 2024. About 9,600 openings for medical scientists are "
+        "projected each year, on average, from 2024 to 2034.",
+        "The median annual wage for medical scientists was $100,590 in May 2024.",
+    )
+    found = {b.figure.text: a.status for b, a in result.figures}
+    assert found == {"165,300": "matches", "9,600": "matches", "$100,590": "matches"}
+    assert [(c.old, c.new, c.soc, c.to_release) for c in result.changes] == [
+        ("$100,590", "$103,410", "19-1042", "OEWS May 2025")
+    ]
