@@ -412,6 +412,10 @@ def _bind_occupation(
         binding.problem = f"{quoted} fits {len(binding.socs)} occupations: {', '.join(binding.socs)}"
 
 
+def _within_uncoded(name: NameMatch, uncoded: list[NameMatch]) -> bool:
+    return any(u.start <= name.start and name.end <= u.end and u.end - u.start > name.end - name.start for u in uncoded)
+
+
 def _choose_occupation(
     document: Document,
     catalog: Catalog,
@@ -424,9 +428,12 @@ def _choose_occupation(
     """The names the figure speaks of, and the evidence (or why there is none)."""
     chosen = _occupation_in_sentence(document.text, names, figures, figure)
     where = "in its sentence"
-    if not chosen and (uncoded := catalog.uncoded.find(document.text, *document.sentences[sentence])):
-        # "... craft and fine artists was $56,260": not the article's subject, whom the sentence does not name
-        return [], f"its sentence names '{uncoded[0].text}', which the OOH lists but no code in the warehouse carries"
+    uncoded = catalog.uncoded.find(document.text, *document.sentences[sentence])
+    if uncoded and all(_within_uncoded(n, uncoded) for n in chosen):
+        # "... craft and fine artists was $56,260": not the article's subject, whom the sentence does not name;
+        # "geological and hydrologic technicians": not 19-4044 Hydrologic Technicians, whose name it holds
+        named = next((u for u in uncoded if any(_within_uncoded(n, [u]) for n in chosen)), uncoded[0])
+        return [], f"its sentence names '{named.text}', which the OOH lists but no code in the warehouse carries"
     if not chosen:
         chosen = earlier.nearest_before(sentence)
         where = "in an earlier sentence of its paragraph"

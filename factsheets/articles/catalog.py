@@ -95,7 +95,9 @@ class Catalog:
             dict(releases), dict(later), names, q.known_codes(con), dict(successors), dict(predecessors), as_of
         )
         for title in q.ooh_similar_titles(con):
-            if not names.find_in(title):  # nothing of it names a code
+            # no code's name is the whole title ("Craft and Fine Artists"; "Geological and Hydrologic Technicians",
+            # in which only "hydrologic technicians" names a code)
+            if not any(m.start == 0 and m.end == len(title) for m in names.find_in(title)):
                 catalog.uncoded.add(title, "", "ooh_title")
         texts = q.ooh_section_texts(con, SECTIONS)
         for facts in q.ooh_quick_facts(con):

@@ -205,3 +205,25 @@ def test_a_figure_of_a_profile_filed_under_a_code_moves_with_that_code(article):
     assert [(c.old, c.new, c.soc, c.to_release) for c in result.changes] == [
         ("$100,590", "$103,410", "19-1042", "OEWS May 2025")
     ]
+
+
+def test_an_occupation_the_ooh_names_is_not_the_code_whose_name_it_holds(article):
+    # The OOH lists "Geological and Hydrologic Technicians" among petroleum engineers' similar occupations, at the
+    # OOH's $50,510 (May 2024); no profile or code of that name is held. The name holds "hydrologic technicians"
+    # (19-4044, May 2024 $58,570): before, the figure was theirs ('differs') and refreshed to their $64,790.
+    result = article(
+        "Petroleum engineers",
+        "Petroleum engineers earned a median annual wage of $141,280 in May 2024. The median annual wage of "
+        "geological and hydrologic technicians was $50,510 in May 2024.",
+        "Hydrologic technicians earned a median annual wage of $58,570 in May 2024.",
+    )
+    found = {b.figure.text: (b.socs, a.status, a.note) for b, a in result.figures}
+    assert found["$141,280"][:2] == (("17-2171",), "matches")
+    assert found["$50,510"] == (
+        (),
+        "unbound",
+        "its sentence names 'geological and hydrologic technicians', which the OOH lists but no code in the "
+        "warehouse carries",
+    )
+    assert found["$58,570"][:2] == (("19-4044",), "matches")
+    assert [(c.old, c.new) for c in result.changes] == [("$141,280", "$144,910"), ("$58,570", "$64,790")]
