@@ -147,6 +147,30 @@ def ooh_profiles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, tuple[s
     return [(slug, title, tuple(codes or ()), text) for slug, title, codes, text in rows]
 
 
+def ooh_similar_profiles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(slug, title, codes, '') of the occupations the OOH profiles list as similar whose own profile is not
+    loaded, as ooh_profiles gives a profile: their codes are the detailed codes the newest EP workbook linking
+    to that profile links to it ("Craft and Fine Artists": 27-1012, 27-1013, 27-1019)."""
+    if not {"ooh_similar", "ooh_profiles", "ep_ooh_links"} <= _tables(con):
+        return []
+    rows = con.execute(
+        """
+        WITH links AS (
+            SELECT slug, list_sort(list(DISTINCT soc_code)) AS codes
+            FROM ep_ooh_links
+            WHERE NOT soc_code LIKE '%0'
+            GROUP BY slug, cycle
+            QUALIFY cycle = max(cycle) OVER (PARTITION BY slug)
+        )
+        SELECT DISTINCT s.similar_slug, s.similar_title, l.codes
+        FROM ooh_similar s JOIN links l ON l.slug = s.similar_slug
+        WHERE s.similar_slug NOT IN (SELECT slug FROM ooh_profiles)
+        ORDER BY 1, 2
+        """
+    ).fetchall()
+    return [(slug, title, tuple(codes), "") for slug, title, codes in rows]
+
+
 def retired_codes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
     """(old code, old title, successor code, relation) from the SOC crosswalk."""
     if "soc_crosswalk" not in _tables(con):

@@ -408,8 +408,7 @@ def _bind_occupation(
         return
     binding.socs, binding.occupation_evidence = _codes(chosen), evidence
     if len(binding.socs) > 1 and binding.problem is None:
-        quoted = " and ".join(f"'{n.text}'" for n in chosen)
-        binding.problem = f"{quoted} fits {len(binding.socs)} occupations: {', '.join(binding.socs)}"
+        binding.problem = f"{_quoted(chosen)} fits {len(binding.socs)} occupations: {', '.join(binding.socs)}"
 
 
 def _within_uncoded(name: NameMatch, uncoded: list[NameMatch]) -> bool:
@@ -446,8 +445,15 @@ def _choose_occupation(
                 break
     if not chosen:
         return [], "no occupation named in its sentence, section heading or title"
-    quoted = " and ".join(f"'{n.text}'" for n in chosen)
-    return chosen, f"{quoted} {where} ({chosen[0].via.replace('_', ' ')})"
+    return chosen, f"{_quoted(chosen)} {where} ({chosen[0].via.replace('_', ' ')})"
+
+
+def _quoted(names: list[NameMatch]) -> str:
+    """'a' and 'b': each name once, however it is capitalized ('Craft and Fine Artists', 'craft and fine artists')."""
+    once: dict[str, str] = {}
+    for name in names:
+        once.setdefault(name.text.casefold(), name.text)
+    return " and ".join(f"'{text}'" for text in once.values())
 
 
 def occupation_of_span(

@@ -84,7 +84,7 @@ class Catalog:
         names = build_index(
             titles=q.occupation_titles(con),
             current=q.current_codes(con),
-            ooh_profiles=profiles,
+            ooh_profiles=[*profiles, *q.ooh_similar_profiles(con)],
             retired=[(title, new) for _old, title, new, _relation in retired],
             careers=careers,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -63,24 +64,71 @@ def test_the_groups_own_oews_figure_is_refreshed_and_another_figure_still_differ
     ]
 
 
-def test_a_figure_of_an_occupation_the_ooh_names_without_a_code_is_not_given_to_the_subject(article):
-    # The OOH lists "Craft and Fine Artists" (May 2024: $56,260) among art directors' similar occupations; no
-    # profile or code of that name is held. The sentence is not about art directors: before, its figure was
-    # bound to them ('differs') and refreshed to their $114,850.
+def test_an_occupation_the_ooh_lists_is_named_by_the_codes_ep_links_to_its_profile(article):
+    # The OOH lists "Craft and Fine Artists" (May 2024: $56,260) among art directors' similar occupations; its
+    # profile is not held, but EP's workbook links 27-1012, 27-1013 and 27-1019 to it. The sentence is not about
+    # art directors: before, its figure was bound to them ('differs') and refreshed to their $114,850.
+    # "Industrial Designers" ($79,450) is EP's 27-1021 Commercial and Industrial Designers alone.
     result = article(
         "Art directors",
         "Art directors earned a median annual wage of $111,040 in May 2024. Craft and fine artists, whose work "
         "is similar, earned a median annual wage of $56,260 in May 2024.",
+        "Industrial designers earned a median annual wage of $79,450 in May 2024.",
+    )
+    found = {b.figure.text: (b.socs, a.status) for b, a in result.figures}
+    assert found == {
+        "$111,040": (("27-1011",), "matches"),
+        "$56,260": (("27-1012", "27-1013", "27-1019"), "ambiguous"),
+        "$79,450": (("27-1021",), "matches"),
+    }
+    assert [(c.old, c.new, c.soc) for c in result.changes] == [
+        ("$111,040", "$114,850", "27-1011"),
+        ("$79,450", "$83,910", "27-1021"),
+    ]
+    (kept,) = result.kept
+    assert kept.reason.startswith(
+        "'Craft and fine artists' fits 3 occupations: 27-1012, 27-1013, 27-1019; 27-1012 Craft artists: BLS $38,480;"
+    )
+
+
+def audit_on(con: duckdb.DuckDBPyConnection, tmp_path: Path, *paragraphs: str):
+    """The `article` fixture's audit, on another warehouse."""
+    path = tmp_path / "article.txt"
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    (result,), errors = audit_articles(con, [path])
+    assert errors == []
+    return result
+
+
+@pytest.fixture(scope="module")
+def without_ep_links(articles_db, tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The articles warehouse as a night whose EP load failed leaves it: the OOH without EP's links to it."""
+    path = tmp_path_factory.mktemp("no-ep-links") / "warehouse.duckdb"
+    shutil.copyfile(articles_db, path)
+    con = warehouse.connect(path)
+    con.execute("DELETE FROM ep_ooh_links")
+    con.close()
+    con = warehouse.connect(path, read_only=True)
+    yield con
+    con.close()
+
+
+def test_without_eps_links_an_occupation_the_ooh_lists_binds_to_no_one(without_ep_links, tmp_path):
+    """Nor to the code whose name its name holds ("hydrologic technicians", 19-4044)."""
+    result = audit_on(
+        without_ep_links,
+        tmp_path,
+        "Art directors",
+        "Art directors earned a median annual wage of $111,040 in May 2024. Craft and fine artists, whose work "
+        "is similar, earned a median annual wage of $56,260 in May 2024.",
+        "The median annual wage of geological and hydrologic technicians was $50,510 in May 2024.",
     )
     found = {b.figure.text: (b.socs, a.status, a.note) for b, a in result.figures}
     assert found["$111,040"][:2] == (("27-1011",), "matches")
-    assert found["$56,260"] == (
-        (),
-        "unbound",
-        "its sentence names 'Craft and fine artists', which the OOH lists but no code in the warehouse carries",
-    )
+    uncoded = "which the OOH lists but no code in the warehouse carries"
+    assert found["$56,260"] == ((), "unbound", f"its sentence names 'Craft and fine artists', {uncoded}")
+    assert found["$50,510"] == ((), "unbound", f"its sentence names 'geological and hydrologic technicians', {uncoded}")
     assert [(c.old, c.new) for c in result.changes] == [("$111,040", "$114,850")]
-    assert "earned a median annual wage of $56,260 in May 2024." in result.refreshed
 
 
 def test_a_title_is_known_by_the_name_before_its_exclusion(article):
@@ -155,12 +203,12 @@ def with_newer_edition(articles_db, tmp_path_factory) -> Iterator[duckdb.DuckDBP
 def test_a_profile_figure_a_newer_ooh_edition_prints_differently_stays_and_says_what_it_prints(
     with_newer_edition, tmp_path
 ):
-    path = tmp_path / "article.txt"
-    path.write_text(
-        "Financial clerks\n\nFinancial clerks earned a median annual wage of $48,650 in May 2024.\n", encoding="utf-8"
+    result = audit_on(
+        with_newer_edition,
+        tmp_path,
+        "Financial clerks",
+        "Financial clerks earned a median annual wage of $48,650 in May 2024.",
     )
-    (result,), errors = audit_articles(with_newer_edition, [path])
-    assert errors == []
     ((binding, audit),) = result.figures
     assert (binding.soc, audit.status) == ("43-3000", "matches")
     assert result.changes == []
@@ -209,21 +257,19 @@ def test_a_figure_of_a_profile_filed_under_a_code_moves_with_that_code(article):
 
 def test_an_occupation_the_ooh_names_is_not_the_code_whose_name_it_holds(article):
     # The OOH lists "Geological and Hydrologic Technicians" among petroleum engineers' similar occupations, at the
-    # OOH's $50,510 (May 2024); no profile or code of that name is held. The name holds "hydrologic technicians"
-    # (19-4044, May 2024 $58,570): before, the figure was theirs ('differs') and refreshed to their $64,790.
+    # OOH's $50,510 (May 2024): EP links 19-4043 and 19-4044 to its profile (not held). The name holds "hydrologic
+    # technicians" (19-4044, May 2024 $58,570): before, the figure was theirs ('differs') and refreshed to their
+    # $64,790.
     result = article(
         "Petroleum engineers",
         "Petroleum engineers earned a median annual wage of $141,280 in May 2024. The median annual wage of "
         "geological and hydrologic technicians was $50,510 in May 2024.",
         "Hydrologic technicians earned a median annual wage of $58,570 in May 2024.",
     )
-    found = {b.figure.text: (b.socs, a.status, a.note) for b, a in result.figures}
-    assert found["$141,280"][:2] == (("17-2171",), "matches")
-    assert found["$50,510"] == (
-        (),
-        "unbound",
-        "its sentence names 'geological and hydrologic technicians', which the OOH lists but no code in the "
-        "warehouse carries",
-    )
-    assert found["$58,570"][:2] == (("19-4044",), "matches")
+    found = {b.figure.text: (b.socs, a.status) for b, a in result.figures}
+    assert found == {
+        "$141,280": (("17-2171",), "matches"),
+        "$50,510": (("19-4043", "19-4044"), "ambiguous"),
+        "$58,570": (("19-4044",), "matches"),
+    }
     assert [(c.old, c.new) for c in result.changes] == [("$141,280", "$144,910"), ("$58,570", "$64,790")]
