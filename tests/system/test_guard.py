@@ -20,7 +20,10 @@ from bls_files import REPO
 
 from flows.guard import remove_run_folder, run_folder
 
-pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="the guard reads /proc (Linux)")
+pytestmark = [
+    pytest.mark.slow,  # processes started and killed
+    pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="the guard reads /proc (Linux)"),
+]
 
 # A stand-in for a run: starts its guard, then a long-lived child (as Prefect starts its server),
 # says which processes those are, and waits (killed by the test) or ends normally.
