@@ -193,7 +193,7 @@ def ooh_published(facts: OohFacts, measure: str) -> Published | None:
 
 
 def profile_words(facts: OohFacts) -> str:
-    """'Financial Clerks' of 9 occupations; 'Grounds Maintenance Workers', filed under 37-3010."""
+    """'Financial Clerks' of 9 occupations; 'Grounds Maintenance Workers', filed under 37-3000."""
     if facts.primary:
         return f"'{facts.title}', filed under {', '.join(facts.primary)}"
     return f"'{facts.title}' of {len(facts.codes)} occupations"

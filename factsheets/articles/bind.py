@@ -427,7 +427,7 @@ def _choose_occupation(
     """The names the figure speaks of, and the evidence (or why there is none)."""
     chosen = _occupation_in_sentence(document.text, names, figures, figure)
     where = "in its sentence"
-    uncoded = catalog.uncoded.find(document.text, *document.sentences[sentence])
+    uncoded = catalog.uncoded.find(document.text, *document.sentences[sentence]) if catalog.uncoded.entries else []
     if uncoded and all(_within_uncoded(n, uncoded) for n in chosen):
         # "... craft and fine artists was $56,260": not the article's subject, whom the sentence does not name;
         # "geological and hydrologic technicians": not 19-4044 Hydrologic Technicians, whose name it holds

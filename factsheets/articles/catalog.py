@@ -101,8 +101,9 @@ class Catalog:
                 catalog.uncoded.add(title, "", "ooh_title")
         texts = q.ooh_section_texts(con, SECTIONS)
         for facts in q.ooh_quick_facts(con):
-            # A profile of one code prints that code's OEWS and EP figures; a profile filed under a code of its
-            # own does too, unless EP lacks the code (37-3010 Grounds maintenance workers: the OOH's figures).
+            # A profile of one code prints that code's OEWS and EP figures; a profile of several, or filed under a
+            # code other than the one its name gives (grounds maintenance workers: 37-3010; filed under 37-3000),
+            # prints figures of its own.
             if facts.primary or len(facts.codes) > 1:
                 openings, p10, p90 = profile_figures(texts.get((facts.edition, facts.slug), {}))
                 facts = replace(facts, openings=openings, annual_p10=p10, annual_p90=p90)

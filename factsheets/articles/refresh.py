@@ -34,6 +34,7 @@ from factsheets.articles.measures import (
     money_text,
     series_label,
 )
+from factsheets.articles.names import is_ancestor
 from factsheets.articles.outlook import (
     CHANGE_MEASURES,
     Comparison,
@@ -429,14 +430,19 @@ def _refresh_one(
 
 def _moves_with(binding: Binding, audit: Audit) -> str | None:
     """The code whose newer figure replaces this one: the bound code, or the narrower code the OOH files the
-    matching profile under ("medical scientists" names the broad group 19-1040; the profile of that name
-    prints 19-1042's figures). A profile filed under a broader code (13-1030 for a sheet of 13-1031) does not
-    take the figure from the code the text names."""
-    filed = audit.ooh.primary if audit.ooh is not None else ()
-    soc = binding.soc
-    if soc is not None and len(filed) == 1 and filed[0] != soc and filed[0].startswith(soc.rstrip("0")):
-        return filed[0]
-    return soc
+    matching profile under."""
+    if binding.soc is None or audit.ooh is None:
+        return binding.soc
+    return filed_narrower(binding.soc, audit.ooh) or binding.soc
+
+
+def filed_narrower(soc: str, facts: OohFacts) -> str | None:
+    """The code a profile named like `soc` is filed under, when it is narrower than `soc`: "medical scientists"
+    names the broad group 19-1040, and the profile of that name prints 19-1042's figures. A profile filed under a
+    broader code (13-1030 for a sheet of 13-1031) does not take the figure from the code the text names."""
+    if len(facts.primary) == 1 and is_ancestor(soc, facts.primary[0]):
+        return facts.primary[0]
+    return None
 
 
 def unique_edits(changes: list[Change]) -> list[Edit]:

@@ -15,7 +15,7 @@ from factsheets.articles.catalog import Catalog, release_label
 from factsheets.articles.document import ArticleError, Document, read_article
 from factsheets.articles.measures import EP, OEWS
 from factsheets.articles.outlook import OutlookPhrase, find_outlook_phrases, rewritten_pin_text
-from factsheets.articles.refresh import Change, Kept, plan_outlook, plan_refresh, unique_edits
+from factsheets.articles.refresh import Change, Kept, filed_narrower, plan_outlook, plan_refresh, unique_edits
 from factsheets.articles.sidecar import Pin, Sidecar, find_sidecar, load_sidecar, rewrite_figures
 
 
@@ -85,8 +85,10 @@ class ArticleSession:
         related = [self._related(b) for b in bound]
         wanted = {soc for found in phrases for phrase in found for soc in phrase.socs}
         codes = set().union(wanted, *related)
-        # a figure of an OOH profile filed under a code moves with that code (refresh._refresh_one)
-        filed = {primary for soc in codes for facts in self.catalog.ooh_profiles(soc) for primary in facts.primary}
+        # a figure of an OOH profile filed under a narrower code moves with that code (refresh.filed_narrower)
+        filed = {
+            code for soc in codes for facts in self.catalog.ooh_profiles(soc) if (code := filed_narrower(soc, facts))
+        }
         store = Store.load(self.con, codes | filed)
         return [
             self._result(path, sidecar, b, store, codes, found)
