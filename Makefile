@@ -13,7 +13,8 @@ types:
 	.venv/bin/mypy
 
 # Extractors, transforms, warehouse, articles and sheets on the real files; no Prefect, no end-to-end
-# runs (< 2 min). Tests that need ../shared are skipped, with the reason, where it is absent.
+# runs (75 s on two cores: pyproject's -n auto puts each test file on one worker per core; 2.5-3 min in
+# one process, -n 0). Tests that need ../shared are skipped, with the reason, where it is absent.
 test-fast:
 	.venv/bin/python -m pytest -m "not slow"
 

@@ -9,6 +9,9 @@ Markers (registered in pyproject.toml):
 * `slow`: end-to-end subprocess and system tests and anything over a few seconds (a Prefect harness
   takes ~12 s to start, so every `prefect` test is slow). `make test-fast` runs `pytest -m "not slow"`,
   which must stay under 2 minutes: check new tests with `--durations`.
+
+`-n auto` (pyproject's addopts) spreads a run of whole folders over the cores; a run that names files
+or tests stays in one process (pytest_xdist_auto_num_workers).
 """
 
 from __future__ import annotations
@@ -34,6 +37,22 @@ for name in [n for n in os.environ if n.startswith("BLS_REFRESH_")]:
     os.environ.pop(name)
 
 PREFECT_FIXTURES = {"prefect_harness", "run_refresh_flow"}
+
+
+MOST_WORKERS = 4  # each worker builds the session fixtures (warehouses of real releases) again
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many workers `-n auto` starts: none when the run names files or tests (starting workers and
+    their session fixtures costs more than it saves there) or on one core, else one per core, at most
+    MOST_WORKERS.
+    None leaves the choice to xdist (PYTEST_XDIST_AUTO_NUM_WORKERS)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    if config.args and all(Path(arg.split("::")[0]).is_file() for arg in config.args):
+        return 0
+    cores = len(os.sched_getaffinity(0))
+    return min(MOST_WORKERS, cores) if cores > 1 else 0
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by the markers added here
