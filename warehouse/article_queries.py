@@ -213,6 +213,18 @@ def projection_values(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) 
     return [ProjectionRow(*row) for row in rows]
 
 
+def projection_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, bool]]:
+    """(cycle, SOC code, whether it is a line item) of every line of every complete EP cycle (a part of
+    a table cannot tell which groups hold the same occupations)."""
+    return con.execute(
+        """
+        SELECT p.cycle, p.soc_code, p.occupation_type = 'Line item'
+        FROM projections p JOIN projection_coverage c USING (cycle)
+        WHERE c.complete
+        """
+    ).fetchall()
+
+
 def ooh_printed_changes(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[tuple[str, str, float]]:
     """(edition, soc, whole percent) as the OOH profiles' projections tables print each code's change; an
     edition is named like the EP cycle it publishes (2024-34)."""

@@ -37,6 +37,7 @@ from factsheets.articles.measures import (
     round_half_away,
     whole_percent_printed,
 )
+from factsheets.articles.same_lines import same_lines
 from warehouse import article_queries as q
 from warehouse.article_queries import HeldRelease, OohFacts, ProjectionRow
 
@@ -82,6 +83,8 @@ class Store:
     oews: dict[tuple[str, str, str], Published] = field(default_factory=dict)  # (release, soc, measure)
     ep: dict[tuple[str, str], ProjectionRow] = field(default_factory=dict)  # (cycle, soc)
     ooh: dict[tuple[str, str], float] = field(default_factory=dict)  # (edition, soc) -> printed whole percent
+    # (cycle, soc) -> the code that cycle prints the same occupations under (37-3010 -> 37-3000 in 2023-33)
+    printed_as: dict[tuple[str, str], str] = field(default_factory=dict)
     _index: dict[tuple[str, str, int], dict[float, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -90,10 +93,19 @@ class Store:
         store = cls()
         for release_id, soc, measure, value, status in q.oews_national_values(con, codes, OEWS_MEASURES):
             store.oews[(release_id, soc, measure)] = Published(value, status)
+        lines: dict[str, list[tuple[str, bool]]] = {}
+        for cycle, soc, line_item in q.projection_lines(con):
+            lines.setdefault(cycle, []).append((soc, line_item))
+        for cycle, cycle_lines in lines.items():
+            for soc, same in same_lines(cycle_lines, codes).items():
+                store.printed_as[(cycle, soc)] = same
+        ep_codes = codes | set(store.printed_as.values())
         # the all-occupations line too: the average an outlook's "faster than average" compares with
-        for row in q.projection_values(con, codes | {ALL_OCCUPATIONS}):
+        for row in q.projection_values(con, ep_codes | {ALL_OCCUPATIONS}):
             store.ep[(row.cycle, row.soc)] = row
-        for edition, soc, percent in q.ooh_printed_changes(con, codes):
+        for (cycle, soc), same in store.printed_as.items():
+            store.ep[(cycle, soc)] = store.ep[(cycle, same)]
+        for edition, soc, percent in q.ooh_printed_changes(con, ep_codes):
             store.ooh[(edition, soc)] = percent
         return store
 
@@ -105,7 +117,11 @@ class Store:
             return None
         value = getattr(row, measure)
         status = "published" if value is not None else "not_available"
-        return Published(value, status, row, self.ooh.get((release.release_id, soc)))
+        return Published(value, status, row, self.ooh.get((release.release_id, row.soc)))
+
+    def line_of(self, release: HeldRelease, soc: str) -> str:
+        """The code the release prints the occupation's figures under: its own, or one of the same lines."""
+        return self.printed_as.get((release.release_id, soc), soc) if release.source == EP else soc
 
     def agreeing(self, release: HeldRelease, binding: Binding) -> list[tuple[str, str]]:
         """(soc, measure) of every figure of this release the article's figure agrees with, by an index built
@@ -131,7 +147,7 @@ class Store:
                 index.setdefault(key, []).append((soc, measure))
             return index
         for (cycle, soc), row in self.ep.items():
-            if cycle != release.release_id:
+            if cycle != release.release_id or (cycle, soc) in self.printed_as:  # its line's figures already
                 continue
             for measure in EP_MEASURES:
                 if MEASURE_KIND[measure] != kind or getattr(row, measure) is None:
@@ -336,7 +352,7 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
     measure = binding.measures[0]
     bls_text = _bls(binding, store, release, soc, measure)
     if agreeing:
-        return Audit(MATCHES, "", bls_text, measure)
+        return Audit(MATCHES, _same_lines_note(store, release, soc, claim.label), bls_text, measure)
     in_ooh = ooh_printing(binding, catalog, claim, soc, measure)
     if in_ooh is not None:
         return _ooh_match(binding, in_ooh, measure, f"{claim.label} for {soc}: {bls_text or 'none'}")
@@ -390,6 +406,12 @@ def _ooh_match(binding: Binding, in_ooh: tuple[OohFacts, Published], measure: st
     text = printed(published, measure, decimals=binding.figure.decimals, comma=True, unit=binding.figure.unit)
     note = f"as the OOH ({facts.edition}) prints it for its profile {profile_words(facts)} ({alone})"
     return Audit(MATCHES, note, text, measure, ooh=facts)
+
+
+def _same_lines_note(store: Store, release: HeldRelease, soc: str, label: str) -> str:
+    line = store.line_of(release, soc)
+    row = store.ep.get((release.release_id, soc)) if line != soc else None
+    return f"{label} prints it as {line} {row.title}, the same occupations" if row is not None else ""
 
 
 def _bls(binding: Binding, store: Store, release: HeldRelease, soc: str, measure: str) -> str | None:

@@ -253,7 +253,7 @@ def _plan_phrase(
     edit, note = outcome
     return Change(
         -1, phrase.line, phrase.column, comparison.words, edit.new, soc, catalog.title(soc), OUTLOOK_WORDS,
-        "no period stated", label, provenance(newest, soc, "change_percent"), [edit], [f"{note} ({phrase.evidence})"],
+        "no period stated", label, provenance(newest, store.line_of(newest, soc), "change_percent"), [edit], [f"{note} ({phrase.evidence})"],
     )  # fmt: skip
 
 
@@ -424,7 +424,7 @@ def _refresh_one(
     new_text = digits if figure.kind == "money" else digits + document.text[figure.number_end : figure.end]
     return Change(
         figure.index, binding.line, binding.column, figure.text, new_text, soc, catalog.title(soc), measure,
-        binding.claim.label, label, provenance(newest, soc, measure), edits, notes,
+        binding.claim.label, label, provenance(newest, store.line_of(newest, soc), measure), edits, notes,
     )  # fmt: skip
 
 

@@ -147,14 +147,15 @@ def test_a_title_is_known_by_the_name_before_its_exclusion(article):
 
 
 def test_a_profile_filed_under_a_code_ep_lacks_prints_the_figures(article):
-    # "Grounds maintenance workers" names the broad code 37-3010, which EP 2024-34 has no line for; the OOH files its
-    # profile under the minor group 37-3000 and prints +4% (before: 'differs', "EP 2024-34 has no projected
-    # employment change for 37-3010"). A broader code does not take the figure from the one the text names.
+    # "Grounds maintenance workers" names the broad code 37-3010, which EP 2024-34 has no line for; EP prints the
+    # same four occupations as the minor group 37-3000 (+3.5%, which BLS prints as 4), under which the OOH files
+    # its profile (before: 'differs', "EP 2024-34 has no projected employment change for 37-3010"; then matched as
+    # the OOH prints it and kept, "37-3010 is not in EP 2024-34"). It is EP 2024-34's own figure and the newest.
     result = article("Employment of grounds maintenance workers is projected to grow 4 percent from 2024 to 2034.")
     ((binding, audit),) = result.figures
     assert (binding.soc, audit.status, audit.bls_text) == ("37-3010", "matches", "4%")
-    assert audit.note.startswith("as the OOH (2024-34) prints it for its profile 'Grounds Maintenance Workers'")
-    assert [k.reason for k in result.kept] == ["37-3010 is not in EP 2024-34"]
+    assert audit.note == "EP 2024-34 prints it as 37-3000 Grounds maintenance workers, the same occupations"
+    assert (result.changes, result.kept) == ([], [])
 
 
 def test_the_wage_for_all_workers_is_the_whole_economys(article):
