@@ -215,7 +215,11 @@ def projection_values(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) 
 
 def projection_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, bool]]:
     """(cycle, SOC code, whether it is a line item) of every line of every complete EP cycle (a part of
-    a table cannot tell which groups hold the same occupations)."""
+    a table cannot tell which groups hold the same occupations). Nothing from a warehouse last opened writable
+    by a version without projection_coverage: which of its cycles are whole is not known there."""
+    views = con.execute("SELECT view_name FROM duckdb_views() WHERE view_name = 'projection_coverage'").fetchall()
+    if not views:
+        return []
     return con.execute(
         """
         SELECT p.cycle, p.soc_code, p.occupation_type = 'Line item'
