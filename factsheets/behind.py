@@ -54,7 +54,7 @@ def sheets_behind(
     if state is None or "built_from" not in state:
         return "the published sheets do not record what they were built from (an older or partial publish)"
     facts = sheet_facts(con, state.get("as_of"))
-    reasons = _release_changes(state["built_from"], {s: r["release_id"] for s, r in facts.releases.items()})
+    reasons = _release_changes(state["built_from"], {s: r.release_id for s, r in facts.releases.items()})
     if state.get("templates") != templates_hash():
         reasons.append("the sheet templates changed")
     if site and state.get("site") != site_stamp(site_base_url):

@@ -190,7 +190,7 @@ def publish_sheets(
         plan = _Plan(builder, sheet_keys(builder), careers, [], held, runner)
         if builder.areas is not None:
             plan.units = {a.key: len(area_idents(builder, a)) for a in builder.areas.facts.areas.values()}
-        result.built_from = {source: row["release_id"] for source, row in sorted(facts.releases.items())}
+        result.built_from = {source: row.release_id for source, row in sorted(facts.releases.items())}
     result.sheets = len(plan.keys) + sum(plan.units.values()) + len(plan.careers) + len(plan.sheets)
     now = now or datetime.now(UTC)
     folder = VersionedFolder(directory, hook=on_step, units=(AREAS_DIR,))

@@ -46,10 +46,6 @@ class ReleaseRow:
     # lacks may well have a projection, so no sheet says BLS did not publish one (projection_coverage)
     complete: bool = True
 
-    def __getitem__(self, key: str) -> Any:
-        """Dict-style reading for callers written before typed rows (row["release_id"])."""
-        return getattr(self, key)
-
 
 SHOWN_STATUSES = ("published", "top_coded")  # a figure with one of these is shown as it is
 
