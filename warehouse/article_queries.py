@@ -213,19 +213,17 @@ def projection_values(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) 
     return [ProjectionRow(*row) for row in rows]
 
 
-def projection_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, bool]]:
-    """(cycle, SOC code, whether it is a line item) of every line of every complete EP cycle (a part of
-    a table cannot tell which groups hold the same occupations). Nothing from a warehouse last opened writable
-    by a version without projection_coverage: which of its cycles are whole is not known there."""
-    views = con.execute("SELECT view_name FROM duckdb_views() WHERE view_name = 'projection_coverage'").fetchall()
-    if not views:
+def projection_same_lines(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(cycle, soc, line): each of these codes a whole cycle prints on another line of the same occupations
+    (projection_same_lines: 37-3010 Grounds maintenance workers on 37-3000). Nothing from a warehouse last
+    opened writable by a version without the view."""
+    codes = sorted(set(soc_codes))
+    views = con.execute("SELECT view_name FROM duckdb_views() WHERE view_name = 'projection_same_lines'").fetchall()
+    if not codes or not views:
         return []
     return con.execute(
-        """
-        SELECT p.cycle, p.soc_code, p.occupation_type = 'Line item'
-        FROM projections p JOIN projection_coverage c USING (cycle)
-        WHERE c.complete
-        """
+        "SELECT cycle, soc_code, line_code FROM projection_same_lines WHERE soc_code IN (SELECT unnest(?::VARCHAR[]))",
+        [codes],
     ).fetchall()
 
 

@@ -37,7 +37,6 @@ from factsheets.articles.measures import (
     round_half_away,
     whole_percent_printed,
 )
-from factsheets.articles.same_lines import same_lines
 from warehouse import article_queries as q
 from warehouse.article_queries import HeldRelease, OohFacts, ProjectionRow
 
@@ -93,12 +92,8 @@ class Store:
         store = cls()
         for release_id, soc, measure, value, status in q.oews_national_values(con, codes, OEWS_MEASURES):
             store.oews[(release_id, soc, measure)] = Published(value, status)
-        lines: dict[str, list[tuple[str, bool]]] = {}
-        for cycle, soc, line_item in q.projection_lines(con):
-            lines.setdefault(cycle, []).append((soc, line_item))
-        for cycle, cycle_lines in lines.items():
-            for soc, same in same_lines(cycle_lines, codes).items():
-                store.printed_as[(cycle, soc)] = same
+        for cycle, soc, line in q.projection_same_lines(con, codes):
+            store.printed_as[(cycle, soc)] = line
         ep_codes = codes | set(store.printed_as.values())
         # the all-occupations line too: the average an outlook's "faster than average" compares with
         for row in q.projection_values(con, ep_codes | {ALL_OCCUPATIONS}):

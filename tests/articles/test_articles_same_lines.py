@@ -9,8 +9,6 @@ from __future__ import annotations
 import pytest
 
 from factsheets.articles.names import is_ancestor
-from factsheets.articles.same_lines import same_lines
-from warehouse.article_queries import projection_lines
 
 pytestmark = pytest.mark.shared_data
 
@@ -56,27 +54,22 @@ def test_a_figure_ep_prints_under_a_group_of_the_same_occupations_matches_and_is
 
 
 def test_codes_are_the_same_lines_only_when_they_hold_the_same_line_items(con):
-    lines: dict[str, list[tuple[str, bool]]] = {}
-    for cycle, soc, line_item in projection_lines(con):
-        lines.setdefault(cycle, []).append((soc, line_item))
-    assert sorted(lines) == ["2021-31", "2022-32", "2023-33", "2024-34"]
-    cycle = lines["2023-33"]
+    found = {(c, soc): line for c, soc, line in con.execute("FROM projection_same_lines").fetchall()}
+    assert {c for c, _ in found} == {"2021-31", "2022-32", "2023-33", "2024-34"}  # every whole cycle
     wanted = ["37-3010", "19-5010", "43-6010", "29-2070", "29-1220", "29-2072", "29-9999"]
     # 29-1220 Physicians has no line, and 29-1000 holds more than physicians; 29-2072 has a line of its own;
     # 29-9999 holds nothing
-    assert same_lines(cycle, wanted) == {
+    assert {soc: found[("2023-33", soc)] for soc in wanted if ("2023-33", soc) in found} == {
         "37-3010": "37-3000",
         "19-5010": "19-5000",
         "43-6010": "43-6000",
         "29-2070": "29-2072",
     }
-    # every group code the cycle's codes belong to: what each is printed as holds exactly its line items
-    items = {soc for soc, line_item in cycle if line_item}
-    groups = {
-        f"{d[:2]}-{d[2:]}" for soc, _ in cycle for k in (2, 3, 5) if (d := soc.replace("-", "")[:k].ljust(6, "0"))
-    }
-    found = same_lines(cycle, groups)
-    assert len(found) > 200
-    for code, same in found.items():
+    # every code of OEWS's listings and of the cycles the view names: its line holds exactly its line items
+    lines = con.execute("SELECT cycle, soc_code, occupation_type = 'Line item' FROM projections").fetchall()
+    assert sum(c == "2023-33" for c, _ in found) > 200
+    for (cycle, code), line in found.items():
+        items = {soc for c, soc, item in lines if c == cycle and item}
+        assert code not in {soc for c, soc, _ in lines if c == cycle}, (cycle, code)
         under = {i for i in items if i == code or is_ancestor(code, i)}
-        assert under and under == {i for i in items if i == same or is_ancestor(same, i)}, (code, same)
+        assert under and under == {i for i in items if i == line or is_ancestor(line, i)}, (cycle, code, line)

@@ -702,6 +702,25 @@ def test_a_career_naming_a_code_no_release_holds_is_held_back_and_every_other_sh
     assert selected.written == [] and [c.slug for c in selected.careers_held_back] == [CAREER]
 
 
+def test_a_career_naming_a_code_ep_prints_on_another_line_shows_that_lines_projection(wh, tmp_path):
+    # EP has no line 37-3010 Grounds maintenance workers: it prints the same four occupations as the minor group
+    # 37-3000 (2024-34: 1,296,400 -> 1,342,300, +3.5%, which BLS prints as 4%; 171,600 openings a year).
+    # Before: "Not published by BLS".
+    config = tmp_path / "careers.toml"
+    config.write_text('[[career]]\nname = "Grounds Maintenance Worker"\nsoc = "37-3010"\n')
+    out = tmp_path / "published"
+    result = publish_sheets(
+        wh.con, out_dir=out, refreshed_on=RUN2, careers_config=config, only=["career:Grounds Maintenance Worker"]
+    )
+    assert result.written == ["grounds-maintenance-worker"]
+    text = split_front_matter((out / "grounds-maintenance-worker.md").read_text(encoding="utf-8"))[1]
+    assert ("Career Outlook*", "4% (2024-2034)") in table_rows(text)
+    assert "to grow 4 percent from 2024 to 2034" in text and "about 171,600 openings a year" in text
+    doc = json.loads((out / "grounds-maintenance-worker.json").read_text())
+    assert doc["occupation"]["soc_code"] == "37-3010"
+    assert [s["program_code"] for s in doc["sources"]] == ["oews", "projections"]
+
+
 # ---- a figure the warehouse holds is never called missing -----------------------------------------
 
 

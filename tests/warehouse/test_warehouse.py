@@ -14,7 +14,7 @@ from bls_files import OOH_PAGES as OOH
 import warehouse
 from transforms.oews import read_national_zip
 from transforms.projections import read_occupation_workbook
-from warehouse.article_queries import projection_lines
+from warehouse.article_queries import projection_same_lines
 from warehouse.load import LoadError, ReleaseRecord, load_release
 from warehouse.sheet_queries import releases
 
@@ -182,7 +182,7 @@ def test_occupation_facts_joins_newest_ep_and_oews(con, ep_loads, oews_loads):
     assert row[8:] == ("sha-occupation.xlsx", "sha-oesm25nat.zip")
 
 
-def test_projection_coverage_tells_bls_whole_table_from_a_part_of_it(tmp_path, ep_loads):
+def test_projection_coverage_tells_bls_whole_table_from_a_part_of_it(tmp_path, ep_loads, oews_loads):
     """Table 1.2's 832 line items add up to its all-occupations employment; the bundled sample's 93 do not, so
     the sheets made from it never say BLS did not publish a projection for a code it lacks."""
     whole, part = warehouse.connect(tmp_path / "whole.duckdb"), warehouse.connect(tmp_path / "part.duckdb")
@@ -190,14 +190,19 @@ def test_projection_coverage_tells_bls_whole_table_from_a_part_of_it(tmp_path, e
         for record, frames in ep_loads:  # 2021-31 to 2024-34: each cycle's line items sum to its total
             load_release(whole, record, frames)
         load_release(part, *ep_load(EP_SAMPLE_WORKBOOK))
+        for con in (whole, part):  # OEWS's listing names 37-3010, which no cycle has a line for
+            load_release(con, *oews_loads[2025])
         shares = whole.execute("SELECT cycle, round(line_item_share, 4), complete FROM projection_coverage ORDER BY 1")
         shares_cycles = [f"{y}-{y + 10 - 2000}" for y in range(2021, 2025)]
         assert shares.fetchall() == [(cycle, 1.0, True) for cycle in shares_cycles]
         (cycle, share, complete), *more = part.execute("FROM projection_coverage").fetchall()
         assert (cycle, round(share, 3), complete, more) == ("2024-34", 0.123, False, [])
         assert releases(whole)["projections"].complete and not releases(part)["projections"].complete
-        # a part of the table cannot tell which codes hold the same occupations (articles' same_lines)
-        assert projection_lines(part) == [] and {c for c, _, _ in projection_lines(whole)} == set(shares_cycles)
+        # a part of the table cannot tell which codes hold the same occupations: 37-3010 is read as 37-3000
+        # in BLS's whole table only (the sample holds 37-3000 and 37-3011 but not all of 37-3010's items)
+        same = "SELECT cycle, line_code FROM projection_same_lines WHERE soc_code = ?"
+        assert part.execute(same, ["37-3010"]).fetchall() == []
+        assert whole.execute(same + " ORDER BY 1", ["37-3010"]).fetchall() == [(c, "37-3000") for c in shares_cycles]
         assert whole.execute(
             "SELECT count(*) FROM projections WHERE occupation_type = 'Line item' AND cycle = '2024-34'"
         ).fetchone() == (832,)
@@ -212,12 +217,12 @@ def test_sheets_read_a_warehouse_written_before_projection_coverage_as_bls_whole
     path = tmp_path / "w.duckdb"
     con = warehouse.connect(path)
     load_release(con, *ep_load(EP_SAMPLE_WORKBOOK))
-    con.execute("DROP VIEW projection_coverage")
+    con.execute("DROP VIEW projection_same_lines; DROP VIEW projection_coverage")  # both came in later
     con.close()
     reader = duckdb.connect(str(path), read_only=True)
     try:
         assert releases(reader)["projections"].complete
-        assert projection_lines(reader) == []  # the articles do not guess which codes hold the same lines
+        assert projection_same_lines(reader, ["37-3010"]) == []  # the articles do not guess without the view
     finally:
         reader.close()
 

@@ -5,6 +5,7 @@
 -- ooh_change_percent is the whole percent the OOH prints for the code in the projections table of a
 -- profile of the edition named like the EP cycle (2024-34): BLS rounds the unrounded change, which EP's
 -- one-decimal percent cannot always tell (12.5 may be 12 or 13), so a sheet shows this one when it exists.
+-- A code the cycle has no line for takes the line of the same occupations (projection_same_lines).
 
 CREATE OR REPLACE MACRO sheet_occupations(as_of) AS TABLE
 SELECT
@@ -30,13 +31,22 @@ SELECT
     w.employment                      AS oews_employment,
     w.employment_status               AS oews_employment_status,
     w.* EXCLUDE (soc_code, title, level, release_id, period, year, employment, employment_status)
-FROM sheet_projections(as_of) p
+FROM (
+    SELECT *, soc_code AS line_code FROM sheet_projections(as_of)
+    UNION ALL
+    -- an OEWS code the cycle prints on another line of the same occupations (37-3010 on 37-3000): a
+    -- summary of that line, never a line item of its own (which would be a sheet of its own)
+    SELECT p.* REPLACE (s.soc_code AS soc_code, 'Summary' AS occupation_type), p.soc_code AS line_code
+    FROM projection_same_lines s
+    JOIN sheet_projections(as_of) p ON p.cycle = s.cycle AND p.soc_code = s.line_code
+    WHERE s.soc_code IN (SELECT soc_code FROM sheet_oews(as_of))
+) p
 LEFT JOIN (
     SELECT edition, soc_code, max(change_percent) AS change_percent
     FROM ooh_profile_soc
     WHERE change_percent IS NOT NULL
     GROUP BY edition, soc_code
-) t ON t.edition = p.cycle AND t.soc_code = p.soc_code
+) t ON t.edition = p.cycle AND t.soc_code = p.line_code
 FULL OUTER JOIN sheet_oews(as_of) w ON w.soc_code = p.soc_code;
 
 CREATE OR REPLACE VIEW occupation_facts AS
