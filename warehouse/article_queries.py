@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from warehouse.db import has_view
 from warehouse.sheet_queries import ReleaseRow
 
 NATION = "0000000"
@@ -218,8 +219,7 @@ def projection_same_lines(con: duckdb.DuckDBPyConnection, soc_codes: Iterable[st
     (projection_same_lines: 37-3010 Grounds maintenance workers on 37-3000). Nothing from a warehouse last
     opened writable by a version without the view."""
     codes = sorted(set(soc_codes))
-    views = con.execute("SELECT view_name FROM duckdb_views() WHERE view_name = 'projection_same_lines'").fetchall()
-    if not codes or not views:
+    if not codes or not has_view(con, "projection_same_lines"):
         return []
     return con.execute(
         "SELECT cycle, soc_code, line_code FROM projection_same_lines WHERE soc_code IN (SELECT unnest(?::VARCHAR[]))",

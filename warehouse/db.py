@@ -119,6 +119,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return newly
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
+    return bool(found and found[0])
+
+
+def has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """A read-only warehouse last opened writable by an older version may lack a newer model's view."""
+    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()
+    return bool(found and found[0])
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writable connection is migrated on open so code always sees the current schema."""
     path = Path(path)

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from warehouse.db import has_table, has_view
+
 SHEET_SCHEMA_VERSION = 4  # migration that created the sheet_* macros
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 R = TypeVar("R")
@@ -238,16 +240,6 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
         yield dict(zip(names, row, strict=True))
 
 
-def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()
-    return bool(found and found[0])
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
-    return bool(found and found[0])
-
-
 def has_sheet_schema(con: duckdb.DuckDBPyConnection) -> bool:
     try:
         row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
@@ -267,7 +259,7 @@ def require_sheet_schema(con: duckdb.DuckDBPyConnection) -> None:
 def releases(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[str, ReleaseRow]:
     """The release of each source the sheets use, keyed by source, with its provenance."""
     # A warehouse last opened writable by an older version has no projection_coverage view yet.
-    covered = _has_view(con, "projection_coverage")
+    covered = has_view(con, "projection_coverage")
     complete = "coalesce(c.complete, true)" if covered else "true"
     coverage = "LEFT JOIN projection_coverage c ON r.source = 'projections' AND c.cycle = r.release_id"
     sql = f"""SELECT r.source, r.release_id, r.period, r.reference_year, r.source_url, r.fetched_at,
@@ -385,7 +377,7 @@ def _quick_facts(r: dict[str, Any]) -> QuickFacts | None:
 
 def ooh_pages(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[str, PageRow]:
     """slug -> the page its rows were parsed from ({} before the migration that records pages)."""
-    if not _has_table(con, "ooh_pages"):
+    if not has_table(con, "ooh_pages"):
         return {}
     sql = """SELECT p.slug, p.url, p.fetched_at, p.sha256 FROM ooh_pages p
              JOIN sheet_releases(?) r ON r.source = 'ooh' AND r.release_id = p.edition"""
@@ -459,7 +451,7 @@ def ep_ooh_links(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> li
     """EP's links from occupations to OOH profiles, of the EP cycle the sheets use: they name the
     occupation of a profile that is not loaded. [] on a warehouse without the table (before the
     migration that loads them with EP)."""
-    if not _has_table(con, "ep_ooh_links"):
+    if not has_table(con, "ep_ooh_links"):
         return []
     sql = """SELECT e.slug, e.soc_code FROM ep_ooh_links e
              JOIN sheet_releases(?) r ON r.source = 'projections' AND r.release_id = e.cycle

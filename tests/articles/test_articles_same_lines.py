@@ -66,10 +66,16 @@ def test_codes_are_the_same_lines_only_when_they_hold_the_same_line_items(con):
         "29-2070": "29-2072",
     }
     # every code of OEWS's listings and of the cycles the view names: its line holds exactly its line items
-    lines = con.execute("SELECT cycle, soc_code, occupation_type = 'Line item' FROM projections").fetchall()
+    codes: dict[str, set[str]] = {}
+    items: dict[str, set[str]] = {}
+    for c, soc, item in con.execute(
+        "SELECT cycle, soc_code, occupation_type = 'Line item' FROM projections"
+    ).fetchall():
+        codes.setdefault(c, set()).add(soc)
+        if item:
+            items.setdefault(c, set()).add(soc)
     assert sum(c == "2023-33" for c, _ in found) > 200
     for (cycle, code), line in found.items():
-        items = {soc for c, soc, item in lines if c == cycle and item}
-        assert code not in {soc for c, soc, _ in lines if c == cycle}, (cycle, code)
-        under = {i for i in items if i == code or is_ancestor(code, i)}
-        assert under and under == {i for i in items if i == line or is_ancestor(line, i)}, (cycle, code, line)
+        assert code not in codes[cycle], (cycle, code)
+        under = {i for i in items[cycle] if i == code or is_ancestor(code, i)}
+        assert under and under == {i for i in items[cycle] if i == line or is_ancestor(line, i)}, (cycle, code, line)
