@@ -11,8 +11,9 @@ from typing import Any
 import jinja2
 
 from factsheets.area_sheet import AreaAlternative, AreaSheet, Row
+from factsheets.compact import compact_json
 from factsheets.figures import long_date
-from factsheets.render import FORMATS, _template_source, compact_json, render_formats
+from factsheets.render import FORMATS, _template_source, render_formats
 from factsheets.templating import markdown_and_html
 
 AREA_JSON_SCHEMA = "bls-refresh/area-sheet/1"

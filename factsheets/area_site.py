@@ -11,7 +11,6 @@ the site, each file rewritten only when its bytes change.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
@@ -20,6 +19,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from factsheets.compact import compact_json_bytes
 from factsheets.figures import long_date
 from factsheets.templating import environment, packaged_template
 from warehouse.area_queries import AREA_TYPES, AreaRow
@@ -104,9 +104,7 @@ def area_files(
             "sheets": [{k: v for k, v in s.items() if k not in ("group_title", "area")} for s in sheets],
         }
         files[f"{prefix}index.html"] = html.encode("utf-8")
-        files[f"{prefix}index.json"] = (json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
-            "utf-8"
-        )
+        files[f"{prefix}index.json"] = compact_json_bytes(manifest)
         areas.append(
             {
                 **area,

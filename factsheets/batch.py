@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from factsheets.area_sheet import AreaSheet
 from factsheets.changelog import ChangeEntry
+from factsheets.compact import compact_json
 from factsheets.model import SheetBuilder
 from factsheets.render import render
 from factsheets.sheet import Sheet
@@ -101,7 +102,7 @@ class SheetOutcome:
         """For the trip back from a worker: a state entry is dozens of small dicts and strings, as one
         text it is a tenth of the memory and of the time to pickle (tens of thousands of area sheets)."""
         if self.entry is not None or self.site is not None:
-            self.packed = json.dumps([self.entry, self.site], ensure_ascii=False, separators=(",", ":"))
+            self.packed = compact_json([self.entry, self.site])
             self.entry = self.site = None
         return self
 

@@ -23,6 +23,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from factsheets.changelog import ChangeEntry
+from factsheets.compact import compact_json_bytes
 
 if TYPE_CHECKING:
     from factsheets.area_sheet import AreaSheet
@@ -51,9 +52,8 @@ def short_value(text: str) -> str:
 
 
 def state_bytes(state: dict[str, Any]) -> bytes:
-    """The state as compact JSON: the C encoder (an indented dump of tens of thousands of area sheets
-    takes seconds); `python -m json.tool` reads it."""
-    return (json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    """The state as one line of JSON (an indented dump of tens of thousands of area sheets takes seconds)."""
+    return compact_json_bytes(state)
 
 
 def read_state(data: bytes | None) -> dict[str, Any] | None:

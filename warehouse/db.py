@@ -96,8 +96,9 @@ def model_sql() -> dict[str, str]:
     return {name: folder.joinpath(f"{name}.sql").read_text(encoding="utf-8") for name in MODELS}
 
 
-def apply_models(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re-)create every view and table macro of warehouse/models, with every object's COMMENTs, in one transaction."""
+def apply_models(con: duckdb.DuckDBPyConnection, *, described: bool = True) -> None:
+    """(Re-)create every view and table macro of warehouse/models, in one transaction; with every
+    object's COMMENTs unless not `described` (a throwaway warehouse nobody browses)."""
     con.begin()
     try:
         for name, sql in model_sql().items():
@@ -105,17 +106,18 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise ModelError(f"warehouse/models/{name}.sql failed: {exc}") from exc
-        apply_docs(con)
+        if described:
+            apply_docs(con)
         con.commit()
     except Exception:
         con.rollback()
         raise
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+def migrate(con: duckdb.DuckDBPyConnection, *, described: bool = True) -> list[int]:
     """Bring a writable connection's schema up to date: new migrations, then every model; return the new versions."""
     newly = apply_migrations(con)
-    apply_models(con)
+    apply_models(con, described=described)
     return newly
 
 

@@ -200,7 +200,7 @@ class NightlyWarehouse:
                 self._reader = open_reader(self.path)
             else:
                 self._reader = duckdb.connect(":memory:")
-                migrate(self._reader)
+                migrate(self._reader, described=False)  # answers the night's questions, then is gone
         return self._reader
 
     def writer(self) -> duckdb.DuckDBPyConnection:

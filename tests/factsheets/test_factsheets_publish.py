@@ -281,6 +281,15 @@ def test_the_json_carries_every_figure_with_its_provenance(wh):
 # ---- every occupation, every profile ------------------------------------------------------------
 
 
+def test_the_json_files_are_what_json_dumps_writes_on_one_line(wh):
+    """factsheets.compact writes with orjson; a reader of the files sees json.dumps's own text."""
+    files = [*(name for name in wh.after["files"] if name.endswith(".json")), STATE_FILE]
+    assert len(files) > 800
+    for name in files:
+        text = (wh.out / name).read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")) + "\n", name
+
+
 def test_every_ep_line_item_and_every_ooh_profile_has_a_sheet(wh):
     docs = wh.after["docs"]
     line_items = {

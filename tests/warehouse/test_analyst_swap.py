@@ -16,7 +16,7 @@ from analyst_fixtures import archive_releases, flat_record
 import warehouse
 from transforms.oews import read_flatfiles
 from warehouse.load import load_release
-from warehouse.queries import release_with_sha
+from warehouse.queries import latest_release_id, release_with_sha
 from warehouse.swap import (
     NightlyWarehouse,
     StagingError,
@@ -263,10 +263,14 @@ def test_the_first_night_creates_the_warehouse_only_when_it_loads(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     with NightlyWarehouse(path) as wh:
         assert release_with_sha(wh.reader(), "oews", "anything") is None
+        # an in-memory stand-in with the views (latest_releases) and without the COMMENTs
+        assert latest_release_id(wh.reader(), "ooh") is None
+        assert wh.reader().execute("SELECT count(*) FROM duckdb_views() WHERE comment IS NOT NULL").fetchone() == (0,)
     assert not path.exists()
     with NightlyWarehouse(path) as wh:
         record, ep = archive_releases()[-1]
         load_release(wh.writer(), record, ep)
     con = open_reader(path)
     assert con.execute("SELECT release_id FROM releases").fetchall() == [("2024-34",)]
+    assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'latest_releases'").fetchone()[0]
     con.close()
