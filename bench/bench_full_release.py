@@ -10,7 +10,8 @@ project dependency; install it into a scratch venv and pass --generator-python):
     .venv/bin/python bench/bench_full_release.py --generator-python /tmp/oewsgen/bin/python
 
 Each measurement runs in a fresh process (wall time, CPU time of all its threads, peak RSS), the
-kinds interleaved, N times; medians are reported with their ratio to the floor of the same run:
+kinds interleaved, N times; medians are reported with their ratio to the floor of the same run, and
+the median of the ratios round by round (each run over the floor of its own round; the verdicts):
   * floor:  DuckDB's own read_csv of oe.data.0.Current into a table (CREATE TABLE AS, then close);
   * before: the code at --baseline-ref (default: the last commit with the two hand-written readers,
             transforms/oews_stream.py + warehouse/areas.py), extracted with `git archive`;
@@ -244,7 +245,14 @@ def compare(folder: Path, work: Path, repeat: int, baseline: Path | None, mirror
             # The same runs, timed to the commit point (the swap): the night less its publish of the sheets.
             table[f"{kind}_to_commit"] = summary([{**r, "wall_s": r["through_commit_s"]} for r in runs[kind]])
     floor = table["floor"]
-    for row in table.values():
+    for kind, row in table.items():
+        # Each round against the floor of the same round: this VM's speed drifts by 1.5x between rounds,
+        # and a ratio of medians taken over different rounds follows that drift.
+        base = kind.removesuffix("_to_commit")
+        timed = "wall_s" if kind == base else "through_commit_s"
+        row["ratio_wall_to_floor_paired"] = statistics.median(
+            r[timed] / f["wall_s"] for r, f in zip(runs[base], runs["floor"], strict=True)
+        )
         row["ratio_wall_to_floor"] = row["wall_s_median"] / floor["wall_s_median"]
         row["ratio_process_to_floor"] = row["process_s_median"] / floor["wall_s_median"]
         row["ratio_cpu_to_floor"] = row["cpu_s_median"] / floor["cpu_s_median"]
@@ -356,13 +364,15 @@ def example_queries(path: Path, repeat: int) -> list[dict]:
 
 
 def print_table(table: dict) -> None:
-    """Medians; 'process' is the whole process as a user starts it (interpreter and imports too)."""
-    head = ["wall s", "x floor", "CPU s", "x floor", "peak MB", "x floor", "process s", "x floor"]
+    """Medians; 'paired' is the median of each round's wall time over the same round's floor (the
+    verdicts use it); 'process' is the whole process as a user starts it (interpreter and imports too)."""
+    head = ["wall s", "x floor", "paired", "CPU s", "x floor", "peak MB", "x floor", "process s", "x floor"]
     print(f"{'':14}" + "".join(f"{h:>10}" for h in head))
     for kind, row in table.items():
         cells = [
             f"{row['wall_s_median']:.2f}",
             f"{row['ratio_wall_to_floor']:.2f}",
+            f"{row['ratio_wall_to_floor_paired']:.2f}",
             f"{row['cpu_s_median']:.2f}",
             f"{row['ratio_cpu_to_floor']:.2f}",
             f"{row['peak_rss_mb_median']:.0f}",
@@ -423,10 +433,10 @@ def main() -> None:
 
     ours, night = table["ours"], table["night"]
     results["targets"] = {
-        "load_within_1.15x_of_floor": ours["ratio_wall_to_floor"] <= 1.15,
+        "load_within_1.15x_of_floor": ours["ratio_wall_to_floor_paired"] <= 1.15,
         "peak_memory_within_1.1x_of_floor": ours["ratio_peak_rss_to_floor"] <= 1.1,
-        "night_within_1.5x_of_floor": night["ratio_wall_to_floor"] <= 1.5,
-        "night_to_commit_within_1.5x_of_floor": table["night_to_commit"]["ratio_wall_to_floor"] <= 1.5,
+        "night_within_1.5x_of_floor": night["ratio_wall_to_floor_paired"] <= 1.5,
+        "night_to_commit_within_1.5x_of_floor": table["night_to_commit"]["ratio_wall_to_floor_paired"] <= 1.5,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
