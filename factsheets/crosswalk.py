@@ -32,6 +32,10 @@ class Crosswalk:
                 rank = (0 if link.is_primary else 1, link.depth if link.depth is not None else 9, slug)
                 candidates.setdefault(code, []).append((rank, slug, link.is_primary))
         self._profile_for_soc = {code: min(c)[1:] for code, c in candidates.items()}
+        for code, line in facts.same_lines.items():
+            # 37-3010 is covered by the profile of 37-3000, the same occupations; never its primary code
+            if code not in self._profile_for_soc and line in self._profile_for_soc:
+                self._profile_for_soc[code] = (self._profile_for_soc[line][0], False)
         self.ep_linked: dict[str, set[str]] = {}  # profile slug -> the codes EP links to it, loaded or not
         for ep in facts.ep_links:
             self.ep_linked.setdefault(ep.slug, set()).add(ep.soc_code)

@@ -223,6 +223,8 @@ class SheetFacts:
     sections: dict[str, dict[str, SectionText]] = field(default_factory=dict)
     similar: dict[str, list[SimilarRow]] = field(default_factory=dict)
     ep_links: list[EpLinkRow] = field(default_factory=list)  # EP's occupation -> OOH profile links
+    # a code EP's cycle has no line for -> the line of the same occupations (37-3010 -> 37-3000)
+    same_lines: dict[str, str] = field(default_factory=dict)
 
     @property
     def known_codes(self) -> set[str]:
@@ -459,11 +461,23 @@ def ep_ooh_links(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> li
     return [EpLinkRow(r["slug"], r["soc_code"]) for r in _rows(con, sql, [as_of])]
 
 
+def same_lines(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> dict[str, str]:
+    """For the EP cycle the sheets use, each code it has no line for -> the line holding the same
+    occupations (projection_same_lines). {} on a warehouse an older version last wrote."""
+    if not has_view(con, "projection_same_lines"):
+        return {}
+    sql = """SELECT s.soc_code, s.line_code FROM projection_same_lines s
+             JOIN sheet_releases(?) r ON r.source = 'projections' AND r.release_id = s.cycle"""
+    return {r["soc_code"]: r["line_code"] for r in _rows(con, sql, [as_of])}
+
+
 def sheet_facts(con: duckdb.DuckDBPyConnection, as_of: int | None = None) -> SheetFacts:
     require_sheet_schema(con)
     rels = releases(con, as_of)
     facts = SheetFacts(as_of=as_of, releases=rels, occupations=occupations(con, as_of))
-    facts.ep_links = ep_ooh_links(con, as_of) if "projections" in rels else []
+    if "projections" in rels:
+        facts.ep_links = ep_ooh_links(con, as_of)
+        facts.same_lines = same_lines(con, as_of)
     if "ooh" in rels:
         facts.profiles = ooh_profiles(con, as_of)
         facts.links = ooh_links(con, as_of)

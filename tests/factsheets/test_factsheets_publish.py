@@ -714,7 +714,8 @@ def test_a_career_naming_a_code_no_release_holds_is_held_back_and_every_other_sh
 def test_a_career_naming_a_code_ep_prints_on_another_line_shows_that_lines_projection(wh, tmp_path):
     # EP has no line 37-3010 Grounds maintenance workers: it prints the same four occupations as the minor group
     # 37-3000 (2024-34: 1,296,400 -> 1,342,300, +3.5%, which BLS prints as 4%; 171,600 openings a year).
-    # Before: "Not published by BLS".
+    # Before: "Not published by BLS". The OOH profile of 37-3000 covers the same occupations: its words are the
+    # sheet's (before: "The Occupational Outlook Handbook text for it is not in the loaded releases").
     config = tmp_path / "careers.toml"
     config.write_text('[[career]]\nname = "Grounds Maintenance Worker"\nsoc = "37-3010"\n')
     out = tmp_path / "published"
@@ -725,9 +726,12 @@ def test_a_career_naming_a_code_ep_prints_on_another_line_shows_that_lines_proje
     text = split_front_matter((out / "grounds-maintenance-worker.md").read_text(encoding="utf-8"))[1]
     assert ("Career Outlook*", "4% (2024-2034)") in table_rows(text)
     assert "to grow 4 percent from 2024 to 2034" in text and "about 171,600 openings a year" in text
+    assert "Grounds maintenance workers install and maintain landscapes" in text
+    assert "in its Occupational Outlook Handbook profile of Grounds Maintenance Workers" in text
+    assert "not in the loaded releases" not in text
     doc = json.loads((out / "grounds-maintenance-worker.json").read_text())
     assert doc["occupation"]["soc_code"] == "37-3010"
-    assert [s["program_code"] for s in doc["sources"]] == ["oews", "projections"]
+    assert [s["program_code"] for s in doc["sources"]] == ["oews", "projections", "ooh"]
 
 
 # ---- a figure the warehouse holds is never called missing -----------------------------------------

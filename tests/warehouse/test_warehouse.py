@@ -16,7 +16,7 @@ from transforms.oews import read_national_zip
 from transforms.projections import read_occupation_workbook
 from warehouse.article_queries import projection_same_lines
 from warehouse.load import LoadError, ReleaseRecord, load_release
-from warehouse.sheet_queries import releases
+from warehouse.sheet_queries import releases, same_lines
 
 EP_ARCHIVE = ARCHIVE / "ep"
 EP_CURRENT = EP_WORKBOOK_2024
@@ -203,6 +203,7 @@ def test_projection_coverage_tells_bls_whole_table_from_a_part_of_it(tmp_path, e
         same = "SELECT cycle, line_code FROM projection_same_lines WHERE soc_code = ?"
         assert part.execute(same, ["37-3010"]).fetchall() == []
         assert whole.execute(same + " ORDER BY 1", ["37-3010"]).fetchall() == [(c, "37-3000") for c in shares_cycles]
+        assert same_lines(whole)["37-3010"] == "37-3000" and "37-3010" not in same_lines(part)  # the sheets' cycle
         assert whole.execute(
             "SELECT count(*) FROM projections WHERE occupation_type = 'Line item' AND cycle = '2024-34'"
         ).fetchone() == (832,)
@@ -223,6 +224,7 @@ def test_sheets_read_a_warehouse_written_before_projection_coverage_as_bls_whole
     try:
         assert releases(reader)["projections"].complete
         assert projection_same_lines(reader, ["37-3010"]) == []  # the articles do not guess without the view
+        assert same_lines(reader) == {}  # nor do the sheets
     finally:
         reader.close()
 
