@@ -456,6 +456,27 @@ def _quoted(names: list[NameMatch]) -> str:
     return " and ".join(f"'{text}'" for text in once.values())
 
 
+def projection_token_of_span(bound: BoundDocument, sentence: int, start: int, end: int) -> Token | None:
+    """The period, target or base year of a sentence that dates words about a projected change ("faster than
+    the average through 2031"), as it would date a projected change there. An OEWS period ("May 2025") and a
+    year that dates a wage of the sentence date no projection."""
+    document = bound.document
+    around = document.sentences[sentence]
+    in_sentence = [b for b in bound.bindings if b.sentence == around]
+    wage_years = {
+        (b.token.start, b.token.end)
+        for b in in_sentence
+        if b.token is not None and b.measures and MEASURE_SOURCE[b.measures[0]] == OEWS
+    }
+    tokens = [
+        t
+        for t in find_tokens(document.text, *around, [b.figure for b in in_sentence])
+        if not t.may and (t.start, t.end) not in wage_years
+    ]
+    span = Figure(-1, "words", start, end, document.text[start:end], 0.0, 0, False)
+    return _token_for(tokens, span, "change_percent")
+
+
 def occupation_of_span(
     bound: BoundDocument, catalog: Catalog, sentence: int, start: int, end: int
 ) -> tuple[tuple[str, ...], str]:

@@ -40,7 +40,7 @@ _RANGE = re.compile(
 _TARGET = re.compile(rf"\b(?:by|through|until)\s+(?:the\s+year\s+)?(?P<y>{_YEAR})\b")
 _YEARS = re.compile(
     rf"\((?:May\s+)?(?P<p>{_YEAR})\)"
-    rf"|\b(?:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"
+    rf"|\b(?i:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"  # "In 2021, ..." too
     rf"|\b(?P<m2>May\s+)(?P<may>{_YEAR})\b"
     rf"|\b(?P<d>{_YEAR})(?=\s+(?i:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
 )

@@ -1,16 +1,18 @@
 """BLS's comparison of an occupation's projected change with the average for all occupations ("much faster
 than the average"), as articles write it: after a projected change in its sentence ("grow 7% from 2021 to
 2031, faster than the average"), where it moves with that figure, or on its own ("predicts faster-than-average
-growth in this profession"), where it is bound to an occupation the way a figure is. Either way a refresh
-writes the words the OOH uses for the newest EP cycle (factsheets.figures.GROWTH_RULE)."""
+growth in this profession"), where it is bound to an occupation the way a figure is, and dated by its sentence's
+period or year as a projected change would be ("faster than average through 2031"). Either way a refresh
+writes the words the OOH uses for the newest EP cycle (factsheets.figures.GROWTH_RULE), and moves that date."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from factsheets.articles.bind import Binding, BoundDocument, occupation_of_span
+from factsheets.articles.bind import Binding, BoundDocument, occupation_of_span, projection_token_of_span
 from factsheets.articles.catalog import Catalog
+from factsheets.articles.find import Token
 from factsheets.articles.sidecar import Pin, match_pins
 
 _SEP = r"[\s-]+"  # "faster than average", "faster-than-average"
@@ -46,6 +48,7 @@ class OutlookPhrase:
     socs: tuple[str, ...]  # one: bound; several: ambiguous; none: unbound (or ignored by a pin)
     evidence: str
     pin: Pin | None = None  # the sidecar's pin of these words (measure = "outlook_words")
+    token: Token | None = None  # the period or year of its sentence that dates it ("through 2031")
 
 
 def comparison_words(phrase: str) -> str | None:
@@ -122,7 +125,9 @@ def find_outlook_phrases(bound: BoundDocument, catalog: Catalog, pins: tuple[Pin
             socs, evidence = occupation_of_span(
                 bound, catalog, number, comparison.start, comparison.start + len(comparison.quote)
             )
-        phrases.append(OutlookPhrase(comparison, *document.line_col(comparison.start), socs, evidence, pin))
+        end = comparison.start + len(comparison.quote)
+        token = projection_token_of_span(bound, number, comparison.start, end)
+        phrases.append(OutlookPhrase(comparison, *document.line_col(comparison.start), socs, evidence, pin, token))
     bound.stale_pins.extend(stale)
     return phrases
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 from factsheets.articles import together
 from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store, ooh_published, printed, profile_words
-from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument
+from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument, claim_for
 from factsheets.articles.catalog import Catalog, release_label
 from factsheets.articles.document import Document, Edit
+from factsheets.articles.find import Token
 from factsheets.articles.html_text import editable
 from factsheets.articles.measures import (
     EP,
@@ -213,14 +214,17 @@ def _outlook_words(
 
 
 def plan_outlook(
-    document: Document, phrases: list[OutlookPhrase], catalog: Catalog, store: Store
+    bound: BoundDocument, phrases: list[OutlookPhrase], catalog: Catalog, store: Store, figures: list[Change]
 ) -> tuple[list[Change], list[Kept]]:
-    """The comparisons standing without a figure, moved to the newest EP cycle's words (or why they stay)."""
+    """The comparisons standing without a figure, moved to the newest EP cycle's words and years (or why they
+    stay); `figures`: the refresh's changes of the figures, which a year the words share with them must agree with."""
     changes: list[Change] = []
     kept: list[Kept] = []
     newest = catalog.newest(EP)
     for phrase in phrases:
-        outcome = _plan_phrase(document, phrase, catalog, store, newest)
+        outcome = _plan_phrase(bound.document, phrase, catalog, store, newest)
+        if isinstance(outcome, Change):
+            outcome = _shared_year(bound, phrase, outcome, figures)
         if isinstance(outcome, Change):
             changes.append(outcome)
         elif outcome is not None:
@@ -231,7 +235,7 @@ def plan_outlook(
 def _plan_phrase(
     document: Document, phrase: OutlookPhrase, catalog: Catalog, store: Store, newest: HeldRelease | None
 ) -> Change | str | None:
-    """The change of one comparison, why it stays (str), or None when its words are BLS's already."""
+    """The change of one comparison, why it stays (str), or None when its words and year are BLS's already."""
     comparison = phrase.comparison
     if len(phrase.socs) != 1:
         return f"it fits {len(phrase.socs)} occupations" if phrase.socs else phrase.evidence
@@ -240,21 +244,52 @@ def _plan_phrase(
         return None  # the average itself
     if newest is None:
         return "the warehouse holds no EP release"
+    claimed = "no period stated"
+    if phrase.token is not None:
+        claim, _ = claim_for(catalog, EP, phrase.token)
+        if claim.newer_than_held:
+            return f"it claims {claim.label}, newer than any release the warehouse holds"
+        claimed = claim.label
     label = release_label(newest)
     published = store.get(newest, soc, "change_percent")
     whole = published.whole_percent() if published else None
     if whole is None:
         return f"{soc} has no projected change in {label}"
     outcome = _comparison_edit(comparison, whole, _average(store, newest), soc, label)
-    if outcome is None or isinstance(outcome, str):
+    if isinstance(outcome, str):
         return outcome
-    if not editable(document, comparison.start, comparison.end):
-        return "the words are split by markup"
-    edit, note = outcome
+    edits, notes = ([outcome[0]], [f"{outcome[1]} ({phrase.evidence})"]) if outcome else ([], [])
+    years = _token_edits(phrase.token, newest)
+    if years and phrase.token is not None:
+        notes.append(f"'{phrase.token.text}', which dates the words, moves to {label}")
+    edits += years
+    if not edits:
+        return None
+    if not all(editable(document, e.start, e.end) for e in edits):
+        return "the words or their year are split by markup" if years else "the words are split by markup"
+    new = edits[0].new if outcome else comparison.words
     return Change(
-        -1, phrase.line, phrase.column, comparison.words, edit.new, soc, catalog.title(soc), OUTLOOK_WORDS,
-        "no period stated", label, provenance(newest, store.line_of(newest, soc), "change_percent"), [edit], [f"{note} ({phrase.evidence})"],
+        -1, phrase.line, phrase.column, comparison.words, new, soc, catalog.title(soc), OUTLOOK_WORDS,
+        claimed, label, provenance(newest, store.line_of(newest, soc), "change_percent"), edits, notes,
     )  # fmt: skip
+
+
+def _shared_year(bound: BoundDocument, phrase: OutlookPhrase, change: Change, figures: list[Change]) -> Change | str:
+    """A year the words share with figures of their sentence ("faster than average through 2031, about 5,000
+    openings a year") moves only as those figures move it: the words stay when one of them stays."""
+    token = phrase.token
+    if token is None:
+        return change
+    moved = {(e.start, e.end): e.new for e in change.edits if token.start <= e.start < token.end}
+    by_figure = {c.figure: c for c in figures}
+    for binding in bound.bindings:
+        if binding.token is None or (binding.token.start, binding.token.end) != (token.start, token.end):
+            continue
+        figure = by_figure.get(binding.figure.index)
+        theirs = {(e.start, e.end): e.new for e in figure.edits if token.start <= e.start < token.end} if figure else {}
+        if theirs != moved:
+            return f"'{token.text}' also dates {binding.figure.text} (line {binding.line}), which would not move the same way"
+    return change
 
 
 def provenance(release: HeldRelease, soc: str, measure: str) -> Provenance:
@@ -299,7 +334,11 @@ def _new_years(token_kind: str, release: HeldRelease) -> tuple[int, ...]:
 
 
 def _year_edits(binding: Binding, release: HeldRelease) -> list[Edit]:
-    token = binding.token
+    return _token_edits(binding.token, release)
+
+
+def _token_edits(token: Token | None, release: HeldRelease) -> list[Edit]:
+    """The digits of a year or period moved to `release`'s ("2021" -> "2024", "-31" -> "-34")."""
     if token is None:
         return []
     edits = []

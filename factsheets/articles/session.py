@@ -115,7 +115,7 @@ class ArticleSession:
     ) -> ArticleResult:
         audits = [audit_binding(b, self.catalog, store, related) for b in bound.bindings]
         changes, kept = plan_refresh(bound, audits, self.catalog, store)
-        outlook, outlook_kept = plan_outlook(bound.document, phrases, self.catalog, store)
+        outlook, outlook_kept = plan_outlook(bound, phrases, self.catalog, store, changes)
         refreshed = bound.document.apply(unique_edits(changes + outlook))
         releases = {s: release_label(r) for s in (OEWS, EP) if (r := self.catalog.newest(s)) is not None}
         result = ArticleResult(

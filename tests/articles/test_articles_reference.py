@@ -268,6 +268,40 @@ def test_a_comparison_without_a_figure_is_bound_like_a_figure_and_refreshed(arti
     assert article("Lodging managers", result.refreshed.split("\n\n")[1]).outlook == []  # current: nothing moves
 
 
+def test_a_sentence_that_opens_with_its_year_dates_its_figure(article):
+    # "In 2021," dates the wage as "in May 2021" does: refreshed, the year moves with it (before, the year stayed
+    # and the article said "In 2021, ... was $51,140", May 2025's median). The warehouse holds OEWS May 2022-2025.
+    result = article("Careers", "In 2021, the median salary for health information technicians was $45,240.")
+    binding, audit = figure(result, "$45,240", 3)
+    assert binding.release_evidence == "'In 2021'" and audit.status == "release not held"
+    assert "In 2025, the median salary for health information technicians was $51,140." in result.refreshed
+
+
+def test_a_comparison_without_a_figure_moves_the_period_that_dates_it(article):
+    # EP 2024-34: medical records specialists 7% against 3% for all occupations: much faster than the average.
+    result = article(
+        "Careers",
+        "Medical records specialists can expect faster-than-average growth from 2021 to 2031.",
+        "Medical records specialists can expect faster than average growth through 2034.",
+        "Medical records specialists can expect faster-than-average growth through 2031, and physicians and "
+        "surgeons about 24,200 openings a year.",
+    )
+    assert [(c.line, c.from_release, c.new) for c in result.outlook] == [
+        (3, "EP 2021-31", "much-faster-than"),
+        (5, "EP 2024-34", "much faster than"),
+    ]
+    text = result.refreshed
+    assert "can expect much-faster-than-average growth from 2024 to 2034." in text  # before: "... from 2021 to 2031"
+    assert "can expect much faster than average growth through 2034." in text
+    assert "'from 2021 to 2031', which dates the words, moves to EP 2024-34" in result.outlook[0].notes
+    # 'through 2031' also dates the openings of 'physicians and surgeons' (17 occupations: they stay), so the words
+    # keep the cycle they were written for
+    assert [(k.line, k.reason) for k in result.outlook_kept] == [
+        (7, "'through 2031' also dates 24,200 (line 7), which would not move the same way")
+    ]
+    assert "Medical records specialists can expect faster-than-average growth through 2031, and" in text
+
+
 # Sentences whose figures move together: (paragraphs, the changes as (old, new, measure), text the refresh writes)
 MOVES = {
     # EP 2021-31 -> 2024-34: 29-2072 186.4 -> 198.7 thousand, then 194.8 -> 208.6; 11-2011 28.0 -> 30.0, then
