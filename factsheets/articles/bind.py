@@ -22,6 +22,7 @@ from factsheets.articles.find import Figure, Token, find_figures, find_tokens
 from factsheets.articles.measure_words import (
     UP_DOWN_BEFORE,
     count_measures,
+    equivalent_wage,
     last_match,
     money_measures,
     percent_measures,
@@ -295,6 +296,8 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
                 binding.measure_evidence += f", its column '{header.text}'"
             if i and pin is None:
                 _bind_range_end(binding, bindings[-2], text[left_start : figure.start])
+                if same := equivalent_wage(binding.measures, bindings[-2].measures, text[left_start : figure.start]):
+                    binding.measures, binding.measure_evidence = same
             binding.direction = _direction_of_binding(binding, text, left_start, right_end)
             binding.signed_value = _signed(figure, binding.direction, binding.measures)
             _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)

@@ -70,6 +70,27 @@ def money_measures(figure: Figure, left: str, right: str) -> tuple[tuple[str, ..
     return (wage_measure(best[1], hourly),), f"'{best[2]}' ({unit})"
 
 
+# "$50,970, or $24.50 per hour", "$46,660 per year ($22.43 per hour)", "$22.43 an hour, or about $46,660 a year"
+_EQUIVALENT = re.compile(
+    r"^\s*(?:(?:per|a|an|each)\s+(?:year|hour)|annually|hourly|yearly)?\s*(?:,\s*or|,?\s*\(|or|—|–)"
+    r"\s*(?:about|roughly|around|nearly|almost|approximately)?\s*$",
+    re.I,
+)
+
+
+def equivalent_wage(
+    measures: tuple[str, ...], previous: tuple[str, ...], between: str
+) -> tuple[tuple[str, ...], str] | None:
+    """A wage that names no statistic, written as the other basis of the wage just before it ("a mean annual
+    wage of $50,970, or $24.50 per hour"), is the same statistic: (its measure, the evidence), else None."""
+    if len(measures) != 2 or len(previous) != 1 or not _EQUIVALENT.match(between):
+        return None
+    basis, (previous_basis, _, statistic) = measures[0].split("_")[0], previous[0].partition("_")
+    if previous_basis not in ("annual", "hourly") or previous_basis == basis:
+        return None
+    return (f"{basis}_{statistic}",), f"the {basis} equivalent of the {previous[0].replace('_', ' ')} before it"
+
+
 def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str, ...], str]:
     found = last_match(_PROJECTION, left) or _PROJECTION.search(right[:40])
     if found:

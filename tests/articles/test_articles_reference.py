@@ -277,6 +277,30 @@ def test_a_sentence_that_opens_with_its_year_dates_its_figure(article):
     assert "In 2025, the median salary for health information technicians was $51,140." in result.refreshed
 
 
+def test_a_wage_written_as_the_other_basis_of_the_one_before_it_is_the_same_statistic(article):
+    # 29-2072, OEWS May 2025: median $51,140 a year, $24.59 an hour; mean $56,790, $27.30. Before, the second wage
+    # of each sentence named neither median nor mean and stayed ("the measure is not settled"), and kept its
+    # sentence's year with it.
+    result = article(
+        "Medical records specialists",
+        "In May 2021, the mean annual wage for medical records specialists was $50,970, or $24.50 per hour.",
+        "The median wage for medical records specialists was $46,660 per year ($22.43 per hour) in May 2021.",
+        "Medical records specialists earned a median hourly wage of $22.43, or about $46,660 a year, in May 2021.",
+    )
+    assert [(c.line, c.old, c.new, c.measure) for c in result.changes] == [
+        (3, "$50,970", "$56,790", "annual_mean"),
+        (3, "$24.50", "$27.30", "hourly_mean"),
+        (5, "$46,660", "$51,140", "annual_median"),
+        (5, "$22.43", "$24.59", "hourly_median"),
+        (7, "$22.43", "$24.59", "hourly_median"),
+        (7, "$46,660", "$51,140", "annual_median"),
+    ]
+    assert result.kept == []
+    binding, _ = figure(result, "$24.50", 3)
+    assert binding.measure_evidence == "the hourly equivalent of the annual mean before it"
+    assert "was $51,140 per year ($24.59 per hour) in May 2025." in result.refreshed
+
+
 def test_a_comparison_without_a_figure_moves_the_period_that_dates_it(article):
     # EP 2024-34: medical records specialists 7% against 3% for all occupations: much faster than the average.
     result = article(
