@@ -326,7 +326,8 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
         in_ooh = ooh_printing(binding, catalog, claim, soc, binding.measures[0]) if len(binding.measures) == 1 else None
         if in_ooh is not None:
             return _ooh_match(binding, in_ooh, binding.measures[0], f"{claim.label} is not in the warehouse")
-        return Audit(NOT_HELD, _not_held_note(binding, catalog, store, soc), backfill=claim.backfill)
+        note, settled = _not_held_note(binding, catalog, store, soc)
+        return Audit(NOT_HELD, note, measure=settled, backfill=claim.backfill)
     release = claim.release
     agreeing = [m for m in binding.measures if agrees(binding, store.get(release, soc, m), m)]
     if len(binding.measures) > 1:
@@ -424,18 +425,20 @@ def _other_release_note(binding: Binding, catalog: Catalog, store: Store, soc: s
     return ""
 
 
-def _not_held_note(binding: Binding, catalog: Catalog, store: Store, soc: str) -> str:
-    """EP republishes OEWS's May median of its base year: a cross-check of a median from a release not held."""
+def _not_held_note(binding: Binding, catalog: Catalog, store: Store, soc: str) -> tuple[str, str | None]:
+    """EP republishes OEWS's May median of its base year: a cross-check of a median from a release not held, and
+    what settles an annual wage that names no statistic as the median (the note, and the measure it settles)."""
     claim = binding.claim
     assert claim is not None
     note = f"{claim.label} is not in the warehouse"
-    if binding.measures != ("annual_median",) or claim.source != OEWS or binding.token is None:
-        return note
+    either = binding.measures == ("annual_median", "annual_mean")
+    if (binding.measures != ("annual_median",) and not either) or claim.source != OEWS or binding.token is None:
+        return note, None
     year = binding.token.years[0]
     cycle = next((r for r in catalog.releases.get(EP, []) if r.reference_year == year), None)
     row = store.ep.get((cycle.release_id, soc)) if cycle else None
     if cycle is None or row is None or row.median_wage is None:
-        return note
+        return note, None
     wage = money_text(row.median_wage, cents=False, comma=True)
     bound = round_half_away(row.median_wage)
     if row.median_wage_status == "top_coded":  # BLS prints only the lower bound (">=$208,000")
@@ -444,7 +447,12 @@ def _not_held_note(binding: Binding, catalog: Catalog, store: Store, soc: str) -
         verdict = f"{binding.figure.text} is consistent with it" if consistent else f"not {binding.figure.text}"
     else:
         verdict = "the same" if bound == binding.figure.value else f"not {binding.figure.text}"
-    return f"{note}; {release_label(cycle)} republishes {soc}'s May {year} median annual wage as {wage} ({verdict})"
+    note = f"{note}; {release_label(cycle)} republishes {soc}'s May {year} median annual wage as {wage} ({verdict})"
+    if not either:
+        return note, None
+    if verdict != "the same":
+        return f"{note}: the text does not say which wage it is", None
+    return f"{note}: the median, by its value", "annual_median"
 
 
 def _ambiguous_note(binding: Binding, catalog: Catalog, store: Store) -> str:

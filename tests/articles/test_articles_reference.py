@@ -192,6 +192,23 @@ def test_a_top_coded_median_is_the_lower_bound_bls_prints(article):
     assert "May 2021 median annual wage as $208,000 or more (not $150,000)" in orthodontists.note
 
 
+def test_eps_copy_of_a_may_median_settles_a_wage_that_names_no_statistic_from_a_release_not_held(article):
+    # OEWS May 2021 is not held; EP 2021-31 republishes 29-2061's May 2021 median as $48,070 (OEWS May 2025:
+    # $64,400). Before, "earned $48,070 per year" stayed: the measure was not settled.
+    result = article(
+        "LPNs",
+        "Licensed practical and licensed vocational nurses earned $48,070 per year as of May 2021.",
+        "Licensed practical and licensed vocational nurses earned $50,000 per year as of May 2021.",
+    )
+    (_, settled), (_, unsettled) = result.figures
+    assert (settled.status, settled.measure) == ("release not held", "annual_median")
+    assert settled.note.endswith("median annual wage as $48,070 (the same): the median, by its value")
+    assert (unsettled.status, unsettled.measure) == ("release not held", None)
+    assert unsettled.note.endswith("(not $50,000): the text does not say which wage it is")
+    assert "vocational nurses earned $64,400 per year as of May 2025." in result.refreshed
+    assert [(k.line, k.reason) for k in result.kept] == [(5, "the measure is not settled")]
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
