@@ -37,6 +37,13 @@ _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
 # Not "workers": it ends occupations' names ("| Healthcare social workers | 68,090 |", a wage table's row);
 # nor the industry "Employment services" ("| Employment services | 58,650 |", the same table by industry).
 _JOBS_BEFORE = re.compile(r"\b(?:employment(?!\s+services)|employed|jobs|held)\b[^.]*$", re.I)
+# "3,130,600 registered nurses employed in the U.S.": the occupation's name between the count and "employed"
+# (one clause: no comma, no conjunction or relative pronoun between the count and "employed")
+_EMPLOYED_AFTER = re.compile(
+    r"^\s*(?:(?!(?:and|or|but|while|who|which|that)\b)[a-z][\w'-]*\s+){1,5}(?:(?:were|are|was|is)\s+)?"
+    r"(?P<word>employed)\b",
+    re.I,
+)
 
 
 def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -116,10 +123,12 @@ def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[st
         return ("openings_annual",), "'openings'"
     if change := _CHANGE_BEFORE.search(left[-60:]):
         return ("change_numeric",), f"'{change[0].split()[0]}'"
-    jobs = _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:])
-    if not jobs:
+    if jobs := _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:]):
+        words = f"'{jobs[0].split()[0]}'"
+    elif employed := _EMPLOYED_AFTER.search(right):
+        words = f"'{employed['word']}'"
+    else:
         return (), "no words say what the number counts"
-    words = f"'{jobs[0].split()[0]}'"
     if token is not None and token.kind == "target":
         return ("employment_target",), f"{words} and '{token.text}'"
     if token is not None and token.may:

@@ -209,6 +209,24 @@ def test_eps_copy_of_a_may_median_settles_a_wage_that_names_no_statistic_from_a_
     assert [(k.line, k.reason) for k in result.kept] == [(5, "the measure is not settled")]
 
 
+def test_a_count_of_an_occupation_employed_is_its_employment(article):
+    # EP's base-year employment of 29-1141 Registered nurses: 3,130,600 (2021), 3,391,000 (2024). Before: "no
+    # words say what the number counts". A count of something else employed is not an occupation's employment.
+    result = article(
+        "Nursing",
+        "As of 2021, there were 3,130,600 registered nurses employed in the U.S.",
+        "The hospital has 1,200 beds, and nurses are employed in every ward.",
+    )
+    binding, audit = figure(result, "3,130,600", 3)
+    assert (binding.measures, binding.measure_evidence) == (
+        ("employment_base",),
+        "'employed' (EP base-year employment)",
+    )
+    assert audit.status == "matches"
+    assert "As of 2024, there were 3,391,000 registered nurses employed in the U.S." in result.refreshed
+    assert figure(result, "1,200", 5)[0].measures == ()
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
