@@ -112,7 +112,21 @@ UP_DOWN_BEFORE = re.compile(r"\b(?P<word>up|down)\s+(?:by\s+)?(?:about\s+|nearly
 _PROJECTED_AFTER = re.compile(r"^\s*(?:jobs\s+)?(?:are\s+|is\s+)?projected\s+(?:for|in|by)\b", re.I)
 
 
+# "add 2,700 jobs per year": a yearly share of a change, which BLS does not publish (openings a year it does)
+_PER_YEAR_AFTER = re.compile(
+    r"^\s*(?:(?:new|additional)\s+)?(?:jobs\s+|positions\s+|workers\s+)?(?:(?:per|a|each)\s+year\b(?!\s+ago)|annually\b)",
+    re.I,
+)
+
+
 def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
+    measures, evidence = _count_measures(left, right, token)
+    if measures and measures != ("openings_annual",) and _PER_YEAR_AFTER.search(right):
+        return (), f"{evidence}, per year: BLS publishes no such yearly figure (openings a year it does)"
+    return measures, evidence
+
+
+def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
     if new_jobs := _NEW_JOBS_AFTER.search(right):
         return ("change_numeric",), f"'{new_jobs[0].strip()}'"
     if up_down := UP_DOWN_BEFORE.search(left[-30:]):

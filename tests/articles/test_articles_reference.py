@@ -227,6 +227,22 @@ def test_a_count_of_an_occupation_employed_is_its_employment(article):
     assert figure(result, "1,200", 5)[0].measures == ()
 
 
+def test_a_yearly_share_of_a_change_is_not_a_figure_bls_publishes(article):
+    # "add 2,700 jobs per year" is the writer's own division of a decade's change: refreshed as EP's change
+    # (24,400 over 2024-34) it read "add 24,400 jobs per year". Openings a year are BLS's own.
+    result = article(
+        "Dental assistants",
+        "The field of dental assistants will add 2,700 jobs per year through 2032.",
+        "About 44,000 openings for dental assistants are projected each year through 2032.",
+    )
+    kept = figure(result, "2,700", 3)[0]
+    assert kept.measures == () and kept.problem == (
+        "'add', per year: BLS publishes no such yearly figure (openings a year it does)"
+    )
+    assert figure(result, "44,000", 5)[0].measures == ("openings_annual",)
+    assert "will add 2,700 jobs per year through 2032." in result.refreshed
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
