@@ -21,6 +21,7 @@ from factsheets.articles.document import Document, Heading
 from factsheets.articles.find import Figure, Token, find_figures, find_tokens
 from factsheets.articles.measure_words import (
     UP_DOWN_BEFORE,
+    average_of_all,
     count_measures,
     equivalent_wage,
     last_match,
@@ -219,7 +220,7 @@ _TOKEN_PREFERENCE = {
 }
 
 
-def _token_for(tokens: list[Token], figure: Figure, measure: str) -> Token | None:
+def token_for(tokens: list[Token], figure: Figure, measure: str) -> Token | None:
     """The year or period of the sentence that dates this figure: the nearest of the kind its measure takes
     (a wage: a year; a projected change: a period, else the target or base year)."""
     if MEASURE_SOURCE.get(measure) == OEWS:
@@ -301,6 +302,13 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             binding.direction = _direction_of_binding(binding, text, left_start, right_end)
             binding.signed_value = _signed(figure, binding.direction, binding.measures)
             _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
+            if (
+                figure.kind == "percent"
+                and pin is None
+                and (average := average_of_all(left, text[figure.end : right_end]))
+            ):
+                binding.measures, binding.socs, binding.problem = ("change_percent",), (ALL_OCCUPATIONS,), None
+                binding.measure_evidence = binding.occupation_evidence = f"'{average}'"
             if binding.measures:
                 _bind_release(binding, catalog, tokens, before, column_tokens)
     return BoundDocument(document, bindings, named, stale)
@@ -315,8 +323,8 @@ def _bind_release(
     date it (refresh._drop_undated). In a table, its column's header dates it when its row does not."""
     measure = binding.measures[0]
     source = MEASURE_SOURCE[measure]
-    binding.token = _token_for(tokens, binding.figure, measure) or _token_for(column, binding.figure, measure)
-    inherited = _token_for(before, binding.figure, measure) if binding.token is None else None
+    binding.token = token_for(tokens, binding.figure, measure) or token_for(column, binding.figure, measure)
+    inherited = token_for(before, binding.figure, measure) if binding.token is None else None
     binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token or inherited)
     if inherited is not None:
         binding.dated_by = inherited
@@ -457,27 +465,6 @@ def _quoted(names: list[NameMatch]) -> str:
     for name in names:
         once.setdefault(name.text.casefold(), name.text)
     return " and ".join(f"'{text}'" for text in once.values())
-
-
-def projection_token_of_span(bound: BoundDocument, sentence: int, start: int, end: int) -> Token | None:
-    """The period, target or base year of a sentence that dates words about a projected change ("faster than
-    the average through 2031"), as it would date a projected change there. An OEWS period ("May 2025") and a
-    year that dates a wage of the sentence date no projection."""
-    document = bound.document
-    around = document.sentences[sentence]
-    in_sentence = [b for b in bound.bindings if b.sentence == around]
-    wage_years = {
-        (b.token.start, b.token.end)
-        for b in in_sentence
-        if b.token is not None and b.measures and MEASURE_SOURCE[b.measures[0]] == OEWS
-    }
-    tokens = [
-        t
-        for t in find_tokens(document.text, *around, [b.figure for b in in_sentence])
-        if not t.may and (t.start, t.end) not in wage_years
-    ]
-    span = Figure(-1, "words", start, end, document.text[start:end], 0.0, 0, False)
-    return _token_for(tokens, span, "change_percent")
 
 
 def occupation_of_span(

@@ -98,6 +98,20 @@ def equivalent_wage(
     return (f"{basis}_{statistic}",), f"the {basis} equivalent of the {previous[0].replace('_', ' ')} before it"
 
 
+# "faster than the national average of 3%", "compared with 3% for all occupations"
+_AVERAGE_BEFORE = re.compile(
+    r"\b(?:national|overall)\s+average(?:\s+(?:growth\s+)?rate)?\s*(?:of|is|was|at|:)?\s*(?:about\s+|around\s+)?$", re.I
+)
+_ALL_AFTER = re.compile(r"^\s*(?:for|across)\s+all\s+occupations\b", re.I)
+
+
+def average_of_all(left: str, right: str) -> str | None:
+    """The words that make a percent the projected change of all occupations, the average an occupation's is
+    compared with; None when there are none."""
+    found = _AVERAGE_BEFORE.search(left[-60:]) or _ALL_AFTER.search(right)
+    return " ".join(found[0].split()) if found else None
+
+
 def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str, ...], str]:
     found = last_match(_PROJECTION, left) or _PROJECTION.search(right[:40])
     if found:

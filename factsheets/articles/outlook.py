@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from factsheets.articles.bind import Binding, BoundDocument, occupation_of_span, projection_token_of_span
+from factsheets.articles.bind import Binding, BoundDocument, occupation_of_span, token_for
 from factsheets.articles.catalog import Catalog
-from factsheets.articles.find import Token
+from factsheets.articles.find import Figure, Token, find_tokens
+from factsheets.articles.measures import MEASURE_SOURCE, OEWS
 from factsheets.articles.sidecar import Pin, match_pins
 
 _SEP = r"[\s-]+"  # "faster than average", "faster-than-average"
 _COMPARISON = re.compile(
     rf"\b(?P<words>much{_SEP}faster{_SEP}than|faster{_SEP}than|(?:about{_SEP})?as{_SEP}fast{_SEP}as|slower{_SEP}than)"
-    rf"{_SEP}(?:the{_SEP})?average\b",
+    rf"{_SEP}(?:the{_SEP})?(?:(?:national|overall){_SEP})?average\b",
     re.I,
 )
 _WORDS = {  # factsheets.figures.derive_growth_phrase -> the words before "(the) average"
@@ -88,6 +89,27 @@ def comparison_after(bound: BoundDocument, binding: Binding) -> Comparison | Non
             end = other.figure.start
     found = _COMPARISON.search(bound.document.text, figure.end, end)
     return _comparison(found) if found else None
+
+
+def projection_token_of_span(bound: BoundDocument, sentence: int, start: int, end: int) -> Token | None:
+    """The period, target or base year of a sentence that dates words about a projected change ("faster than
+    the average through 2031"), as it would date a projected change there. An OEWS period ("May 2025") and a
+    year that dates a wage of the sentence date no projection."""
+    document = bound.document
+    around = document.sentences[sentence]
+    in_sentence = [b for b in bound.bindings if b.sentence == around]
+    wage_years = {
+        (b.token.start, b.token.end)
+        for b in in_sentence
+        if b.token is not None and b.measures and MEASURE_SOURCE[b.measures[0]] == OEWS
+    }
+    tokens = [
+        t
+        for t in find_tokens(document.text, *around, [b.figure for b in in_sentence])
+        if not t.may and (t.start, t.end) not in wage_years
+    ]
+    span = Figure(-1, "words", start, end, document.text[start:end], 0.0, 0, False)
+    return token_for(tokens, span, "change_percent")
 
 
 def find_outlook_phrases(bound: BoundDocument, catalog: Catalog, pins: tuple[Pin, ...] = ()) -> list[OutlookPhrase]:

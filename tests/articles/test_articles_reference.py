@@ -243,6 +243,24 @@ def test_a_yearly_share_of_a_change_is_not_a_figure_bls_publishes(article):
     assert "will add 2,700 jobs per year through 2032." in result.refreshed
 
 
+def test_the_national_average_is_the_change_of_all_occupations(article):
+    # EP 2022-32 and 2024-34: all occupations 3%, 29-1292 Dental hygienists 7% (much faster than the average by
+    # the OOH's rule). Before: "no words say what the percent measures", and "faster than the national average"
+    # was not read as a comparison, so its words stayed.
+    result = article(
+        "Dental hygienists",
+        "Job growth for dental hygienists is expected to be 7% from 2022 to 2032, faster than the national "
+        "average of 3%.",
+        "Employment of dental hygienists is projected to grow 7% from 2022 to 2032, compared with 3% for all "
+        "occupations.",
+    )
+    for line in (3, 5):
+        binding, audit = figure(result, "3%", line)
+        assert (binding.socs, binding.measures, audit.status) == (("00-0000",), ("change_percent",), "matches")
+    assert "7% from 2024 to 2034, much faster than the national average of 3%." in result.refreshed
+    assert "grow 7% from 2024 to 2034, compared with 3% for all occupations." in result.refreshed
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
