@@ -77,9 +77,11 @@ def money_measures(figure: Figure, left: str, right: str) -> tuple[tuple[str, ..
     return (wage_measure(best[1], hourly),), f"'{best[2]}' ({unit})"
 
 
-# "$50,970, or $24.50 per hour", "$46,660 per year ($22.43 per hour)", "$22.43 an hour, or about $46,660 a year"
+# "$50,970, or $24.50 per hour", "$46,660 per year ($22.43 per hour)", "$22.43 an hour, or about $46,660 a year",
+# "$77,600 in 2021, or about $37.31 an hour"
 _EQUIVALENT = re.compile(
-    r"^\s*(?:(?:per|a|an|each)\s+(?:year|hour)|annually|hourly|yearly)?\s*(?:,\s*or|,?\s*\(|or|—|–)"
+    r"^\s*(?:(?:per|a|an|each)\s+(?:year|hour)|annually|hourly|yearly)?(?:\s*(?:in|as\s+of)\s+(?:May\s+)?\d{4})?"
+    r"\s*(?:,\s*or|,?\s*\(|or|—|–)"
     r"\s*(?:about|roughly|around|nearly|almost|approximately)?\s*$",
     re.I,
 )

@@ -355,6 +355,7 @@ def test_a_wage_written_as_the_other_basis_of_the_one_before_it_is_the_same_stat
         "In May 2021, the mean annual wage for medical records specialists was $50,970, or $24.50 per hour.",
         "The median wage for medical records specialists was $46,660 per year ($22.43 per hour) in May 2021.",
         "Medical records specialists earned a median hourly wage of $22.43, or about $46,660 a year, in May 2021.",
+        "Medical records specialists earned a median salary of $46,660 in 2021, or about $22.43 an hour.",
     )
     assert [(c.line, c.old, c.new, c.measure) for c in result.changes] == [
         (3, "$50,970", "$56,790", "annual_mean"),
@@ -363,6 +364,8 @@ def test_a_wage_written_as_the_other_basis_of_the_one_before_it_is_the_same_stat
         (5, "$22.43", "$24.59", "hourly_median"),
         (7, "$22.43", "$24.59", "hourly_median"),
         (7, "$46,660", "$51,140", "annual_median"),
+        (9, "$46,660", "$51,140", "annual_median"),
+        (9, "$22.43", "$24.59", "hourly_median"),
     ]
     assert result.kept == []
     binding, _ = figure(result, "$24.50", 3)
