@@ -31,6 +31,7 @@ from factsheets.articles.measures import (
     MEASURE_LABELS,
     OEWS,
     OEWS_MEASURES,
+    SCALES,
     accepted_percents,
     count_text,
     money_text,
@@ -240,8 +241,8 @@ def printed(published: Published, measure: str, *, decimals: int, comma: bool, u
     if kind == "money":
         text = money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma)
         return text + " or more" if published.status == "top_coded" else text  # BLS prints only the bound
-    if kind == "count" and unit == "thousand":
-        return f"{count_text(published.value, comma=False, thousands=decimals)} thousand"
+    if kind == "count" and unit in SCALES:
+        return f"{count_text(published.value, comma=False, scale=unit, decimals=decimals)} {unit}"
     if kind == "count":
         return count_text(published.value, comma=comma)
     if decimals >= 1:
@@ -262,9 +263,9 @@ def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
         return value in published.accepted(figure.decimals)
     if kind == "money" and (measure.startswith("hourly_") or figure.decimals == 2):
         return round(published.value, 2) == round(value, 2)
-    if figure.unit == "thousand":  # "186.4 thousand": BLS's figure to the tenth of a thousand
+    if kind == "count" and figure.unit in SCALES:  # "186.4 thousand": BLS's figure to the tenth of a thousand
         written, published_text = (
-            count_text(v, comma=False, thousands=figure.decimals) for v in (value, published.value)
+            count_text(v, comma=False, scale=figure.unit, decimals=figure.decimals) for v in (value, published.value)
         )
         return written == published_text
     return round_half_away(published.value) == value

@@ -1,7 +1,7 @@
 """Find every figure in an article's text, and the years and periods that go with them.
 
 Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7%`, `28 percent`,
-`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `700 openings`). Percentile labels
+`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `3.1 million`, `700 openings`). Percentile labels
 (`top 10 percent`, `the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
 `from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
 and reference years (`(2021)`, `in May 2021`, `as of May 2014`, `reported in 2021`, `in 2021`).
@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from factsheets.articles.measures import SCALES
+
 _MONEY = r"(?P<dollars>\$+)[ \t]?(?P<m_int>\d{1,3}(?:,\d{3})+|\d+)(?P<m_cents>\.\d{2})?"
 _PERCENT = r"(?P<sign>[-−–+]?)(?P<p_num>\d+(?:\.\d+)?)(?P<p_unit>[ \t]?%|[ \t](?:percent|per cent)\b)"
 _COUNT = r"(?P<c_num>\d{1,3}(?:,\d{3})+|\d{5,})"
-_THOUSANDS = r"(?P<t_num>\d{1,3}(?:\.\d{1,3})?)[ \t]+thousand\b"  # as EP's tables count: "194.8 thousand"
+# as EP's tables count ("194.8 thousand") and articles write large counts ("3.1 million")
+_THOUSANDS = r"(?P<t_num>\d{1,3}(?:\.\d{1,3})?)[ \t]+(?P<scale>thousand|million)\b"
 # "about 700 openings a year", "1,500 new jobs" has its comma: a small number is a figure only before what EP counts
 _SMALL_COUNT = r"(?P<s_num>\d{1,4})(?=[ \t]+(?:new[ \t]+|additional[ \t]+)?(?:job[ \t]+)?(?:openings|jobs|positions)\b)"
 FIGURE = re.compile(
@@ -57,7 +60,7 @@ class Figure:
     decimals: int
     comma: bool
     signed: bool = False  # written with + or -
-    unit: str = ""  # percent: '%' or 'percent'; money: '$' or '$$' as written; count: 'thousand' or ''
+    unit: str = ""  # percent: '%' or 'percent'; money: '$' or '$$' as written; count: 'thousand', 'million' or ''
     number_start: int = 0  # the digits (and sign) a refresh replaces
     number_end: int = 0
 
@@ -92,10 +95,10 @@ def find_figures(text: str, start: int = 0, end: int | None = None, *, first_ind
     for match in FIGURE.finditer(text, start, end):
         kind = "money" if match["m_int"] else "percent" if match["p_num"] else "count"
         if match["t_num"]:
-            number = match["t_num"]
+            number, scale = match["t_num"], match["scale"]
             figure = Figure(
                 first_index + len(figures), kind, match.start(), match.end(), match[0],
-                float(Decimal(number) * 1000), len(number.partition(".")[2]), False, unit="thousand",
+                float(Decimal(number).scaleb(SCALES[scale])), len(number.partition(".")[2]), False, unit=scale,
                 number_start=match.start(), number_end=match.end("t_num"),
             )  # fmt: skip
         elif kind == "money":

@@ -149,9 +149,14 @@ def money_text(value: float, *, cents: bool, comma: bool) -> str:
     return f"${whole:,}" if comma else f"${whole}"
 
 
-def count_text(value: float, *, comma: bool, thousands: int | None = None) -> str:
-    """'194,800' or '194800'; with `thousands` decimals, in thousands as EP's tables count ('194.8')."""
-    if thousands is not None:
-        return str(Decimal(str(value)).scaleb(-3).quantize(Decimal(1).scaleb(-thousands), rounding=ROUND_HALF_UP))
+SCALES = {"thousand": 3, "million": 6}  # a count written with its scale: "194.8 thousand", "3.1 million"
+
+
+def count_text(value: float, *, comma: bool, scale: str = "", decimals: int = 0) -> str:
+    """'194,800' or '194800'; in a scale of SCALES with `decimals`, as EP's tables count ('194.8' thousand)
+    or articles write large counts ('3.1' million)."""
+    if scale:
+        scaled = Decimal(str(value)).scaleb(-SCALES[scale])
+        return str(scaled.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     whole = round_half_away(value)
     return f"{whole:,}" if comma else str(whole)

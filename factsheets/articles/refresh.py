@@ -305,9 +305,7 @@ def _number_text(binding: Binding, measure: str, published: Published) -> tuple[
     if kind == "money":
         return money_text(value, cents=figure.decimals == 2 or measure.startswith("hourly_"), comma=figure.comma), sign
     if kind == "count":
-        digits = count_text(
-            abs(value), comma=figure.comma, thousands=figure.decimals if figure.unit == "thousand" else None
-        )
+        digits = count_text(abs(value), comma=figure.comma, scale=figure.unit, decimals=figure.decimals)
     elif figure.decimals >= 1:
         digits = f"{abs(value):.{figure.decimals}f}"
     else:

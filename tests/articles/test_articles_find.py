@@ -43,6 +43,7 @@ def test_percents_counts_and_what_is_not_a_figure():
         ("count", "194,800", 194800.0),
         ("count", "14,200", 14200.0),
         ("count", "41,100", 41100.0),
+        ("count", "1.2 million", 1200000.0),  # as the OOH writes a large occupation's jobs ("1.6 million jobs")
     ]
 
 

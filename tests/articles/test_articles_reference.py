@@ -261,6 +261,21 @@ def test_the_national_average_is_the_change_of_all_occupations(article):
     assert "grow 7% from 2024 to 2034, compared with 3% for all occupations." in result.refreshed
 
 
+def test_a_count_in_millions_is_checked_and_refreshed_to_the_tenth_of_a_million(article):
+    # EP's base-year employment of 29-1141 Registered nurses: 3,130,600 (2021), 3,391,000 (2024).
+    result = article(
+        "Registered nurses",
+        "Registered nurses held about 3.1 million jobs in 2021.",
+        "Registered nurses held about 3.3 million jobs in 2021.",
+    )
+    (_, right), (_, wrong) = result.figures
+    assert right.status == "matches" and (wrong.status, wrong.note) == (
+        "differs",
+        "BLS EP 2021-31: 3.1 million (the figure is the EP 2023-33 value: the year may be wrong)",  # 3,300,100
+    )
+    assert "Registered nurses held about 3.4 million jobs in 2024." in result.refreshed
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
