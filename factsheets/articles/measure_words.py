@@ -53,13 +53,22 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found
 
 
+# "from $39,550 for the bottom 10% to $146,430 for the top 10%": a percentile named right after a wage is its own
+_FOR_PERCENTILE = re.compile(
+    r"^\s*(?:for|among)\s+(?:the\s+)?(?:top|highest|upper|lowest|bottom|lower)\s+(?:the\s+)?\d\d\s?(?:%|percent)", re.I
+)
+
+
 def money_measures(figure: Figure, left: str, right: str) -> tuple[tuple[str, ...], str]:
     hourly = bool(_HOURLY_AFTER.search(right) or _HOURLY_BEFORE.search(left[-60:])) or (
         figure.decimals == 2 and figure.value < 1000 and not _ANNUAL.search(right[:20])
     )
     best: tuple[int, str, str] | None = None
+    own = _FOR_PERCENTILE.match(right)
+    if previous := _FOR_PERCENTILE.match(left):  # the wage before this one's
+        left = left[previous.end() :]
     for statistic, pattern in _STATISTICS:
-        found = last_match(pattern, left)
+        found = pattern.search(own[0]) if own else last_match(pattern, left)
         if found and (best is None or found.end() > best[0]):
             best = (found.end(), statistic, found[0])
     if best is None:

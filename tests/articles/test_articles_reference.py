@@ -276,6 +276,19 @@ def test_a_count_in_millions_is_checked_and_refreshed_to_the_tenth_of_a_million(
     assert "Registered nurses held about 3.4 million jobs in 2024." in result.refreshed
 
 
+def test_a_percentile_named_right_after_a_wage_is_that_wages(article):
+    # "from $A for the bottom 10% to $B for the top 10%": before, $B took "bottom 10%" (before it) and both
+    # were refreshed to the 10th percentile. 29-2072, OEWS May 2025: p10 $37,000, p90 $81,150.
+    result = article(
+        "Medical records specialists",
+        "Salaries for medical records specialists range from $30,880 for the bottom 10% to $75,460 for the top 10%.",
+    )
+    assert [(c.old, c.new, c.measure) for c in result.changes] == [
+        ("$30,880", "$37,000", "annual_p10"),
+        ("$75,460", "$81,150", "annual_p90"),
+    ]
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
