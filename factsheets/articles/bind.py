@@ -230,6 +230,10 @@ def token_for(tokens: list[Token], figure: Figure, measure: str) -> Token | None
     middle = (figure.start + figure.end) / 2
     for kind in kinds:
         candidates = [t for t in tokens if t.kind == kind]
+        if kind == "year" and measure in ("change_numeric", "change_percent"):
+            # "from 345,600 in 2021 to 392,000 in 2031, an increase of 46,400": the base year of the decade
+            years = {t.years[0] for t in candidates}
+            candidates = [t for t in candidates if t.years[0] + 10 in years] or candidates
         if candidates:
             return min(candidates, key=lambda t: abs((t.start + t.end) / 2 - middle))
     following = [t for t in tokens if t.kind == "year" and t.start >= figure.end]
@@ -292,7 +296,10 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             header = column_header(text, figure.start) if document.kind in ("md", "html") else None
             column_tokens = find_tokens(text, header.start, header.end, []) if header else []
             left = f"{header.text} {text[left_start : figure.start]}" if header else text[left_start : figure.start]
-            _bind_measure(binding, left, text[figure.end : right_end], tokens + column_tokens, pin)
+            after_wage = bool(i) and figures[i - 1].kind == "money" and header is None
+            _bind_measure(
+                binding, left, text[figure.end : right_end], tokens + column_tokens, pin, after_wage=after_wage
+            )
             if header and binding.measures and pin is None:
                 binding.measure_evidence += f", its column '{header.text}'"
             if i and pin is None:
@@ -369,7 +376,9 @@ def _signed(figure: Figure, direction: Direction | None, measures: tuple[str, ..
 _SPACES = re.compile(r"\s+")
 
 
-def _bind_measure(binding: Binding, left: str, right: str, tokens: list[Token], pin: Pin | None) -> None:
+def _bind_measure(
+    binding: Binding, left: str, right: str, tokens: list[Token], pin: Pin | None, *, after_wage: bool = False
+) -> None:
     figure = binding.figure
     if pin is not None:
         if MEASURE_KIND[pin.measure or ""] != figure.kind:
@@ -380,7 +389,7 @@ def _bind_measure(binding: Binding, left: str, right: str, tokens: list[Token], 
     # 4,400") pushed "Employment Change" out of the window and left "Employment", a base-year count.
     left, right = _SPACES.sub(" ", left), _SPACES.sub(" ", right)
     if figure.kind == "money":
-        binding.measures, binding.measure_evidence = money_measures(figure, left, right)
+        binding.measures, binding.measure_evidence = money_measures(figure, left, right, after_wage=after_wage)
     elif figure.kind == "percent":
         # A period dates a bare percent only right next to it ("7% (2021-2031)"); a period elsewhere in the
         # sentence does not make "90 percent of openings" a projected change.

@@ -33,6 +33,11 @@ _JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|person
 _CHANGE_BEFORE = re.compile(
     r"\b(?:add(?:s|ed|ing)?|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|change in employment)\b[^.]*$", re.I
 )
+# "an increase of 46,400 jobs", "a decline of 3,900", "growth of about 13,800 jobs"
+_CHANGE_OF_BEFORE = re.compile(
+    r"\b(?:increase|decrease|rise|growth|decline|drop|gain|loss)\s+of\s+(?:about\s+|roughly\s+|nearly\s+|some\s+)?$",
+    re.I,
+)
 _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
 # Not "workers": it ends occupations' names ("| Healthcare social workers | 68,090 |", a wage table's row);
 # nor the industry "Employment services" ("| Employment services | 58,650 |", the same table by industry).
@@ -53,22 +58,40 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found
 
 
-# "from $39,550 for the bottom 10% to $146,430 for the top 10%": a percentile named right after a wage is its own
-_FOR_PERCENTILE = re.compile(
-    r"^\s*(?:for|among)\s+(?:the\s+)?(?:top|highest|upper|lowest|bottom|lower)\s+(?:the\s+)?\d\d\s?(?:%|percent)", re.I
+# A statistic named right after a wage is that wage's: "(median)", "(10th percentile)", "at the median",
+# "per hour on average", "for the top 10%" (not "(the average was ...)"); said right after the wage before, that one's.
+_OWN_LEAD = re.compile(
+    r"\s*(?:(?:(?:per|an|a)\s+(?:hour|year)|annually|hourly|yearly)\s*)?(?:,\s*)?"
+    r"(?:(?P<paren>\(\s*)|(?:for|among|at|on)\s+(?:the\s+)?)",
+    re.I,
 )
+_CLOSE = re.compile(r"\s*\)")
 
 
-def money_measures(figure: Figure, left: str, right: str) -> tuple[tuple[str, ...], str]:
+def own_statistic(words: str) -> tuple[str, re.Match[str]] | None:
+    """The statistic `words` (what follows a wage) start with, and its match."""
+    lead = _OWN_LEAD.match(words)
+    if lead is None:
+        return None
+    for statistic, pattern in _STATISTICS:
+        found = pattern.match(words, lead.end())
+        if found and (not lead["paren"] or _CLOSE.match(words, found.end())):
+            return statistic, found
+    return None
+
+
+def money_measures(figure: Figure, left: str, right: str, *, after_wage: bool = False) -> tuple[tuple[str, ...], str]:
+    """`after_wage`: `left` starts right after another wage (the words there may be that wage's statistic)."""
     hourly = bool(_HOURLY_AFTER.search(right) or _HOURLY_BEFORE.search(left[-60:])) or (
         figure.decimals == 2 and figure.value < 1000 and not _ANNUAL.search(right[:20])
     )
     best: tuple[int, str, str] | None = None
-    own = _FOR_PERCENTILE.match(right)
-    if previous := _FOR_PERCENTILE.match(left):  # the wage before this one's
-        left = left[previous.end() :]
-    for statistic, pattern in _STATISTICS:
-        found = pattern.search(own[0]) if own else last_match(pattern, left)
+    if own := own_statistic(right):
+        best = (0, own[0], own[1][0])
+    elif after_wage and (previous := own_statistic(left)):
+        left = left[previous[1].end() :]
+    for statistic, pattern in _STATISTICS if best is None else ():
+        found = last_match(pattern, left)
         if found and (best is None or found.end() > best[0]):
             best = (found.end(), statistic, found[0])
     if best is None:
@@ -160,7 +183,7 @@ def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[s
         return ("employment_target",), f"'{' '.join(projected[0].split())}'"
     if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
         return ("openings_annual",), "'openings'"
-    if change := _CHANGE_BEFORE.search(left[-60:]):
+    if change := _CHANGE_BEFORE.search(left[-60:]) or _CHANGE_OF_BEFORE.search(left[-40:]):
         return ("change_numeric",), f"'{change[0].split()[0]}'"
     if jobs := _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:]):
         words = f"'{jobs[0].split()[0]}'"

@@ -289,6 +289,36 @@ def test_a_percentile_named_right_after_a_wage_is_that_wages(article):
     ]
 
 
+def test_a_statistic_named_right_after_a_wage_is_that_wages(article):
+    # 23-2011 Paralegals and legal assistants, OEWS May 2025: median $62,890 ($30.24), mean $69,700 ($33.51),
+    # p10 $44,740, p90 $101,500; EP 2024-34: 376,200 -> 376,800, +600. Before, the second wage of each of the
+    # first three sentences took the first one's statistic: "$62,890 (median) and $62,890 (mean)".
+    result = article(
+        "Paralegals and legal assistants",
+        "Paralegals and legal assistants earned $56,230 (median) and $60,970 (mean) in May 2021.",
+        "Paralegals and legal assistants earn $27.03 per hour at the median and $29.31 per hour on average, per "
+        "May 2021 data.",
+        "Their pay ranged from $35,460 (10th percentile) to $88,640 (90th percentile) in May 2021.",
+        "The median annual wage for paralegals and legal assistants was $56,230 (the average was $60,970) in May 2021.",
+        "Employment of paralegals and legal assistants is expected to grow from 345,600 in 2021 to 392,000 in 2031, "
+        "an increase of 46,400 jobs.",
+    )
+    assert [(c.line, c.new, c.measure) for c in result.changes] == [
+        (3, "$62,890", "annual_median"),
+        (3, "$69,700", "annual_mean"),
+        (5, "$30.24", "hourly_median"),
+        (5, "$33.51", "hourly_mean"),
+        (7, "$44,740", "annual_p10"),
+        (7, "$101,500", "annual_p90"),
+        (9, "$62,890", "annual_median"),
+        (9, "$69,700", "annual_mean"),
+        (11, "376,200", "employment_base"),
+        (11, "376,800", "employment_target"),
+        (11, "600", "change_numeric"),  # "an increase of": before, the base year's employment, dated 2031
+    ]
+    assert "grow from 376,200 in 2024 to 376,800 in 2034, an increase of 600 jobs." in result.refreshed
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
