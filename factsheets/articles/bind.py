@@ -23,9 +23,9 @@ from factsheets.articles.measure_words import (
     UP_DOWN_BEFORE,
     average_of_all,
     count_measures,
-    equivalent_wage,
     last_match,
     money_measures,
+    paired_measure,
     percent_measures,
 )
 from factsheets.articles.measures import ALL_OCCUPATIONS, MEASURE_KIND, MEASURE_SOURCE, OEWS
@@ -282,6 +282,8 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
         before = dated.get(paragraph, [])
         if tokens:
             dated[paragraph] = tokens
+        section = next(iter(document.headings_above(start)), None)
+        section_tokens = find_tokens(text, section.start, section.end, []) if section and section.level > 1 else []
         names = earlier.names(number)
         named.update(_codes(names))
         for i, figure in enumerate(figures):
@@ -302,10 +304,13 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             )
             if header and binding.measures and pin is None:
                 binding.measure_evidence += f", its column '{header.text}'"
-            if i and pin is None:
-                _bind_range_end(binding, bindings[-2], text[left_start : figure.start])
-                if same := equivalent_wage(binding.measures, bindings[-2].measures, text[left_start : figure.start]):
-                    binding.measures, binding.measure_evidence = same
+            between = text[left_start : figure.start]
+            if (
+                i
+                and pin is None
+                and (paired := paired_measure(figure, binding.measures, bindings[-2], between=between))
+            ):
+                binding.measures, binding.measure_evidence, binding.problem = (*paired, None)
             binding.direction = _direction_of_binding(binding, text, left_start, right_end)
             binding.signed_value = _signed(figure, binding.direction, binding.measures)
             _bind_occupation(binding, document, catalog, names, figures, figure, pin, earlier, number)
@@ -317,40 +322,35 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
                 binding.measures, binding.socs, binding.problem = ("change_percent",), (ALL_OCCUPATIONS,), None
                 binding.measure_evidence = binding.occupation_evidence = f"'{average}'"
             if binding.measures:
-                _bind_release(binding, catalog, tokens, before, column_tokens)
+                _bind_release(binding, catalog, tokens, before, column_tokens, section_tokens)
     return BoundDocument(document, bindings, named, stale)
 
 
 def _bind_release(
-    binding: Binding, catalog: Catalog, tokens: list[Token], before: list[Token], column: list[Token]
+    binding: Binding,
+    catalog: Catalog,
+    tokens: list[Token],
+    before: list[Token],
+    column: list[Token],
+    section: list[Token],
 ) -> None:
     """The release the sentence dates the figure with; a sentence that dates nothing ("On average, about 14,200
     openings a year are projected over the period") is dated by the last one of its paragraph that does. The
     refresh edits no year outside the figure's sentence, and moves such a figure only with the figures that
-    date it (refresh._drop_undated). In a table, its column's header dates it when its row does not."""
+    date it (refresh._drop_undated). In a table, its column's header dates it when its row does not; a figure
+    nothing else dates, its section's heading ("## Salary (2021)"), whose year moves once, when all its figures do."""
     measure = binding.measures[0]
     source = MEASURE_SOURCE[measure]
     binding.token = token_for(tokens, binding.figure, measure) or token_for(column, binding.figure, measure)
     inherited = token_for(before, binding.figure, measure) if binding.token is None else None
+    headed = token_for(section, binding.figure, measure) if binding.token is None and inherited is None else None
+    binding.token = binding.token or headed
     binding.claim, binding.release_evidence = claim_for(catalog, source, binding.token or inherited)
     if inherited is not None:
         binding.dated_by = inherited
         binding.release_evidence += " in an earlier sentence of its paragraph"
-
-
-_RANGE_TO = re.compile(
-    r"^\s*(?:in\s+\d{4}\s*,?\s*)?to\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+)?$", re.I
-)
-
-
-def _bind_range_end(binding: Binding, previous: Binding, between: str) -> None:
-    """'from 186,400 in 2021 to 199,800 in 2031': the count after 'to' is the projected employment when the one
-    before it is the base year's (else the sentence would be refreshed by half)."""
-    if binding.measures or binding.figure.kind != "count" or previous.measures != ("employment_base",):
-        return
-    if _RANGE_TO.match(between):
-        binding.measures, binding.problem = ("employment_target",), None
-        binding.measure_evidence = f"'to' after {previous.figure.text}, the base year's employment"
+    elif headed is not None:
+        binding.release_evidence += " in its section's heading"
 
 
 # A direction word gives a change its sign; it moves base and target employment's words with the change

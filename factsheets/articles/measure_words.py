@@ -5,6 +5,7 @@ a count's kind ("14,200 openings", "13,800 new jobs", "194,800 jobs in 2024", "b
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from factsheets.articles.find import Figure, Token
 from factsheets.articles.measures import wage_measure
@@ -33,6 +34,8 @@ _JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|person
 _CHANGE_BEFORE = re.compile(
     r"\b(?:add(?:s|ed|ing)?|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|change in employment)\b[^.]*$", re.I
 )
+# "New jobs: 50,200", "additional positions: 4,000"
+_NEW_JOBS_BEFORE = re.compile(r"\b(?:new|additional)\s+(?:jobs|positions)\b\W{0,3}(?:about\s+|roughly\s+)?$", re.I)
 # "an increase of 46,400 jobs", "a decline of 3,900", "growth of about 13,800 jobs"
 _CHANGE_OF_BEFORE = re.compile(
     r"\b(?:increase|decrease|rise|growth|decline|drop|gain|loss)\s+of\s+(?:about\s+|roughly\s+|nearly\s+|some\s+)?$",
@@ -119,6 +122,29 @@ _EQUIVALENT = re.compile(
 )
 
 
+_RANGE_TO = re.compile(
+    r"^\s*(?:in\s+\d{4}\s*,?\s*)?to\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+)?$", re.I
+)
+
+
+class _Previous(Protocol):
+    figure: Figure
+    measures: tuple[str, ...]
+
+
+def paired_measure(
+    figure: Figure, measures: tuple[str, ...], previous: _Previous, *, between: str
+) -> tuple[tuple[str, ...], str] | None:
+    """What a figure is by the figure before it in its sentence: the projected employment after 'to' ("from 186,400
+    in 2021 to 199,800 in 2031": else the sentence would be refreshed by half), or the same statistic as the wage
+    before it on the other basis; None when the figure before says nothing of it."""
+    if not measures and figure.kind == "count" and previous.measures == ("employment_base",):
+        if _RANGE_TO.match(between):
+            return ("employment_target",), f"'to' after {previous.figure.text}, the base year's employment"
+        return None
+    return equivalent_wage(measures, previous.measures, between)
+
+
 def equivalent_wage(
     measures: tuple[str, ...], previous: tuple[str, ...], between: str
 ) -> tuple[tuple[str, ...], str] | None:
@@ -175,7 +201,7 @@ def count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[st
 
 
 def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[str, ...], str]:
-    if new_jobs := _NEW_JOBS_AFTER.search(right):
+    if new_jobs := _NEW_JOBS_AFTER.search(right) or _NEW_JOBS_BEFORE.search(left[-40:]):
         return ("change_numeric",), f"'{new_jobs[0].strip()}'"
     if up_down := UP_DOWN_BEFORE.search(left[-30:]):
         return ("change_numeric",), f"'{up_down['word']}'"

@@ -193,6 +193,31 @@ def test_a_top_coded_median_is_the_lower_bound_bls_prints(article):
     assert "May 2021 median annual wage as $208,000 or more (not $150,000)" in orthodontists.note
 
 
+def test_a_figure_nothing_else_dates_is_dated_by_its_sections_heading(con, tmp_path):
+    # 29-2072 Medical records specialists, EP 2024-34: +7% (much faster than average), +13,800 jobs, 14,200
+    # openings a year. The heading's period moves once, with all its figures; the salary section stays whole: its
+    # "Top earners" wage names no statistic (before, its median was refreshed to May 2025's under "(2021)"). Before,
+    # "New jobs: 12,300" was the base year's employment, refreshed to 194,800.
+    path = tmp_path / "career.md"
+    path.write_text(
+        "# Medical records specialists\n\n## Salary (2021)\n\n- Median pay: $46,660 per year\n"
+        "- Top earners: more than $75,460\n\n## Job Outlook, 2021-31\n\n- Growth: 7% (faster than average)\n"
+        "- New jobs: 12,300\n- Openings per year: 14,900\n",
+        encoding="utf-8",
+    )
+    result = run(con, path)
+    assert [(c.old, c.new, c.measure) for c in result.changes] == [
+        ("7%", "7%", "change_percent"),
+        ("12,300", "13,800", "change_numeric"),
+        ("14,900", "14,200", "openings_annual"),
+    ]
+    assert (
+        "## Job Outlook, 2024-34\n\n- Growth: 7% (much faster than average)\n- New jobs: 13,800\n" in result.refreshed
+    )
+    assert "## Salary (2021)\n\n- Median pay: $46,660 per year\n" in result.refreshed
+    assert [k.reason for k in result.kept][0] == "'(2021)' also dates another figure that would not move the same way"
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
