@@ -29,7 +29,7 @@ from factsheets.articles.measure_words import (
     percent_measures,
 )
 from factsheets.articles.measures import ALL_OCCUPATIONS, MEASURE_KIND, MEASURE_SOURCE, OEWS
-from factsheets.articles.names import NameMatch
+from factsheets.articles.names import NameMatch, beside
 from factsheets.articles.sidecar import Pin, match_pins
 from factsheets.articles.tables import column_header
 
@@ -145,9 +145,12 @@ def _occupation_in_sentence(
     def distance(name: NameMatch) -> int:
         return figure.start - name.end if name.end <= figure.start else name.start - figure.end
 
+    # right beside its figure, the average is that figure's subject; elsewhere ("faster than the average for all
+    # occupations") it compares
+    average = [n for n in names if n.socs == (ALL_OCCUPATIONS,) and beside(text, n, figure.start, figure.end)]
     specific = [n for n in names if n.socs != (ALL_OCCUPATIONS,)]
-    if specific:  # "faster than the average for all occupations" compares; it does not name the subject
-        names = specific
+    if average or specific:
+        names = average or specific
     eligible = [n for n in names if clear(n)] or [n for n in names if n.end <= figure.start][-1:]
     if not eligible:
         return []

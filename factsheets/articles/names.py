@@ -216,3 +216,16 @@ def build_index(
     for old_title, soc in retired:
         index.add(old_title, soc, "retired")
     return index
+
+
+# "all workers ($45,760)", "all occupations was $45,760", "$45,760 for all occupations" (not "the average for all
+# occupations; about 90 percent of them")
+_BEFORE_FIGURE = re.compile(r"\s*(?:\(|(?:was|is|were|of|at|earned|made)\s+)?(?:about\s+)?", re.I)
+_AFTER_FIGURE = re.compile(r"\s*(?:for|across|among)\s+", re.I)
+
+
+def beside(text: str, name: NameMatch, start: int, end: int) -> bool:
+    """Whether nothing but a word or two joins the name to the figure at text[start:end]."""
+    if name.end <= start:
+        return bool(_BEFORE_FIGURE.fullmatch(text, name.end, start))
+    return bool(_AFTER_FIGURE.fullmatch(text, end, name.start))

@@ -423,6 +423,14 @@ READS = {
             "Registered nurses held about 3.4 million jobs in 2024.",
         ],
     ),
+    # "all workers" right beside its figure is that figure's subject (OEWS May 2025: 00-0000 $50,980; 29-1051
+    # Pharmacists $140,910); before, the sentence named pharmacists, so it read "the median for all workers
+    # ($140,910)". EP 2021-31 republishes May 2021's medians: $128,570 and $45,760.
+    "the median for all workers": Read(
+        "Pharmacists earned a median annual wage of $128,570 in May 2021, more than double the median for all "
+        "workers ($45,760).",
+        [("$128,570", "$140,910", "annual_median"), ("$45,760", "$50,980", "annual_median")],
+    ),
     # the writer's own division of a decade's change (before: refreshed to EP's 24,400 "jobs per year")
     "a yearly share of a change": Read(
         "The field of dental assistants will add 2,700 jobs per year through 2032.\n\n"
