@@ -17,50 +17,21 @@ import re
 from dataclasses import dataclass, field, replace
 
 from factsheets.articles.catalog import Catalog, Claim
+from factsheets.articles.direction import Direction, direction_of
 from factsheets.articles.document import Document, Heading
 from factsheets.articles.find import Figure, Token, find_figures, find_tokens
 from factsheets.articles.measure_words import (
-    UP_DOWN_BEFORE,
     average_of_all,
     count_measures,
-    last_match,
     money_measures,
     paired_measure,
     percent_measures,
 )
 from factsheets.articles.measures import ALL_OCCUPATIONS, MEASURE_KIND, MEASURE_SOURCE, OEWS
 from factsheets.articles.names import NameMatch, beside
+from factsheets.articles.places import state_named
 from factsheets.articles.sidecar import Pin, match_pins
 from factsheets.articles.tables import column_header
-
-
-@dataclass(frozen=True)
-class Direction:
-    """A word saying which way a change goes ('decline by 7%'); a refresh swaps it when the sign flips."""
-
-    start: int
-    end: int
-    word: str
-    sign: int  # +1 or -1
-    noun: bool = False  # "a decline of 7%", "7% growth": swapped for a noun
-    article: tuple[int, int] | None = None  # the "a"/"an" just before it, which the new word may change
-
-
-_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|its|their|this|that)\s+$", re.I)
-_ARTICLE_BEFORE = re.compile(r"\b(an?)\s+$", re.I)
-
-
-def _direction(text: str, start: int, end: int, sign: int, after_figure: bool) -> Direction:
-    word = text[start:end]
-    before = text[max(0, start - 8) : start]
-    noun = (
-        word.lower() in ("growth", "loss")
-        or after_figure
-        or bool(_NOUN_BEFORE.search(before) or re.match(r"\s+of\b", text[end : end + 4]))
-    )
-    article = _ARTICLE_BEFORE.search(before)
-    span = (start - len(before) + article.start(1), start - len(before) + article.end(1)) if article else None
-    return Direction(start, end, word, sign, noun, span)
 
 
 @dataclass
@@ -100,33 +71,7 @@ class BoundDocument:
     stale_pins: list[tuple[Pin, str]] = field(default_factory=list)  # pins that bind nothing, and why
 
 
-# ---- direction words ----------------------------------------------------------------------------------
-
-_UP_WORDS = "grow(?:s|th|ing|n)?|grew|increas(?:e|es|ed|ing)|ris(?:e|es|ing|en)|rose|expan(?:d|ds|ded|ding|sion)"
-_DOWN_WORDS = "declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|fall(?:s|ing|en)?|fell|drop(?:s|ped|ping)?|shrink(?:s|ing)?"
-_DIRECTION = re.compile(
-    rf"\b(?P<up>{_UP_WORDS}|gain(?:s|ed|ing)?|add(?:s|ed|ing)?)\b"
-    rf"|\b(?P<down>{_DOWN_WORDS}|contract(?:s|ed|ing)?|los(?:e|es|ing|s)|lost)\b",
-    re.I,
-)
 _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
-
-
-def direction_of(text: str, left_start: int, figure: Figure, right_end: int) -> Direction | None:
-    """The nearest direction word before the figure (within its clause), else just after it; "up"/"down" only
-    right before a count ("up 16,700 jobs": elsewhere they are rarely a direction)."""
-    window_start = max(left_start, figure.start - 60)
-    if figure.kind == "count" and (up_down := UP_DOWN_BEFORE.search(text, window_start, figure.start)):
-        start = up_down.start("word")
-        return _direction(text, start, up_down.end("word"), 1 if up_down["word"].lower() == "up" else -1, False)
-    found = last_match(_DIRECTION, text[window_start : figure.start])
-    if found:
-        start = window_start + found.start()
-        return _direction(text, start, start + len(found[0]), 1 if found["up"] else -1, False)
-    found = _DIRECTION.search(text, figure.end, min(right_end, figure.end + 25))
-    if found:
-        return _direction(text, found.start(), found.end(), 1 if found["up"] else -1, True)
-    return None
 
 
 # ---- occupation -------------------------------------------------------------------------------------
@@ -324,6 +269,11 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             ):
                 binding.measures, binding.socs, binding.problem = ("change_percent",), (ALL_OCCUPATIONS,), None
                 binding.measure_evidence = binding.occupation_evidence = f"'{average}'"
+            if binding.measures and (state := state_named(text, start, end)):
+                binding.measures, binding.problem = (
+                    (),
+                    f"its sentence gives it for {state}: only national figures are checked",
+                )
             if binding.measures:
                 _bind_release(binding, catalog, tokens, before, column_tokens, section_tokens)
     return BoundDocument(document, bindings, named, stale)

@@ -11,10 +11,34 @@ from factsheets.articles.find import Figure, Token
 from factsheets.articles.measures import wage_measure
 
 _STATISTICS = [
-    ("p90", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?10\s?(?:%|percent)|\b90th\s+percentile", re.I)),
-    ("p10", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?10\s?(?:%|percent)|\b10th\s+percentile", re.I)),
-    ("p75", re.compile(r"\b(?:top|highest|upper)\s+(?:the\s+)?25\s?(?:%|percent)|\b75th\s+percentile", re.I)),
-    ("p25", re.compile(r"\b(?:lowest|bottom|lower)\s+(?:the\s+)?25\s?(?:%|percent)|\b25th\s+percentile", re.I)),
+    (
+        "p90",
+        re.compile(
+            r"\b(?:top|highest|upper)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?10\s?(?:%|percent)|\b90th\s+percentile",
+            re.I,
+        ),
+    ),
+    (
+        "p10",
+        re.compile(
+            r"\b(?:lowest|bottom|lower)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?10\s?(?:%|percent)|\b10th\s+percentile",
+            re.I,
+        ),
+    ),
+    (
+        "p75",
+        re.compile(
+            r"\b(?:top|highest|upper)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?25\s?(?:%|percent)|\b75th\s+percentile",
+            re.I,
+        ),
+    ),
+    (
+        "p25",
+        re.compile(
+            r"\b(?:lowest|bottom|lower)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?25\s?(?:%|percent)|\b25th\s+percentile",
+            re.I,
+        ),
+    ),
     ("median", re.compile(r"\bmedian\b", re.I)),
     ("mean", re.compile(r"\b(?:mean|average)\b", re.I)),
 ]

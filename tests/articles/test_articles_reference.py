@@ -431,6 +431,15 @@ READS = {
         "workers ($45,760).",
         [("$128,570", "$140,910", "annual_median"), ("$45,760", "$50,980", "annual_median")],
     ),
+    # 29-1123 Physical therapists, OEWS May 2025: median $102,760, p90 $135,140. Before, "the highest-paid 10 percent"
+    # was not a percentile, and a state's figure was refreshed to the nation's median.
+    "the highest-paid, a state's figure": Read(
+        "Physical therapists made a median salary of $95,620 in May 2021. The highest-paid 10 percent earned more "
+        "than $127,110.\n\n"
+        "In California, physical therapists earned a median of $114,030.",
+        [("$95,620", "$102,760", "annual_median"), ("$127,110", "$135,140", "annual_p90")],
+        kept=[(5, "its sentence gives it for California: only national figures are checked")],
+    ),
     # the writer's own division of a decade's change (before: refreshed to EP's 24,400 "jobs per year")
     "a yearly share of a change": Read(
         "The field of dental assistants will add 2,700 jobs per year through 2032.\n\n"
