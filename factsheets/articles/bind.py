@@ -29,9 +29,9 @@ from factsheets.articles.measure_words import (
 )
 from factsheets.articles.measures import ALL_OCCUPATIONS, MEASURE_KIND, MEASURE_SOURCE, OEWS
 from factsheets.articles.names import NameMatch, beside
-from factsheets.articles.places import state_named
+from factsheets.articles.places import not_national
 from factsheets.articles.sidecar import Pin, match_pins
-from factsheets.articles.tables import column_header
+from factsheets.articles.tables import column_header, row_header
 
 
 @dataclass
@@ -269,10 +269,11 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             ):
                 binding.measures, binding.socs, binding.problem = ("change_percent",), (ALL_OCCUPATIONS,), None
                 binding.measure_evidence = binding.occupation_evidence = f"'{average}'"
-            if binding.measures and (state := state_named(text, start, end)):
+            rows = row_header(text, figure.start) if header else None
+            if binding.measures and (elsewhere := not_national(text, start, end, rows.text if rows else None)):
                 binding.measures, binding.problem = (
                     (),
-                    f"its sentence gives it for {state}: only national figures are checked",
+                    f"{elsewhere}: only national, cross-industry figures are checked",
                 )
             if binding.measures:
                 _bind_release(binding, catalog, tokens, before, column_tokens, section_tokens)

@@ -1,6 +1,7 @@
-"""The states an article may give a figure for. The articles check and refresh national figures only: a figure
-its sentence (or its table row) says of a state ("| California | $114,030 |", "In Texas, electricians earned
-$56,000") is left as written, and the report says why."""
+"""The states and industries an article may give a figure for. The articles check and refresh national,
+cross-industry figures only: a figure its sentence (or its table row) says of a state ("| California | $114,030 |",
+"In Texas, electricians earned $56,000") or an industry ("| Offices of physicians | $43,270 |", "In hospitals,
+...", a table whose rows are industries) is left as written, and the report says why."""
 
 from __future__ import annotations
 
@@ -18,10 +19,28 @@ STATES = (
 _STATE = re.compile(r"\b(?:" + "|".join(sorted(STATES, key=len, reverse=True)) + r")\b")
 
 
-def state_named(text: str, start: int, end: int) -> str | None:
-    """The first state text[start:end] names, as written."""
-    found = _STATE.search(text, start, end)
-    return found[0] if found else None
+# OEWS's industries as articles name them (a false match only leaves a national figure as written)
+_INDUSTRY = re.compile(
+    r"\b(?:[Ii]ndustr(?:y|ies)|[Hh]ospitals?|[Oo]ffices of|(?:[Ff]ederal|[Ss]tate|[Ll]ocal) government|"
+    r"[Mm]anufacturing|(?:[Rr]etail|[Ww]holesale) trade|[Ee]mployment services|[Ii]nsurance carriers|"
+    r"[Nn]ursing and residential care|[Oo]utpatient care|[Hh]ome health care services|[Ee]lementary and secondary "
+    r"schools|[Cc]olleges, universities)\b"
+)
+_ROWS_NOT_NATIONAL = re.compile(
+    r"\b(?:industr(?:y|ies)|employers?|sectors?|states?|areas?|metro\w*|cit(?:y|ies))\b", re.I
+)
 
 
-__all__ = ["STATES", "state_named"]
+def not_national(text: str, start: int, end: int, rows: str | None = None) -> str | None:
+    """Why the figure in text[start:end] (its sentence or table row) is not a national, cross-industry one;
+    `rows`: the header of its table's first column. None when nothing says so."""
+    if found := _STATE.search(text, start, end):
+        return f"its sentence gives it for {found[0]}"
+    if found := _INDUSTRY.search(text, start, end):
+        return f"its sentence gives it for an industry ('{found[0]}')"
+    if rows and _ROWS_NOT_NATIONAL.search(rows):
+        return f"its table's rows are '{rows}'"
+    return None
+
+
+__all__ = ["STATES", "not_national"]

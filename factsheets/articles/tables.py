@@ -45,6 +45,15 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def column_header(text: str, pos: int) -> HeaderCell | None:
     """The header cell of the column holding text[pos], when pos is in a body row of a pipe table."""
+    return _header_cell(text, pos, first=False)
+
+
+def row_header(text: str, pos: int) -> HeaderCell | None:
+    """The header cell of the table's first column ("Industry", "State"): what its rows are."""
+    return _header_cell(text, pos, first=True)
+
+
+def _header_cell(text: str, pos: int, *, first: bool) -> HeaderCell | None:
     line_start, line_end = _line(text, pos)
     if not _ROW.match(text[line_start:line_end]) or _DELIMITER.match(text[line_start:line_end]):
         return None
@@ -62,7 +71,7 @@ def column_header(text: str, pos: int) -> HeaderCell | None:
     if delimiter is None or delimiter == 0:
         return None
     header_start, header_end = _line(text, delimiter - 1)
-    column = sum(1 for a, _ in _cells(text, line_start, line_end) if a <= pos) - 1
+    column = 0 if first else sum(1 for a, _ in _cells(text, line_start, line_end) if a <= pos) - 1
     header = _cells(text, header_start, header_end)
     if not 0 <= column < len(header):
         return None

@@ -218,6 +218,28 @@ def test_a_figure_nothing_else_dates_is_dated_by_its_sections_heading(con, tmp_p
     assert [k.reason for k in result.kept][0] == "'(2021)' also dates another figure that would not move the same way"
 
 
+def test_an_industrys_figures_are_not_the_occupations(con, tmp_path):
+    # Before: "| Offices of physicians | $271,090 |" (physicians' median), and the hospitals' $47,310 became the
+    # nation's $51,140 under "(May 2025)". A table whose rows are industries is left whole.
+    path = tmp_path / "career.md"
+    path.write_text(
+        "# Medical records specialists\n\n## Pay by industry (May 2021)\n\n| Industry | Median annual wage |\n"
+        "|---|---|\n| Hospitals; state, local, and private | $47,310 |\n| Offices of physicians | $43,270 |\n"
+        "| Medical and diagnostic laboratories | $45,000 |\n\n"
+        "In hospitals, medical records specialists earned a median of $47,310 in May 2021.\n",
+        encoding="utf-8",
+    )
+    result = run(con, path)
+    assert result.changes == [] and result.refreshed == path.read_text(encoding="utf-8")
+    why = ": only national, cross-industry figures are checked"
+    assert [(k.line, k.reason) for k in result.kept] == [
+        (7, "its sentence gives it for an industry ('Hospitals')" + why),
+        (8, "its sentence gives it for an industry ('Offices of')" + why),
+        (9, "its table's rows are 'Industry'" + why),
+        (11, "its sentence gives it for an industry ('hospitals')" + why),
+    ]
+
+
 def test_the_comparison_with_the_average_moves_with_a_refreshed_outlook(article):
     # EP 2024-34: all occupations +3.1% (3%); lodging managers 3.4%, fundraisers 4.3%, financial managers
     # 14.8%, gambling managers 1.2%. The OOH's words: as fast as average for 3 to 4%, much faster from 7%.
@@ -438,7 +460,7 @@ READS = {
         "than $127,110.\n\n"
         "In California, physical therapists earned a median of $114,030.",
         [("$95,620", "$102,760", "annual_median"), ("$127,110", "$135,140", "annual_p90")],
-        kept=[(5, "its sentence gives it for California: only national figures are checked")],
+        kept=[(5, "its sentence gives it for California: only national, cross-industry figures are checked")],
     ),
     # the writer's own division of a decade's change (before: refreshed to EP's 24,400 "jobs per year")
     "a yearly share of a change": Read(
