@@ -69,11 +69,12 @@ _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
 # Not "workers": it ends occupations' names ("| Healthcare social workers | 68,090 |", a wage table's row);
 # nor the industry "Employment services" ("| Employment services | 58,650 |", the same table by industry).
 _JOBS_BEFORE = re.compile(r"\b(?:employment(?!\s+services)|employed|jobs|held)\b[^.]*$", re.I)
-# "3,130,600 registered nurses employed in the U.S.": the occupation's name between the count and "employed"
+# "3,130,600 registered nurses employed in the U.S.", "194,900 dental hygienists in the United States": the
+# occupation's name between the count and "employed" (or "working", or "in the United States")
 # (one clause: no comma, no conjunction or relative pronoun between the count and "employed")
 _EMPLOYED_AFTER = re.compile(
     r"^\s*(?:(?!(?:and|or|but|while|who|which|that)\b)[a-z][\w'-]*\s+){1,5}(?:(?:were|are|was|is)\s+)?"
-    r"(?P<word>employed)\b",
+    r"(?P<word>employed|working|in\s+the\s+(?:United\s+States|U\.S\.|nation|country))(?!\w)",
     re.I,
 )
 

@@ -438,11 +438,17 @@ READS = {
     # say what the number counts", and "3.1 million" was not seen
     "an occupation employed, a count in millions": Read(
         "As of 2021, there were 3,130,600 registered nurses employed in the U.S.\n\n"
-        "Registered nurses held about 3.1 million jobs in 2021.",
-        [("3,130,600", "3,391,000", "employment_base"), ("3.1 million", "3.4 million", "employment_base")],
+        "Registered nurses held about 3.1 million jobs in 2021.\n\n"
+        "In 2021, there were about 214,500 dental hygienists in the United States.",  # 29-1292: 221,600 in 2024
+        [
+            ("3,130,600", "3,391,000", "employment_base"),
+            ("3.1 million", "3.4 million", "employment_base"),
+            ("214,500", "221,600", "employment_base"),
+        ],
         written=[
             "As of 2024, there were 3,391,000 registered nurses employed in the U.S.",
             "Registered nurses held about 3.4 million jobs in 2024.",
+            "In 2024, there were about 221,600 dental hygienists in the United States.",
         ],
     ),
     # "all workers" right beside its figure is that figure's subject (OEWS May 2025: 00-0000 $50,980; 29-1051
