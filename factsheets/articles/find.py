@@ -4,7 +4,7 @@ Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7
 `-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `3.1 million`, `700 openings`). Percentile labels
 (`top 10 percent`, `the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
 `from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
-and reference years (`(2021)`, `in May 2021`, `as of May 2014`, `reported in 2021`, `in 2021`).
+and reference years (`(2021)`, `in May 2021`, `as of May 2014`, `reported in 2021`, `In 2021,`, `Number of Jobs, 2021`).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ _YEARS = re.compile(
     rf"|\b(?i:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"  # "In 2021, ..." too
     rf"|\b(?P<m2>May\s+)(?P<may>{_YEAR})\b"
     rf"|\b(?P<d>{_YEAR})(?=\s+(?i:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
+    rf"|\b(?i:jobs|employment|pay|wages?),\s+(?P<c>{_YEAR})\b"  # the OOH's "Number of Jobs, 2024"
 )
 
 
@@ -173,7 +174,7 @@ def find_tokens(text: str, start: int, end: int, figures: list[Figure]) -> list[
     for match in _YEARS.finditer(text, start, end):
         if not free(*match.span()):
             continue
-        group = next(g for g in ("p", "i", "may", "d") if match[g])
+        group = next(g for g in ("p", "i", "may", "d", "c") if match[g])
         may = bool(match["m1"] or match["m2"]) or "May" in match[0]
         tokens.append(Token("year", match.start(), match[0], (int(match[group]),), (match.span(group),), may))
         taken.append(match.span())

@@ -468,6 +468,12 @@ READS = {
         [("$95,620", "$102,760", "annual_median"), ("$127,110", "$135,140", "annual_p90")],
         kept=[(5, "its sentence gives it for California: only national, cross-industry figures are checked")],
     ),
+    # the OOH's quick-facts label (before: "Number of Jobs, 2021: 3,391,000", 2024's count under 2021)
+    "the OOH's label": Read(
+        "Registered nurses at a glance. Number of Jobs, 2021: 3,130,600.",
+        [("3,130,600", "3,391,000", "employment_base")],
+        written=["Number of Jobs, 2024: 3,391,000."],
+    ),
     # the writer's own division of a decade's change (before: refreshed to EP's 24,400 "jobs per year")
     "a yearly share of a change": Read(
         "The field of dental assistants will add 2,700 jobs per year through 2032.\n\n"
