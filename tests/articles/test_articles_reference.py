@@ -384,11 +384,16 @@ class Read:
 # writes, the figures left as written as (line, reason)). Each case failed before its rule: the figure stayed, or
 # was refreshed as another statistic, occupation or year.
 READS = {
-    # "In 2021," dates the wage as "in May 2021" does (before: "In 2021, ... was $51,140", May 2025's median)
-    "a year that opens the sentence": Read(
-        "In 2021, the median salary for health information technicians was $45,240.",
-        [("$45,240", "$51,140", "annual_median")],
-        written=["In 2025, the median salary for health information technicians was $51,140."],
+    # "In 2021," dates the wage as "in May 2021" does (before: "In 2021, ... was $51,140", May 2025's median), and the
+    # OOH's quick-facts label its count (before: "Number of Jobs, 2021: 3,391,000", 2024's count under 2021)
+    "a year that opens the sentence, the OOH's label": Read(
+        "In 2021, the median salary for health information technicians was $45,240.\n\n"
+        "Registered nurses at a glance. Number of Jobs, 2021: 3,130,600.",
+        [("$45,240", "$51,140", "annual_median"), ("3,130,600", "3,391,000", "employment_base")],
+        written=[
+            "In 2025, the median salary for health information technicians was $51,140.",
+            "Number of Jobs, 2024: 3,391,000.",
+        ],
     ),
     # 29-2072, OEWS May 2025: median $51,140 ($24.59), mean $56,790 ($27.30)
     "the other basis of the wage before it": Read(
@@ -467,12 +472,6 @@ READS = {
         "In California, physical therapists earned a median of $114,030.",
         [("$95,620", "$102,760", "annual_median"), ("$127,110", "$135,140", "annual_p90")],
         kept=[(5, "its sentence gives it for California: only national, cross-industry figures are checked")],
-    ),
-    # the OOH's quick-facts label (before: "Number of Jobs, 2021: 3,391,000", 2024's count under 2021)
-    "the OOH's label": Read(
-        "Registered nurses at a glance. Number of Jobs, 2021: 3,130,600.",
-        [("3,130,600", "3,391,000", "employment_base")],
-        written=["Number of Jobs, 2024: 3,391,000."],
     ),
     # the writer's own division of a decade's change (before: refreshed to EP's 24,400 "jobs per year")
     "a yearly share of a change": Read(
