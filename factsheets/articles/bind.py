@@ -270,7 +270,8 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
                 binding.measures, binding.socs, binding.problem = ("change_percent",), (ALL_OCCUPATIONS,), None
                 binding.measure_evidence = binding.occupation_evidence = f"'{average}'"
             rows = row_header(text, figure.start) if header else None
-            if binding.measures and (elsewhere := not_national(text, start, end, rows.text if rows else None)):
+            spans = [(n.start, n.end) for n in names]
+            if binding.measures and (elsewhere := not_national(text, start, end, rows.text if rows else None, spans)):
                 binding.measures, binding.problem = (
                     (),
                     f"{elsewhere}: only national, cross-industry figures are checked",

@@ -10,35 +10,21 @@ from typing import Protocol
 from factsheets.articles.find import Figure, Token
 from factsheets.articles.measures import wage_measure
 
+_HIGH, _LOW = "top|highest|upper", "lowest|bottom|lower"
+
+
+def _percentile(words: str, share: int, nth: str) -> re.Pattern[str]:
+    """A percentile as articles name it: "top 10 percent", "the highest-paid 10%", "90th percentile"."""
+    return re.compile(
+        rf"\b(?:{words})(?:[\s-](?:paid|earning))?\s+(?:the\s+)?{share}\s?(?:%|percent)|\b{nth}\s+percentile", re.I
+    )
+
+
 _STATISTICS = [
-    (
-        "p90",
-        re.compile(
-            r"\b(?:top|highest|upper)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?10\s?(?:%|percent)|\b90th\s+percentile",
-            re.I,
-        ),
-    ),
-    (
-        "p10",
-        re.compile(
-            r"\b(?:lowest|bottom|lower)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?10\s?(?:%|percent)|\b10th\s+percentile",
-            re.I,
-        ),
-    ),
-    (
-        "p75",
-        re.compile(
-            r"\b(?:top|highest|upper)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?25\s?(?:%|percent)|\b75th\s+percentile",
-            re.I,
-        ),
-    ),
-    (
-        "p25",
-        re.compile(
-            r"\b(?:lowest|bottom|lower)(?:[\s-](?:paid|earning))?\s+(?:the\s+)?25\s?(?:%|percent)|\b25th\s+percentile",
-            re.I,
-        ),
-    ),
+    ("p90", _percentile(_HIGH, 10, "90th")),
+    ("p10", _percentile(_LOW, 10, "10th")),
+    ("p75", _percentile(_HIGH, 25, "75th")),
+    ("p25", _percentile(_LOW, 25, "25th")),
     ("median", re.compile(r"\bmedian\b", re.I)),
     ("mean", re.compile(r"\b(?:mean|average)\b", re.I)),
 ]
@@ -116,12 +102,13 @@ def money_measures(figure: Figure, left: str, right: str, *, after_wage: bool = 
     best: tuple[int, str, str] | None = None
     if own := own_statistic(right):
         best = (0, own[0], own[1][0])
-    elif after_wage and (previous := own_statistic(left)):
-        left = left[previous[1].end() :]
-    for statistic, pattern in _STATISTICS if best is None else ():
-        found = last_match(pattern, left)
-        if found and (best is None or found.end() > best[0]):
-            best = (found.end(), statistic, found[0])
+    else:
+        if after_wage and (previous := own_statistic(left)):
+            left = left[previous[1].end() :]
+        for statistic, pattern in _STATISTICS:
+            found = last_match(pattern, left)
+            if found and (best is None or found.end() > best[0]):
+                best = (found.end(), statistic, found[0])
     if best is None:
         for statistic, pattern in _STATISTICS:
             found = pattern.search(right[:40])

@@ -6,6 +6,7 @@ cross-industry figures only: a figure its sentence (or its table row) says of a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 STATES = (
     "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
@@ -31,13 +32,22 @@ _ROWS_NOT_NATIONAL = re.compile(
 )
 
 
-def not_national(text: str, start: int, end: int, rows: str | None = None) -> str | None:
+def not_national(
+    text: str, start: int, end: int, rows: str | None = None, names: Iterable[tuple[int, int]] = ()
+) -> str | None:
     """Why the figure in text[start:end] (its sentence or table row) is not a national, cross-industry one;
-    `rows`: the header of its table's first column. None when nothing says so."""
-    if found := _STATE.search(text, start, end):
-        return f"its sentence gives it for {found[0]}"
-    if found := _INDUSTRY.search(text, start, end):
-        return f"its sentence gives it for an industry ('{found[0]}')"
+    `rows`: the header of its table's first column; `names`: the spans of occupations' names, whose words say
+    nothing of a place ("Sales representatives, wholesale and manufacturing"). None when nothing says so."""
+    spans = list(names)
+
+    def outside(pattern: re.Pattern[str]) -> str | None:
+        found = (m for m in pattern.finditer(text, start, end) if not any(a <= m.start() < b for a, b in spans))
+        return next((m[0] for m in found), None)
+
+    if state := outside(_STATE):
+        return f"its sentence gives it for {state}"
+    if industry := outside(_INDUSTRY):
+        return f"its sentence gives it for an industry ('{industry}')"
     if rows and _ROWS_NOT_NATIONAL.search(rows):
         return f"its table's rows are '{rows}'"
     return None

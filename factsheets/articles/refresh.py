@@ -331,10 +331,6 @@ def _new_years(token_kind: str, release: HeldRelease) -> tuple[int, ...]:
     return (release.reference_year,)
 
 
-def _year_edits(binding: Binding, release: HeldRelease) -> list[Edit]:
-    return _token_edits(binding.token, release)
-
-
 def _token_edits(token: Token | None, release: HeldRelease) -> list[Edit]:
     """The digits of a year or period moved to `release`'s ("2021" -> "2024", "-31" -> "-34")."""
     if token is None:
@@ -449,7 +445,7 @@ def _refresh_one(
             edits.append(Edit(start, start + len(before[1]), wanted))
     if figure.kind == "money" and figure.unit != "$" and edits:
         notes.append(f"'{figure.unit}' (a typo) is written '$'")
-    edits.extend(_year_edits(binding, newest))
+    edits.extend(_token_edits(binding.token, newest))
     if not edits:
         return None
     if not all(editable(document, e.start, e.end) for e in edits):

@@ -226,11 +226,20 @@ def test_an_industrys_figures_are_not_the_occupations(con, tmp_path):
         "# Medical records specialists\n\n## Pay by industry (May 2021)\n\n| Industry | Median annual wage |\n"
         "|---|---|\n| Hospitals; state, local, and private | $47,310 |\n| Offices of physicians | $43,270 |\n"
         "| Medical and diagnostic laboratories | $45,000 |\n\n"
-        "In hospitals, medical records specialists earned a median of $47,310 in May 2021.\n",
+        "In hospitals, medical records specialists earned a median of $47,310 in May 2021.\n\n"
+        # an industry's word inside an occupation's name says nothing of where (41-4011: OEWS May 2024 $100,070,
+        # May 2025 $104,920); before this was mended, the figure was left as an industry's
+        "Sales representatives, wholesale and manufacturing, technical and scientific products earned a median "
+        "annual wage of $100,070 in May 2024.\n",
         encoding="utf-8",
     )
     result = run(con, path)
-    assert result.changes == [] and result.refreshed == path.read_text(encoding="utf-8")
+    assert [(c.old, c.new, c.soc) for c in result.changes] == [("$100,070", "$104,920", "41-4011")]
+    assert "products earned a median annual wage of $104,920 in May 2025." in result.refreshed
+    assert (
+        "| Offices of physicians | $43,270 |" in result.refreshed
+        and "## Pay by industry (May 2021)" in result.refreshed
+    )
     why = ": only national, cross-industry figures are checked"
     assert [(k.line, k.reason) for k in result.kept] == [
         (7, "its sentence gives it for an industry ('Hospitals')" + why),
