@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -229,6 +230,19 @@ def test_hashing_happens_while_streaming(tmp_path):
     result = RawArchive(tmp_path).store("https://www.bls.gov/big", body, 200, {}, T0)
     expected = hashlib.sha256(b"".join(bytes([i]) * 65536 for i in range(64))).hexdigest()
     assert result.sha256 == expected == sha256_of(result.path) and result.size == 64 * 65536
+
+
+def test_a_body_that_fails_midway_leaves_no_hasher_behind(tmp_path):
+    # From its second chunk a body is hashed in a thread beside the write: the thread ends with the download.
+    def body():
+        for i in range(20):
+            yield bytes([i]) * 65536
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    with pytest.raises(ConnectionResetError):
+        RawArchive(tmp_path).store("https://www.bls.gov/big", body(), 200, {}, T0)
+    assert [t.name for t in threading.enumerate() if t.name.startswith("sha256")] == []
+    assert parts_in(tmp_path) == []
 
 
 def test_a_large_body_is_handed_to_the_disk_while_it_streams(tmp_path, monkeypatch):
