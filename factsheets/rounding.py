@@ -27,6 +27,8 @@ TIE = 0.5
 
 def round_half_away(value: float) -> int:
     """-6.5 is -7 (not Python's banker's round()); exact for the decimals BLS publishes."""
+    if type(value) is float and value.is_integer():  # most figures: a publish rounds 30,000 of them
+        return int(value)
     return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 

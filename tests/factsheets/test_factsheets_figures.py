@@ -207,6 +207,8 @@ def test_wage_figure_statuses_and_words():
 def test_dollars_round_half_away_and_keep_cents_for_hourly():
     assert dollars(51140.5) == "$51,141" and dollars(23.325, cents=True) == "$23.33"
     assert dollars(29.05, cents=True) == "$29.05" and dollars(1234567) == "$1,234,567"
+    # whole figures take a shortcut past Decimal: the same text, negative zero and all
+    assert [dollars(v) for v in (51140.0, -6.5, -0.0, 239200.0, 0.5)] == ["$51,140", "$-7", "$0", "$239,200", "$1"]
 
 
 @pytest.mark.parametrize(
