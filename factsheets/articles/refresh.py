@@ -21,6 +21,7 @@ from factsheets.articles import together
 from factsheets.articles.audit import AMBIGUOUS, UNBOUND, Audit, Published, Store, ooh_published, printed, profile_words
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument, claim_for
 from factsheets.articles.catalog import Catalog, release_label
+from factsheets.articles.data_years import data_year_edits
 from factsheets.articles.document import Document, Edit
 from factsheets.articles.find import Token
 from factsheets.articles.html_text import editable
@@ -357,6 +358,11 @@ def plan_refresh(
         reasons = rule(changes, {k.figure for k in kept}, bound)
         kept += [Kept(c.figure, c.line, c.old, reasons[c.figure]) for c in changes if c.figure in reasons]
         changes = [c for c in changes if c.figure not in reasons]
+    by_figure = {c.figure: c for c in changes}
+    for figure, (edit, note) in data_year_edits(changes, bound, catalog).items():
+        if editable(bound.document, edit.start, edit.end):
+            by_figure[figure].edits.append(edit)
+            by_figure[figure].notes.append(note)
     kept.sort(key=lambda k: k.figure)
     return changes, kept
 

@@ -350,6 +350,37 @@ def test_a_comparison_without_a_figure_moves_the_period_that_dates_it(article):
     assert "Medical records specialists can expect faster-than-average growth through 2031, and" in text
 
 
+def test_a_year_of_data_moves_when_every_figure_of_its_sentence_does(article):
+    # EP 2021-31 -> 2024-34, 29-2072: 7% both times. Before: "According to BLS data from 2021, ... through 2034".
+    result = article(
+        "Careers",
+        "According to BLS data from 2021, employment of medical records specialists is projected to grow 7% through "
+        "2031.",
+        "According to 2021 estimates, employment of medical records specialists will grow 7% through 2031.",
+        "Founded in 2021, our school trains medical records specialists, whose employment is projected to grow 7% "
+        "through 2031.",
+        # the wage names no statistic and stays: the year it comes from stays with it
+        "According to BLS data from 2021, medical records specialists earned $45,240 and their employment will "
+        "grow 7% through 2031.",
+    )
+    text = result.refreshed
+    assert (
+        "According to BLS data from 2024, employment of medical records specialists is projected to grow 7% "
+        "through 2034." in text
+    )
+    assert "According to 2024 estimates, employment of medical records specialists will grow 7% through 2034." in text
+    assert (
+        "Founded in 2021, our school trains medical records specialists, whose employment is projected to "
+        "grow 7% through 2034." in text
+    )
+    assert "According to BLS data from 2021, medical records specialists earned $45,240 and" in text
+    assert [k.line for k in result.kept] == [9]
+    assert (
+        "'from 2021' -> 2024: the year of the data every figure of its sentence now comes from"
+        in result.changes[0].notes
+    )
+
+
 # Sentences whose figures move together: (paragraphs, the changes as (old, new, measure), text the refresh writes)
 MOVES = {
     # EP 2021-31 -> 2024-34: 29-2072 186.4 -> 198.7 thousand, then 194.8 -> 208.6; 11-2011 28.0 -> 30.0, then
