@@ -1,7 +1,7 @@
 """Find every figure in an article's text, and the years and periods that go with them.
 
 Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7%`, `28 percent`,
-`-5%`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `3.1 million`, `700 openings`). Percentile labels
+`-5%`, `7-percent`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `3.1 million`, `700 openings`). Percentile labels
 (`top 10 percent`, `the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
 `from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
 and reference years (`(2021)`, `in May 2021`, `as of May 2014`, `reported in 2021`, `In 2021,`, `Number of Jobs, 2021`).
@@ -16,7 +16,7 @@ from decimal import Decimal
 from factsheets.articles.measures import SCALES
 
 _MONEY = r"(?P<dollars>\$+)[ \t]?(?P<m_int>\d{1,3}(?:,\d{3})+|\d+)(?P<m_cents>\.\d{2})?"
-_PERCENT = r"(?P<sign>[-−–+]?)(?P<p_num>\d+(?:\.\d+)?)(?P<p_unit>[ \t]?%|[ \t](?:percent|per cent)\b)"
+_PERCENT = r"(?P<sign>[-−–+]?)(?P<p_num>\d+(?:\.\d+)?)(?P<p_unit>[ \t]?%|[ \t-](?:percent|per cent)\b)"  # "7-percent growth" too
 _COUNT = r"(?P<c_num>\d{1,3}(?:,\d{3})+|\d{5,})"
 # as EP's tables count ("194.8 thousand") and articles write large counts ("3.1 million")
 _THOUSANDS = r"(?P<t_num>\d{1,3}(?:\.\d{1,3})?)[ \t]+(?P<scale>thousand|million)\b"

@@ -25,7 +25,11 @@ _STATISTICS = [
     ("p10", _percentile(_LOW, 10, "10th")),
     ("p75", _percentile(_HIGH, 25, "75th")),
     ("p25", _percentile(_LOW, 25, "25th")),
-    ("median", re.compile(r"\bmedian\b", re.I)),
+    # "half of all medical records specialists earned more than $51,140": what the median is
+    (
+        "median",
+        re.compile(r"\bmedian\b|\bhalf\b[^.$]*\b(?:earned|earn|earns|made|make|makes)\s+(?:more|less)\s+than\b", re.I),
+    ),
     ("mean", re.compile(r"\b(?:mean|average)\b", re.I)),
 ]
 _HOURLY_AFTER = re.compile(r"^\W{0,3}(?:per|an|a|each|/)\s?(?:hour|hr)\b|^\s*hourly\b", re.I)
@@ -38,7 +42,7 @@ _PROJECTION = re.compile(
     re.I,
 )
 
-_NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional)\s+(?:jobs|positions)\b", re.I)
+_NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional|more|extra)\s+(?:jobs|positions)\b", re.I)  # "13,400 more jobs"
 _OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
 _JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)
 _CHANGE_BEFORE = re.compile(
@@ -62,6 +66,12 @@ _EMPLOYED_AFTER = re.compile(
     r"^\s*(?:(?!(?:and|or|but|while|who|which|that)\b)[a-z][\w'-]*\s+){1,5}(?:(?:were|are|was|is)\s+)?"
     r"(?P<word>employed|working|in\s+the\s+(?:United\s+States|U\.S\.|nation|country))(?!\w)",
     re.I,
+)
+
+
+# "There were about 186,400 medical records specialists in 2021": the workers of the occupation named after it
+_THERE_WERE_BEFORE = re.compile(
+    r"\bthere\s+(?:were|are|was|is)\s+(?:about\s+|roughly\s+|approximately\s+|nearly\s+|around\s+|some\s+)?$", re.I
 )
 
 
@@ -227,6 +237,8 @@ def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[s
         words = f"'{jobs[0].split()[0]}'"
     elif employed := _EMPLOYED_AFTER.search(right):
         words = f"'{employed['word']}'"
+    elif there := _THERE_WERE_BEFORE.search(left[-40:]):
+        words = f"'{' '.join(there[0].split()[:2])}'"
     else:
         return (), "no words say what the number counts"
     if token is not None and token.kind == "target":

@@ -520,6 +520,21 @@ READS = {
         [("44,000", "52,900", "openings_annual")],
         kept=[(3, "'add', per year: BLS publishes no such yearly figure (openings a year it does)")],
     ),
+    # 29-2072: EP 2021-31 7% and +13,400, then 7% and +13,800; 186,400 in 2021, 194,800 in 2024; OEWS May 2025
+    # median $51,140. Before: the hyphenated percent was no figure and the rest stayed ("no words say what the
+    # number counts", "the measure is not settled"), beside "through 2034" or "in 2024" of the figures refreshed.
+    "more jobs, a hyphenated percent, there were, half earned more": Read(
+        "For medical records specialists, the 7-percent growth rate means roughly 13,400 more jobs by 2031.\n\n"
+        "There were about 186,400 medical records specialists in 2021.\n\n"
+        "Half of all medical records specialists earned more than $46,660 in 2021.",
+        [("7-percent", "7-percent", "change_percent"), ("13,400", "13,800", "change_numeric"),
+         ("186,400", "194,800", "employment_base"), ("$46,660", "$51,140", "annual_median")],
+        written=[
+            "For medical records specialists, the 7-percent growth rate means roughly 13,800 more jobs by 2034.",
+            "There were about 194,800 medical records specialists in 2024.",
+            "Half of all medical records specialists earned more than $51,140 in 2025.",
+        ],
+    ),
 }  # fmt: skip
 
 
