@@ -135,11 +135,12 @@ def money_measures(figure: Figure, left: str, right: str, *, after_wage: bool = 
 
 
 # "$50,970, or $24.50 per hour", "$46,660 per year ($22.43 per hour)", "$22.43 an hour, or about $46,660 a year",
-# "$77,600 in 2021, or about $37.31 an hour"
+# "$77,600 in 2021, or about $37.31 an hour", and the OOH's quick facts: "$77,600 per year $37.31 per hour"
+_UNIT = r"(?:(?:per|a|an|each)\s+(?:year|hour)|annually|hourly|yearly)"
 _EQUIVALENT = re.compile(
-    r"^\s*(?:(?:per|a|an|each)\s+(?:year|hour)|annually|hourly|yearly)?(?:\s*(?:in|as\s+of)\s+(?:May\s+)?\d{4})?"
+    rf"^\s*(?:{_UNIT}?(?:\s*(?:in|as\s+of)\s+(?:May\s+)?\d{{4}})?"
     r"\s*(?:,\s*or|,?\s*\(|or|—|–)"
-    r"\s*(?:about|roughly|around|nearly|almost|approximately)?\s*$",
+    rf"\s*(?:about|roughly|around|nearly|almost|approximately)?|{_UNIT}(?:\s*<br\s*/?>)?)\s*$",
     re.I,
 )
 

@@ -535,6 +535,14 @@ READS = {
             "Half of all medical records specialists earned more than $51,140 in 2025.",
         ],
     ),
+    # the OOH's quick facts, copied (29-1141, OEWS May 2025: $97,550, $46.90): before, the hourly wage named no
+    # statistic and the shared '2021' kept both
+    "the OOH's quick facts: a wage on the other basis with no 'or'": Read(
+        "## Quick Facts: Registered Nurses\n\n"
+        "| | |\n|---|---|\n| 2021 Median Pay | $77,600 per year $37.31 per hour |",
+        [("$77,600", "$97,550", "annual_median"), ("$37.31", "$46.90", "hourly_median")],
+        written=["| 2025 Median Pay | $97,550 per year $46.90 per hour |"],
+    ),
 }  # fmt: skip
 
 
