@@ -55,6 +55,12 @@ _CHANGE_OF_BEFORE = re.compile(
     r"\b(?:increase|decrease|rise|growth|decline|drop|gain|loss)\s+of\s+(?:about\s+|roughly\s+|nearly\s+|some\s+)?$",
     re.I,
 )
+# "expected to increase by 411,400", "to decline by about 3,900": a count after "by" is the change
+_CHANGE_BY_BEFORE = re.compile(
+    r"\b(?:increas|decreas|ris|grow|grew|declin|drop|fall|fell|expand|shrink|climb|jump)\w*\s+by\s+"
+    r"(?:about\s+|roughly\s+|nearly\s+|some\s+|approximately\s+|around\s+|almost\s+)?$",
+    re.I,
+)
 _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
 # Not "workers": it ends occupations' names ("| Healthcare social workers | 68,090 |", a wage table's row);
 # nor the industry "Employment services" ("| Employment services | 58,650 |", the same table by industry).
@@ -232,7 +238,11 @@ def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[s
         return ("employment_target",), f"'{' '.join(projected[0].split())}'"
     if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
         return ("openings_annual",), "'openings'"
-    if change := _CHANGE_BEFORE.search(left[-60:]) or _CHANGE_OF_BEFORE.search(left[-40:]):
+    if change := (
+        _CHANGE_BEFORE.search(left[-60:])
+        or _CHANGE_OF_BEFORE.search(left[-40:])
+        or _CHANGE_BY_BEFORE.search(left[-40:])
+    ):
         return ("change_numeric",), f"'{change[0].split()[0]}'"
     if jobs := _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:]):
         words = f"'{jobs[0].split()[0]}'"

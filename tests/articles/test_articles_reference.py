@@ -535,6 +535,18 @@ READS = {
             "Half of all medical records specialists earned more than $51,140 in 2025.",
         ],
     ),
+    # EP 2021-31 -> 2024-34: 29-2072 +13,400 -> +13,800; 11-2011 +2,000 -> -600. Before: "increase by 194,800" and
+    # "grow by 1,693,800 jobs" (base-year employment, as "jobs" said), or "no words say what the number counts".
+    "a change after 'increase by'": Read(
+        "The number of medical records specialists jobs is expected to increase by 13,400 between 2021 and 2031.\n\n"
+        "Employment of advertising and promotions managers is projected to increase by about 2,000 from 2021 to "
+        "2031.",
+        [("13,400", "13,800", "change_numeric"), ("2,000", "600", "change_numeric")],
+        written=[
+            "is expected to increase by 13,800 between 2024 and 2034.",
+            "is projected to decrease by about 600 from 2024 to 2034.",
+        ],
+    ),
     # the OOH's quick facts, copied (29-1141, OEWS May 2025: $97,550, $46.90): before, the hourly wage named no
     # statistic and the shared '2021' kept both
     "the OOH's quick facts: a wage on the other basis with no 'or'": Read(
