@@ -42,11 +42,18 @@ _PROJECTION = re.compile(
     re.I,
 )
 
-_NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional|more|extra)\s+(?:jobs|positions)\b", re.I)  # "13,400 more jobs"
+# "13,400 more jobs", "13,400 jobs will be added"
+_NEW_JOBS_AFTER = re.compile(
+    r"^\s*(?:(?:new|additional|more|extra)\s+(?:jobs|positions)\b"
+    r"|(?:new\s+)?(?:jobs|positions)\s+(?:will\s+be\s+|would\s+be\s+|to\s+be\s+|are\s+|were\s+)?(?:added|created)\b)",
+    re.I,
+)
 _OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
 _JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)
 _CHANGE_BEFORE = re.compile(
-    r"\b(?:add(?:s|ed|ing)?|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|change in employment)\b[^.]*$", re.I
+    r"\b(?:add(?:s|ed|ing)?|creat(?:e|es|ed|ing)|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|"
+    r"change in employment)\b[^.]*$",
+    re.I,
 )
 # "New jobs: 50,200", "additional positions: 4,000"
 _NEW_JOBS_BEFORE = re.compile(r"\b(?:new|additional)\s+(?:jobs|positions)\b\W{0,3}(?:about\s+|roughly\s+)?$", re.I)
@@ -152,7 +159,8 @@ _EQUIVALENT = re.compile(
 
 
 _RANGE_TO = re.compile(
-    r"^\s*(?:in\s+\d{4}\s*,?\s*)?to\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+)?$", re.I
+    r"^\s*(?:(?:jobs|positions|workers)\s+)?(?:in\s+\d{4}\s*,?\s*)?to\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|more\s+than\s+)?$",
+    re.I,
 )
 
 
@@ -167,7 +175,8 @@ def paired_measure(
     """What a figure is by the figure before it in its sentence: the projected employment after 'to' ("from 186,400
     in 2021 to 199,800 in 2031": else the sentence would be refreshed by half), or the same statistic as the wage
     before it on the other basis; None when the figure before says nothing of it."""
-    if not measures and figure.kind == "count" and previous.measures == ("employment_base",):
+    # "from 186,400 jobs to 199,800 jobs": the second says "jobs" as the first does, and is the target
+    if measures in ((), ("employment_base",)) and figure.kind == "count" and previous.measures == ("employment_base",):
         if _RANGE_TO.match(between):
             return ("employment_target",), f"'to' after {previous.figure.text}, the base year's employment"
         return None
@@ -212,6 +221,12 @@ def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str
 
 # "up 16,700 jobs", "down by 3,900": a change; "208,200 projected for 2033": the projected employment
 UP_DOWN_BEFORE = re.compile(r"\b(?P<word>up|down)\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?$", re.I)
+# "employment should climb to 199,800 in 2031": the count a change ends at
+_TO_TARGET_BEFORE = re.compile(
+    r"\b(?:climb|ris|grow|increas|declin|fall|drop|shrink|expand)\w*\s+to\s+"
+    r"(?:about\s+|roughly\s+|nearly\s+|almost\s+|approximately\s+|around\s+)?$",
+    re.I,
+)
 _PROJECTED_AFTER = re.compile(r"^\s*(?:jobs\s+)?(?:are\s+|is\s+)?projected\s+(?:for|in|by)\b", re.I)
 
 
@@ -236,6 +251,8 @@ def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[s
         return ("change_numeric",), f"'{up_down['word']}'"
     if projected := _PROJECTED_AFTER.search(right):
         return ("employment_target",), f"'{' '.join(projected[0].split())}'"
+    if to := _TO_TARGET_BEFORE.search(left[-40:]):
+        return ("employment_target",), f"'{' '.join(to[0].split())}'"
     if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
         return ("openings_annual",), "'openings'"
     if change := (

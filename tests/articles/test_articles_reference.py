@@ -547,6 +547,24 @@ READS = {
             "is projected to decrease by about 600 from 2024 to 2034.",
         ],
     ),
+    # 29-2072, EP 2021-31 -> 2024-34: +13,400 -> +13,800; 186,400 -> 194,800 (2021, 2024); 199,800 -> 208,600.
+    # Before: "A projected 194,800 jobs will be added", "create 194,800 jobs" and "from 194,800 jobs to 194,800
+    # jobs" ("jobs" made each the base year's employment); "climb to 199,800 in 2031" claimed an EP cycle based in 2031.
+    "jobs added or created, from jobs to jobs, climb to": Read(
+        "A projected 13,400 jobs will be added for medical records specialists between 2021 and 2031.\n\n"
+        "The field is expected to create 13,400 jobs for medical records specialists from 2021 to 2031.\n\n"
+        "From 2021 to 2031, medical records specialists employment will grow from 186,400 jobs to 199,800 jobs.\n\n"
+        "Medical records specialists should see employment climb to 199,800 in 2031.",
+        [("13,400", "13,800", "change_numeric"), ("13,400", "13,800", "change_numeric"),
+         ("186,400", "194,800", "employment_base"), ("199,800", "208,600", "employment_target"),
+         ("199,800", "208,600", "employment_target")],
+        written=[
+            "A projected 13,800 jobs will be added for medical records specialists between 2024 and 2034.",
+            "expected to create 13,800 jobs for medical records specialists from 2024 to 2034.",
+            "will grow from 194,800 jobs to 208,600 jobs.",
+            "should see employment climb to 208,600 in 2034.",
+        ],
+    ),
     # the OOH's quick facts, copied (29-1141, OEWS May 2025: $97,550, $46.90): before, the hourly wage named no
     # statistic and the shared '2021' kept both
     "the OOH's quick facts: a wage on the other basis with no 'or'": Read(
