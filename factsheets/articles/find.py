@@ -39,15 +39,15 @@ _YEAR = r"(?:19|20)\d{2}"
 _YEAR_ONLY = re.compile(_YEAR)
 _HAS_YEAR = re.compile(rf"\b{_YEAR}\b")
 _RANGE = re.compile(
-    rf"(?P<lead>\bfrom\s+|\bbetween\s+)?\b(?P<a>{_YEAR})(?P<sep>[ \t]?[-–—][ \t]?|\s+(?:to|through|and)\s+)"
+    rf"(?P<lead>\b(?i:from|between)\s+)?\b(?P<a>{_YEAR})(?P<sep>[ \t]?[-–—][ \t]?|\s+(?:to|through|and)\s+)"
     rf"(?P<b>{_YEAR}|\d{{2}})\b(?![-–—]\d)"
 )
-_TARGET = re.compile(rf"\b(?:by|through|until)\s+(?:the\s+year\s+)?(?P<y>{_YEAR})\b")
+_TARGET = re.compile(rf"\b(?i:by|through|until)\s+(?:the\s+year\s+)?(?P<y>{_YEAR})\b")  # "By 2031, ..." too
 _YEARS = re.compile(
     rf"\((?:May\s+)?(?P<p>{_YEAR})\)"
     rf"|\b(?i:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"  # "In 2021, ..." too
     rf"|\b(?P<m2>May\s+)(?P<may>{_YEAR})\b"
-    rf"|\b(?P<d>{_YEAR})(?=\s+(?i:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
+    rf"|\b(?P<d>{_YEAR})(?=\s+(?:(?:BLS|OEWS|EP)\s+)?(?i:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
     rf"|\b(?i:jobs|employment|pay|wages?),\s+(?P<c>{_YEAR})\b"  # the OOH's "Number of Jobs, 2024"
 )
 

@@ -49,6 +49,12 @@ _NEW_JOBS_AFTER = re.compile(
     re.I,
 )
 _OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
+# "each year, roughly 14,900 positions will open up": openings, when the sentence says they come every year
+_OPEN_UP_AFTER = re.compile(
+    r"^\s*(?:jobs|positions)\s+(?:will\s+|are\s+expected\s+to\s+|should\s+)?(?:open|become\s+(?:open|available))\b",
+    re.I,
+)
+_YEARLY = re.compile(r"\b(?:(?:each|every|per|a)\s+year|annually)\b", re.I)
 _JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)
 _CHANGE_BEFORE = re.compile(
     r"\b(?:add(?:s|ed|ing)?|creat(?:e|es|ed|ing)|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|"
@@ -84,7 +90,8 @@ _EMPLOYED_AFTER = re.compile(
 
 # "There were about 186,400 medical records specialists in 2021": the workers of the occupation named after it
 _THERE_WERE_BEFORE = re.compile(
-    r"\bthere\s+(?:were|are|was|is)\s+(?:about\s+|roughly\s+|approximately\s+|nearly\s+|around\s+|some\s+)?$", re.I
+    r"\bthere\s+(?:were|are|was|is|will\s+be)\s+(?:about\s+|roughly\s+|approximately\s+|nearly\s+|around\s+|some\s+)?$",
+    re.I,
 )
 
 
@@ -255,6 +262,8 @@ def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[s
         return ("employment_target",), f"'{' '.join(to[0].split())}'"
     if _OPENINGS_AFTER.search(right) or _OPENINGS_BEFORE.search(left[-80:]):
         return ("openings_annual",), "'openings'"
+    if (open_up := _OPEN_UP_AFTER.search(right)) and (_YEARLY.search(left[-80:]) or _YEARLY.search(right)):
+        return ("openings_annual",), f"'{' '.join(open_up[0].split()[-2:])}' every year"
     if change := (
         _CHANGE_BEFORE.search(left[-60:])
         or _CHANGE_OF_BEFORE.search(left[-40:])

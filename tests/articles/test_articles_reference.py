@@ -565,6 +565,24 @@ READS = {
             "should see employment climb to 208,600 in 2034.",
         ],
     ),
+    # 29-2072, EP 2021-31 -> 2024-34: 7% both; 199,800 -> 208,600 (target); openings 14,900 -> 14,200. Before: the
+    # capitalized "Between" and "By" dated nothing (the 7% was "up to date" under "Between 2021 and 2031", the count
+    # was no figure), "2021 BLS data" dated nothing, and "positions will open up" each year became the base year's
+    # 194,800 ("positions").
+    "capitalized periods, a year of BLS data, positions that open up each year": Read(
+        "Between 2021 and 2031, employment of medical records specialists is projected to grow 7%.\n\n"
+        "By 2031, there will be about 199,800 medical records specialists.\n\n"
+        "Demand for medical records specialists will rise 7% over the next decade, according to 2021 BLS data.\n\n"
+        "Each year, roughly 14,900 positions will open up for medical records specialists.",
+        [("7%", "7%", "change_percent"), ("199,800", "208,600", "employment_target"), ("7%", "7%", "change_percent"),
+         ("14,900", "14,200", "openings_annual")],
+        written=[
+            "Between 2024 and 2034, employment of medical records specialists is projected to grow 7%.",
+            "By 2034, there will be about 208,600 medical records specialists.",
+            "over the next decade, according to 2024 BLS data.",
+            "Each year, roughly 14,200 positions will open up for medical records specialists.",
+        ],
+    ),
     # the OOH's quick facts, copied (29-1141, OEWS May 2025: $97,550, $46.90): before, the hourly wage named no
     # statistic and the shared '2021' kept both
     "the OOH's quick facts: a wage on the other basis with no 'or'": Read(
