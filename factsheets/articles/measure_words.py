@@ -44,14 +44,16 @@ _PROJECTION = re.compile(
 
 # "13,400 more jobs", "13,400 jobs will be added"
 _NEW_JOBS_AFTER = re.compile(
-    r"^\s*(?:(?:new|additional|more|extra)\s+(?:jobs|positions)\b"
+    r"^\s*(?:(?:new|additional|more|extra)\s+(?:jobs|positions)\b|(?:additional|more|extra)\s+(?:workers|employees)\b"
     r"|(?:new\s+)?(?:jobs|positions)\s+(?:will\s+be\s+|would\s+be\s+|to\s+be\s+|are\s+|were\s+)?(?:added|created)\b)",
     re.I,
 )
 _OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
-# "each year, roughly 14,900 positions will open up": openings, when the sentence says they come every year
+# "each year, roughly 14,900 positions will open up", "14,900 jobs will need to be filled each year": openings, when
+# the sentence says they come every year
 _OPEN_UP_AFTER = re.compile(
-    r"^\s*(?:jobs|positions)\s+(?:will\s+|are\s+expected\s+to\s+|should\s+)?(?:open|become\s+(?:open|available))\b",
+    r"^\s*(?:jobs|positions)\s+(?:will\s+|are\s+expected\s+to\s+|should\s+)?(?:need\s+to\s+)?"
+    r"(?:open|become\s+(?:open|available)|be\s+filled|to\s+be\s+filled)\b",
     re.I,
 )
 _YEARLY = re.compile(r"\b(?:(?:each|every|per|a)\s+year|annually)\b", re.I)
@@ -68,9 +70,10 @@ _CHANGE_OF_BEFORE = re.compile(
     r"\b(?:increase|decrease|rise|growth|decline|drop|gain|loss)\s+of\s+(?:about\s+|roughly\s+|nearly\s+|some\s+)?$",
     re.I,
 )
-# "expected to increase by 411,400", "to decline by about 3,900": a count after "by" is the change
+# "expected to increase by 411,400", "to decline by about 3,900", "will increase 13,400": a count right after the
+# verb is the change
 _CHANGE_BY_BEFORE = re.compile(
-    r"\b(?:increas|decreas|ris|grow|grew|declin|drop|fall|fell|expand|shrink|climb|jump)\w*\s+by\s+"
+    r"\b(?:increas|decreas|ris|grow|grew|declin|drop|fall|fell|expand|shrink|climb|jump)\w*\s+(?:by\s+)?"
     r"(?:about\s+|roughly\s+|nearly\s+|some\s+|approximately\s+|around\s+|almost\s+)?$",
     re.I,
 )
@@ -171,6 +174,12 @@ _RANGE_TO = re.compile(
 )
 
 
+# "grow 7 percent, or 13,400 jobs", "grow 7% (13,400 jobs)": the same change in jobs
+_SAME_CHANGE = re.compile(
+    r"^\s*(?:,\s*or|\(|—|–)\s*(?:about\s+|roughly\s+|nearly\s+|some\s+|approximately\s+|around\s+)?$", re.I
+)
+
+
 class _Previous(Protocol):
     figure: Figure
     measures: tuple[str, ...]
@@ -182,6 +191,13 @@ def paired_measure(
     """What a figure is by the figure before it in its sentence: the projected employment after 'to' ("from 186,400
     in 2021 to 199,800 in 2031": else the sentence would be refreshed by half), or the same statistic as the wage
     before it on the other basis; None when the figure before says nothing of it."""
+    if (
+        measures in ((), ("employment_base",))
+        and figure.kind == "count"
+        and previous.measures == ("change_percent",)
+        and _SAME_CHANGE.match(between)
+    ):
+        return ("change_numeric",), f"the change in jobs beside the {previous.figure.text} before it"
     # "from 186,400 jobs to 199,800 jobs": the second says "jobs" as the first does, and is the target
     if measures in ((), ("employment_base",)) and figure.kind == "count" and previous.measures == ("employment_base",):
         if _RANGE_TO.match(between):

@@ -583,6 +583,25 @@ READS = {
             "Each year, roughly 14,200 positions will open up for medical records specialists.",
         ],
     ),
+    # 29-2072, EP 2021-31 -> 2024-34: +13,400 -> +13,800, openings 14,900 -> 14,200. Before: "will increase 194,800",
+    # "About 194,800 jobs will need to be filled each year" and "grow 7 percent, or 194,800 jobs" (the base year's
+    # employment, as "jobs" or "employment" said); "13,400 more workers" was no figure.
+    "a change in jobs beside its percent, more workers, jobs to be filled each year": Read(
+        "Employment of medical records specialists will increase 13,400 from 2021 to 2031.\n\n"
+        "About 14,900 jobs will need to be filled each year for medical records specialists.\n\n"
+        "Employment of medical records specialists is projected to grow 7 percent, or 13,400 jobs, from 2021 to "
+        "2031.\n\n"
+        "Medical records specialists will need 13,400 more workers by 2031.",
+        [("13,400", "13,800", "change_numeric"), ("14,900", "14,200", "openings_annual"),
+         ("7 percent", "7 percent", "change_percent"), ("13,400", "13,800", "change_numeric"),
+         ("13,400", "13,800", "change_numeric")],
+        written=[
+            "will increase 13,800 from 2024 to 2034.",
+            "About 14,200 jobs will need to be filled each year",
+            "grow 7 percent, or 13,800 jobs, from 2024 to 2034.",
+            "will need 13,800 more workers by 2034.",
+        ],
+    ),
     # the OOH's quick facts, copied (29-1141, OEWS May 2025: $97,550, $46.90): before, the hourly wage named no
     # statistic and the shared '2021' kept both
     "the OOH's quick facts: a wage on the other basis with no 'or'": Read(
