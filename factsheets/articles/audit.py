@@ -370,6 +370,16 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
         other_release, other = same[0]
         found = store.get(other_release, soc, other)
         assert found is not None
+        if other_release == release and MEASURE_KIND[other] == MEASURE_KIND[measure] == "count":
+            # A count's words ("jobs") say less than its value does: the value is that release's other count exactly,
+            # and refreshed as the count its words suggest it would become another figure altogether.
+            return Audit(
+                MATCHES,
+                f"{binding.figure.text} is {_describe(catalog, other_release, soc, other, found)}, which its words "
+                f"did not say ({binding.measure_evidence})",
+                _bls(binding, store, release, soc, other),
+                other,
+            )
         return Audit(
             OTHER_MEASURE,
             f"{binding.figure.text} is {_describe(catalog, other_release, soc, other, found)}, "

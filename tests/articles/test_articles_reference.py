@@ -602,6 +602,13 @@ READS = {
             "will need 13,800 more workers by 2034.",
         ],
     ),
+    # 29-2072, EP 2021-31: employment 186,400, change +12,300 (2024-34: +13,800). Words no rule reads otherwise make
+    # it the base year's employment; its value is the cycle's change exactly. Before: refreshed as employment, 194,800.
+    "a count whose value is another count of its release": Read(
+        "Medical records specialists jobs: 12,300 between 2021 and 2031.",
+        [("12,300", "13,800", "change_numeric")],
+        written=["Medical records specialists jobs: 13,800 between 2024 and 2034."],
+    ),
     # the OOH's quick facts, copied (29-1141, OEWS May 2025: $97,550, $46.90): before, the hourly wage named no
     # statistic and the shared '2021' kept both
     "the OOH's quick facts: a wage on the other basis with no 'or'": Read(
