@@ -609,6 +609,14 @@ READS = {
         [("12,300", "13,800", "change_numeric")],
         written=["Medical records specialists jobs: 13,800 between 2024 and 2034."],
     ),
+    # 29-2072, EP 2021-31: 198,700 in 2031. A count the words make that employment but 15 times smaller stays (before:
+    # "About 208,600 jobs will go to medical records specialists by 2034").
+    "a count far from the figure its words name": Read(
+        "About 13,400 jobs will go to medical records specialists by 2031.",
+        [],
+        kept=[(3, "13,400 is far from EP 2021-31's projected employment in the target year (EP) of 29-2072 (198,700): "
+                  "the words may not say what it counts; check it by hand")],
+    ),
     # the OOH's quick facts, copied (29-1141, OEWS May 2025: $97,550, $46.90): before, the hourly wage named no
     # statistic and the shared '2021' kept both
     "the OOH's quick facts: a wage on the other basis with no 'or'": Read(
