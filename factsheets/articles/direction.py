@@ -1,5 +1,5 @@
-"""The words that say which way a change goes ("decline by 7%", "7% growth", "up 16,700 jobs"): a refresh swaps
-them when the change's sign flips."""
+"""The words that say which way a change goes ("decline by 7%", "7% growth", "up 16,700 jobs"), and the words for
+the other way, which a refresh writes when the change's sign flips ("grow" -> "decline", "a" -> "an")."""
 
 from __future__ import annotations
 
@@ -65,4 +65,54 @@ def direction_of(text: str, left_start: int, figure: Figure, right_end: int) -> 
     return None
 
 
-__all__ = ["Direction", "direction_of"]
+# ---- the other direction ----------------------------------------------------------------------------
+
+_OPPOSITES = {
+    "grow": "decline", "grows": "declines", "grew": "declined", "growing": "declining", "grown": "declined",
+    "growth": "decline", "increase": "decrease", "increases": "decreases", "increased": "decreased",
+    "increasing": "decreasing", "rise": "fall", "rises": "falls", "rose": "fell", "rising": "falling",
+    "risen": "fallen", "expand": "shrink", "expands": "shrinks", "expanding": "shrinking", "gain": "lose",
+    "gains": "loses", "gained": "lost", "gaining": "losing", "add": "lose", "adds": "loses", "added": "lost",
+    "adding": "losing", "up": "down",
+}  # fmt: skip
+_REVERSED = {
+    **{down: up for up, down in _OPPOSITES.items() if down not in ("lose", "loses", "lost", "losing", "fallen")},
+    "decline": "grow", "declines": "grows", "declined": "grew", "declining": "growing", "fallen": "risen",
+    "drop": "rise", "drops": "rises", "dropped": "rose", "dropping": "rising", "lose": "gain", "loses": "gains",
+    "lost": "gained", "losing": "gaining", "contract": "expand", "contracts": "expands", "contracted": "expanded",
+    "contracting": "expanding", "shrink": "grow", "shrinks": "grows", "down": "up",
+}  # fmt: skip
+
+
+def _case_like(model: str, word: str) -> str:
+    if model.isupper():
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+_NOUNS = {
+    "decline": "increase", "decrease": "increase", "fall": "rise", "drop": "rise", "loss": "gain",
+    "growth": "decline", "increase": "decrease", "rise": "fall", "gain": "loss", "expansion": "decline",
+}  # fmt: skip
+
+
+def opposite(word: str, *, noun: bool = False) -> str | None:
+    """The word for the other direction, in the same case ('Grow' -> 'Decline'; the noun 'decline' -> 'increase')."""
+    lower = word.lower()
+    swapped = (_NOUNS.get(lower) if noun else None) or _OPPOSITES.get(lower) or _REVERSED.get(lower)
+    return _case_like(word, swapped) if swapped else None
+
+
+def indefinite_article(model: str, following: str) -> str:
+    """'a' or 'an' for the word or number that follows ('an increase', 'an 8% rise', 'an 11% decline')."""
+    digits = following.lstrip("+-−").replace(",", "").split(".")[0]
+    if digits.isdigit():
+        vowel = digits.startswith("8") or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    else:
+        vowel = following[:1].lower() in "aeio"
+    return _case_like(model, "an" if vowel else "a")
+
+
+__all__ = ["Direction", "direction_of", "indefinite_article", "opposite"]
