@@ -11,6 +11,8 @@ from factsheets.articles.find import Figure, Token
 from factsheets.articles.measures import wage_measure
 
 _HIGH, _LOW = "top|highest|upper", "lowest|bottom|lower"
+_ABOUT = r"(?:(?:about|roughly|nearly|almost|approximately|around|some)\s+)?"  # "about 13,400"
+_MOVES = r"(?:increas|decreas|ris|grow|grew|declin|drop|fall|fell|expand|shrink|climb|jump)\w*"  # "will increase"
 
 
 def _percentile(words: str, share: int, nth: str) -> re.Pattern[str]:
@@ -42,10 +44,10 @@ _PROJECTION = re.compile(
     re.I,
 )
 
-# "13,400 more jobs", "13,400 jobs will be added"
+_ADDED = r"(?:(?:will|would|to)\s+be\s+|are\s+|were\s+)?(?:added|created)\b"  # "(jobs) will be added"
+# "13,400 more jobs", "13,400 additional workers", "13,400 jobs will be added"
 _NEW_JOBS_AFTER = re.compile(
-    r"^\s*(?:(?:new|additional|more|extra)\s+(?:jobs|positions)\b|(?:additional|more|extra)\s+(?:workers|employees)\b"
-    r"|(?:new\s+)?(?:jobs|positions)\s+(?:will\s+be\s+|would\s+be\s+|to\s+be\s+|are\s+|were\s+)?(?:added|created)\b)",
+    rf"^\s*(?:(?:new|additional|more|extra)\s+(?:jobs|positions|workers|employees)\b|(?:new\s+)?(?:jobs|positions)\s+{_ADDED})",
     re.I,
 )
 _OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
@@ -58,25 +60,17 @@ _OPEN_UP_AFTER = re.compile(
 )
 _YEARLY = re.compile(r"\b(?:(?:each|every|per|a)\s+year|annually)\b", re.I)
 _JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)
-_CHANGE_BEFORE = re.compile(
-    r"\b(?:add(?:s|ed|ing)?|creat(?:e|es|ed|ing)|gain(?:s|ed|ing)?|los(?:e|es|ing)|employment change|"
-    r"change in employment)\b[^.]*$",
-    re.I,
-)
+_ADDS = r"(?:add(?:s|ed|ing)?|creat(?:e|es|ed|ing)|gain(?:s|ed|ing)?|los(?:e|es|ing))"  # "will add", "create"
+_CHANGE_BEFORE = re.compile(rf"\b(?:{_ADDS}|employment change|change in employment)\b[^.]*$", re.I)
 # "New jobs: 50,200", "additional positions: 4,000"
-_NEW_JOBS_BEFORE = re.compile(r"\b(?:new|additional)\s+(?:jobs|positions)\b\W{0,3}(?:about\s+|roughly\s+)?$", re.I)
+_NEW_JOBS_BEFORE = re.compile(rf"\b(?:new|additional)\s+(?:jobs|positions)\b\W{{0,3}}{_ABOUT}$", re.I)
 # "an increase of 46,400 jobs", "a decline of 3,900", "growth of about 13,800 jobs"
-_CHANGE_OF_BEFORE = re.compile(
-    r"\b(?:increase|decrease|rise|growth|decline|drop|gain|loss)\s+of\s+(?:about\s+|roughly\s+|nearly\s+|some\s+)?$",
-    re.I,
-)
+_CHANGE_OF_BEFORE = re.compile(rf"\b(?:increase|decrease|rise|growth|decline|drop|gain|loss)\s+of\s+{_ABOUT}$", re.I)
 # "expected to increase by 411,400", "to decline by about 3,900", "will increase 13,400": a count right after the
 # verb is the change
-_CHANGE_BY_BEFORE = re.compile(
-    r"\b(?:increas|decreas|ris|grow|grew|declin|drop|fall|fell|expand|shrink|climb|jump)\w*\s+(?:by\s+)?"
-    r"(?:about\s+|roughly\s+|nearly\s+|some\s+|approximately\s+|around\s+|almost\s+)?$",
-    re.I,
-)
+_CHANGE_BY_BEFORE = re.compile(rf"\b{_MOVES}\s+(?:by\s+)?{_ABOUT}$", re.I)
+# "employment should climb to 199,800 in 2031": the count a change ends at
+_TO_TARGET_BEFORE = re.compile(rf"\b{_MOVES}\s+to\s+{_ABOUT}$", re.I)
 _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
 # Not "workers": it ends occupations' names ("| Healthcare social workers | 68,090 |", a wage table's row);
 # nor the industry "Employment services" ("| Employment services | 58,650 |", the same table by industry).
@@ -93,7 +87,7 @@ _EMPLOYED_AFTER = re.compile(
 
 # "There were about 186,400 medical records specialists in 2021": the workers of the occupation named after it
 _THERE_WERE_BEFORE = re.compile(
-    r"\bthere\s+(?:were|are|was|is|will\s+be)\s+(?:about\s+|roughly\s+|approximately\s+|nearly\s+|around\s+|some\s+)?$",
+    rf"\bthere\s+(?:were|are|was|is|will\s+be)\s+{_ABOUT}$",
     re.I,
 )
 
@@ -175,9 +169,7 @@ _RANGE_TO = re.compile(
 
 
 # "grow 7 percent, or 13,400 jobs", "grow 7% (13,400 jobs)": the same change in jobs
-_SAME_CHANGE = re.compile(
-    r"^\s*(?:,\s*or|\(|—|–)\s*(?:about\s+|roughly\s+|nearly\s+|some\s+|approximately\s+|around\s+)?$", re.I
-)
+_SAME_CHANGE = re.compile(rf"^\s*(?:,\s*or|\(|—|–)\s*{_ABOUT}$", re.I)
 
 
 class _Previous(Protocol):
@@ -243,13 +235,7 @@ def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str
 
 
 # "up 16,700 jobs", "down by 3,900": a change; "208,200 projected for 2033": the projected employment
-UP_DOWN_BEFORE = re.compile(r"\b(?P<word>up|down)\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?$", re.I)
-# "employment should climb to 199,800 in 2031": the count a change ends at
-_TO_TARGET_BEFORE = re.compile(
-    r"\b(?:climb|ris|grow|increas|declin|fall|drop|shrink|expand)\w*\s+to\s+"
-    r"(?:about\s+|roughly\s+|nearly\s+|almost\s+|approximately\s+|around\s+)?$",
-    re.I,
-)
+UP_DOWN_BEFORE = re.compile(rf"\b(?P<word>up|down)\s+(?:by\s+)?{_ABOUT}$", re.I)
 _PROJECTED_AFTER = re.compile(r"^\s*(?:jobs\s+)?(?:are\s+|is\s+)?projected\s+(?:for|in|by)\b", re.I)
 
 
