@@ -218,10 +218,13 @@ def build_index(
     return index
 
 
-# "all workers ($45,760)", "all occupations was $45,760", "$45,760 for all occupations" (not "the average for all
-# occupations; about 90 percent of them")
+# "all workers ($45,760)", "all occupations was $45,760", "$45,760 for all occupations", "the $45,760 median for all
+# occupations", "the 5 percent average for all occupations" (not "the average for all occupations; about 90 percent
+# of them")
 _BEFORE_FIGURE = re.compile(r"\s*(?:\(|(?:was|is|were|of|at|earned|made)\s+)?(?:about\s+)?", re.I)
-_AFTER_FIGURE = re.compile(r"\s*(?:for|across|among)\s+", re.I)
+_AFTER_FIGURE = re.compile(
+    r"\s*(?:(?:median|mean|average)\s+(?:(?:annual\s+)?(?:wage|pay|salary)\s+)?)?(?:for|across|among)\s+", re.I
+)
 
 
 def beside(text: str, name: NameMatch, start: int, end: int) -> bool:
