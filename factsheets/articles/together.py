@@ -3,6 +3,7 @@ saying something no release says, and why; those figures stay as written (refres
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -95,7 +96,49 @@ def partial_sentences(changes: list[Change], staying: set[int], bound: BoundDocu
     return reasons
 
 
-RULES = (collapses, shared_words, undated, partial_sentences)
+# "$48,470, higher than the $46,310 median for all occupations", "7%, which is faster than the 3%": only the comparative
+# between the two figures (not "the lowest 10 percent earned less than $52,780, and the highest ... more than $141,420")
+_COMPARED = re.compile(
+    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s*)?,?\s*(?:which\s+is\s+|that\s+is\s+|or\s+)?(?:(?:much|well|slightly|far)\s+)?"
+    r"(?:(?P<above>higher|more|greater|faster|above)|lower|less|smaller|slower|below)(?:\s+than)?\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _amount(text: str) -> float | None:
+    digits = re.sub(r"[^\d.]", "", text.split()[0] if text.split() else "")
+    try:
+        return float(digits.strip("."))
+    except ValueError:
+        return None
+
+
+def comparisons(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
+    """Two refreshed figures of one kind that their sentence compares ("earn $46,660, higher than the $45,760 median
+    for all occupations") stay when BLS's newer figures compare the other way: refreshed, the words would be false."""
+    by_figure = {c.figure: c for c in changes}
+    text = bound.document.text
+    reasons: Reasons = {}
+    for first, second in zip(bound.bindings, bound.bindings[1:], strict=False):
+        a, b = by_figure.get(first.figure.index), by_figure.get(second.figure.index)
+        if a is None or b is None or first.sentence != second.sentence or first.figure.kind != second.figure.kind:
+            continue
+        compared = _COMPARED.match(text, first.figure.end, second.figure.start)
+        new_a, new_b = _amount(a.new), _amount(b.new)
+        if compared is None or new_a is None or new_b is None:
+            continue
+        said = 1 if compared["above"] else -1
+        now = (new_a > new_b) - (new_a < new_b)
+        if now != said:
+            reason = (
+                f"its sentence says {a.old} is {'above' if said > 0 else 'below'} {b.old}, and BLS's newer figures "
+                f"({a.new}, {b.new}) do not compare that way: reword the sentence"
+            )
+            reasons.update(dict.fromkeys((a.figure, b.figure), reason))
+    return reasons
+
+
+RULES = (collapses, shared_words, undated, partial_sentences, comparisons)
 
 
 def _token_users(bound: BoundDocument) -> dict[tuple[int, int], list[Binding]]:
