@@ -1,7 +1,8 @@
-"""The states and industries an article may give a figure for. The articles check and refresh national,
-cross-industry figures only: a figure its sentence (or its table row) says of a state ("| California | $114,030 |",
-"In Texas, electricians earned $56,000") or an industry ("| Offices of physicians | $43,270 |", "In hospitals,
-...", a table whose rows are industries) is left as written, and the report says why."""
+"""The states, metropolitan areas and industries an article may give a figure for. The articles check and refresh
+national, cross-industry figures only: a figure its sentence (or its table row) says of a state ("| California |
+$114,030 |", "In Texas, electricians earned $56,000"), a metropolitan area ("In San Francisco, ...") or an industry
+("| Offices of physicians | $43,270 |", "In hospitals, ...", a table whose rows are industries) is left as written,
+and the report says why."""
 
 from __future__ import annotations
 
@@ -18,6 +19,22 @@ STATES = (
     "Virgin Islands", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
 )  # fmt: skip
 _STATE = re.compile(r"\b(?:" + "|".join(sorted(STATES, key=len, reverse=True)) + r")\b")
+# The principal cities of the largest metropolitan areas OEWS publishes, as articles name them ("In San Francisco,
+# software developers earn ..."), and words for any metro area; a false match only leaves a national figure as written.
+CITIES = (
+    "New York City", "Los Angeles", "Chicago", "Houston", "Phoenix", "Philadelphia", "San Antonio", "San Diego",
+    "Dallas", "Fort Worth", "San Jose", "Austin", "Jacksonville", "Columbus", "Charlotte", "San Francisco",
+    "Oakland", "Indianapolis", "Seattle", "Denver", "Boston", "El Paso", "Nashville", "Detroit", "Oklahoma City",
+    "Portland", "Las Vegas", "Memphis", "Louisville", "Baltimore", "Milwaukee", "Albuquerque", "Tucson", "Fresno",
+    "Sacramento", "Kansas City", "Atlanta", "Miami", "Raleigh", "Omaha", "Minneapolis", "St. Louis", "Tampa",
+    "Orlando", "Pittsburgh", "Cincinnati", "Cleveland", "Salt Lake City", "Honolulu", "Richmond", "Buffalo",
+    "Hartford", "Providence", "Birmingham", "New Orleans", "Riverside", "Silicon Valley", "Bay Area",
+)  # fmt: skip
+_CITY = re.compile(
+    r"\b(?:" + "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True)) + r")\b"
+    r"|\b(?:this|the|that|each|a|its)\s+(?:\w+\s+){0,3}?(?:non)?metro(?:politan)?\s+area\b",
+    re.I,
+)
 
 
 # OEWS's industries as articles name them (a false match only leaves a national figure as written)
@@ -46,6 +63,8 @@ def not_national(
 
     if state := outside(_STATE):
         return f"its sentence gives it for {state}"
+    if city := outside(_CITY):
+        return f"its sentence gives it for a metropolitan area ('{city}')"
     if industry := outside(_INDUSTRY):
         return f"its sentence gives it for an industry ('{industry}')"
     if rows and _ROWS_NOT_NATIONAL.search(rows):
@@ -53,4 +72,4 @@ def not_national(
     return None
 
 
-__all__ = ["STATES", "not_national"]
+__all__ = ["CITIES", "STATES", "not_national"]
