@@ -18,7 +18,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-RANKS = {"careers": 0, "title": 1, "ooh_title": 2, "retired": 3, "title_part": 4, "ooh_address": 4, "ooh_alias": 5}
+RANKS = {
+    "careers": 0, "title": 1, "ooh_title": 2, "retired": 3, "title_part": 4, "ooh_address": 4, "ooh_alias": 5,
+    "lead_word": 6,  # "Paralegals": the weakest, as one word may name other occupations too ("Painters")
+}  # fmt: skip
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 _ALIAS = re.compile(
     r"(?:^|(?<=\.\s))(?P<subject>[A-Z][^,.;:()]{2,80}?),\s+(?:also called|also known as|sometimes called|"
@@ -157,6 +160,30 @@ def title_parts(title: str) -> list[str]:
     return [p for p in parts if "all other" not in p.lower()]
 
 
+_GROUP_WORDS = re.compile(r"\b(?:occupations|related|other)\b", re.I)
+
+
+def lead_word(title: str) -> str | None:
+    """The one-word first occupation of a title of two ("Paralegals and Legal Assistants" -> "Paralegals"), which
+    articles use alone; None for a group ("Sales and Related Occupations"), a longer list or a qualified title
+    ("Physicians, Pathologists")."""
+    head = except_head(title) or title
+    first, found, second = head.partition(" and ")
+    if not found or "," in head or " and " in second or " " in first or _GROUP_WORDS.search(head):
+        return None
+    return first if first.lower().endswith("s") else None
+
+
+def _lead_words(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(soc, word) of the lead words no other title begins with: "Painters" of "Painters and Paperhangers" would also
+    be the start of "Painters, Construction and Maintenance", so it names neither."""
+    starting: dict[str, set[str]] = {}
+    for _, title in titles:
+        starting.setdefault(words_of(title)[0] if words_of(title) else "", set()).add(" ".join(words_of(title)))
+    leads = [(soc, lead) for soc, title in titles if (lead := lead_word(title))]
+    return [(soc, lead) for soc, lead in leads if len(starting.get(lead.lower(), ())) == 1]
+
+
 def except_head(title: str) -> str | None:
     """The name before BLS's exclusion ("Preschool Teachers, Except Special Education" -> "Preschool Teachers"),
     which articles use alone; None for a title without one, or an "all other" line."""
@@ -196,6 +223,7 @@ def build_index(
     index = NameIndex(current=set(current))
     for name, soc in careers:
         index.add(name, soc, "careers")
+    titles = list(titles)
     for soc, title in titles:
         index.add(title, soc, "title")
         for part in title_parts(title):
@@ -203,6 +231,8 @@ def build_index(
         head = except_head(title)
         if head:
             index.add(head, soc, "title_part")
+    for soc, lead in _lead_words(titles):
+        index.add(lead, soc, "lead_word")
     for slug, title, codes, text in ooh_profiles:
         address = slug.replace("-", " ")
         for soc in codes:
