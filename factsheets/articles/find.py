@@ -32,7 +32,7 @@ FIGURE = re.compile(
 _ANY_DIGIT = re.compile(r"\d")
 # "top 10 percent", "the lowest 10%", "bottom 25 percent": a measure's name, not a figure.
 _PERCENTILE_LABEL = re.compile(
-    r"\b(?:top|highest|upper|lowest|bottom|lower)(?:[\s-](?:paid|earning))?(?:\s+the)?\s*$", re.I
+    r"\b(?:top|highest|upper|lowest|bottom|lower|middle)(?:[\s-](?:paid|earning))?(?:\s+the)?\s*$", re.I
 )  # "the highest-paid 10 percent" too
 
 _YEAR = r"(?:19|20)\d{2}"

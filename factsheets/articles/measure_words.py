@@ -16,9 +16,12 @@ _MOVES = r"(?:increas|decreas|ris|grow|grew|declin|drop|fall|fell|expand|shrink|
 
 
 def _percentile(words: str, share: int, nth: str) -> re.Pattern[str]:
-    """A percentile as articles name it: "top 10 percent", "the highest-paid 10%", "90th percentile"."""
+    """A percentile as articles name it: "top 10 percent", "the highest-paid 10%", "90th percentile", "the bottom
+    quarter"."""
+    quarter = "|quarter" if share == 25 else ""
     return re.compile(
-        rf"\b(?:{words})(?:[\s-](?:paid|earning))?\s+(?:the\s+)?{share}\s?(?:%|percent)|\b{nth}\s+percentile", re.I
+        rf"\b(?:{words})(?:[\s-](?:paid|earning))?\s+(?:the\s+)?(?:{share}\s?(?:%|percent){quarter})|\b{nth}\s+percentile",
+        re.I,
     )
 
 
@@ -27,6 +30,9 @@ _STATISTICS = [
     ("p10", _percentile(_LOW, 10, "10th")),
     ("p75", _percentile(_HIGH, 25, "75th")),
     ("p25", _percentile(_LOW, 25, "25th")),
+    # "the middle 50 percent earned between $38,000 and $60,000": the first is the 25th percentile (paired_measure:
+    # the second, the 75th)
+    ("p25", re.compile(r"\bmiddle\s+(?:50\s?(?:%|percent)|half)\b[^.$]*?\bbetween\b", re.I)),
     # "half of all medical records specialists earned more than $51,140": what the median is
     (
         "median",
@@ -172,6 +178,9 @@ _RANGE_TO = re.compile(
 _SAME_CHANGE = re.compile(rf"^\s*(?:,\s*or|\(|—|–)\s*{_ABOUT}$", re.I)
 
 
+_AND = re.compile(r"\s*and\s+$", re.I)  # "between $38,000 and $60,000"
+
+
 class _Previous(Protocol):
     figure: Figure
     measures: tuple[str, ...]
@@ -195,6 +204,8 @@ def paired_measure(
         if _RANGE_TO.match(between):
             return ("employment_target",), f"'to' after {previous.figure.text}, the base year's employment"
         return None
+    if len(measures) == 2 and previous.measures in (("annual_p25",), ("hourly_p25",)) and _AND.match(between):
+        return (previous.measures[0].replace("p25", "p75"),), f"'and' after {previous.figure.text}, the 25th percentile"
     return equivalent_wage(measures, previous.measures, between)
 
 
