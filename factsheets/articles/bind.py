@@ -24,6 +24,7 @@ from factsheets.articles.measure_words import (
     average_of_all,
     count_measures,
     money_measures,
+    not_projected,
     paired_measure,
     percent_measures,
 )
@@ -248,7 +249,13 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             left = f"{header.text} {text[left_start : figure.start]}" if header else text[left_start : figure.start]
             after_wage = bool(i) and figures[i - 1].kind == "money" and header is None
             _bind_measure(
-                binding, left, text[figure.end : right_end], tokens + column_tokens, pin, after_wage=after_wage
+                binding,
+                left,
+                text[figure.end : right_end],
+                tokens + column_tokens,
+                pin,
+                after_wage=after_wage,
+                sentence=text[start:end],
             )
             if header and binding.measures and pin is None:
                 binding.measure_evidence += f", its column '{header.text}'"
@@ -332,7 +339,14 @@ _SPACES = re.compile(r"\s+")
 
 
 def _bind_measure(
-    binding: Binding, left: str, right: str, tokens: list[Token], pin: Pin | None, *, after_wage: bool = False
+    binding: Binding,
+    left: str,
+    right: str,
+    tokens: list[Token],
+    pin: Pin | None,
+    *,
+    after_wage: bool = False,
+    sentence: str = "",
 ) -> None:
     figure = binding.figure
     if pin is not None:
@@ -353,6 +367,8 @@ def _bind_measure(
             for t in tokens
         )
         binding.measures, binding.measure_evidence = percent_measures(left, right, has_period)
+        if binding.measures and (other := not_projected(sentence, left)):
+            binding.measures, binding.measure_evidence = (), other
     else:
         middle = (figure.start + figure.end) / 2
         token = min(tokens, key=lambda t: abs((t.start + t.end) / 2 - middle)) if tokens else None

@@ -236,6 +236,38 @@ def average_of_all(left: str, right: str) -> str | None:
     return " ".join(found[0].split()) if found else None
 
 
+# A change its sentence puts in the past, with no word of the years ahead ("grew 5% last year", "over the past decade,
+# employment increased 15%"), or a change of something else ("wages rose 4%", "job postings rose 12 percent", "their
+# median pay rose 3.5 percent between May 2022 and May 2023"): not EP's projected change.
+_PAST = re.compile(
+    r"\b(?:grew|rose|increased|decreased|declined|fell|dropped|jumped|climbed|shrank|expanded|saw|"
+    r"(?:has|have|had)\s+(?:grown|risen|increased|decreased|declined|fallen|dropped|expanded)|last\s+year|"
+    r"past\s+(?:decade|year|\d+\s+years)|since\s+(?:19|20)\d\d)\b",
+    re.I,
+)
+_AHEAD = re.compile(
+    r"\b(?:will|would|projected|projects?|projections?|expected|expects?|forecasts?|outlook|anticipated|next|coming|"
+    r"through|by\s+(?:19|20)\d\d|(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d|from\s+(?:19|20)\d\d\s+to)\b",
+    re.I,
+)
+# the last subject named before the percent: "wages rose 4%", but "median pay is $51,140 and employment will grow 7%"
+_SUBJECT = re.compile(
+    r"\b(?:(?P<what>wages?|pay|salar(?:y|ies)|earnings|income|postings|applications)|employment|jobs?|occupations?|"
+    r"workers)\b",
+    re.I,
+)
+
+
+def not_projected(sentence: str, left: str) -> str | None:
+    """Why a percent its words call a change is not EP's projected change of employment; None when it may be."""
+    subject = last_match(_SUBJECT, left[-80:])
+    if subject is not None and subject["what"]:
+        return f"a change in {subject['what'].lower()}: BLS projects employment"
+    if (past := _PAST.search(sentence)) and not _AHEAD.search(sentence):
+        return f"a change in the past ('{past[0]}'): BLS projects the decade ahead"
+    return None
+
+
 def percent_measures(left: str, right: str, has_period: bool) -> tuple[tuple[str, ...], str]:
     found = last_match(_PROJECTION, left) or _PROJECTION.search(right[:40])
     if found:
