@@ -373,6 +373,9 @@ def _bind_measure(
         middle = (figure.start + figure.end) / 2
         token = min(tokens, key=lambda t: abs((t.start + t.end) / 2 - middle)) if tokens else None
         binding.measures, binding.measure_evidence = count_measures(left, right, token)
+        changing = binding.measures in (("change_numeric",), ("employment_target",))
+        if changing and (other := not_projected(sentence, left)):
+            binding.measures, binding.measure_evidence = (), other
     if not binding.measures:
         binding.problem = binding.measure_evidence
 
