@@ -43,6 +43,8 @@ class Binding:
     sentence: tuple[int, int]
     socs: tuple[str, ...] = ()  # one: bound; several: ambiguous; none: unbound
     occupation_evidence: str = ""
+    named_by: str = ""  # how the name was found: careers, title, ooh_title, ... (names.RANKS), or pin
+    named_here: bool = False  # the name is in the figure's own sentence (not an earlier one, a heading, the title)
     measures: tuple[str, ...] = ()  # one: bound; several: the text does not say which
     measure_evidence: str = ""
     claim: Claim | None = None
@@ -394,13 +396,15 @@ def _bind_occupation(
     if pin is not None:
         binding.pin = pin
         binding.socs, binding.occupation_evidence = (pin.soc or "",), f"pinned by sidecar pin {pin.number}"
+        binding.named_by = "pin"
         return
     chosen, evidence = _choose_occupation(document, catalog, names, figures, figure, earlier, sentence)
     if not chosen:
         if binding.problem is None:
             binding.problem = evidence
         return
-    binding.socs, binding.occupation_evidence = _codes(chosen), evidence
+    binding.socs, binding.occupation_evidence, binding.named_by = _codes(chosen), evidence, chosen[0].via
+    binding.named_here = all(binding.sentence[0] <= name.start < binding.sentence[1] for name in chosen)
     if len(binding.socs) > 1 and binding.problem is None:
         binding.problem = f"{_quoted(chosen)} fits {len(binding.socs)} occupations: {', '.join(binding.socs)}"
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from factsheets.articles import together
 from factsheets.articles.audit import (
     AMBIGUOUS,
-    DIFFERS,
     UNBOUND,
     Audit,
     Published,
@@ -31,6 +30,7 @@ from factsheets.articles.audit import (
 )
 from factsheets.articles.bind import ALL_OCCUPATIONS, Binding, BoundDocument, claim_for
 from factsheets.articles.catalog import Catalog, release_label
+from factsheets.articles.claimed import far_from_claimed
 from factsheets.articles.data_years import data_year_edits
 from factsheets.articles.direction import indefinite_article, opposite
 from factsheets.articles.document import Document, Edit
@@ -358,7 +358,7 @@ def _refresh_one(
     soc, measure = _moves_with(binding, audit), audit.measure or binding.measure
     if soc is None or measure is None or binding.claim is None:
         return "the measure is not settled"
-    if (far := _far_from_claimed(binding, audit, store, soc, measure)) is not None:
+    if (far := far_from_claimed(binding, audit, catalog, store, soc, measure)) is not None:
         return far
     if binding.claim.newer_than_held:
         return f"it claims {binding.claim.label}, newer than any release the warehouse holds"
@@ -432,24 +432,6 @@ def _refresh_one(
         figure.index, binding.line, binding.column, figure.text, new_text, soc, catalog.title(soc), measure,
         binding.claim.label, label, provenance(newest, store.line_of(newest, soc), measure), edits, notes,
     )  # fmt: skip
-
-
-def _far_from_claimed(binding: Binding, audit: Audit, store: Store, soc: str, measure: str) -> str | None:
-    """Why a count that differs from its claimed release's figure by more than half stays: its words ("jobs") may not
-    say what it counts, and the newest figure of the count they suggest would be another figure altogether."""
-    release = binding.claim.release if binding.claim is not None else None
-    if audit.status != DIFFERS or binding.figure.kind != "count" or release is None:
-        return None
-    published = store.get(release, soc, measure)
-    if published is None or not published.value:
-        return None
-    if 0.5 <= binding.figure.value / published.value <= 2:
-        return None
-    label = release_label(release)
-    return (
-        f"{binding.figure.text} is far from {label}'s {MEASURE_LABELS[measure]} of {soc} "
-        f"({published.value:,.0f}): the words may not say what it counts; check it by hand"
-    )
 
 
 def _moves_with(binding: Binding, audit: Audit) -> str | None:
