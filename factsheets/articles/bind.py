@@ -369,17 +369,18 @@ def _bind_measure(
             for t in tokens
         )
         binding.measures, binding.measure_evidence = percent_measures(left, right, has_period)
-        if binding.measures and (other := not_projected(sentence, left)):
-            binding.measures, binding.measure_evidence = (), other
     else:
         middle = (figure.start + figure.end) / 2
         token = min(tokens, key=lambda t: abs((t.start + t.end) / 2 - middle)) if tokens else None
         binding.measures, binding.measure_evidence = count_measures(left, right, token)
-        changing = binding.measures in (("change_numeric",), ("employment_target",))
-        if changing and (other := not_projected(sentence, left)):
-            binding.measures, binding.measure_evidence = (), other
+    if binding.measures in _PROJECTED and (other := not_projected(sentence, left)):
+        binding.measures, binding.measure_evidence = (), other
     if not binding.measures:
         binding.problem = binding.measure_evidence
+
+
+# what only EP projects: a change, or the employment a change ends at ("grew 5% last year" is none of them)
+_PROJECTED = (("change_percent",), ("change_numeric",), ("employment_target",))
 
 
 def _bind_occupation(

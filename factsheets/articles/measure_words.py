@@ -92,10 +92,7 @@ _EMPLOYED_AFTER = re.compile(
 
 
 # "There were about 186,400 medical records specialists in 2021": the workers of the occupation named after it
-_THERE_WERE_BEFORE = re.compile(
-    rf"\bthere\s+(?:were|are|was|is|will\s+be)\s+{_ABOUT}$",
-    re.I,
-)
+_THERE_WERE_BEFORE = re.compile(rf"\bthere\s+(?:were|are|was|is|will\s+be)\s+{_ABOUT}$", re.I)
 
 
 def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -190,8 +187,9 @@ def paired_measure(
     figure: Figure, measures: tuple[str, ...], previous: _Previous, *, between: str
 ) -> tuple[tuple[str, ...], str] | None:
     """What a figure is by the figure before it in its sentence: the projected employment after 'to' ("from 186,400
-    in 2021 to 199,800 in 2031": else the sentence would be refreshed by half), or the same statistic as the wage
-    before it on the other basis; None when the figure before says nothing of it."""
+    in 2021 to 199,800 in 2031": else the sentence would be refreshed by half), the change in jobs beside a percent
+    change ("7 percent, or 13,400 jobs"), the 75th percentile after the 25th ("between $37,510 and $60,170"), or the
+    same statistic as the wage before it on the other basis; None when the figure before says nothing of it."""
     if (
         measures in ((), ("employment_base",))
         and figure.kind == "count"

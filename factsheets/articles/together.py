@@ -105,12 +105,13 @@ _COMPARED = re.compile(
 )
 
 
+_AMOUNT = re.compile(r"([-−–]?)(\d[\d,]*(?:\.\d+)?)")
+
+
 def _amount(text: str) -> float | None:
-    digits = re.sub(r"[^\d.]", "", text.split()[0] if text.split() else "")
-    try:
-        return float(digits.strip("."))
-    except ValueError:
-        return None
+    """The signed number of a figure as written ("$50,400", "-5%", "7 percent")."""
+    found = _AMOUNT.search(text)
+    return float(found[2].replace(",", "")) * (-1 if found[1] else 1) if found else None
 
 
 def comparisons(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
