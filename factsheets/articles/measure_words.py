@@ -77,6 +77,8 @@ _CHANGE_OF_BEFORE = re.compile(rf"\b(?:increase|decrease|rise|growth|decline|dro
 _CHANGE_BY_BEFORE = re.compile(rf"\b{_MOVES}\s+(?:by\s+)?{_ABOUT}$", re.I)
 # "employment should climb to 199,800 in 2031": the count a change ends at
 _TO_TARGET_BEFORE = re.compile(rf"\b{_MOVES}\s+to\s+{_ABOUT}$", re.I)
+# "| Projected employment, 2031 |" (a column's header): the count the decade ends at (not "projected employment change")
+_PROJECTED_EMPLOYMENT_BEFORE = re.compile(r"\bprojected\s+employment\b(?!\s+change)", re.I)
 _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
 # Not "workers": it ends occupations' names ("| Healthcare social workers | 68,090 |", a wage table's row);
 # nor the industry "Employment services" ("| Employment services | 58,650 |", the same table by industry).
@@ -155,11 +157,12 @@ def money_measures(figure: Figure, left: str, right: str, *, after_wage: bool = 
 
 
 # "$50,970, or $24.50 per hour", "$46,660 per year ($22.43 per hour)", "$22.43 an hour, or about $46,660 a year",
-# "$77,600 in 2021, or about $37.31 an hour", and the OOH's quick facts: "$77,600 per year $37.31 per hour"
+# "$77,600 in 2021, or about $37.31 an hour", "$46,660 in May 2021, about $22.43 per hour", and the OOH's quick
+# facts: "$77,600 per year $37.31 per hour"
 _UNIT = r"(?:(?:per|a|an|each)\s+(?:year|hour)|annually|hourly|yearly)"
 _EQUIVALENT = re.compile(
     rf"^\s*(?:{_UNIT}?(?:\s*(?:in|as\s+of)\s+(?:May\s+)?\d{{4}})?"
-    r"\s*(?:,\s*or|,?\s*\(|or|—|–)"
+    r"\s*(?:,\s*or|,?\s*\(|or|—|–|,)"
     rf"\s*(?:about|roughly|around|nearly|almost|approximately)?|{_UNIT}(?:\s*<br\s*/?>)?)\s*$",
     re.I,
 )
@@ -313,6 +316,8 @@ def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[s
         or _CHANGE_BY_BEFORE.search(left[-40:])
     ):
         return ("change_numeric",), f"'{change[0].split()[0]}'"
+    if projected := _PROJECTED_EMPLOYMENT_BEFORE.search(left[-80:]):
+        return ("employment_target",), f"'{projected[0]}'"
     if jobs := _JOBS_AFTER.search(right) or _JOBS_BEFORE.search(left[-80:]):
         words = f"'{jobs[0].split()[0]}'"
     elif employed := _EMPLOYED_AFTER.search(right):
