@@ -187,12 +187,12 @@ def token_for(tokens: list[Token], figure: Figure, measure: str) -> Token | None
             candidates = [t for t in candidates if t.years[0] + 10 in years] or candidates
         if candidates:
             return min(candidates, key=lambda t: abs((t.start + t.end) / 2 - middle))
-    years = [t for t in tokens if t.kind == "year"]
-    following = [t for t in years if t.start >= figure.end]
+    dated = [t for t in tokens if t.kind == "year"]
+    following = [t for t in dated if t.start >= figure.end]
     if measure == "employment_target" and following:  # "to 199,800 in 2031": the year after it is the target
         return replace(min(following, key=lambda t: t.start), kind="target")
-    if measure == "employment_target" and years:  # "| Projected employment, 2031 |": its column's year
-        return replace(max(years, key=lambda t: t.years[0]), kind="target")
+    if measure == "employment_target" and dated:  # "| Projected employment, 2031 |": its column's year
+        return replace(max(dated, key=lambda t: t.years[0]), kind="target")
     return None
 
 

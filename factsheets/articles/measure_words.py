@@ -59,10 +59,9 @@ _NEW_JOBS_AFTER = re.compile(
 _OPENINGS_AFTER = re.compile(r"^\s*(?:job\s+)?openings\b", re.I)
 # "each year, roughly 14,900 positions will open up", "14,900 jobs will need to be filled each year": openings, when
 # the sentence says they come every year
+_WILL = r"(?:will\s+|are\s+expected\s+to\s+|should\s+)?(?:need\s+to\s+)?"
 _OPEN_UP_AFTER = re.compile(
-    r"^\s*(?:jobs|positions)\s+(?:will\s+|are\s+expected\s+to\s+|should\s+)?(?:need\s+to\s+)?"
-    r"(?:open|become\s+(?:open|available)|be\s+filled|to\s+be\s+filled)\b",
-    re.I,
+    rf"^\s*(?:jobs|positions)\s+{_WILL}(?:open|become\s+(?:open|available)|(?:to\s+)?be\s+filled)\b", re.I
 )
 _YEARLY = re.compile(r"\b(?:(?:each|every|per|a)\s+year|annually)\b", re.I)
 _JOBS_AFTER = re.compile(r"^\s*(?:jobs|positions|workers|people|employees|persons)\b", re.I)

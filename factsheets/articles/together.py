@@ -98,11 +98,11 @@ def partial_sentences(changes: list[Change], staying: set[int], bound: BoundDocu
 
 # "$48,470, higher than the $46,310 median for all occupations", "7%, which is faster than the 3%": only the comparative
 # between the two figures (not "the lowest 10 percent earned less than $52,780, and the highest ... more than $141,420")
-_COMPARED = re.compile(
-    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s*)?,?\s*(?:which\s+is\s+|that\s+is\s+|or\s+)?(?:(?:much|well|slightly|far)\s+)?"
-    r"(?:(?P<above>higher|more|greater|faster|above)|lower|less|smaller|slower|below)(?:\s+than)?\s+(?:the\s+)?$",
-    re.I,
+_LEAD = (
+    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s*)?,?\s*(?:(?:which|that)\s+is\s+|or\s+)?(?:(?:much|well|slightly|far)\s+)?"
 )
+_COMPARATIVE = r"(?:(?P<above>higher|more|greater|faster|above)|lower|less|smaller|slower|below)"
+_COMPARED = re.compile(rf"{_LEAD}{_COMPARATIVE}(?:\s+than)?\s+(?:the\s+)?$", re.I)
 
 
 _AMOUNT = re.compile(r"([-−–]?)(\d[\d,]*(?:\.\d+)?)")
