@@ -150,9 +150,12 @@ def refresh(
             if in_place and result.changed
             else ""
         )
+        review = result.to_review
+        status = "refreshed" if result.changed else "to review" if review else "up to date"
+        asks = f" {len(review)} of them ask you to reword or check by hand." if review else ""
         typer.echo(
-            f"{'refreshed' if result.changed else 'up to date':<12} {result.name}{where}: "
-            f"{len(result.changes)} figures refreshed, {len(result.kept)} left as written."
+            f"{status:<12} {result.name}{where}: "
+            f"{len(result.changes)} figures refreshed, {len(result.kept)} left as written.{asks}"
             f"{comparisons_summary(result)}"
         )
         for kept in result.kept:

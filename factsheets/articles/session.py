@@ -18,6 +18,9 @@ from factsheets.articles.outlook import OutlookPhrase, find_outlook_phrases, rew
 from factsheets.articles.refresh import Change, Kept, filed_narrower, plan_outlook, plan_refresh, unique_edits
 from factsheets.articles.sidecar import Pin, Sidecar, find_sidecar, load_sidecar, rewrite_figures
 
+# The words of a reason to keep a figure that ask the editor to act (reasons are written in factsheets.articles)
+EDITOR_ASKS = ("reword the sentence", "by hand")
+
 
 @dataclass
 class ArticleResult:
@@ -42,6 +45,11 @@ class ArticleResult:
     @property
     def changed(self) -> bool:
         return self.refreshed != self.document.source
+
+    @property
+    def to_review(self) -> list[Kept]:
+        """The figures left as written that ask the editor to act: "reword the sentence", "check it by hand"."""
+        return [k for k in [*self.kept, *self.outlook_kept] if any(ask in k.reason for ask in EDITOR_ASKS)]
 
     def refreshed_bytes(self) -> bytes:
         return self.document.encode(self.refreshed)

@@ -64,6 +64,22 @@ def test_refresh_in_place_then_nothing_is_left_to_refresh(db, tmp_path):
     assert again.stdout.startswith("up to date")
 
 
+def test_an_article_left_as_written_for_the_editor_to_reword_is_to_review_not_up_to_date(db, tmp_path):
+    # 39-3092 Costume attendants: $48,470 (May 2022) above $46,310 for all occupations; in May 2025, $50,400 below $50,980
+    article = tmp_path / "costume.txt"
+    article.write_text(
+        "Careers\n\nIn May 2022, costume attendants earned a median annual wage of $48,470, higher than the $46,310 "
+        "median for all occupations.\n",
+        encoding="utf-8",
+    )
+    result = invoke("refresh", str(article), "--db", db, "--in-place")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        f"to review    {article}: 0 figures refreshed, 2 left as written. 2 of them ask you"
+    )
+    assert "reword or check by hand." in result.stdout.splitlines()[0]
+
+
 def test_bad_input_exits_2_naming_the_file_and_the_other_articles_are_still_audited(db, tmp_path):
     bad = tmp_path / "scan.html"
     bad.write_bytes(b"<p>pay</p><!-- cut")
