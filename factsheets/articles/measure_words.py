@@ -74,8 +74,8 @@ _CHANGE_OF_BEFORE = re.compile(rf"\b(?:increase|decrease|rise|growth|decline|dro
 # "expected to increase by 411,400", "to decline by about 3,900", "will increase 13,400": a count right after the
 # verb is the change
 _CHANGE_BY_BEFORE = re.compile(rf"\b{_MOVES}\s+(?:by\s+)?{_ABOUT}$", re.I)
-# "employment should climb to 199,800 in 2031": the count a change ends at
-_TO_TARGET_BEFORE = re.compile(rf"\b{_MOVES}\s+to\s+{_ABOUT}$", re.I)
+# "employment should climb to 199,800 in 2031", "is projected to employ 198,700 in 2031": the count a change ends at
+_TO_TARGET_BEFORE = re.compile(rf"\b(?:{_MOVES}\s+to|(?:will|to)\s+employ)\s+{_ABOUT}$", re.I)
 # "| Projected employment, 2031 |" (a column's header): the count the decade ends at (not "projected employment change")
 _PROJECTED_EMPLOYMENT_BEFORE = re.compile(r"\bprojected\s+employment\b(?!\s+change)", re.I)
 _OPENINGS_BEFORE = re.compile(r"\bopenings\b[^.]*$", re.I)
