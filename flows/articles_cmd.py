@@ -152,7 +152,7 @@ def refresh(
         )
         review = result.to_review
         status = "refreshed" if result.changed else "to review" if review else "up to date"
-        asks = f" {len(review)} of them ask you to reword or check by hand." if review else ""
+        asks = f" {len(review)} ask you to reword or check by hand." if review else ""
         typer.echo(
             f"{status:<12} {result.name}{where}: "
             f"{len(result.changes)} figures refreshed, {len(result.kept)} left as written.{asks}"

@@ -436,6 +436,16 @@ def _other_release_note(binding: Binding, catalog: Catalog, store: Store, soc: s
     return ""
 
 
+def ep_may_median(catalog: Catalog, store: Store, soc: str, year: int) -> tuple[HeldRelease, float, bool] | None:
+    """OEWS's May median of `year` for `soc` as the EP cycle based in that year republishes it: (the cycle, the
+    wage, whether BLS prints it only as a lower bound), or None."""
+    cycle = next((r for r in catalog.releases.get(EP, []) if r.reference_year == year), None)
+    row = store.ep.get((cycle.release_id, soc)) if cycle is not None else None
+    if cycle is None or row is None or row.median_wage is None:
+        return None
+    return cycle, row.median_wage, row.median_wage_status == "top_coded"
+
+
 def _not_held_note(binding: Binding, catalog: Catalog, store: Store, soc: str) -> tuple[str, str | None]:
     """EP republishes OEWS's May median of its base year: a cross-check of a median from a release not held, and
     what settles an annual wage that names no statistic as the median (the note, and the measure it settles)."""
@@ -446,13 +456,13 @@ def _not_held_note(binding: Binding, catalog: Catalog, store: Store, soc: str) -
     if (binding.measures != ("annual_median",) and not either) or claim.source != OEWS or binding.token is None:
         return note, None
     year = binding.token.years[0]
-    cycle = next((r for r in catalog.releases.get(EP, []) if r.reference_year == year), None)
-    row = store.ep.get((cycle.release_id, soc)) if cycle else None
-    if cycle is None or row is None or row.median_wage is None:
+    copy = ep_may_median(catalog, store, soc, year)
+    if copy is None:
         return note, None
-    wage = money_text(row.median_wage, cents=False, comma=True)
-    bound = round_half_away(row.median_wage)
-    if row.median_wage_status == "top_coded":  # BLS prints only the lower bound (">=$208,000")
+    cycle, median, top_coded = copy
+    wage = money_text(median, cents=False, comma=True)
+    bound = round_half_away(median)
+    if top_coded:  # BLS prints only the lower bound (">=$208,000")
         wage += " or more"
         consistent = binding.figure.value >= bound
         verdict = f"{binding.figure.text} is consistent with it" if consistent else f"not {binding.figure.text}"

@@ -7,10 +7,10 @@ code: the editor said which code it is."""
 
 from __future__ import annotations
 
-from factsheets.articles.audit import DIFFERS, NOT_HELD, Audit, Store
+from factsheets.articles.audit import DIFFERS, NOT_HELD, Audit, Store, ep_may_median
 from factsheets.articles.bind import Binding
 from factsheets.articles.catalog import Catalog, release_label
-from factsheets.articles.measures import EP, MEASURE_LABELS, OEWS, money_text
+from factsheets.articles.measures import MEASURE_LABELS, OEWS, money_text
 
 # the ratio of the article's figure to the claimed one beyond which it is another figure, by kind
 BOUNDS = {"count": (0.5, 2.0), "money": (0.8, 1.25)}
@@ -21,12 +21,12 @@ def far_from_claimed(
 ) -> str | None:
     """Why the figure stays (it is far from the figure it claims to be), or None."""
     bounds = BOUNDS.get(binding.figure.kind)
-    if binding.named_by in ("careers", "pin"):  # the editor said which code it is, whatever its figure
+    if bounds is None or binding.named_by in ("careers", "pin"):  # the editor said which code it is
         return None
     if binding.figure.kind == "money" and binding.named_here:  # "Funeral service workers earned $50,000": a wrong
         return None  # or stale figure of the occupation its sentence names, which BLS's corrects
-    claimed = _claimed(binding, audit, catalog, store, soc, measure) if bounds else None
-    if bounds is None or claimed is None:
+    claimed = _claimed(binding, audit, catalog, store, soc, measure)
+    if claimed is None:
         return None
     value, what = claimed
     if bounds[0] <= binding.figure.value / value <= bounds[1]:
@@ -54,8 +54,8 @@ def _claimed(
     if audit.status != NOT_HELD or claim.source != OEWS or measure != "annual_median" or binding.token is None:
         return None
     year = binding.token.years[0]
-    cycle = next((r for r in catalog.releases.get(EP, []) if r.reference_year == year), None)
-    row = store.ep.get((cycle.release_id, soc)) if cycle is not None else None
-    if cycle is None or row is None or not row.median_wage or row.median_wage_status == "top_coded":
+    copy = ep_may_median(catalog, store, soc, year)
+    if copy is None or not copy[1] or copy[2]:  # a lower bound ("or more") is no figure to be far from
         return None
-    return row.median_wage, f"the May {year} median annual wage ({release_label(cycle)}'s copy)"
+    cycle, median, _ = copy
+    return median, f"the May {year} median annual wage ({release_label(cycle)}'s copy)"

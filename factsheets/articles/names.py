@@ -179,7 +179,9 @@ def _lead_words(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
     be the start of "Painters, Construction and Maintenance", so it names neither."""
     starting: dict[str, set[str]] = {}
     for _, title in titles:
-        starting.setdefault(words_of(title)[0] if words_of(title) else "", set()).add(" ".join(words_of(title)))
+        words = words_of(title)
+        if words:
+            starting.setdefault(words[0], set()).add(" ".join(words))
     leads = [(soc, lead) for soc, title in titles if (lead := lead_word(title))]
     return [(soc, lead) for soc, lead in leads if len(starting.get(lead.lower(), ())) == 1]
 

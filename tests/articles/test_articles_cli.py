@@ -74,9 +74,7 @@ def test_an_article_left_as_written_for_the_editor_to_reword_is_to_review_not_up
     )
     result = invoke("refresh", str(article), "--db", db, "--in-place")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(
-        f"to review    {article}: 0 figures refreshed, 2 left as written. 2 of them ask you"
-    )
+    assert result.stdout.startswith(f"to review    {article}: 0 figures refreshed, 2 left as written. 2 ask you")
     assert "reword or check by hand." in result.stdout.splitlines()[0]
 
 
