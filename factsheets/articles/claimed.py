@@ -1,9 +1,9 @@
 """How far a figure is from the one its words and year claim. A count more than twice or less than half the figure its
-words name ("13,400 jobs" where EP counts 198,700), or a wage more than a fifth off the figure of an occupation its
-sentence does not name ("Licensed practical nurses ... $48,070" bound to the title's registered nurses, whose May
-2021 median EP republishes as $77,600), is not that figure: the words or the occupation do not say what it is, and
-its refresh would write another figure altogether. It stays, unless the careers config or a sidecar pin names its
-code: the editor said which code it is."""
+words name ("13,400 jobs" where EP counts 198,700), a wage more than a fifth off the figure of an occupation its
+sentence does not name ("Nannies earned a median of $28,520 in May 2021" bound to the title's registered nurses, whose
+May 2021 median EP republishes as $77,600), or half or twice the wage of the occupation its sentence names, is not
+that figure: the words or the occupation do not say what it is, and its refresh would write another figure
+altogether. It stays, unless the careers config or a sidecar pin names its code: the editor said which code it is."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from factsheets.articles.measures import MEASURE_LABELS, OEWS, money_text
 
 # the ratio of the article's figure to the claimed one beyond which it is another figure, by kind
 BOUNDS = {"count": (0.5, 2.0), "money": (0.8, 1.25)}
+# a wage of the occupation its own sentence names: "Funeral service workers earned $50,000" is a wrong or stale figure
+# of theirs, which BLS's corrects; half or twice theirs is another occupation's ("EMTs earned $36,930, while
+# accountants made $77,250", where EMTs named no code)
+NAMED_HERE = (0.5, 2.0)
 
 
 def far_from_claimed(
@@ -23,8 +27,8 @@ def far_from_claimed(
     bounds = BOUNDS.get(binding.figure.kind)
     if bounds is None or binding.named_by in ("careers", "pin"):  # the editor said which code it is
         return None
-    if binding.figure.kind == "money" and binding.named_here:  # "Funeral service workers earned $50,000": a wrong
-        return None  # or stale figure of the occupation its sentence names, which BLS's corrects
+    if binding.figure.kind == "money" and binding.named_here:
+        bounds = NAMED_HERE
     claimed = _claimed(binding, audit, catalog, store, soc, measure)
     if claimed is None:
         return None

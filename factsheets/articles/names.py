@@ -4,8 +4,9 @@ Names come, strongest first, from the careers config (a publisher's own names), 
 of every release, the OOH profile titles, the titles of SOC codes BLS retired (mapped through the SOC
 crosswalk to every successor), then weaker evidence: the parts of compound titles ("health information
 technologists" of "Health information technologists and medical registrars"), the words of an OOH
-profile's address (".../medical-records-and-health-information-technicians.htm") and the names a profile
-gives ("also called healthcare executives"). Each name is known in the singular and the plural.
+profile's address (".../medical-records-and-health-information-technicians.htm"), the names a profile
+gives ("also called healthcare executives") and the short names it introduces ("Licensed practical nurses
+(LPNs)"). Each name is known in the singular and the plural.
 
 When a phrase names several codes at its strongest rank, the codes that are parents of another are dropped
 (a broad code sharing its title with its one detailed code), then the codes of the newest releases are
@@ -27,6 +28,8 @@ _ALIAS = re.compile(
     r"(?:^|(?<=\.\s))(?P<subject>[A-Z][^,.;:()]{2,80}?),\s+(?:also called|also known as|sometimes called|"
     r"sometimes referred to as|commonly referred to as|commonly called)\s+(?P<aliases>[^,.;:()]{3,120}?),"
 )
+# "Licensed practical nurses (LPNs)": the words before a plural acronym, which its letters begin
+_ACRONYM = re.compile(r"((?:[A-Za-z][A-Za-z'-]*\s+){1,8})\(([A-Z][A-Za-z]{1,7})s\)")
 
 
 def words_of(text: str) -> list[str]:
@@ -212,6 +215,45 @@ def profile_aliases(text: str, profile_title: str) -> list[str]:
     return names
 
 
+def profile_acronyms(text: str) -> list[tuple[str, str]]:
+    """(expansion, acronym) of the plural acronyms an OOH profile introduces after the words they stand for:
+    "Emergency medical technicians (EMTs)". Two letters only without a vowel: "NPs", never a word like "ATs"."""
+    found = []
+    for match in _ACRONYM.finditer(text):
+        letters = match[2].lower()
+        words = match[1].split()[-len(letters) :]
+        if len(words) < len(letters) or "".join(w[0] for w in words).lower() != letters:
+            continue
+        if len(letters) == 2 and re.search("[aeiouy]", letters):
+            continue
+        found.append((" ".join(words), match[2] + "s"))
+    return found
+
+
+def _last_words(title: str) -> set[str]:
+    """The workers each part of a title names, in the plural: "Accountants and Auditors" -> {"accountant", "auditor"};
+    "Network and Computer Systems Administrators" -> {"administrator"}."""
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", title)
+    return {singular(words[-1]) for part in parts if (words := words_of(part)) and words[-1].endswith("s")}
+
+
+def _add_acronyms(index: NameIndex, text: str, codes: tuple[str, ...], workers: dict[str, set[str]]) -> None:
+    """A profile's acronyms name what their words name ("EMTs": the emergency medical technicians' code); words
+    no title has name the profile's codes whose titles end in their last word ("Certified public accountants
+    (CPAs)": 13-2011 Accountants and Auditors; not "local area networks (LANs)")."""
+    for expansion, acronym in profile_acronyms(text):
+        key = tuple(words_of(expansion))
+        if key in index.entries and index.resolve(key)[1] in ("title", "ooh_title", "title_part"):
+            named = index.resolve(key)[0]
+        else:
+            last = singular(key[-1])
+            named = tuple(soc for soc in codes if last in workers.get(soc, ()))
+            for soc in named:
+                index.add(expansion, soc, "ooh_alias")
+        for soc in named:
+            index.add(acronym, soc, "ooh_alias")
+
+
 def build_index(
     *,
     titles: Iterable[tuple[str, str]],
@@ -235,7 +277,11 @@ def build_index(
             index.add(head, soc, "title_part")
     for soc, lead in _lead_words(titles):
         index.add(lead, soc, "lead_word")
-    for slug, title, codes, text in ooh_profiles:
+    workers: dict[str, set[str]] = {}
+    for soc, title in titles:
+        workers.setdefault(soc, set()).update(_last_words(title))
+    profiles = list(ooh_profiles)
+    for slug, title, codes, text in profiles:
         address = slug.replace("-", " ")
         for soc in codes:
             index.add(title, soc, "ooh_title")
@@ -247,6 +293,8 @@ def build_index(
                 index.add(alias, soc, "ooh_alias")
     for old_title, soc in retired:
         index.add(old_title, soc, "retired")
+    for _slug, _title, codes, text in profiles:  # after every title: an acronym names what its words name
+        _add_acronyms(index, text, codes, workers)
     return index
 
 

@@ -1,0 +1,41 @@
+"""The short names OOH profiles introduce ("Licensed practical nurses (LPNs)"), as the name index learns them."""
+
+from __future__ import annotations
+
+from factsheets.articles.names import build_index, profile_acronyms
+
+
+def test_an_acronym_stands_for_the_words_its_letters_begin():
+    text = (
+        "Licensed practical nurses (LPNs) and licensed vocational nurses (LVNs) provide basic care. They maintain "
+        "local area networks (LANs), see Nurse anesthetists (CRNAs) and work with athletic trainers (ATs). "
+        "Nurse practitioners (NPs) diagnose."
+    )
+    assert profile_acronyms(text) == [
+        ("Licensed practical nurses", "LPNs"),
+        ("licensed vocational nurses", "LVNs"),
+        ("local area networks", "LANs"),
+        ("Nurse practitioners", "NPs"),  # two letters without a vowel; "ATs" would be the word "at"
+    ]
+
+
+def test_an_acronym_names_what_its_words_name_or_the_profiles_workers():
+    titles = [
+        ("13-2011", "Accountants and Auditors"),
+        ("29-2042", "Emergency Medical Technicians"),
+        ("29-2043", "Paramedics"),
+        ("15-1244", "Network and Computer Systems Administrators"),
+    ]
+    profiles = [
+        ("accountants-and-auditors", "Accountants and Auditors", ("13-2011",), "Certified Public Accountants (CPAs)"),
+        ("emts-and-paramedics", "EMTs and Paramedics", ("29-2040",), "Emergency medical technicians (EMTs) respond."),
+        ("network-admins", "Network Administrators", ("15-1244",), "They set up local area networks (LANs)."),
+    ]
+    index = build_index(titles=titles, current=[], ooh_profiles=profiles, retired=[], careers=[])
+
+    def codes(phrase: str) -> list[tuple[str, ...]]:
+        return [match.socs for match in index.find(phrase, 0, len(phrase))]
+
+    assert codes("CPAs") == codes("a CPA") == codes("certified public accountants") == [("13-2011",)]
+    assert codes("EMTs") == [("29-2042",)]  # the code of its words' title, not the profile's broad 29-2040
+    assert codes("LANs") == codes("local area networks") == []  # no title of 15-1244 ends in "networks"
