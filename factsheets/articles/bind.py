@@ -75,6 +75,9 @@ class BoundDocument:
 
 
 _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
+# a name after its figure past one of these belongs to the next clause: "Nannies earned $28,520, while accountants
+# made $77,250" does not say what accountants earned first
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:while|whereas|but|and|although|though|compared)\b|\s(?:while|whereas)\s", re.I)
 
 
 # ---- occupation -------------------------------------------------------------------------------------
@@ -83,11 +86,13 @@ _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
 def _occupation_in_sentence(
     text: str, names: list[NameMatch], figures: list[Figure], figure: Figure
 ) -> list[NameMatch]:
-    """The nearest name with no other figure between it and this one (else the nearest before it), with the
-    names coordinated with it ('X and Y earned ...': two bindings fit)."""
+    """The nearest name with no other figure between it and this one, nor a clause break when it comes after it
+    (else the nearest before it), with the names coordinated with it ('X and Y earned ...': two bindings fit)."""
 
     def clear(name: NameMatch) -> bool:
         low, high = (name.end, figure.start) if name.end <= figure.start else (figure.end, name.start)
+        if name.start >= figure.end and _CLAUSE_BREAK.search(text, low, high):
+            return False
         return not any(low <= other.start < high for other in figures if other is not figure)
 
     def distance(name: NameMatch) -> int:
