@@ -17,10 +17,10 @@ _MOVES = r"(?:increas|decreas|ris|grow|grew|declin|drop|fall|fell|expand|shrink|
 
 def _percentile(words: str, share: int, nth: str) -> re.Pattern[str]:
     """A percentile as articles name it: "top 10 percent", "the highest-paid 10%", "90th percentile", "the bottom
-    quarter"."""
-    quarter = "|quarter" if share == 25 else ""
+    quarter", "the top tenth"."""
+    part = "quarter" if share == 25 else "tenth"
     return re.compile(
-        rf"\b(?:{words})(?:[\s-](?:paid|earning))?\s+(?:the\s+)?(?:{share}\s?(?:%|percent){quarter})|\b{nth}\s+percentile",
+        rf"\b(?:{words})(?:[\s-](?:paid|earning))?\s+(?:the\s+)?(?:{share}\s?(?:%|percent)|{part}\b)|\b{nth}\s+percentile",
         re.I,
     )
 
