@@ -33,7 +33,7 @@ def far_from_claimed(
     if claimed is None:
         return None
     value, what = claimed
-    if bounds[0] <= binding.figure.value / value <= bounds[1]:
+    if bounds[0] <= abs(binding.figure.value / value) <= bounds[1]:  # "lose 16,900 jobs": EP counts -17,600
         return None
     words = (
         "the words may not say what it counts" if binding.figure.kind == "count" else "it may be another occupation's"

@@ -319,10 +319,14 @@ def plan_refresh(
             changes.append(outcome)
         elif outcome is not None:
             kept.append(Kept(binding.figure.index, binding.line, binding.figure.text, outcome))
-    for rule in together.RULES:
-        reasons = rule(changes, {k.figure for k in kept}, bound)
-        kept += [Kept(c.figure, c.line, c.old, reasons[c.figure]) for c in changes if c.figure in reasons]
-        changes = [c for c in changes if c.figure not in reasons]
+    moved = True
+    while moved:  # a figure one rule keeps may hold back others by an earlier rule
+        moved = False
+        for rule in together.RULES:
+            reasons = rule(changes, {k.figure for k in kept}, bound)
+            kept += [Kept(c.figure, c.line, c.old, reasons[c.figure]) for c in changes if c.figure in reasons]
+            moved = moved or any(c.figure in reasons for c in changes)
+            changes = [c for c in changes if c.figure not in reasons]
     by_figure = {c.figure: c for c in changes}
     for figure, (edit, note) in data_year_edits(changes, bound, catalog).items():
         if editable(bound.document, edit.start, edit.end):

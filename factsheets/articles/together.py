@@ -65,14 +65,23 @@ def shared_words(changes: list[Change], staying: set[int], bound: BoundDocument)
 
 def undated(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
     """A figure dated by an earlier sentence ("... from 2023 to 2033. ... 15,000 openings a year are projected over
-    the period") moves only if the figures dating it do: refreshed alone, it would not fit the period it keeps."""
+    the period") moves only if the figures dating it do: refreshed alone, it would not fit the period it keeps. And
+    when it stays, so do they ("... $44,030 in May 2021. That is less than the $46,310 for all occupations."):
+    refreshed, they would move the year that dates it too."""
     owners = _token_users(bound)
     reasons: Reasons = {}
     for binding in bound.bindings:
         token = binding.dated_by
         if token is None:
             continue
-        stays = [o for o in owners[(token.start, token.end)] if o.figure.index in staying]
+        dating = owners[(token.start, token.end)]
+        if binding.figure.index in staying:
+            for owner in dating:
+                reasons[owner.figure.index] = (
+                    f"'{token.text}' also dates {binding.figure.text} (line {binding.line}), which stays"
+                )
+            continue
+        stays = [o for o in dating if o.figure.index in staying]
         if stays:
             reasons[binding.figure.index] = (
                 f"'{token.text}', which dates it, stays with {stays[0].figure.text} (line {stays[0].line})"
