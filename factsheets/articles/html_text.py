@@ -103,6 +103,7 @@ class _TextNodes(HTMLParser):
         self.title: Heading | None = None
         self.tags = 0
         self.row_cells = 0
+        self.cells = 0  # table cells open: outside them a table's whitespace is not text
         self.tables: list[int] = []  # rows so far of each open table: a table reads as a Markdown pipe table
         self.rows: list[tuple[int, int]] = []  # each table row's text: one sentence, whatever its cells hold
         self.row_start = 0
@@ -153,6 +154,7 @@ class _TextNodes(HTMLParser):
         if tag == "table":
             self.tables.append(0)
         if tag in _CELLS:
+            self.cells += 1
             if self.row_cells:
                 self._separate(CELL_SEPARATOR)
             self.row_cells += 1
@@ -186,6 +188,8 @@ class _TextNodes(HTMLParser):
                     self.title = self.title or heading
                 else:
                     self.headings.append(heading)
+        if tag in _CELLS:
+            self.cells = max(0, self.cells - 1)
         if tag in _TABLE_PARTS and self.tables:
             if tag == "tr":
                 self._row(start=False)
@@ -198,6 +202,8 @@ class _TextNodes(HTMLParser):
     def _text(self, decoded: str, raw_start: int, raw_end: int, is_ref: bool) -> None:
         if self.skipping or (self.in_head and not self.open_headings) or not decoded:
             return
+        if self.tables and not self.cells and not decoded.strip():
+            return  # the source's line breaks between rows: a blank line would end the pipe table
         self.pieces.append(Piece(self.length, self.length + len(decoded), raw_start, raw_end, is_ref))
         self.parts.append(decoded)
         self.length += len(decoded)

@@ -3,6 +3,8 @@ row, and the header's year moves once for the whole column (factsheets/articles/
 
 from __future__ import annotations
 
+import pytest
+
 from factsheets.articles import audit_articles
 from factsheets.articles.tables import column_header
 
@@ -54,18 +56,19 @@ def test_only_a_body_row_of_a_pipe_table_has_a_column_header():
     assert column_header(text, text.index("$46,660 earned")) is None  # not in a table
 
 
-def test_an_html_table_reads_as_a_pipe_table_and_only_its_text_changes(con, tmp_path):
-    rows = "".join(
-        f"<tr><td>{name}</td><td>{wage}</td><td>{growth}</td></tr>"
+@pytest.mark.parametrize("layout", ["", "\n    "], ids=["one line", "a tag a line"])  # rows apart: one table still
+def test_an_html_table_reads_as_a_pipe_table_and_only_its_text_changes(con, tmp_path, layout):
+    rows = layout.join(
+        f"<tr>{layout}<td>{name}</td><td>{wage}</td><td>{growth}</td>{layout}</tr>"
         for name, wage, growth in [
             ("Medical records specialists", "$46,660", "7%"),
             ("Health information technologists and medical registrars", "$55,560", "17%"),
         ]
     )
     page = (
-        "<html><head><title>Health information careers</title></head><body><table class='pay'><thead><tr>"
+        f"<html><head><title>Health information careers</title></head><body><table class='pay'>{layout}<thead><tr>"
         "<th>Occupation</th><th>Median pay (May 2021)</th><th>Job growth, 2021-31</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table><p>After the table.</p></body></html>\n"
+        f"{layout}<tbody>{layout}{rows}{layout}</tbody>{layout}</table><p>After the table.</p></body></html>\n"
     )
     path = tmp_path / "careers.html"
     path.write_text(page, encoding="utf-8")
