@@ -47,7 +47,7 @@ _YEARS = re.compile(
     rf"\((?:May\s+)?(?P<p>{_YEAR})\)"
     rf"|\b(?i:in|as\s+of|for|during|of|from)\s+(?P<m1>May\s+)?(?P<i>{_YEAR})\b"  # "In 2021, ..." too
     rf"|\b(?P<m2>May\s+)(?P<may>{_YEAR})\b"
-    rf"|\b(?P<d>{_YEAR})(?=\s+(?:(?:BLS|OEWS|EP)\s+)?(?i:median|mean|average|data|figures|estimates|wages?|salar(?:y|ies)|pay)\b)"
+    rf"|\b(?P<d>{_YEAR})(?=\s+(?:(?:BLS|OEWS|EP)\s+)?(?i:median|mean|average|data|figures|estimates|survey|report|statistics|numbers|wages?|salar(?:y|ies)|pay)\b)"
     rf"|\b(?i:jobs|employment|pay|wages?),\s+(?P<c>{_YEAR})\b"  # the OOH's "Number of Jobs, 2024"
 )
 
