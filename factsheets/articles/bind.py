@@ -56,6 +56,7 @@ class Binding:
     pin: Pin | None = None
     problem: str | None = None  # why it cannot be bound
     notes: list[str] = field(default_factory=list)
+    gap: bool = False  # a gap between two figures ("$74,370 more than the median for all workers")
 
     @property
     def soc(self) -> str | None:
@@ -383,10 +384,20 @@ def _bind_measure(
         binding.measures, binding.measure_evidence = count_measures(left, right, token)
     if binding.measures in _PROJECTED and (other := not_projected(sentence, left)):
         binding.measures, binding.measure_evidence = (), other
+    if difference := _DIFFERENCE.match(right):
+        binding.measures, binding.gap = (), True
+        binding.measure_evidence = f"'{figure.text} {difference[1]}' is a gap between two figures, which BLS does not publish: check it by hand"
     if not binding.measures:
         binding.problem = binding.measure_evidence
 
 
+# "$74,370 more than the median for all workers", "5 percent below the national average": a gap, not a figure (not
+# "13,400 more jobs", nor "$48,470, higher than the $46,310 median")
+_DIFFERENCE = re.compile(
+    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s+|annually\s+|hourly\s+)?"
+    r"((?:more|less|higher|lower|greater|smaller)\s+than|above|below)\b",
+    re.I,
+)
 # what only EP projects: a change, or the employment a change ends at ("grew 5% last year" is none of them)
 _PROJECTED = (("change_percent",), ("change_numeric",), ("employment_target",))
 

@@ -105,6 +105,20 @@ def partial_sentences(changes: list[Change], staying: set[int], bound: BoundDocu
     return reasons
 
 
+def gaps(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
+    """A gap between two figures stays ("$120,680 in 2021, which is $74,370 more than the median for all workers"), and
+    so do the figures of its kind in its sentence: refreshed alone, they would no longer be that far apart."""
+    reasons: Reasons = {}
+    for gap in (b for b in bound.bindings if b.gap):
+        for binding in bound.bindings:
+            if binding.sentence == gap.sentence and binding.figure.kind == gap.figure.kind and not binding.gap:
+                reasons[binding.figure.index] = (
+                    f"its sentence's gap ('{gap.figure.text} ...') stays as written: refreshed, the figures would no "
+                    "longer be that far apart; reword the sentence"
+                )
+    return reasons
+
+
 # "$48,470, higher than the $46,310 median for all occupations", "7%, which is faster than the 3%": only the comparative
 # between the two figures (not "the lowest 10 percent earned less than $52,780, and the highest ... more than $141,420")
 _LEAD = (
@@ -148,7 +162,7 @@ def comparisons(changes: list[Change], staying: set[int], bound: BoundDocument) 
     return reasons
 
 
-RULES = (collapses, shared_words, undated, partial_sentences, comparisons)
+RULES = (collapses, shared_words, undated, partial_sentences, comparisons, gaps)
 
 
 def _token_users(bound: BoundDocument) -> dict[tuple[int, int], list[Binding]]:
