@@ -260,7 +260,8 @@ _SUBJECT = re.compile(
 
 def not_projected(sentence: str, left: str) -> str | None:
     """Why a percent its words call a change is not EP's projected change of employment; None when it may be."""
-    subject = last_match(_SUBJECT, left[-80:])
+    clause = re.split(r"[,;:]", left[-80:])[-1]  # "$37,190 median pay, 16% growth": the pay is the wage's
+    subject = last_match(_SUBJECT, clause)
     if subject is not None and subject["what"]:
         return f"a change in {subject['what'].lower()}: BLS projects employment"
     if (past := _PAST.search(sentence)) and not _AHEAD.search(sentence):
