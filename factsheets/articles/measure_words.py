@@ -175,6 +175,7 @@ _RANGE_TO = re.compile(
 
 # "grow 7 percent, or 13,400 jobs", "grow 7% (13,400 jobs)": the same change in jobs
 _SAME_CHANGE = re.compile(rf"^\s*(?:,\s*or|\(|—|–)\s*{_ABOUT}$", re.I)
+_FROM_AFTER_CHANGE = re.compile(rf"^\s*(?:,|—|–)?\s*from\s+{_ABOUT}$", re.I)  # "fall 11 percent, from 147,400 to ..."
 
 
 _AND = re.compile(r"\s*and\s+$", re.I)  # "between $38,000 and $60,000"
@@ -191,7 +192,8 @@ def paired_measure(
     """What a figure is by the figure before it in its sentence: the projected employment after 'to' ("from 186,400
     in 2021 to 199,800 in 2031": else the sentence would be refreshed by half), the change in jobs beside a percent
     change ("7 percent, or 13,400 jobs"), the 75th percentile after the 25th ("between $37,510 and $60,170"), or the
-    same statistic as the wage before it on the other basis; None when the figure before says nothing of it."""
+    same statistic as the wage before it on the other basis, the employment a change starts from ("fall 11 percent,
+    from 147,400 to 131,200"); None when the figure before says nothing of it."""
     if (
         measures in ((), ("employment_base",))
         and figure.kind == "count"
@@ -199,6 +201,10 @@ def paired_measure(
         and _SAME_CHANGE.match(between)
     ):
         return ("change_numeric",), f"the change in jobs beside the {previous.figure.text} before it"
+    if measures == () and figure.kind == "count" and previous.measures == ("change_percent",):
+        if _FROM_AFTER_CHANGE.match(between):  # and the figure after 'to' is the target (below)
+            return ("employment_base",), f"'from' after the {previous.figure.text} change"
+        return None
     # "from 186,400 jobs to 199,800 jobs": the second says "jobs" as the first does, and is the target
     if measures in ((), ("employment_base",)) and figure.kind == "count" and previous.measures == ("employment_base",):
         if _RANGE_TO.match(between):
