@@ -122,10 +122,14 @@ def gaps(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reas
 # "$48,470, higher than the $46,310 median for all occupations", "7%, which is faster than the 3%": only the comparative
 # between the two figures (not "the lowest 10 percent earned less than $52,780, and the highest ... more than $141,420")
 _LEAD = (
-    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s*)?,?\s*(?:(?:which|that)\s+is\s+|or\s+)?(?:(?:much|well|slightly|far)\s+)?"
+    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s*)?(?:in\s+(?:May\s+)?(?:19|20)\d\d\s*)?,?\s*(?:(?:which|that)\s+is\s+|or\s+)?"
+    r"(?:(?:much|well|slightly|far)\s+)?"
 )
 _COMPARATIVE = r"(?:(?P<above>higher|more|greater|faster|above)|lower|less|smaller|slower|below)"
-_COMPARED = re.compile(rf"{_LEAD}{_COMPARATIVE}(?:\s+than)?\s+(?:the\s+)?$", re.I)
+# "more than double the $48,060": the first is above twice the second
+_TIMES = r"(?:\s+(?P<times>double|twice|triple|three\s+times|half))?"
+_COMPARED = re.compile(rf"{_LEAD}{_COMPARATIVE}(?:\s+than)?{_TIMES}\s+(?:the\s+)?$", re.I)
+_FACTOR = {"double": 2.0, "twice": 2.0, "triple": 3.0, "half": 0.5}
 
 
 _AMOUNT = re.compile(r"([-−–]?)(\d[\d,]*(?:\.\d+)?)")
@@ -152,11 +156,17 @@ def comparisons(changes: list[Change], staying: set[int], bound: BoundDocument) 
         if compared is None or new_a is None or new_b is None:
             continue
         said = 1 if compared["above"] else -1
-        now = (new_a > new_b) - (new_a < new_b)
+        times = compared["times"]
+        factor = _FACTOR.get(times.split()[0].lower(), 3.0) if times else 1.0
+        now = (new_a > factor * new_b) - (new_a < factor * new_b)
         if now != said:
+            if times:
+                how = f"{'more' if said > 0 else 'less'} than {' '.join(times.split()).lower()}"
+            else:
+                how = "above" if said > 0 else "below"
             reason = (
-                f"its sentence says {a.old} is {'above' if said > 0 else 'below'} {b.old}, and BLS's newer figures "
-                f"({a.new}, {b.new}) do not compare that way: reword the sentence"
+                f"its sentence says {a.old} is {how} {b.old}, and BLS's newer figures ({a.new}, {b.new}) do not "
+                "compare that way: reword the sentence"
             )
             reasons.update(dict.fromkeys((a.figure, b.figure), reason))
     return reasons
