@@ -167,12 +167,18 @@ _GROUP_WORDS = re.compile(r"\b(?:occupations|related|other)\b", re.I)
 
 
 def lead_word(title: str) -> str | None:
-    """The one-word first occupation of a title of two ("Paralegals and Legal Assistants" -> "Paralegals"), which
-    articles use alone; None for a group ("Sales and Related Occupations"), a longer list or a qualified title
-    ("Physicians, Pathologists")."""
+    """The one-word first occupation of a title of two ("Paralegals and Legal Assistants" -> "Paralegals") or of a list
+    of one-word occupations ("Welders, Cutters, Solderers, and Brazers" -> "Welders"), which articles use alone; None
+    for a group ("Sales and Related Occupations"), a longer list or a qualified title ("Physicians, Pathologists")."""
     head = except_head(title) or title
+    if _GROUP_WORDS.search(head):
+        return None
+    if ", and " in head:  # "Welders, Cutters, Solderers, and Brazers": a list of one-word occupations
+        parts = re.split(r",\s*(?:and\s+)?", head)
+        first = parts[0] if all(" " not in part for part in parts) else ""
+        return first if first.lower().endswith("s") else None
     first, found, second = head.partition(" and ")
-    if not found or "," in head or " and " in second or " " in first or _GROUP_WORDS.search(head):
+    if not found or "," in head or " and " in second or " " in first:
         return None
     return first if first.lower().endswith("s") else None
 

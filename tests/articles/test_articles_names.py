@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factsheets.articles.names import build_index, profile_acronyms
+from factsheets.articles.names import build_index, lead_word, profile_acronyms
 
 
 def test_an_acronym_stands_for_the_words_its_letters_begin():
@@ -39,3 +39,11 @@ def test_an_acronym_names_what_its_words_name_or_the_profiles_workers():
     assert codes("CPAs") == codes("a CPA") == codes("certified public accountants") == [("13-2011",)]
     assert codes("EMTs") == [("29-2042",)]  # the code of its words' title, not the profile's broad 29-2040
     assert codes("LANs") == codes("local area networks") == []  # no title of 15-1244 ends in "networks"
+
+
+def test_the_first_of_a_list_of_one_word_occupations_is_named_alone():
+    assert lead_word("Welders, Cutters, Solderers, and Brazers") == "Welders"
+    assert lead_word("Paralegals and Legal Assistants") == "Paralegals"
+    assert lead_word("Title Examiners, Abstractors, and Searchers") is None  # "Title Examiners" is no one word
+    assert lead_word("Physicians, Pathologists") is None  # a qualified title, not a list
+    assert lead_word("Sales and Related Occupations") is None
