@@ -164,6 +164,7 @@ class Audit:
     measure: str | None = None  # the measure settled (a median-or-mean settled by the value)
     backfill: str | None = None
     ooh: OohFacts | None = None  # matched as the OOH prints it for a profile of that name, not as OEWS/EP do
+    other: str | None = None  # the occupation whose figure it matches (matches another occupation)
 
 
 # The quick facts an OOH profile prints, by the measure they are, and the release they are of.
@@ -399,6 +400,7 @@ def audit_binding(binding: Binding, catalog: Catalog, store: Store, related: set
             f"{binding.figure.text} is {_describe(catalog, other_release, code, other, found)}; {wanted}",
             bls_text,
             measure,
+            other=code,
         )
     return Audit(
         DIFFERS,

@@ -23,6 +23,7 @@ from factsheets.articles.find import Figure, Token, find_figures, find_tokens
 from factsheets.articles.measure_words import (
     average_of_all,
     count_measures,
+    gap_between,
     money_measures,
     not_projected,
     paired_measure,
@@ -76,6 +77,8 @@ class BoundDocument:
 
 
 _COORDINATOR = re.compile(r"^\W*(?:and|or|as well as|&)?\W*$", re.I)
+# "Financial managers, who often start as accountants, earned $131,710": the accountants are an aside
+_ASIDE = re.compile(r",\s*(?:who|whom|whose|which)\b[^,.;]*,", re.I)
 # a name after its figure past one of these belongs to the next clause: "Nannies earned $28,520, while accountants
 # made $77,250" does not say what accountants earned first
 _CLAUSE_BREAK = re.compile(r";|,\s*(?:while|whereas|but|and|although|though|compared)\b|\s(?:while|whereas)\s", re.I)
@@ -105,6 +108,7 @@ def _occupation_in_sentence(
     specific = [n for n in names if n.socs != (ALL_OCCUPATIONS,)]
     if average or specific:
         names = average or specific
+    names = [n for n in names if not _in_aside(text, n, figure)] or names
     eligible = [n for n in names if clear(n)] or [n for n in names if n.end <= figure.start][-1:]
     if not eligible:
         return []
@@ -113,6 +117,14 @@ def _occupation_in_sentence(
     ordered = sorted(eligible, key=lambda n: n.start)
     at = ordered.index(nearest)
     return group + _coordinated(text, ordered, at)
+
+
+def _in_aside(text: str, name: NameMatch, figure: Figure) -> bool:
+    """Whether the name is in a relative clause between commas that does not hold the figure."""
+    for aside in _ASIDE.finditer(text, max(0, name.start - 200), name.end + 200):
+        if aside.start() < name.start and name.end <= aside.end() and not aside.start() < figure.start < aside.end():
+            return True
+    return False
 
 
 def _coordinated(text: str, ordered: list[NameMatch], at: int) -> list[NameMatch]:
@@ -384,20 +396,12 @@ def _bind_measure(
         binding.measures, binding.measure_evidence = count_measures(left, right, token)
     if binding.measures in _PROJECTED and (other := not_projected(sentence, left)):
         binding.measures, binding.measure_evidence = (), other
-    if difference := _DIFFERENCE.match(right):
-        binding.measures, binding.gap = (), True
-        binding.measure_evidence = f"'{figure.text} {difference[1]}' is a gap between two figures, which BLS does not publish: check it by hand"
+    if gap := gap_between(figure.text, right):
+        binding.measures, binding.measure_evidence, binding.gap = (), gap, True
     if not binding.measures:
         binding.problem = binding.measure_evidence
 
 
-# "$74,370 more than the median for all workers", "5 percent below the national average": a gap, not a figure (not
-# "13,400 more jobs", nor "$48,470, higher than the $46,310 median")
-_DIFFERENCE = re.compile(
-    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s+|annually\s+|hourly\s+)?"
-    r"((?:more|less|higher|lower|greater|smaller)\s+than|above|below)\b",
-    re.I,
-)
 # what only EP projects: a change, or the employment a change ends at ("grew 5% last year" is none of them)
 _PROJECTED = (("change_percent",), ("change_numeric",), ("employment_target",))
 

@@ -174,7 +174,10 @@ _RANGE_TO = re.compile(
 
 
 # "grow 7 percent, or 13,400 jobs", "grow 7% (13,400 jobs)": the same change in jobs
-_SAME_CHANGE = re.compile(rf"^\s*(?:,\s*or|\(|—|–)\s*{_ABOUT}$", re.I)
+# "7 percent, or 13,400 jobs", "6% over the next ten years, or about 136,400 jobs"
+_SAME_CHANGE = re.compile(
+    rf"^\s*(?:(?:over|in|during|through)\s[^,.;:$%\d]{{0,40}}?)?(?:,\s*or|\(|—|–)\s*{_ABOUT}$", re.I
+)
 _FROM_AFTER_CHANGE = re.compile(rf"^\s*(?:,|—|–)?\s*from\s+{_ABOUT}$", re.I)  # "fall 11 percent, from 147,400 to ..."
 
 
@@ -337,3 +340,20 @@ def _count_measures(left: str, right: str, token: Token | None) -> tuple[tuple[s
     if token is not None and token.may:
         return ("employment",), f"{words} in '{token.text}' (OEWS)"
     return ("employment_base",), f"{words} (EP base-year employment)"
+
+
+# "$74,370 more than the median for all workers", "5 percent below the national average": a gap, not a figure (not
+# "13,400 more jobs", nor "$48,470, higher than the $46,310 median")
+_GAP_AFTER = re.compile(
+    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s+|annually\s+|hourly\s+)?"
+    r"((?:more|less|higher|lower|greater|smaller)\s+than|above|below)\b",
+    re.I,
+)
+
+
+def gap_between(figure_text: str, right: str) -> str | None:
+    """Why a figure followed by a comparative is no figure BLS publishes but the gap between two; None otherwise."""
+    found = _GAP_AFTER.match(right)
+    if found is None:
+        return None
+    return f"'{figure_text} {found[1]}' is a gap between two figures, which BLS does not publish: check it by hand"

@@ -351,6 +351,10 @@ def _ooh_kept(binding: Binding, facts: OohFacts, measure: str, catalog: Catalog)
     return f"{where}; the OOH's {newest.edition} edition prints {text}: refresh it by hand"
 
 
+def _codes_named(bound: BoundDocument, catalog: Catalog, sentence: tuple[int, int]) -> set[str]:
+    return {soc for name in catalog.names.find(bound.document.text, *sentence) for soc in name.socs}
+
+
 def _refresh_one(
     bound: BoundDocument, binding: Binding, audit: Audit, catalog: Catalog, store: Store
 ) -> Change | str | None:
@@ -364,6 +368,8 @@ def _refresh_one(
         return "the measure is not settled"
     if (far := far_from_claimed(binding, audit, catalog, store, soc, measure)) is not None:
         return far
+    if audit.other is not None and audit.other in _codes_named(bound, catalog, binding.sentence):
+        return f"it is {audit.other}'s figure, an occupation its sentence also names: check which one it gives by hand"
     if binding.claim.newer_than_held:
         return f"it claims {binding.claim.label}, newer than any release the warehouse holds"
     source = MEASURE_SOURCE[measure]
