@@ -129,7 +129,7 @@ _COMPARATIVE = r"(?:(?P<above>higher|more|greater|faster|above)|lower|less|small
 # "more than double the $48,060": the first is above twice the second
 _TIMES = r"(?:\s+(?P<times>double|twice|triple|three\s+times|half))?"
 _COMPARED = re.compile(rf"{_LEAD}{_COMPARATIVE}(?:\s+than)?{_TIMES}\s+(?:the\s+)?$", re.I)
-_FACTOR = {"double": 2.0, "twice": 2.0, "triple": 3.0, "half": 0.5}
+_FACTOR = {"double": 2.0, "twice": 2.0, "triple": 3.0, "three": 3.0, "half": 0.5}  # by the first word
 
 
 _AMOUNT = re.compile(r"([-−–]?)(\d[\d,]*(?:\.\d+)?)")
@@ -157,7 +157,7 @@ def comparisons(changes: list[Change], staying: set[int], bound: BoundDocument) 
             continue
         said = 1 if compared["above"] else -1
         times = compared["times"]
-        factor = _FACTOR.get(times.split()[0].lower(), 3.0) if times else 1.0
+        factor = _FACTOR[times.split()[0].lower()] if times else 1.0
         now = (new_a > factor * new_b) - (new_a < factor * new_b)
         if now != said:
             if times:
