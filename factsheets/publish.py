@@ -53,6 +53,7 @@ from factsheets.batch import (
     SheetOutcome,
     SheetWork,
     batches_of,
+    build_key,
     merge_outcome,
     process_keys,
     remove_snapshot,
@@ -69,6 +70,7 @@ from factsheets.changelog import (
     nothing_changed_markdown,
     run_name,
 )
+from factsheets.forked import render_forked
 from factsheets.model import Sheet, SheetBuilder
 from factsheets.render import FORMATS, long_date, templates_hash
 from factsheets.site import normalize_base_url, occupation_groups, site_files, site_stamp, stale_sitemap_parts
@@ -111,6 +113,7 @@ class _Plan:
     sheets: list[Sheet]
     held: list[HeldBackCareer]
     runner: BatchRunner | None
+    forked: bool = False  # render here with forked helpers on the spare cores (factsheets.forked)
     units: dict[str, int] = field(default_factory=dict)  # area key -> its sheets (factsheets.area_units)
 
 
@@ -153,6 +156,7 @@ def publish_sheets(
     site_base_url: str | None = None,
     runner: BatchRunner | None = None,
     areas: str | Sequence[str] | None = None,
+    fork: bool = False,
 ) -> PublishResult:
     """Render the sheets from the warehouse (never fetches) and publish them into out_dir at once.
 
@@ -163,7 +167,8 @@ def publish_sheets(
     on_step(step) is called before each publishing step (tests fail a publish at each one).
     site: write index.html, index.json, sitemap.xml and the schema too; site_base_url makes the
     sitemap's URLs absolute (SiteBaseUrlError unless an http(s) URL). runner: render the occupation
-    and profile sheets in batches elsewhere (flows.distribute.dask_runner); None renders them here.
+    and profile sheets in batches elsewhere (flows.distribute.dask_runner); None renders them here, and
+    with `fork` on this machine's spare cores too (factsheets.forked: Linux, hundreds of sheets).
     areas: the area sheets to publish too (factsheets.area_sheet): none|states|metros|all, or a list of
     areas (postal code, FIPS code, area code or name); AreaSelectionError for an unknown one. The
     national sheets then link their area sheets; area sheets of other areas are withdrawn.
@@ -187,7 +192,7 @@ def publish_sheets(
         chosen, held = select(builder.build(careers), held, only)
         plan = _Plan(builder, [], [], chosen, held, None)
     else:
-        plan = _Plan(builder, sheet_keys(builder), careers, [], held, runner)
+        plan = _Plan(builder, sheet_keys(builder), careers, [], held, runner, fork)
         if builder.areas is not None:
             plan.units = {a.key: len(area_idents(builder, a)) for a in builder.areas.facts.areas.values()}
         result.built_from = {source: row.release_id for source, row in sorted(facts.releases.items())}
@@ -335,7 +340,7 @@ class _Publisher:
             self.build.mkdir(AREA_STATES)
         prev = self.state["sheets"]
         if plan.runner is None:
-            outcomes = process_keys(plan.builder, plan.keys, prev, self.work, self.build)
+            outcomes = self._render_here(plan, prev)
             summaries = [
                 publish_area(plan.builder, key, self.work, self.build, area_site, legacy.get(key), published.get(key))
                 for key in plan.units
@@ -364,6 +369,19 @@ class _Publisher:
         self.result.batches = results
         outcomes = [outcome.unpack() for r in results for outcome in r.outcomes]
         return outcomes, [summary for r in results for summary in r.areas]
+
+    def _render_here(self, plan: _Plan, prev: dict[str, dict[str, Any]]) -> list[SheetOutcome]:
+        def share(keys: list[SheetKey], build: VersionBuild) -> list[SheetOutcome]:
+            return process_keys(plan.builder, keys, prev, self.work, build)
+
+        if not plan.forked:
+            return share(plan.keys, self.build)
+
+        def files(key: SheetKey) -> list[str]:
+            slug = build_key(plan.builder, key).slug
+            return [f"{slug}.{fmt}" for fmt in self.formats]
+
+        return render_forked(plan.keys, self.build, share, files)
 
     def _legacy_area_entries(self, plan: _Plan) -> dict[str, dict[str, dict[str, Any]]]:
         """Area sheets a set's state kept before per-area states, moved out of it: by area key, the

@@ -300,6 +300,12 @@ def _environments() -> tuple[jinja2.Template, jinja2.Template]:
     return markdown_and_html(_template_source, "sheet.md.j2", "sheet.html.j2")
 
 
+def compile_templates() -> None:
+    """Compile the sheet templates now (they compile on first use): before forking render helpers, which
+    then start with them."""
+    _environments()
+
+
 @lru_cache(maxsize=1)
 def templates_hash() -> str:
     """Changes when a template or RENDER_VERSION changes: sheets are then re-rendered (keeping their date)."""

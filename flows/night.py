@@ -300,6 +300,7 @@ def publish_sheets_step(con, settings: Settings, refreshed_on: date, careers: Ca
             site_base_url=settings.site_base_url,
             runner=runner,
             areas=settings.area_selection(),  # area sheets join the same version
+            fork=settings.render_forked(),
         )
 
 

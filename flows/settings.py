@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     workers: int | None = Field(
         None,
         ge=0,
-        description="Render workers for the sheets: 0 renders them in the publishing process, N starts a local "
-        "Dask cluster of N processes [default: 0 while only national sheets are published].",
+        description="Render workers for the sheets: 0 renders them in the publishing process alone, N starts a "
+        "local Dask cluster of N processes [default: national sheets render in the publishing process and, on "
+        "Linux, in a helper forked for each spare core; with area sheets, a cluster of a worker per core].",
     )
     dask_address: str | None = Field(
         None, description="Render the sheets on an existing Dask cluster instead, e.g. tcp://scheduler:8786."
@@ -142,6 +143,11 @@ class Settings(BaseSettings):
         if self.workers is not None:
             return self.workers
         return (os.cpu_count() or 1) if self.sheet_areas != "none" else 0
+
+    def render_forked(self) -> bool:
+        """Whether sheets rendered in the publishing process are shared with forked helpers on the spare
+        cores (factsheets.forked): unless --workers says how, or a cluster is named."""
+        return self.workers is None and not self.dask_address
 
     def area_selection(self) -> str | None:
         """The area sheets to publish (factsheets.publish's `areas`), None for national sheets only."""

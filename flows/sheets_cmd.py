@@ -22,9 +22,9 @@ Workers = Annotated[
         "--workers",
         min=0,
         help=shown(
-            "Render the sheets on a local Dask cluster of N worker processes; 0 renders them in this process.",
+            "Render the sheets on a local Dask cluster of N worker processes; 0 renders them in this process alone.",
             "workers",
-            "0 for national sheets",
+            "national sheets here and in a forked helper per spare core (Linux)",
         ),
     ),
 ]
@@ -170,6 +170,7 @@ def sheets(
                     site_base_url=settings.site_base_url,
                     runner=runner,
                     areas=chosen_areas,
+                    fork=settings.render_forked(),
                 )
         except CareersConfigError as exc:
             typer.echo(f"careers config rejected: {exc}", err=True)
