@@ -106,6 +106,8 @@ def _helper(parent: int, share: list[SheetKey], build: VersionBuild, render: Ren
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != parent:
             os._exit(1)
+        for stop in (signal.SIGTERM, signal.SIGINT):  # the publisher's handlers say and undo; a helper just stops
+            signal.signal(stop, signal.SIG_DFL)
         mine = VersionBuild.reopen(build.staging, has_current=build.linked)
         try:
             outcomes = render(share, mine)
