@@ -17,13 +17,14 @@ or tests stays in one process (pytest_xdist_auto_num_workers).
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from bls_files import MIRROR, SHARED, SHARED_MISSING, ooh_profile_pages
-from scratch import process_folder
+from scratch import built_once, process_folder
 
 if TYPE_CHECKING:  # nothing of the project is imported before the Prefect settings below
     from transforms.release import Release
@@ -78,12 +79,17 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def ooh_edition(shared_data: Path) -> Release:
-    """The 292 profiles of the mirror, read by the OOH transform alone (no EP file), once per session:
-    the articles' warehouse and the EP-links tests load the same edition (~8 s to parse)."""
+def ooh_edition(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """The 292 profiles of the mirror, read by the OOH transform alone (no EP file), once per session
+    (~8 s to parse; the workers share it): the articles' warehouse and the EP-links tests load it."""
     from transforms.ooh import read_profiles
 
-    return read_profiles(ooh_profile_pages())
+    def parse(folder: Path) -> None:
+        with open(folder / "release.pickle", "wb") as out:
+            pickle.dump(read_profiles(ooh_profile_pages()), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    with open(built_once(tmp_path_factory, "ooh-edition", parse) / "release.pickle", "rb") as edition:
+        return pickle.load(edition)
 
 
 @pytest.fixture(scope="session")

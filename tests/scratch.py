@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+from filelock import FileLock
 
 from flows.guard import remove_run_folder, run_folder
 
@@ -23,3 +28,20 @@ def process_folder(prefix: str) -> Path:
 def _remove_if_mine(folder: Path, owner: int) -> None:
     if os.getpid() == owner:
         remove_run_folder(folder)
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+    """A folder `name` that build(folder) fills once per test session: the first xdist worker to need it
+    builds it, the others wait for it and read the same files (each built the same warehouses again,
+    both cores busy twice as long). A run without workers builds it in its own temp folder."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # .../pytest-N: this session's
+    folder = root / name
+    with FileLock(f"{folder}.lock"):
+        if not folder.is_dir():
+            partial = root / f"{name}.partial"
+            shutil.rmtree(partial, ignore_errors=True)  # a worker killed while building it
+            partial.mkdir()
+            build(partial)
+            partial.rename(folder)
+    return folder

@@ -1,4 +1,5 @@
-"""Fixtures of the article tests: one warehouse of real releases, built once per session and read by all."""
+"""Fixtures of the article tests: one warehouse of real releases, built once per session (by the
+first worker that needs it) and read by all."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from articles_fixtures import build_articles_warehouse
+from scratch import built_once
 
 import warehouse
 from factsheets.articles import audit_articles
@@ -17,8 +19,11 @@ from transforms.release import Release
 @pytest.fixture(scope="session")
 def articles_db(ooh_edition: Release, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """OEWS May 2022-2025, EP 2021-31 to 2024-34 and every OOH profile of the mirror; open it read-only."""
-    path = tmp_path_factory.mktemp("articles-warehouse") / "warehouse.duckdb"
-    return build_articles_warehouse(path, ooh=ooh_edition)
+
+    def build(folder: Path) -> None:
+        build_articles_warehouse(folder / "warehouse.duckdb", ooh=ooh_edition)
+
+    return built_once(tmp_path_factory, "articles-warehouse", build) / "warehouse.duckdb"
 
 
 @pytest.fixture(scope="module")
