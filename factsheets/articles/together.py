@@ -172,7 +172,36 @@ def comparisons(changes: list[Change], staying: set[int], bound: BoundDocument) 
     return reasons
 
 
-RULES = (collapses, shared_words, undated, partial_sentences, comparisons, gaps)
+# "13,400 jobs, more than any other occupation", "the highest-paid occupation at $239,200": a rank among occupations,
+# which the releases of one occupation cannot check (not "the highest 10 percent earned more than $141,420", a percentile)
+_RANK = re.compile(
+    r"\b(?:\w+\s+)?than\s+(?:any|all)\s+other\b|\b(?:\w+\s+)?than\s+any\b|\bof\s+any(?:\s+other)?\b"
+    r"|\bamong\s+all\s+occupations\b"
+    r"|\b(?:highest|lowest|best|worst|fastest|slowest)[-\s](?:paid|paying|growing|declining)\b(?!\s+(?:\d|tenth\b|quarter\b|half\b))"
+    r"|\bthe\s+(?:most|fewest|largest|smallest|highest|lowest|fastest|slowest|biggest)\s+"
+    r"(?:number|share|growth|increase|decline|gains?|loss|wages?|pay|salary|employment|median|rate|jobs|openings)\b",
+    re.I,
+)
+
+
+def ranks(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
+    """A figure whose sentence ranks it among occupations ("13,400 jobs, more than any other occupation") stays:
+    refreshed, the rank may no longer hold, and no release of one occupation says whether it does."""
+    sentence_of = {b.figure.index: b.sentence for b in bound.bindings}
+    text = bound.document.text
+    reasons: Reasons = {}
+    for change in changes:
+        start, end = sentence_of[change.figure]
+        found = _RANK.search(text, start, end)
+        if found:
+            reasons[change.figure] = (
+                f"its sentence ranks it ('{' '.join(found[0].split())}'): refreshed, the rank may no longer hold; "
+                "check it by hand"
+            )
+    return reasons
+
+
+RULES = (collapses, shared_words, undated, partial_sentences, comparisons, gaps, ranks)
 
 
 def _token_users(bound: BoundDocument) -> dict[tuple[int, int], list[Binding]]:
