@@ -4,11 +4,12 @@
   earlier sentence of its paragraph, else the heading of its section (then the headings above it), else the
   document's title; a sidecar pin wins over all;
 * measure: the words around the figure (median, mean/average, top/lowest 10 percent, hourly, projected
-  growth/decline, openings, jobs, new jobs ...; "to 199,800 in 2031" after a base year's employment);
+  growth/decline, openings, jobs, new jobs ...; "to 199,800 in 2031" after a base year's employment); a
+  wage's median or mean, else that of an earlier sentence of its paragraph;
 * release: the year or period the sentence states for it, else the one the last dated sentence of its
   paragraph states, else the newest held.
-A figure binds for certain only when one occupation and one measure fit; otherwise the candidates are kept
-(the audit may settle a median-or-mean by the value) and nothing is changed.
+A figure binds for certain only when one occupation and one measure fit; else the candidates are kept (the
+audit may settle a median-or-mean by the value) and nothing is changed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from factsheets.articles.document import Document, Heading
 from factsheets.articles.find import Figure, Token, find_figures, find_tokens
 from factsheets.articles.measure_words import (
     average_of_all,
+    carry_statistic,
     count_measures,
     gap_between,
     money_measures,
@@ -248,10 +250,11 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
     bindings: list[Binding] = []
     earlier = _EarlierSentences(document, catalog)
     dated: dict[int, list[Token]] = {}  # paragraph -> the tokens of its last sentence that has any
+    statistic_of: dict[int, str] = {}  # paragraph -> the wage statistic its last sentence naming one named
     for number, start, end, figures in sentences:
         tokens = find_tokens(text, start, end, figures)
         paragraph = document.paragraph_of[number] if document.paragraph_of else -1
-        before = dated.get(paragraph, [])
+        before, earlier_statistic = dated.get(paragraph, []), statistic_of.get(paragraph) if paragraph >= 0 else None
         if tokens:
             dated[paragraph] = tokens
         section = next(iter(document.headings_above(start)), None)
@@ -282,6 +285,8 @@ def bind_document(document: Document, catalog: Catalog, pins: tuple[Pin, ...] = 
             )
             if header and binding.measures and pin is None:
                 binding.measure_evidence += f", its column '{header.text}'"
+            if figure.kind == "money" and pin is None:
+                carry_statistic(binding, earlier_statistic, statistic_of, paragraph)
             between = text[left_start : figure.start]
             if (
                 i

@@ -5,10 +5,13 @@ a count's kind ("14,200 openings", "13,800 new jobs", "194,800 jobs in 2024", "b
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from factsheets.articles.find import Figure, Token
 from factsheets.articles.measures import wage_measure
+
+if TYPE_CHECKING:
+    from factsheets.articles.bind import Binding
 
 _HIGH, _LOW = "top|highest|upper", "lowest|bottom|lower"
 _ABOUT = r"(?:(?:about|roughly|nearly|almost|approximately|around|some)\s+)?"  # "about 13,400"
@@ -153,6 +156,22 @@ def money_measures(figure: Figure, left: str, right: str, *, after_wage: bool = 
             wage_measure("mean", hourly),
         ), f"{unit} wage; the text says neither median nor mean"
     return (wage_measure(best[1], hourly),), f"'{best[2]}' ({unit})"
+
+
+def carry_statistic(binding: Binding, earlier: str | None, statistic_of: dict[int, str], paragraph: int) -> None:
+    """A wage whose words name neither median nor mean takes the one an earlier sentence of its paragraph named for
+    its wage ("... earned a median of $48,310 in May 2021. Light truck drivers earned $38,280."); a wage whose
+    median or mean is settled passes it on (statistic_of: paragraph -> the last one)."""
+    chosen = tuple(m for m in binding.measures if earlier and m.endswith(f"_{earlier}"))
+    if len(binding.measures) == 2 and len(chosen) == 1:
+        said = binding.measure_evidence.split(";")[0]
+        binding.measures, binding.measure_evidence = (
+            chosen,
+            f"{said}; '{earlier}' of an earlier sentence of its paragraph",
+        )
+    statistic = binding.measures[0].rpartition("_")[2] if len(binding.measures) == 1 else None
+    if statistic in ("median", "mean"):
+        statistic_of[paragraph] = statistic
 
 
 # "$50,970, or $24.50 per hour", "$46,660 per year ($22.43 per hour)", "$22.43 an hour, or about $46,660 a year",

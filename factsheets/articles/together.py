@@ -122,7 +122,8 @@ def gaps(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reas
 # "$48,470, higher than the $46,310 median for all occupations", "7%, which is faster than the 3%": only the comparative
 # between the two figures (not "the lowest 10 percent earned less than $52,780, and the highest ... more than $141,420")
 _LEAD = (
-    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s*)?(?:in\s+(?:May\s+)?(?:19|20)\d\d\s*)?,?\s*(?:(?:which|that)\s+is\s+|or\s+)?"
+    r"\s*(?:(?:per|a|an)\s+(?:year|hour)\s*)?(?:in\s+(?:May\s+)?(?:19|20)\d\d\s*)?"
+    r"(?:,?\s*(?:(?:which|that)\s+is\s+|or\s+)|\.\s+(?:that|this|it)\s+is\s+|,\s*)?"
     r"(?:(?:much|well|slightly|far)\s+)?"
 )
 _COMPARATIVE = r"(?:(?P<above>higher|more|greater|faster|above)|lower|less|smaller|slower|below)"
@@ -143,13 +144,14 @@ def _amount(text: str) -> float | None:
 
 def comparisons(changes: list[Change], staying: set[int], bound: BoundDocument) -> Reasons:
     """Two refreshed figures of one kind that their sentence compares ("earn $46,660, higher than the $45,760 median
-    for all occupations") stay when BLS's newer figures compare the other way: refreshed, the words would be false."""
+    for all occupations"; "... $45,410 in May 2022. That is less than the $46,310 ...") stay when BLS's newer figures
+    compare the other way: refreshed, the words would be false."""
     by_figure = {c.figure: c for c in changes}
     text = bound.document.text
     reasons: Reasons = {}
     for first, second in zip(bound.bindings, bound.bindings[1:], strict=False):
         a, b = by_figure.get(first.figure.index), by_figure.get(second.figure.index)
-        if a is None or b is None or first.sentence != second.sentence or first.figure.kind != second.figure.kind:
+        if a is None or b is None or first.figure.kind != second.figure.kind:  # _COMPARED spans one sentence break
             continue
         compared = _COMPARED.match(text, first.figure.end, second.figure.start)
         new_a, new_b = _amount(a.new), _amount(b.new)
