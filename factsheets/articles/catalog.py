@@ -4,8 +4,10 @@ article of the run."""
 
 from __future__ import annotations
 
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -91,9 +93,11 @@ class Catalog:
         # BLS's own words for the whole economy: "the median annual wage for all workers was $49,500" (every
         # OOH page's pay section); bound to the article's subject, that figure was refreshed to the subject's wage
         names.add("all workers", ALL_OCCUPATIONS, "title")
-        catalog = cls(
-            dict(releases), dict(later), names, q.known_codes(con), dict(successors), dict(predecessors), as_of
-        )
+        known = q.known_codes(con)
+        for name, soc in common_names():
+            if soc in known:
+                names.add(name, soc, "common")
+        catalog = cls(dict(releases), dict(later), names, known, dict(successors), dict(predecessors), as_of)
         for title in q.ooh_similar_titles(con):
             # no code's name is the whole title ("Craft and Fine Artists"; "Geological and Hydrologic Technicians",
             # in which only "hydrologic technicians" names a code)
@@ -205,3 +209,9 @@ def careers_names(path: Path | str | None, profile_codes: dict[str, tuple[str, .
         for alternative in career.alternatives:
             names.append((alternative.name, alternative.soc))
     return names
+
+
+def common_names() -> list[tuple[str, str]]:
+    """(name, soc) of factsheets/articles/common_names.toml: what editors call an occupation besides its titles."""
+    text = resources.files("factsheets.articles").joinpath("common_names.toml").read_text(encoding="utf-8")
+    return list(tomllib.loads(text)["names"].items())

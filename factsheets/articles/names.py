@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 RANKS = {
-    "careers": 0, "title": 1, "ooh_title": 2, "retired": 3, "title_part": 4, "ooh_address": 4, "ooh_alias": 5,
+    "careers": 0, "title": 1, "common": 1, "ooh_title": 2, "retired": 3, "title_part": 4, "ooh_address": 4, "ooh_alias": 5,
     "lead_word": 6,  # "Paralegals": the weakest, as one word may name other occupations too ("Painters")
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")

@@ -1,7 +1,11 @@
-"""The short names OOH profiles introduce ("Licensed practical nurses (LPNs)"), as the name index learns them."""
+"""The short names OOH profiles introduce ("Licensed practical nurses (LPNs)"), as the name index learns them, and
+the names editors give occupations (factsheets/articles/common_names.toml)."""
 
 from __future__ import annotations
 
+import pytest
+
+from factsheets.articles.catalog import common_names
 from factsheets.articles.names import build_index, lead_word, profile_acronyms
 
 
@@ -47,3 +51,26 @@ def test_the_first_of_a_list_of_one_word_occupations_is_named_alone():
     assert lead_word("Title Examiners, Abstractors, and Searchers") is None  # "Title Examiners" is no one word
     assert lead_word("Physicians, Pathologists") is None  # a qualified title, not a list
     assert lead_word("Sales and Related Occupations") is None
+
+
+def test_every_common_name_is_a_code_of_oews_may_2025(con):
+    """factsheets/articles/common_names.toml names codes BLS still publishes, each by one name per code."""
+    held = {row[0] for row in con.execute("SELECT soc_code FROM oews_national WHERE release_id = '2025A01'").fetchall()}
+    names = common_names()
+    assert len(names) >= 20 and {soc for _, soc in names} <= held
+
+
+@pytest.mark.parametrize(
+    ("sentence", "soc", "median"),
+    [
+        # the codes' OEWS May 2024 medians, refreshed to May 2025's (before: unbound, or 'software engineers' bound
+        # to the engineers' group 17-2000 and left as far from its $106,070)
+        ("RNs earned a median of $93,600 in May 2024.", "29-1141", "$97,550"),
+        ("HVAC techs earned a median of $59,810 in May 2024.", "49-9021", "$61,010"),
+        ("Software engineers earned a median of $133,080 in May 2024.", "15-1252", "$135,980"),
+        ("The median wage of CNAs was $39,530 in May 2024.", "31-1131", "$42,260"),
+    ],
+)
+def test_an_editors_name_for_an_occupation_binds_its_code(article, sentence, soc, median):
+    result = article("Careers", sentence)
+    assert [(c.soc, c.measure, c.new) for c in result.changes] == [(soc, "annual_median", median)]
