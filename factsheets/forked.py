@@ -4,7 +4,7 @@ snapshot to write and read, no warehouse), renders its share of the keys into th
 and sends back its outcomes, while the publishing process renders the first share. Outcomes are merged
 in the order of the keys, so the files, the state and the changelog are those of a serial publish.
 
-A helper that fails, dies or stops answering costs nothing but time: its share is rendered here
+A helper that cannot be forked, fails, dies or stops answering costs nothing but time: its share is rendered here
 instead (its files first taken out of the version), with a warning. Only where fork(2) is how
 processes start (Linux), with a spare core, and for at least MIN_SHEETS sheets per process.
 """
@@ -55,6 +55,7 @@ class _Helper:
     pid: int
     fd: int
     share: list[SheetKey]
+    unborn: str | None = None  # why the fork failed (it wrote nothing)
 
 
 def render_forked(keys: list[SheetKey], build: VersionBuild, render: Render, files: Files) -> list[SheetOutcome]:
@@ -84,13 +85,20 @@ def render_forked(keys: list[SheetKey], build: VersionBuild, render: Render, fil
 
 
 def _fork(share: list[SheetKey], build: VersionBuild, render: Render) -> _Helper:
-    read, write = os.pipe()
     parent = os.getpid()
-    with warnings.catch_warnings():
-        # Python 3.12+ warns of a fork beside threads: the helper runs none of their code (DuckDB's pool,
-        # the writer thread of `build`) and writes through a VersionBuild of its own.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    read, write = -1, -1
+    try:
+        read, write = os.pipe()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns of a fork beside threads: the helper runs none of their code (DuckDB's pool,
+            # the writer thread of `build`) and writes through a VersionBuild of its own.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError as exc:  # out of processes, memory or files: this process renders the share
+        for fd in (read, write):
+            if fd >= 0:
+                os.close(fd)
+        return _Helper(0, -1, share, f"no helper could be forked: {exc}")
     if pid == 0:
         os.close(read)
         _helper(parent, share, build, render, write)  # never returns
@@ -108,6 +116,9 @@ def _helper(parent: int, share: list[SheetKey], build: VersionBuild, render: Ren
             os._exit(1)
         for stop in (signal.SIGTERM, signal.SIGINT):  # the publisher's handlers say and undo; a helper just stops
             signal.signal(stop, signal.SIG_DFL)
+        # Its handlers are the publisher's, whose connections (Prefect's API) a helper must not use; a helper
+        # says what went wrong through its pipe.
+        logging.disable(logging.CRITICAL)
         mine = VersionBuild.reopen(build.staging, has_current=build.linked)
         try:
             outcomes = render(share, mine)
@@ -134,7 +145,7 @@ def _say(fd: int, why: str) -> None:
 def _outcomes(
     helper: _Helper, build: VersionBuild, render: Render, files: Files, deadline: float
 ) -> list[SheetOutcome]:
-    answer = _read_answer(helper, deadline)
+    answer = helper.unborn or _read_answer(helper, deadline)
     if isinstance(answer, tuple):
         outcomes, written = answer
         build.written += written
@@ -143,7 +154,7 @@ def _outcomes(
         "a render helper failed (%s); its %d sheets were rendered by the publishing process", answer, len(helper.share)
     )
     _reap(helper)  # before its files go: it writes no more
-    for key in helper.share:  # files are created once: whatever it wrote goes first
+    for key in helper.share if not helper.unborn else []:  # files are created once: what it wrote goes first
         for name in files(key):
             build.remove(name)
     return render(helper.share, build)

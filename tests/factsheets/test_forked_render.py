@@ -141,6 +141,19 @@ def test_a_failed_helper_has_its_share_rendered_here(tmp_path, three_cores, rend
 
 
 @pytest.mark.slow
+def test_a_publisher_that_cannot_fork_renders_every_sheet_itself(tmp_path, three_cores, renderers, monkeypatch, caplog):
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable (injected)")
+
+    monkeypatch.setattr(forked.os, "fork", no_fork)
+    with caplog.at_level(logging.WARNING, logger="factsheets.forked"):
+        assert_same(tmp_path, *publish_both(tmp_path, "new", RUN2))
+    warnings = [r.getMessage() for r in caplog.records if r.name == "factsheets.forked"]
+    assert len(warnings) == 2 and all("no helper could be forked" in w for w in warnings)
+    assert set(renderers()) == {os.getpid()}
+
+
+@pytest.mark.slow
 def test_an_error_of_the_publishing_process_stops_its_helpers_and_publishes_nothing(tmp_path, three_cores, renderers):
     renderers.faults["helper"] = hangs
 
