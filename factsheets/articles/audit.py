@@ -34,8 +34,10 @@ from factsheets.articles.measures import (
     SCALES,
     accepted_percents,
     count_text,
+    in_thousands,
     money_text,
     round_half_away,
+    thousands_text,
     whole_percent_printed,
 )
 from warehouse import article_queries as q
@@ -239,6 +241,8 @@ def printed(published: Published, measure: str, *, decimals: int, comma: bool, u
     if published.value is None:
         return None
     kind = MEASURE_KIND[measure]
+    if kind == "money" and in_thousands(unit):
+        return thousands_text(published.value, decimals) + unit
     if kind == "money":
         text = money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma)
         return text + " or more" if published.status == "top_coded" else text  # BLS prints only the bound
@@ -262,6 +266,8 @@ def agrees(binding: Binding, published: Published | None, measure: str) -> bool:
         return False
     if kind == "percent":
         return value in published.accepted(figure.decimals)
+    if kind == "money" and in_thousands(figure.unit):  # "$77.6K": BLS's figure to the written tenth of a thousand
+        return thousands_text(value, figure.decimals) == thousands_text(published.value, figure.decimals)
     if kind == "money" and (measure.startswith("hourly_") or figure.decimals == 2):
         return round(published.value, 2) == round(value, 2)
     if kind == "count" and figure.unit in SCALES:  # "186.4 thousand": BLS's figure to the tenth of a thousand

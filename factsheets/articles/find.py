@@ -1,6 +1,6 @@
 """Find every figure in an article's text, and the years and periods that go with them.
 
-Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo), percents (`7%`, `28 percent`,
+Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo, `$77.6K`), percents (`7%`, `28 percent`,
 `-5%`, `7-percent`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `3.1 million`, `700 openings`). Percentile labels
 (`top 10 percent`, `the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
 `from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
@@ -16,6 +16,8 @@ from decimal import Decimal
 from factsheets.articles.measures import SCALES
 
 _MONEY = r"(?P<dollars>\$+)[ \t]?(?P<m_int>\d{1,3}(?:,\d{3})+|\d+)(?P<m_cents>\.\d{2})?"
+# "$77.6K", "$78k", "$77.6 thousand": a wage in thousands, as blogs and job boards write it
+_MONEY_K = r"\$[ \t]?(?P<k_num>\d{1,3}(?:\.\d{1,2})?)(?P<k_scale>[kK]\b|[ \t]+thousand\b)"
 _PERCENT = r"(?P<sign>[-−–+]?)(?P<p_num>\d+(?:\.\d+)?)(?P<p_unit>[ \t]?%|[ \t-](?:percent|per cent)\b)"  # "7-percent growth" too
 _COUNT = r"(?P<c_num>\d{1,3}(?:,\d{3})+|\d{5,})"
 # as EP's tables count ("194.8 thousand") and articles write large counts ("3.1 million")
@@ -23,7 +25,8 @@ _THOUSANDS = r"(?P<t_num>\d{1,3}(?:\.\d{1,3})?)[ \t]+(?P<scale>thousand|million)
 # "about 700 openings a year", "1,500 new jobs" has its comma: a small number is a figure only before what EP counts
 _SMALL_COUNT = r"(?P<s_num>\d{1,4})(?=[ \t]+(?:new[ \t]+|additional[ \t]+)?(?:job[ \t]+)?(?:openings|jobs|positions)\b)"
 FIGURE = re.compile(
-    rf"(?<![\w$.,]){_MONEY}(?![\d,.]?\d|[ \t]?(?:million|billion|thousand|[kKmMbB]\b))"
+    rf"(?<![\w$.,]){_MONEY_K}"
+    rf"|(?<![\w$.,]){_MONEY}(?![\d,.]?\d|[ \t]?(?:million|billion|thousand|[kKmMbB]\b))"
     rf"|(?<![\w.,$]){_PERCENT}"
     rf"|(?<![\w$.,\-−–]){_THOUSANDS}"
     rf"|(?<![\w$.,\-−–]){_SMALL_COUNT}"
@@ -63,7 +66,8 @@ class Figure:
     decimals: int
     comma: bool
     signed: bool = False  # written with + or -
-    unit: str = ""  # percent: '%' or 'percent'; money: '$' or '$$' as written; count: 'thousand', 'million' or ''
+    unit: str = ""  # percent: '%' or 'percent'; money: '$' or '$$', or its scale ('K', ' thousand') as written;
+    # count: 'thousand', 'million' or ''
     number_start: int = 0  # the digits (and sign) a refresh replaces
     number_end: int = 0
 
@@ -96,8 +100,15 @@ def find_figures(text: str, start: int = 0, end: int | None = None, *, first_ind
     if not _ANY_DIGIT.search(text, start, end):
         return figures
     for match in FIGURE.finditer(text, start, end):
-        kind = "money" if match["m_int"] else "percent" if match["p_num"] else "count"
-        if match["t_num"]:
+        kind = "money" if match["m_int"] or match["k_num"] else "percent" if match["p_num"] else "count"
+        if match["k_num"]:  # the unit is the scale as written: the refresh writes the new figure in it
+            number = match["k_num"]
+            figure = Figure(
+                first_index + len(figures), kind, match.start(), match.end(), match[0],
+                float(Decimal(number).scaleb(3)), len(number.partition(".")[2]), False, unit=match["k_scale"],
+                number_start=match.start(), number_end=match.end("k_num"),
+            )  # fmt: skip
+        elif match["t_num"]:
             number, scale = match["t_num"], match["scale"]
             figure = Figure(
                 first_index + len(figures), kind, match.start(), match.end(), match[0],

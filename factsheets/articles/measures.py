@@ -152,6 +152,16 @@ def money_text(value: float, *, cents: bool, comma: bool) -> str:
 SCALES = {"thousand": 3, "million": 6}  # a count written with its scale: "194.8 thousand", "3.1 million"
 
 
+def in_thousands(unit: str) -> bool:
+    """A money figure written in thousands ("$77.6K", "$77.6 thousand"): its unit is the scale as written."""
+    return unit.strip() in ("K", "k", "thousand")
+
+
+def thousands_text(value: float, decimals: int) -> str:
+    """'$97.6', the dollars of a wage in thousands to `decimals` places (BLS's $97,550 is '$97.6' K)."""
+    return "$" + count_text(value, comma=False, scale="thousand", decimals=decimals)
+
+
 def count_text(value: float, *, comma: bool, scale: str = "", decimals: int = 0) -> str:
     """'194,800' or '194800'; in a scale of SCALES with `decimals`, as EP's tables count ('194.8' thousand)
     or articles write large counts ('3.1' million)."""

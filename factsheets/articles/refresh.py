@@ -44,8 +44,10 @@ from factsheets.articles.measures import (
     OEWS,
     OUTLOOK_WORDS,
     count_text,
+    in_thousands,
     money_text,
     series_label,
+    thousands_text,
 )
 from factsheets.articles.names import is_ancestor
 from factsheets.articles.outlook import (
@@ -268,6 +270,8 @@ def _number_text(binding: Binding, measure: str, published: Published) -> tuple[
     value = float(published.value or 0)
     sign = (value > 0) - (value < 0)
     kind = MEASURE_KIND[measure]
+    if kind == "money" and in_thousands(figure.unit):
+        return thousands_text(value, figure.decimals), sign
     if kind == "money":
         return money_text(value, cents=figure.decimals == 2 or measure.startswith("hourly_"), comma=figure.comma), sign
     if kind == "count":
@@ -426,7 +430,7 @@ def _refresh_one(
         wanted = indefinite_article(before[1], digits)
         if wanted != before[1]:
             edits.append(Edit(start, start + len(before[1]), wanted))
-    if figure.kind == "money" and figure.unit != "$" and edits:
+    if figure.kind == "money" and figure.unit.startswith("$$") and edits:
         notes.append(f"'{figure.unit}' (a typo) is written '$'")
     edits.extend(_token_edits(binding.token, newest))
     if not edits:
@@ -437,7 +441,7 @@ def _refresh_one(
         notes.append(
             f"it was '{audit.status}' ({audit.note}); refreshed as the {MEASURE_LABELS[measure]} the text names"
         )
-    new_text = digits if figure.kind == "money" else digits + document.text[figure.number_end : figure.end]
+    new_text = digits + document.text[figure.number_end : figure.end]  # "$97.6" + "K"; a count's " thousand"
     return Change(
         figure.index, binding.line, binding.column, figure.text, new_text, soc, catalog.title(soc), measure,
         binding.claim.label, label, provenance(newest, store.line_of(newest, soc), measure), edits, notes,
