@@ -153,10 +153,11 @@ def _outcomes(
     log.warning(
         "a render helper failed (%s); its %d sheets were rendered by the publishing process", answer, len(helper.share)
     )
-    _reap(helper)  # before its files go: it writes no more
-    for key in helper.share if not helper.unborn else []:  # files are created once: what it wrote goes first
-        for name in files(key):
-            build.remove(name)
+    if not helper.unborn:  # files are created once: what it wrote goes first
+        _reap(helper)  # before its files go: it writes no more
+        for key in helper.share:
+            for name in files(key):
+                build.remove(name)
     return render(helper.share, build)
 
 
