@@ -1,8 +1,12 @@
-"""The one error type of the transforms package."""
+"""The one error type of the transforms package, and the check that raises it for a flagged row."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class LayoutError(ValueError):
@@ -63,3 +67,28 @@ class LayoutError(ValueError):
 
 def _rebuild_layout_error(fields: dict[str, Any]) -> LayoutError:
     return LayoutError(**fields)
+
+
+def fail_first(
+    frame: pd.DataFrame,
+    bad: pd.Series,
+    column: Hashable,
+    expected: str,
+    *,
+    file: str,
+    sheet: str | None = None,
+    header: str | None = None,
+) -> None:
+    """Raise for the first row `bad` flags in a frame that carries "source_row" (the row or line of the
+    file); `header` is the column as the file names it, where that differs from the frame's name."""
+    if not bad.any():
+        return
+    position = int(bad.to_numpy().argmax())
+    raise LayoutError(
+        file=file,
+        sheet=sheet,
+        row=int(frame["source_row"].iloc[position]),
+        column=str(column) if header is None else header,
+        expected=expected,
+        found=str(frame[column].iloc[position]),
+    )

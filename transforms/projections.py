@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import python_calamine as calamine
 
-from transforms import schemas
+from transforms import errors
 from transforms._xlsx import as_bytes, cell_text, open_workbook, rows_as_text_frame, sheet_rows
 from transforms.ep_ooh_links import read_ooh_links
 from transforms.errors import LayoutError
@@ -216,7 +216,7 @@ def _occupations(
         return body[column[key]] if key in column else None
 
     def fail_first(bad: pd.Series, key: str, expected: str) -> None:
-        schemas.fail_first(
+        errors.fail_first(
             body, bad, column[key], expected, file=source.file, sheet=source.sheet, header=layout.header(key)
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,31 +199,6 @@ def validate(
         raise LayoutError(
             file=file, sheet=sheet, expected=f"a frame matching the {schema.name} schema", found=str(exc)
         ) from exc
-
-
-def fail_first(
-    frame: pd.DataFrame,
-    bad: pd.Series,
-    column: Hashable,
-    expected: str,
-    *,
-    file: str,
-    sheet: str | None = None,
-    header: str | None = None,
-) -> None:
-    """Raise for the first row `bad` flags in a frame that carries "source_row" (the row or line of the
-    file); `header` is the column as the file names it, where that differs from the frame's name."""
-    if not bad.any():
-        return
-    position = int(bad.to_numpy().argmax())
-    raise LayoutError(
-        file=file,
-        sheet=sheet,
-        row=int(frame["source_row"].iloc[position]),
-        column=str(column) if header is None else header,
-        expected=expected,
-        found=str(frame[column].iloc[position]),
-    )
 
 
 def _layout_error(

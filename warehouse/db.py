@@ -96,9 +96,8 @@ def model_sql() -> dict[str, str]:
     return {name: folder.joinpath(f"{name}.sql").read_text(encoding="utf-8") for name in MODELS}
 
 
-def apply_models(con: duckdb.DuckDBPyConnection, *, described: bool = True) -> None:
-    """(Re-)create every view and table macro of warehouse/models, in one transaction; with every
-    object's COMMENTs unless not `described` (a throwaway warehouse nobody browses)."""
+def apply_models(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re-)create every view and table macro of warehouse/models, with every object's COMMENTs, in one transaction."""
     con.begin()
     try:
         for name, sql in model_sql().items():
@@ -106,18 +105,17 @@ def apply_models(con: duckdb.DuckDBPyConnection, *, described: bool = True) -> N
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise ModelError(f"warehouse/models/{name}.sql failed: {exc}") from exc
-        if described:
-            apply_docs(con)
+        apply_docs(con)
         con.commit()
     except Exception:
         con.rollback()
         raise
 
 
-def migrate(con: duckdb.DuckDBPyConnection, *, described: bool = True) -> list[int]:
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Bring a writable connection's schema up to date: new migrations, then every model; return the new versions."""
     newly = apply_migrations(con)
-    apply_models(con, described=described)
+    apply_models(con)
     return newly
 
 

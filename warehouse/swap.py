@@ -34,13 +34,13 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect, migrate
+from warehouse.db import connect
 
 
 class StagingError(RuntimeError):
@@ -113,8 +113,9 @@ def _lock_path(path: Path) -> Path:
 
 
 @contextmanager
-def staged_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a writable connection to a copy of the warehouse at `path`; swap it in on success.
+def staged_warehouse(path: Path | str, keep: Callable[[], bool] = lambda: True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a writable connection to a copy of the warehouse at `path`; swap it in on success,
+    unless `keep()` then says the copy holds nothing worth swapping in (it is deleted instead).
 
     The copy is migrated on open (warehouse.connect), so a new migration reaches readers
     together with the data, atomically. A warehouse that does not exist yet is created the same
@@ -133,12 +134,17 @@ def staged_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
         try:
             yield con
-            con.execute("CHECKPOINT")
+            kept = keep()
+            if kept:
+                con.execute("CHECKPOINT")
         except BaseException:
             con.close()
             _remove(staged)
             raise
         con.close()
+        if not kept:
+            _remove(staged)
+            return
         try:
             if wal_path(staged).exists():
                 raise StagingError(f"{staged} still has a write-ahead log after its checkpoint; not swapped in")
@@ -181,8 +187,9 @@ class NightlyWarehouse:
 
     reader() answers from the live file until something was written this run, then from the staged
     copy (so checks after a load see it). A run that never calls writer() copies nothing and leaves
-    the file as it was: a no-op night costs a read-only open. Before the first run, reader() answers
-    from an empty in-memory warehouse (every release is new) and the swap creates the file.
+    the file as it was: a no-op night costs a read-only open. Before the first run there is no live
+    file: reader() answers from the staged one, created empty (every release is new), which the
+    swap turns into the warehouse if writer() was called, and which is deleted otherwise.
     """
 
     def __init__(self, path: Path | str):
@@ -190,28 +197,32 @@ class NightlyWarehouse:
         self._stack = ExitStack()
         self._staged: duckdb.DuckDBPyConnection | None = None
         self._reader: duckdb.DuckDBPyConnection | None = None
+        self._written = False
         self.swapped = False
 
     def reader(self) -> duckdb.DuckDBPyConnection:
         if self._staged is not None:
             return self._staged
         if self._reader is None:
-            if self.path.exists():
-                self._reader = open_reader(self.path)
-            else:
-                self._reader = duckdb.connect(":memory:")
-                migrate(self._reader, described=False)  # answers the night's questions, then is gone
+            if not self.path.exists():
+                # The night that loads builds this file anyway: a throwaway warehouse would be built twice.
+                return self._stage()
+            self._reader = open_reader(self.path)
         return self._reader
 
     def writer(self) -> duckdb.DuckDBPyConnection:
+        self._written = True
+        return self._stage()
+
+    def _stage(self) -> duckdb.DuckDBPyConnection:
         if self._staged is None:
             self._close_reader()
-            self._staged = self._stack.enter_context(staged_warehouse(self.path))
+            self._staged = self._stack.enter_context(staged_warehouse(self.path, keep=lambda: self._written))
         return self._staged
 
     @property
     def staging(self) -> bool:
-        return self._staged is not None
+        return self._written
 
     def _close_reader(self) -> None:
         if self._reader is not None:
@@ -225,7 +236,7 @@ class NightlyWarehouse:
         self._close_reader()
         staged, self._staged = self._staged, None
         suppressed = self._stack.__exit__(*exc_info)
-        self.swapped = staged is not None and exc_info[0] is None
+        self.swapped = staged is not None and self._written and exc_info[0] is None
         return suppressed
 
 

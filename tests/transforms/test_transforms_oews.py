@@ -458,6 +458,18 @@ def test_flat_occupation_missing_from_oe_occupation(flat_copy: dict[str, Path]) 
     assert "oe.occupation" in caught.value.expected
 
 
+def test_flat_occupation_without_a_title_names_the_line(flat_copy: dict[str, Path]) -> None:
+    listing = flat_copy["oe.occupation"]
+    lines = listing.read_text().splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, start=1) if line.startswith("292072"))
+    lines[number - 1] = lines[number - 1].replace("Medical Records Specialists", "", 1)
+    listing.write_text("".join(lines))
+    with pytest.raises(LayoutError) as caught:
+        read_flat(flat_copy)
+    assert (caught.value.file, caught.value.row, caught.value.column) == ("oe.occupation", number, "occupation_name")
+    assert caught.value.expected == "an occupation title"
+
+
 def test_flat_renamed_header_is_refused(flat_copy: dict[str, Path]) -> None:
     data = flat_copy["oe.data.0.Current"]
     data.write_text(data.read_text().replace("footnote_codes", "footnotes", 1))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
+from bls_files import REPO
 
 from transforms.errors import LayoutError
 from transforms.schemas import OEWS_ESTIMATES, OEWS_OCCUPATIONS, PROJECTIONS, validate
@@ -142,3 +146,17 @@ def test_projection_rules(changes: dict, column: str) -> None:
     with pytest.raises(LayoutError) as caught:
         validate(projection(**changes), PROJECTIONS, file="occupation.xlsx", sheet="Table 1.2", source_rows=[486])
     assert (caught.value.column, caught.value.row, caught.value.sheet) == (column, 486, "Table 1.2")
+
+
+def test_a_night_reading_the_flat_files_never_imports_pandera() -> None:
+    """Its listings are checked cell by cell (transforms.oews.listings) and its figures line by line; pandera's
+    import alone is a tenth of the night's time beyond DuckDB's own load (bench/bench_full_release.py)."""
+    probe = (
+        "import sys, flows.night, transforms.oews; transforms.oews.read_flatfiles;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pandera', 'typeguard')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
+    zip_reader = "import sys, transforms.oews; transforms.oews.read_national_zip; print('pandera' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", zip_reader], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "True"

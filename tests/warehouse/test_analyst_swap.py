@@ -263,13 +263,21 @@ def test_the_first_night_creates_the_warehouse_only_when_it_loads(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     with NightlyWarehouse(path) as wh:
         assert release_with_sha(wh.reader(), "oews", "anything") is None
-        # an in-memory stand-in with the views (latest_releases) and without the COMMENTs
+        # the empty staged warehouse answers, with the views (latest_releases)
         assert latest_release_id(wh.reader(), "ooh") is None
-        assert wh.reader().execute("SELECT count(*) FROM duckdb_views() WHERE comment IS NOT NULL").fetchone() == (0,)
-    assert not path.exists()
-    with NightlyWarehouse(path) as wh:
+        assert staged_path(path).exists() and not wh.staging
+    assert not wh.swapped and not path.exists() and not staged_path(path).exists()
+    with pytest.raises(RuntimeError), NightlyWarehouse(path) as wh:
         record, ep = archive_releases()[-1]
         load_release(wh.writer(), record, ep)
+        raise RuntimeError("the first night broke after its load")
+    assert not wh.swapped and not path.exists() and not staged_path(path).exists()
+    with NightlyWarehouse(path) as wh:
+        reader = wh.reader()
+        record, ep = archive_releases()[-1]
+        load_release(wh.writer(), record, ep)
+        assert wh.writer() is reader  # built once: what answered the questions is what gets loaded
+    assert wh.swapped and not staged_path(path).exists()
     con = open_reader(path)
     assert con.execute("SELECT release_id FROM releases").fetchall() == [("2024-34",)]
     assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'latest_releases'").fetchone()[0]

@@ -12,6 +12,8 @@ transforms.oews.status); the flat files add `oews_areas`, `oews_industries`, `oe
 and `oews_footnotes`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from transforms.oews.flatfiles import (
     AREA_SCOPES,
     DEFAULT_CHUNK_ROWS,
@@ -20,9 +22,28 @@ from transforms.oews.flatfiles import (
     read_flatfiles,
     release_fingerprint,
 )
-from transforms.oews.national_zip import ESTIMATE_COLUMNS, OCCUPATION_COLUMNS, ZIP_COLUMN_MEASURES, read_national_zip
 from transforms.oews.status import TopCode, zip_top_code
 from transforms.vocabulary import DATATYPE_MEASURES, MEASURES
+
+if TYPE_CHECKING:
+    from transforms.oews.national_zip import (
+        ESTIMATE_COLUMNS,
+        OCCUPATION_COLUMNS,
+        ZIP_COLUMN_MEASURES,
+        read_national_zip,
+    )
+
+# The zip reader validates with pandera, whose import (0.15 s) a night reading the flat files does without.
+_ZIP_NAMES = ("ESTIMATE_COLUMNS", "OCCUPATION_COLUMNS", "ZIP_COLUMN_MEASURES", "read_national_zip")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ZIP_NAMES:
+        from transforms.oews import national_zip
+
+        return getattr(national_zip, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AREA_SCOPES",

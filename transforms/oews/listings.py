@@ -12,10 +12,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from transforms.errors import LayoutError
+from transforms.errors import LayoutError, fail_first
 from transforms.oews.status import TopCode, zip_top_code
 from transforms.oews.tabfiles import TabFile
-from transforms.schemas import OEWS_OCCUPATIONS, fail_first, validate
 from transforms.soc import normalize_soc_series, prefer_stated_levels
 from transforms.vocabulary import MEASURES
 
@@ -37,6 +36,7 @@ _CELL_RULES = [
     ("oe.area", "area_code", r"\d{7}", "a 7-digit area code"),
     ("oe.area", "areatype_code", r"[NSM]", "an area type N, S or M"),
     ("oe.area", "area_name", r".+", "an area name"),
+    ("oe.occupation", "occupation_name", r".+", "an occupation title"),
     ("oe.industry", "industry_code", r"[0-9A-Z-]{6}", "a 6-character industry code"),
     ("oe.industry", "industry_name", r".+", "an industry name"),
     ("oe.industry", "display_level", r"\d", "a display level 0-9"),
@@ -86,12 +86,7 @@ class Listings:
         """The dimension tables of the release (`areas` "national" keeps the nation's row only)."""
         occupations = self.occupations.assign(release_id=release_id).reset_index(drop=True)
         frames = {
-            "oews_occupations": validate(
-                occupations[OCCUPATION_COLUMNS],
-                OEWS_OCCUPATIONS,
-                file=self.names["oe.occupation"],
-                source_rows=occupations["source_row"].to_numpy(),
-            ),
+            "oews_occupations": occupations[OCCUPATION_COLUMNS],
             "oews_areas": _areas(self.tables["oe.area"], national=areas == "national"),
             "oews_industries": _industries(self.tables["oe.industry"]),
             "oews_datatypes": pd.DataFrame(

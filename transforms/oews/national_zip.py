@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from transforms._xlsx import Cell, as_bytes, open_workbook, rows_as_text_frame, sheet_rows
-from transforms.errors import LayoutError
+from transforms.errors import LayoutError, fail_first
 from transforms.oews.status import MARKS, Cells, Mark, statuses, values, zip_top_code
 from transforms.release import Release, whole
-from transforms.schemas import OEWS_ESTIMATES, OEWS_OCCUPATIONS, fail_first, validate
+from transforms.schemas import OEWS_ESTIMATES, OEWS_OCCUPATIONS, validate
 from transforms.soc import LEVELS, normalize_soc_series, prefer_stated_levels
 from transforms.vocabulary import ANNUAL_MEASURES, HOURLY_MEASURES, MEASURES, OEWS_STATUSES
 
