@@ -17,7 +17,6 @@ from typing import Any
 import duckdb
 
 import extractors.oews
-import extractors.ooh
 import extractors.projections
 import transforms.oews
 from extractors import ArchiveClient, FetchError, PoliteClient, RawArchive, serve_mirror
@@ -114,6 +113,8 @@ def fetch_projections(settings: Settings, fetcher: Fetcher, ends: Endpoints) -> 
 
 
 def fetch_ooh(settings: Settings, fetcher: Fetcher, ends: Endpoints) -> Fetched:
+    import extractors.ooh  # lxml: like the OOH parser below, loaded when the source runs
+
     index, links = extractors.ooh.discover_profiles(fetcher, ends.www)
     progress = CrawlProgress("OOH crawl", log_format=settings.log_format)
     try:
