@@ -6,6 +6,7 @@ render them."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -95,8 +96,14 @@ def test_three_processes_publish_the_same_bytes_as_one(tmp_path, three_cores, re
         kind: {n: p.stat().st_mtime_ns for n, p in reader_files(tmp_path / kind / "sheets").items()}
         for kind in ("serial", "forked")
     }
+    assert gc.get_freeze_count() == 0  # frozen for the fork, thawed after it
     time.sleep(0.01)  # a rewritten file's mtime differs from its predecessor's
-    serial, split = publish_both(tmp_path, "new", RUN2)  # a new version over a published one (hard links)
+    gc.freeze()  # as a night from the command line runs (flows.launch)
+    try:
+        serial, split = publish_both(tmp_path, "new", RUN2)  # a new version over a published one (hard links)
+        assert gc.get_freeze_count() > 0  # what froze the heap thaws it, not the fork
+    finally:
+        gc.unfreeze()
     assert_same(tmp_path, serial, split)
     assert split.written and split.unchanged  # some sheets changed, some did not
     assert changed_files(tmp_path / "forked" / "sheets", before["forked"]) == changed_files(
