@@ -9,6 +9,7 @@ Prefect task (flows/refresh.py), so both ways run the same steps.
 
 from __future__ import annotations
 
+import gc
 import logging
 import tempfile
 import time
@@ -361,6 +362,7 @@ def run_night(
     try:
         careers = preflight(settings)
         with ExitStack() as stack:
+            stack.enter_context(heap_frozen())
             try:
                 stack.enter_context(
                     exclusive_run(settings.warehouse_path, settings.lock_timeout, use_prefect=under_prefect)
@@ -377,6 +379,20 @@ def run_night(
         report.finished_at = datetime.now(UTC)
         save_report(report, settings)
     return report
+
+
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """What exists before the night's work (modules, classes, settings) outlives it: the collector leaves it
+    alone until the work ends (gc.freeze). Each full collection would rescan it all: measured, two of 70 ms
+    each in a night over the full OEWS release. A heap frozen already (flows.launch) stays frozen."""
+    thaw = not gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if thaw:
+            gc.unfreeze()
 
 
 def load_and_commit(settings: Settings, run: Runner, report: RunReport, stack: ExitStack) -> None:

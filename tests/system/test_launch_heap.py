@@ -1,4 +1,4 @@
-"""A night from the command line runs with the objects of its imports frozen (gc.freeze: the collector
+"""A night runs with the objects made before its work frozen (gc.freeze: the collector
 skips them) and hands them back to the collector when it ends, however it ends."""
 
 from __future__ import annotations
@@ -66,3 +66,23 @@ def thawed():
     yield
     gc.unfreeze()
     gc.enable()
+
+
+def test_a_night_run_by_a_flow_freezes_and_thaws_itself(tmp_path, monkeypatch):
+    """A served deployment's flow calls run_night directly (no flows.launch around it)."""
+    from night_settings import sample_settings
+
+    from extractors.mirror import serve_mirror
+
+    seen = []
+    publish = flows.night.publish
+
+    def observed(*args, **kwargs):
+        seen.append(gc.get_freeze_count())
+        return publish(*args, **kwargs)
+
+    monkeypatch.setattr(flows.night, "publish", observed)
+    with serve_mirror(SAMPLE) as base:
+        report = flows.night.run_night(sample_settings(base, tmp_path))
+    assert report.ok and report.published
+    assert seen[0] > 10_000 and gc.get_freeze_count() == 0
