@@ -13,8 +13,9 @@ Each measurement runs in a fresh process (wall time, CPU time of all its threads
 kinds interleaved, N times; medians are reported with their ratio to the floor of the same run, and
 the median of the ratios round by round (each run over the floor of its own round; the verdicts):
   * floor:  DuckDB's own read_csv of oe.data.0.Current into a table (CREATE TABLE AS, then close);
-  * before: the code at --baseline-ref (default: the last commit with the two hand-written readers,
-            transforms/oews_stream.py + warehouse/areas.py), extracted with `git archive`;
+  * before: the code at --baseline-ref, extracted with `git archive` (default: the last commit with the
+            two hand-written readers, transforms/oews_stream.py + warehouse/areas.py; a later ref loads
+            through its own read_flatfiles + load_release);
   * ours:   transforms.oews.read_flatfiles + warehouse.load_release (validated chunks, one
             transaction, then close; the warehouse's migrations are applied before the clock starts);
   * night:  `bls-refresh run --no-prefect --sources oews --oews-form flatfiles --oews-areas all`
@@ -217,7 +218,9 @@ def compare(folder: Path, work: Path, repeat: int, baseline: Path | None, mirror
         "night": lambda i: child(NIGHT, str(REPO), *night_args(mirror, work / f"night-{i}"), env=night_env(work)),
     }
     if baseline is not None:
-        kinds["before"] = lambda i: child(BEFORE, str(folder), str(work / f"before-{i}.duckdb"), str(baseline), "all")
+        # A baseline from after the one-reader change loads through the same API as ours.
+        load = BEFORE if (baseline / "transforms" / "oews_stream.py").exists() else OURS
+        kinds["before"] = lambda i: child(load, str(folder), str(work / f"before-{i}.duckdb"), str(baseline), "all")
         kinds["night_before"] = lambda i: child(
             NIGHT, str(baseline), *night_args(mirror, work / f"night-before-{i}"), env=night_env(work)
         )
@@ -244,6 +247,11 @@ def compare(folder: Path, work: Path, repeat: int, baseline: Path | None, mirror
         if all("through_commit_s" in r for r in runs.get(kind, [{}])):
             # The same runs, timed to the commit point (the swap): the night less its publish of the sheets.
             table[f"{kind}_to_commit"] = summary([{**r, "wall_s": r["through_commit_s"]} for r in runs[kind]])
+    if "night_before" in runs:
+        # Ours over the baseline's night of the same round: the change itself, whatever the VM's speed that round.
+        table["night"]["ratio_wall_to_night_before_paired"] = statistics.median(
+            n["wall_s"] / b["wall_s"] for n, b in zip(runs["night"], runs["night_before"], strict=True)
+        )
     floor = table["floor"]
     for kind, row in table.items():
         # Each round against the floor of the same round: this VM's speed drifts by 1.5x between rounds,
@@ -381,6 +389,8 @@ def print_table(table: dict) -> None:
             f"{row['ratio_process_to_floor']:.2f}",
         ]
         print(f"  {kind:12}" + "".join(f"{c:>10}" for c in cells))
+    if "ratio_wall_to_night_before_paired" in table["night"]:
+        print(f"  night over night_before, paired: {table['night']['ratio_wall_to_night_before_paired']:.3f}")
 
 
 def main() -> None:
