@@ -25,6 +25,7 @@ def run_sample(tmp_path) -> int:
     )
 
 
+@pytest.mark.slow  # a night on the bundled sample: seconds
 def test_the_night_runs_frozen_and_thaws_after(tmp_path, monkeypatch):
     seen = []
     night = flows.night.run_night
@@ -68,6 +69,7 @@ def thawed():
     gc.enable()
 
 
+@pytest.mark.slow  # a night on the bundled sample: seconds
 def test_a_night_run_by_a_flow_freezes_and_thaws_itself(tmp_path, monkeypatch):
     """A served deployment's flow calls run_night directly (no flows.launch around it)."""
     from night_settings import sample_settings
