@@ -24,6 +24,7 @@ from factsheets.articles.bind import ALL_OCCUPATIONS, Binding
 from factsheets.articles.catalog import Catalog, Claim, oews_label, release_label
 from factsheets.articles.measures import (
     ANNUAL_WAGES,
+    DOLLARS,
     EP,
     EP_MEASURES,
     HOURLY_WAGES,
@@ -244,7 +245,8 @@ def printed(published: Published, measure: str, *, decimals: int, comma: bool, u
     if kind == "money" and in_thousands(unit):
         return thousands_text(published.value, decimals) + unit
     if kind == "money":
-        text = money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma)
+        text = money_text(published.value, cents=measure.startswith("hourly_") or decimals == 2, comma=comma, unit=unit)
+        text += " dollars" if unit == DOLLARS else ""
         return text + " or more" if published.status == "top_coded" else text  # BLS prints only the bound
     if kind == "count" and unit in SCALES:
         return f"{count_text(published.value, comma=False, scale=unit, decimals=decimals)} {unit}"

@@ -1,6 +1,6 @@
 """Find every figure in an article's text, and the years and periods that go with them.
 
-Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo, `$77.6K`), percents (`7%`, `28 percent`,
+Figures: money (`$61,410`, `$24.53 per hour`, the `$$44,200` typo, `$77.6K`, `77,600 dollars`), percents (`7%`, `28 percent`,
 `-5%`, `7-percent`) and counts (`132,600 jobs`, `194,800`, `194.8 thousand`, `3.1 million`, `700 openings`). Percentile labels
 (`top 10 percent`, `the lowest 10%`) name a measure and are not figures. Tokens: periods (`(2021-2031)`, `2021-31`,
 `from 2021 to 2031`, `2016 to 2026`, `between 2021 and 2031`), target years (`by 2030`, `through 2031`)
@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from factsheets.articles.measures import SCALES
+from factsheets.articles.measures import DOLLARS, SCALES
 
 _MONEY = r"(?P<dollars>\$+)[ \t]?(?P<m_int>\d{1,3}(?:,\d{3})+|\d+)(?P<m_cents>\.\d{2})?"
 # "$77.6K", "$78k", "$77.6 thousand": a wage in thousands, as blogs and job boards write it
 _MONEY_K = r"\$[ \t]?(?P<k_num>\d{1,3}(?:\.\d{1,2})?)(?P<k_scale>[kK]\b|[ \t]+thousand\b)"
 _PERCENT = r"(?P<sign>[-−–+]?)(?P<p_num>\d+(?:\.\d+)?)(?P<p_unit>[ \t]?%|[ \t-](?:percent|per cent)\b)"  # "7-percent growth" too
+# "77,600 dollars", "22.43 dollars per hour": money written with the word (its digits carry no $)
+_MONEY_WORD = r"(?P<w_int>\d{1,3}(?:,\d{3})+|\d+)(?P<w_cents>\.\d{2})?[ \t]+(?P<w_unit>dollars)\b"
 _COUNT = r"(?P<c_num>\d{1,3}(?:,\d{3})+|\d{5,})"
 # as EP's tables count ("194.8 thousand") and articles write large counts ("3.1 million")
 _THOUSANDS = r"(?P<t_num>\d{1,3}(?:\.\d{1,3})?)[ \t]+(?P<scale>thousand|million)\b"
@@ -28,6 +30,7 @@ FIGURE = re.compile(
     rf"(?<![\w$.,]){_MONEY_K}"
     rf"|(?<![\w$.,]){_MONEY}(?![\d,.]?\d|[ \t]?(?:million|billion|thousand|[kKmMbB]\b))"
     rf"|(?<![\w.,$]){_PERCENT}"
+    rf"|(?<![\w$.,\-−–]){_MONEY_WORD}"
     rf"|(?<![\w$.,\-−–]){_THOUSANDS}"
     rf"|(?<![\w$.,\-−–]){_SMALL_COUNT}"
     rf"|(?<![\w$.,\-−–]){_COUNT}(?![\d,.]?\d|[ \t]?(?:%|percent\b|per cent\b|million|billion))"
@@ -66,7 +69,9 @@ class Figure:
     decimals: int
     comma: bool
     signed: bool = False  # written with + or -
-    unit: str = ""  # percent: '%' or 'percent'; money: '$' or '$$', or its scale ('K', ' thousand') as written;
+    unit: str = (
+        ""  # percent: '%' or 'percent'; money: '$', '$$' or 'dollars', or its scale ('K', ' thousand') as written;
+    )
     # count: 'thousand', 'million' or ''
     number_start: int = 0  # the digits (and sign) a refresh replaces
     number_end: int = 0
@@ -100,7 +105,9 @@ def find_figures(text: str, start: int = 0, end: int | None = None, *, first_ind
     if not _ANY_DIGIT.search(text, start, end):
         return figures
     for match in FIGURE.finditer(text, start, end):
-        kind = "money" if match["m_int"] or match["k_num"] else "percent" if match["p_num"] else "count"
+        kind = (
+            "money" if match["m_int"] or match["k_num"] or match["w_int"] else "percent" if match["p_num"] else "count"
+        )
         if match["k_num"]:  # the unit is the scale as written: the refresh writes the new figure in it
             number = match["k_num"]
             figure = Figure(
@@ -114,6 +121,15 @@ def find_figures(text: str, start: int = 0, end: int | None = None, *, first_ind
                 first_index + len(figures), kind, match.start(), match.end(), match[0],
                 float(Decimal(number).scaleb(SCALES[scale])), len(number.partition(".")[2]), False, unit=scale,
                 number_start=match.start(), number_end=match.end("t_num"),
+            )  # fmt: skip
+        elif match["w_int"]:
+            digits = match["w_int"] + (match["w_cents"] or "")
+            if _YEAR_ONLY.fullmatch(digits):  # "in constant 2021 dollars"
+                continue
+            figure = Figure(
+                first_index + len(figures), kind, match.start(), match.end(), match[0], _number(digits),
+                2 if match["w_cents"] else 0, "," in digits, unit=DOLLARS,
+                number_start=match.start(), number_end=match.start("w_unit") - 1,
             )  # fmt: skip
         elif kind == "money":
             digits = match["m_int"] + (match["m_cents"] or "")

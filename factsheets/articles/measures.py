@@ -141,12 +141,17 @@ def wage_measure(statistic: str, hourly: bool) -> str:
     return f"{'hourly' if hourly else 'annual'}_{statistic}"
 
 
-def money_text(value: float, *, cents: bool, comma: bool) -> str:
+DOLLARS = "dollars"  # the unit of money written with the word: "77,600 dollars"
+
+
+def money_text(value: float, *, cents: bool, comma: bool, unit: str = "$") -> str:
+    """BLS's dollars as the article writes them: "$77,600", or "77,600" before the word (unit DOLLARS)."""
+    symbol = "" if unit == DOLLARS else "$"
     if cents:
         amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return f"${amount:,}" if comma else f"${amount}"
+        return f"{symbol}{amount:,}" if comma else f"{symbol}{amount}"
     whole = round_half_away(value)
-    return f"${whole:,}" if comma else f"${whole}"
+    return f"{symbol}{whole:,}" if comma else f"{symbol}{whole}"
 
 
 SCALES = {"thousand": 3, "million": 6}  # a count written with its scale: "194.8 thousand", "3.1 million"

@@ -273,7 +273,8 @@ def _number_text(binding: Binding, measure: str, published: Published) -> tuple[
     if kind == "money" and in_thousands(figure.unit):
         return thousands_text(value, figure.decimals), sign
     if kind == "money":
-        return money_text(value, cents=figure.decimals == 2 or measure.startswith("hourly_"), comma=figure.comma), sign
+        cents = figure.decimals == 2 or measure.startswith("hourly_")
+        return money_text(value, cents=cents, comma=figure.comma, unit=figure.unit), sign
     if kind == "count":
         digits = count_text(abs(value), comma=figure.comma, scale=figure.unit, decimals=figure.decimals)
     elif figure.decimals >= 1:

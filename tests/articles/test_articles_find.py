@@ -30,6 +30,17 @@ def test_money_in_every_form_the_issue_lists():
     assert figures("a $3 million grant and $1.2 billion in spending") == []
 
 
+def test_money_written_with_the_word_dollars():
+    text = "earned 77,600 dollars, or 37.31 dollars an hour"
+    figure = find_figures(text)[0]
+    assert text[figure.number_start : figure.number_end] == "77,600"  # a refresh leaves the word
+    assert figures("earned 77,600 dollars, or 37.31 dollars an hour, in 2021 dollars; $46,660 dollars") == [
+        ("money", "77,600 dollars", 77600.0),
+        ("money", "37.31 dollars", 37.31),
+        ("money", "$46,660", 46660.0),  # the $ and the word: a figure once
+    ]
+
+
 def test_percents_counts_and_what_is_not_a_figure():
     text = (
         "grow 7%, or 28 percent, or -5%; 132,600 jobs, 194,800, 14,200 openings, 41,100 new positions. "
