@@ -67,12 +67,12 @@ def render_forked(keys: list[SheetKey], build: VersionBuild, render: Render, fil
     parts = count + 1
     shares = [keys[i * len(keys) // parts : (i + 1) * len(keys) // parts] for i in range(parts)]
     helpers: list[_Helper] = []
-    thawed = not gc.get_freeze_count()  # else whoever froze the heap first thaws it
+    ours_to_thaw = not gc.get_freeze_count()  # else whoever froze the heap first thaws it
     gc.freeze()  # what exists now stays shared with the helpers (their collector never touches it)
     try:
         helpers = [_fork(share, build, render) for share in shares[1:]]
     finally:
-        if thawed:
+        if ours_to_thaw:
             gc.unfreeze()
     try:
         start = time.monotonic()
