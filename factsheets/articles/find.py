@@ -69,10 +69,9 @@ class Figure:
     decimals: int
     comma: bool
     signed: bool = False  # written with + or -
-    unit: str = (
-        ""  # percent: '%' or 'percent'; money: '$', '$$' or 'dollars', or its scale ('K', ' thousand') as written;
-    )
+    # percent: '%' or 'percent'; money: '$', '$$' or 'dollars', or its scale ('K', ' thousand') as written;
     # count: 'thousand', 'million' or ''
+    unit: str = ""
     number_start: int = 0  # the digits (and sign) a refresh replaces
     number_end: int = 0
 
