@@ -142,7 +142,7 @@ def transform_oews(fetched: Fetched, prior: Any) -> Release:
     return transforms.oews.read_national_zip(fetched.primary_file.path, name=fetched.primary_file.url)
 
 
-# The EP and OOH parsers (openpyxl, BeautifulSoup) are imported when their source runs: a night of
+# The EP and OOH parsers (openpyxl; the OOH's lxml and pandera schemas) are imported when their source runs: a night of
 # OEWS alone does not pay for them at start-up.
 
 

@@ -81,7 +81,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def ooh_edition(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Release:
     """The 292 profiles of the mirror, read by the OOH transform alone (no EP file), once per session
-    (~8 s to parse; the workers share it): the articles' warehouse and the EP-links tests load it."""
+    (~2 s to parse; the workers share it): the articles' warehouse and the EP-links tests load it."""
     from transforms.ooh import read_profiles
 
     def parse(folder: Path) -> None:

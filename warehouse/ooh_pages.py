@@ -18,7 +18,7 @@ import duckdb
 if TYPE_CHECKING:
     from transforms.ooh import PageState
 
-# transforms.ooh is imported where it is used: it brings the page parser (BeautifulSoup), which a
+# transforms.ooh is imported where it is used: it brings the page parser and its schemas (pandera), which a
 # night without the OOH does not need at start-up.
 
 __all__ = ["CarriedPage", "carried_pages", "known_pages", "newest_edition"]

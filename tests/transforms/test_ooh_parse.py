@@ -10,16 +10,17 @@ from pathlib import Path
 import pytest
 from bls_files import OOH_PAGES
 from broken_copies import ooh_page, replaced, url_of, without_quick_facts
-from bs4 import BeautifulSoup
 
 from transforms.errors import LayoutError
 from transforms.ooh import (
     EDITION_PATTERN,
     edition_of,
+    make_tree,
     parse_profile,
     read_profiles,
     sanitize_fragment,
 )
+from transforms.ooh.text import children
 from transforms.schemas import OOH_SECTIONS
 
 pytestmark = pytest.mark.shared_data
@@ -319,12 +320,12 @@ def test_hostile_markup_in_a_section_is_dropped_and_its_text_kept():
 
 
 def test_sanitize_fragment_on_its_own():
-    soup = BeautifulSoup(
+    tree = make_tree(
         "<div><h2>Head</h2><p>A&amp;B</p><table><tr><th>x</th><td> 1 </td></tr></table>"
-        '<p style="display:none">hidden</p><del>gone</del><ins>kept</ins></div>',
-        "html.parser",
+        '<p style="display:none">hidden</p><del>gone</del><ins>kept</ins><rt>not text</rt> end</div>'
     )
-    assert sanitize_fragment(soup.div.children) == "Head\n\nA&B\n\nx | 1\n\nkept"
+    (div,) = tree.iter("div")
+    assert sanitize_fragment(children(div)) == "Head\n\nA&B\n\nx | 1\n\nkept end"
 
 
 # ---- pages given in several forms --------------------------------------------------------------
@@ -357,3 +358,20 @@ def test_a_figure_out_of_range_fails_validation_and_only_its_page_is_quarantined
     [q] = release.quarantined
     assert q.where == url_of(HEALTH_INFO_TECH)
     assert "ooh_quick_facts outlook_percent" in q.reason and "between -100 and 1000" in q.reason and "1500" in q.reason
+
+
+def test_text_between_the_important_qualities_is_theirs_alone():
+    # Text outside the qualities' own paragraphs (a bare line between two) went into How to Become One too: the
+    # qualities were left out of that section element by element, and the text between them stayed.
+    html = replaced(
+        ooh_page(MEDICAL_RECORDS),
+        "</p>\n<p><strong><em>Analytical skills.</em></strong>",
+        "</p>\nA bare line between two qualities.\n<p><strong><em>Analytical skills.</em></strong>",
+    )
+    sections = {s.section: s.text for s in parse_profile(html, url=url_of(MEDICAL_RECORDS)).sections}
+    assert "A bare line between two qualities." in sections["important_qualities"]
+    assert "A bare line" not in sections["how_to_become_one"]
+    assert sections["how_to_become_one"].endswith(
+        "after completing a higher certification program or earning a "
+        "degree in health information technology. Requirements vary by facility."
+    )

@@ -15,7 +15,7 @@ The OOH transform reads only OOH pages: EP's own links to OOH profiles are EP ou
 
 from transforms.ooh.edition import UNCHANGED, PageBytes, PageInput, PageState, read_edition, read_profiles
 from transforms.ooh.frames import PROFILE_TABLES, TABLE_COLUMNS
-from transforms.ooh.page import HTML_PARSER, PROFILES_WITHOUT_QUICK_FACTS, make_soup, parse_profile, parse_soup
+from transforms.ooh.page import PROFILES_WITHOUT_QUICK_FACTS, make_tree, parse_profile, parse_tree
 from transforms.ooh.records import OohProfile, QuickFacts, Section, SimilarOccupation, SocRow
 from transforms.ooh.sanitize import sanitize_fragment
 from transforms.ooh.text import BLS_SITE, EDITION_PATTERN, edition_of, profile_path_parts
@@ -23,7 +23,6 @@ from transforms.ooh.text import BLS_SITE, EDITION_PATTERN, edition_of, profile_p
 __all__ = [
     "BLS_SITE",
     "EDITION_PATTERN",
-    "HTML_PARSER",
     "PROFILES_WITHOUT_QUICK_FACTS",
     "PROFILE_TABLES",
     "TABLE_COLUMNS",
@@ -37,9 +36,9 @@ __all__ = [
     "SimilarOccupation",
     "SocRow",
     "edition_of",
-    "make_soup",
+    "make_tree",
     "parse_profile",
-    "parse_soup",
+    "parse_tree",
     "profile_path_parts",
     "read_edition",
     "read_profiles",

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from transforms.errors import LayoutError
 from transforms.ooh.frames import PROFILE_TABLES, pages_frame, profile_frames, validate_profiles
-from transforms.ooh.page import HTML_PARSER, parse_profile
+from transforms.ooh.page import parse_profile
 from transforms.ooh.records import OohProfile
 from transforms.ooh.text import edition_of, profile_path_parts
 from transforms.release import Quarantined, Release, whole
@@ -104,7 +104,6 @@ def read_edition(
     *,
     not_fetched: Mapping[str, str] | None = None,
     now: datetime | None = None,
-    parser: str = HTML_PARSER,
 ) -> Release:
     """The OOH release of tonight's `pages` (URL -> page), parsing only what changed since `known`.
 
@@ -123,7 +122,7 @@ def read_edition(
         if state is not None and state.sha256 == page.sha256:
             unchanged[url] = page
             continue
-        outcome = _parse(url, page, parser)
+        outcome = _parse(url, page)
         if isinstance(outcome, str):
             failed.append(_Failed(url, page, outcome))
         elif outcome.slug in parsed:
@@ -169,11 +168,11 @@ def read_edition(
     )
 
 
-def read_profiles(pages: Mapping[str, Path | bytes | str | Any], *, parser: str = HTML_PARSER) -> Release:
+def read_profiles(pages: Mapping[str, Path | bytes | str | Any]) -> Release:
     """Every page parsed, nothing known: the whole edition from scratch (first load, tests, benches).
 
     Values may be a Path, the page's bytes or text, or anything with a `.path` (a FetchResult)."""
-    return read_edition({url: _as_page(source) for url, source in pages.items()}, {}, parser=parser)
+    return read_edition({url: _as_page(source) for url, source in pages.items()}, {})
 
 
 def _as_page(source: Any) -> PageInput:
@@ -188,11 +187,11 @@ def _as_page(source: Any) -> PageInput:
     return PageBytes.of(Path(getattr(source, "path", source)).read_bytes())
 
 
-def _parse(url: str, page: PageInput, parser: str) -> OohProfile | str:
+def _parse(url: str, page: PageInput) -> OohProfile | str:
     """The page's profile, or why it could not be had."""
     try:
         body = page.body if isinstance(page, PageBytes) else Path(page.path).read_bytes()
-        return parse_profile(body, url=url, parser=parser)
+        return parse_profile(body, url=url)
     except LayoutError as exc:
         return str(exc)
     except OSError as exc:

@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
-from bs4 import NavigableString, Tag
-from bs4.element import PreformattedString
-
-from transforms.ooh.text import norm
+from transforms.ooh.text import NOT_TEXT, Element, Tail, children, classes, holds_no_text, is_tag, norm
 
 __all__ = ["sanitize_fragment"]
 
@@ -48,17 +44,22 @@ _LISTS = frozenset({"ul", "ol", "dl"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
-def sanitize_fragment(nodes: Iterable[Any], *, skip: set[int] | None = None) -> str:
-    """Clean text of a run of BeautifulSoup nodes; `skip` holds id() of nodes to leave out."""
+def sanitize_fragment(
+    nodes: Iterable[str | Element], *, within: Element | None = None, skip: set[Element] | None = None
+) -> str:
+    """Clean text of a run of nodes inside the element `within` (text and elements, as transforms.ooh.text.children
+    gives them); the elements in `skip` are left out with the text that follows them."""
     renderer = _Renderer(skip or set())
+    renderer.not_text = int(within is not None and holds_no_text(within))
     for node in nodes:
         renderer.node(node)
     return renderer.result()
 
 
 class _Renderer:
-    def __init__(self, skip: set[int]) -> None:
+    def __init__(self, skip: set[Element]) -> None:
         self.skip = skip
+        self.not_text = 0  # inside a ruby annotation: its strings are not text
         self.blocks: list[tuple[str, str]] = []  # (kind, text); kind: para | item | row
         self.line: list[str] = []
         self.list_depth = 0
@@ -93,15 +94,15 @@ class _Renderer:
             previous = kind
         return "".join(out)
 
-    def node(self, node: Any) -> None:
-        if isinstance(node, NavigableString):
-            # Comments, CDATA, doctypes and processing instructions are not text of the page.
-            if not isinstance(node, PreformattedString) and type(node) is NavigableString:
+    def node(self, node: str | Element) -> None:
+        if isinstance(node, str):
+            if not self.not_text and not (isinstance(node, Tail) and node.owner in self.skip):
                 self.line.append(str(node))
             return
-        if not isinstance(node, Tag) or id(node) in self.skip or self._is_furniture(node):
+        # Comments and processing instructions are not text of the page.
+        if not is_tag(node) or node in self.skip or self._is_furniture(node):
             return
-        name = (node.name or "").lower()
+        name = str(node.tag).lower()
         if name in _DROPPED_TAGS or ":" in name:  # ":" : foreign namespaces (svg:, xlink:)
             return
         block = name in _BLOCKS
@@ -117,23 +118,27 @@ class _Renderer:
             self._row(node)
         elif name in {"td", "th"}:
             self._cell(node)
+        elif name in NOT_TEXT:
+            self.not_text += 1
+            self._children(node)
+            self.not_text -= 1
         else:
             self._children(node)
         if block:
             self.flush()
 
-    def _is_furniture(self, tag: Tag) -> bool:
-        if any(c in _BOILERPLATE_CLASSES for c in tag.get_attribute_list("class")):
+    def _is_furniture(self, tag: Element) -> bool:
+        if any(c in _BOILERPLATE_CLASSES for c in classes(tag)):
             return True
         if tag.get("id") in _BOILERPLATE_IDS:
             return True
         return bool(_HIDDEN.search(str(tag.get("style") or "")))
 
-    def _children(self, tag: Tag) -> None:
-        for child in list(tag.children):
+    def _children(self, tag: Element) -> None:
+        for child in children(tag):
             self.node(child)
 
-    def _item(self, tag: Tag) -> None:
+    def _item(self, tag: Element) -> None:
         self.flush()
         self.pending_bullet = "  " * max(self.list_depth - 1, 0) + "- "
         self.in_item += 1
@@ -142,7 +147,7 @@ class _Renderer:
         self.in_item -= 1
         self.pending_bullet = None
 
-    def _row(self, tag: Tag) -> None:
+    def _row(self, tag: Element) -> None:
         self.flush()
         outer = self.cells
         self.cells = []
@@ -152,7 +157,7 @@ class _Renderer:
         if cells and not self.in_cell:
             self.blocks.append(("row", " | ".join(cells)))
 
-    def _cell(self, tag: Tag) -> None:
+    def _cell(self, tag: Element) -> None:
         before = self.line
         self.line = []
         self.in_cell += 1

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-from bs4 import Tag
-
 from transforms.errors import LayoutError
 from transforms.ooh import text as t
 from transforms.ooh.records import QuickFacts, SimilarOccupation, SocRow
+from transforms.ooh.text import Element
 from transforms.soc import normalize_soc
 
 _PER_YEAR = re.compile(t.AMOUNT + r"\s*(?:per|a|/)\s*year", re.I)
@@ -38,12 +37,12 @@ _QF_FIELDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
-def quick_facts(table: Tag, *, url: str) -> QuickFacts:
+def quick_facts(table: Element, *, url: str) -> QuickFacts:
     """The Quick Facts table (table#quickfacts): every label found, every figure read."""
     found: dict[str, tuple[re.Match[str], str, str]] = {}
     labels_seen: list[str] = []
-    for row in table.find_all("tr"):
-        header, cell = row.find("th"), row.find("td")
+    for row in t.descendants(table, "tr"):
+        header, cell = t.first(row, "th"), t.first(row, "td")
         if header is None or cell is None:
             continue
         raw_label = t.text_of(header)
@@ -163,7 +162,7 @@ def _pay(text: str, *, url: str, label: str) -> tuple[float | None, float | None
 # ---- SOC codes (projections table) -----------------------------------------------------------
 
 
-def soc_rows(table: Tag | None, *, url: str) -> tuple[SocRow, ...]:
+def soc_rows(table: Element | None, *, url: str) -> tuple[SocRow, ...]:
     """The SOC codes of the projections table (table#outlook-table), with its figures."""
     if table is None:
         raise LayoutError(
@@ -173,9 +172,9 @@ def soc_rows(table: Tag | None, *, url: str) -> tuple[SocRow, ...]:
         )
     columns = _outlook_columns(table, url=url)
     rows: list[SocRow] = []
-    body = table.find("tbody") or table
-    for position, tr in enumerate(body.find_all("tr", recursive=False), start=1):
-        cells = tr.find_all(["th", "td"], recursive=False)
+    body = _body(table)
+    for position, tr in enumerate(body.iterchildren("tr"), start=1):
+        cells = list(tr.iterchildren("th", "td"))
         if not cells:
             continue
         texts = {key: t.text_of(cells[index]) for key, index in columns.items() if index < len(cells)}
@@ -213,10 +212,15 @@ def soc_rows(table: Tag | None, *, url: str) -> tuple[SocRow, ...]:
     return tuple(rows)
 
 
-def _outlook_columns(table: Tag, *, url: str) -> dict[str, int]:
+def _body(table: Element) -> Element:
+    body = t.first(table, "tbody")
+    return table if body is None else body
+
+
+def _outlook_columns(table: Element, *, url: str) -> dict[str, int]:
     """Column positions from the two header rows (the change columns span Percent and Numeric)."""
-    head = table.find("thead")
-    header_rows = head.find_all("tr") if head is not None else []
+    head = t.first(table, "thead")
+    header_rows = list(t.descendants(head, "tr")) if head is not None else []
     if not header_rows:
         raise LayoutError(
             file=url, expected="a header row in the projections table (table#outlook-table)", found="none"
@@ -224,8 +228,8 @@ def _outlook_columns(table: Tag, *, url: str) -> dict[str, int]:
     columns: dict[str, int] = {"title": 0}
     position = 0
     change_start = None
-    for th in header_rows[0].find_all(["th", "td"]):
-        label = t.label(th.get_text(" "))
+    for th in t.descendants(header_rows[0], "th", "td"):
+        label = t.label(t.text_of(th))
         colspan = str(th.get("colspan") or "1")
         span = int(colspan) if colspan.isdigit() else 1
         if label.startswith("soc code"):
@@ -238,7 +242,7 @@ def _outlook_columns(table: Tag, *, url: str) -> dict[str, int]:
             change_start = position
         position += span
     if change_start is not None:
-        sub = [t.label(th.get_text(" ")) for th in (header_rows[1].find_all("th") if len(header_rows) > 1 else [])]
+        sub = [t.label(t.text_of(th)) for th in (t.descendants(header_rows[1], "th") if len(header_rows) > 1 else [])]
         for offset, label in enumerate(sub[:2]):
             if label.startswith("percent"):
                 columns["percent"] = change_start + offset
@@ -248,17 +252,17 @@ def _outlook_columns(table: Tag, *, url: str) -> dict[str, int]:
         raise LayoutError(
             file=url,
             expected="a 'SOC Code' column in the projections table (table#outlook-table)",
-            found="headers " + "; ".join(t.text_of(th) for th in header_rows[0].find_all(["th", "td"])),
+            found="headers " + "; ".join(t.text_of(th) for th in t.descendants(header_rows[0], "th", "td")),
         )
     return columns
 
 
-def _depth(title_cell: Tag) -> int:
-    marked = title_cell.find(class_=re.compile(r"^sub\d$"))
-    if marked is None:
-        return 0
-    classes = marked.get_attribute_list("class")
-    return max(int(c[3:]) for c in classes if re.fullmatch(r"sub\d", c))
+def _depth(title_cell: Element) -> int:
+    for element in t.descendants(title_cell):
+        levels = [int(c[3:]) for c in t.classes(element) if re.fullmatch(r"sub\d", c)]
+        if levels:
+            return max(levels)
+    return 0
 
 
 def _percent(text: str) -> float | None:
@@ -269,11 +273,11 @@ def _percent(text: str) -> float | None:
 # ---- similar occupations ---------------------------------------------------------------------
 
 
-def similar_occupations(table: Tag | None, *, url: str, base_url: str) -> tuple[SimilarOccupation, ...]:
+def similar_occupations(table: Element | None, *, url: str, base_url: str) -> tuple[SimilarOccupation, ...]:
     """The Similar Occupations table (table#similar-occupations); none when the page has no such table."""
     if table is None:
         return ()
-    headers = [t.label(th.get_text(" ")) for th in table.find_all("th")]
+    headers = [t.label(t.text_of(th)) for th in t.descendants(table, "th")]
     found: dict[str, int] = {}
     pay_year = None
     for position, label in enumerate(headers):
@@ -293,15 +297,15 @@ def similar_occupations(table: Tag | None, *, url: str, base_url: str) -> tuple[
             expected="Similar Occupations columns Occupation, Job Duties, Entry-Level Education, Median Pay",
             found="headers " + "; ".join(headers),
         )
-    body = table.find("tbody") or table
+    body = _body(table)
     similar = []
-    for row_number, tr in enumerate(body.find_all("tr", recursive=False), start=1):
-        cells = tr.find_all("td", recursive=False)
+    for row_number, tr in enumerate(body.iterchildren("tr"), start=1):
+        cells = list(tr.iterchildren("td"))
         if len(cells) < len(headers):
             continue
         name_cell = cells[found["occupation"]]
-        link = name_cell.find("a", href=True)
-        href = t.safe_href(str(link["href"]), base_url) if link is not None else None
+        link = t.first(name_cell, "a", href=True)
+        href = t.safe_href(str(link.get("href")), base_url) if link is not None else None
         parts = t.profile_path_parts(href) if href else None
         annual, status = _similar_pay(cells[found["pay"]], url=url, row=row_number)
         similar.append(
@@ -319,7 +323,7 @@ def similar_occupations(table: Tag | None, *, url: str, base_url: str) -> tuple[
     return tuple(similar)
 
 
-def _similar_pay(cell: Tag, *, url: str, row: int) -> tuple[float | None, str]:
+def _similar_pay(cell: Element, *, url: str, row: int) -> tuple[float | None, str]:
     text = t.text_of(cell)
     if not text or "not available" in text.lower():
         return None, "not_available"

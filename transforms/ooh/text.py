@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TypeAlias, TypeGuard
 from urllib.parse import unquote, urljoin, urlsplit
 
-from bs4 import Tag
+from lxml import etree
+
+Element: TypeAlias = etree._Element
 
 BLS_SITE = "https://www.bls.gov"
 
@@ -32,8 +36,85 @@ def label(text: str) -> str:
     return norm(text).translate(DASHES).lower().rstrip(":").strip()
 
 
-def text_of(node: Tag | None) -> str:
-    return "" if node is None else norm(node.get_text(" "))
+# Elements whose strings, at any depth, are not text of the page (BeautifulSoup's string containers, which the
+# parser used before lxml followed): scripts, style sheets, templates and ruby annotations.
+NOT_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
+
+
+class Tail(str):
+    """Text that follows an element inside its parent (lxml's .tail): it goes where its owner goes."""
+
+    owner: Element
+
+    def __new__(cls, text: str, owner: Element) -> Tail:
+        tail = super().__new__(cls, text)
+        tail.owner = owner
+        return tail
+
+
+def is_tag(node: object) -> TypeGuard[Element]:
+    """An element: not text, and not a comment or processing instruction (whose lxml tag is a function)."""
+    return isinstance(node, etree._Element) and isinstance(node.tag, str)
+
+
+def children(element: Element) -> list[str | Element]:
+    """An element's content in document order: its text, each child (comments too) and the text after it."""
+    nodes: list[str | Element] = [element.text] if element.text else []
+    for child in element:
+        nodes.append(child)
+        if child.tail:
+            nodes.append(Tail(child.tail, child))
+    return nodes
+
+
+def following(element: Element) -> Iterator[str | Element]:
+    """What follows an element inside its parent, in document order."""
+    if element.tail:
+        yield Tail(element.tail, element)
+    for sibling in element.itersiblings():
+        yield sibling
+        if sibling.tail:
+            yield Tail(sibling.tail, sibling)
+
+
+def descendants(element: Element, *tags: str, **attrs: str | bool) -> Iterator[Element]:
+    """The elements under `element` (not itself), in document order, named `tags` (any if none) with `attrs`:
+    True means the attribute is there, a string that it has that value."""
+    for node in element.iterdescendants(*tags) if tags else element.iterdescendants():
+        if is_tag(node) and all(
+            node.get(key) is not None if want is True else node.get(key) == want for key, want in attrs.items()
+        ):
+            yield node
+
+
+def first(element: Element, *tags: str, **attrs: str | bool) -> Element | None:
+    return next(descendants(element, *tags, **attrs), None)
+
+
+def classes(element: Element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def strings(element: Element) -> Iterator[str]:
+    """The text under an element, in document order: no comment, script, style, template or ruby annotation."""
+    if element.tag in NOT_TEXT:
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        if is_tag(child):
+            yield from strings(child)
+        if child.tail:
+            yield child.tail
+
+
+def holds_no_text(element: Element) -> bool:
+    """Whether the strings under an element are no text of the page: it, or an element around it, is NOT_TEXT."""
+    return element.tag in NOT_TEXT or any(True for _ in element.iterancestors(*NOT_TEXT))
+
+
+def text_of(node: Element | None) -> str:
+    return "" if node is None or holds_no_text(node) else norm(" ".join(strings(node)))
 
 
 def edition_of(text: str) -> tuple[str, int, int] | None:
