@@ -49,17 +49,16 @@ def sanitize_fragment(
 ) -> str:
     """Clean text of a run of nodes inside the element `within` (text and elements, as transforms.ooh.text.children
     gives them); the elements in `skip` are left out with the text that follows them."""
-    renderer = _Renderer(skip or set())
-    renderer.not_text = int(within is not None and holds_no_text(within))
+    renderer = _Renderer(skip or set(), in_no_text=within is not None and holds_no_text(within))
     for node in nodes:
         renderer.node(node)
     return renderer.result()
 
 
 class _Renderer:
-    def __init__(self, skip: set[Element]) -> None:
+    def __init__(self, skip: set[Element], *, in_no_text: bool) -> None:
         self.skip = skip
-        self.not_text = 0  # inside a ruby annotation: its strings are not text
+        self.not_text = int(in_no_text)  # how deep inside a ruby annotation (or the like): its strings are not text
         self.blocks: list[tuple[str, str]] = []  # (kind, text); kind: para | item | row
         self.line: list[str] = []
         self.list_depth = 0

@@ -1,4 +1,5 @@
-"""Small text rules shared by the page parser and the sanitizer: whitespace, labels, periods, URLs."""
+"""Small text rules shared by the page parser and the sanitizer: whitespace, labels, periods, URLs, and the walk
+over lxml's tree they read (elements, their text and the text after them)."""
 
 from __future__ import annotations
 
