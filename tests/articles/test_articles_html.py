@@ -10,14 +10,14 @@ from pathlib import Path
 import lxml.html
 from articles_fixtures import ARTICLES
 
-from factsheets.articles import audit_articles
+from factsheets.articles.session import ArticleSession
 
 HTML = ARTICLES / "medical-records-career.html"
 MARKUP = re.compile(r"<[^>]*>", re.S)
 
 
-def refreshed(con, path: Path):
-    results, errors = audit_articles(con, [path])
+def refreshed(session: ArticleSession, path: Path):
+    results, errors = session.run([path])
     assert errors == []
     return results[0]
 
@@ -35,8 +35,8 @@ def texts(tree) -> list[tuple[str | None, str | None]]:
     return [(e.text, e.tail) for e in tree.iter()]
 
 
-def test_only_text_nodes_change_and_everything_else_stays_byte_for_byte(con):
-    result = refreshed(con, HTML)
+def test_only_text_nodes_change_and_everything_else_stays_byte_for_byte(session):
+    result = refreshed(session, HTML)
     before, after = HTML.read_text(encoding="utf-8"), result.refreshed
     assert result.changed
     tags_before, text_before = split_markup(before)
@@ -68,8 +68,8 @@ def test_only_text_nodes_change_and_everything_else_stays_byte_for_byte(con):
     )
 
 
-def test_the_lxml_trees_differ_in_text_only(con):
-    result = refreshed(con, HTML)
+def test_the_lxml_trees_differ_in_text_only(session):
+    result = refreshed(session, HTML)
     tree_before = lxml.html.document_fromstring(HTML.read_text(encoding="utf-8"))
     tree_after = lxml.html.document_fromstring(result.refreshed)
     assert elements(tree_after) == elements(tree_before)
@@ -80,7 +80,7 @@ def test_the_lxml_trees_differ_in_text_only(con):
     assert "median annual salary was $51,140 in May 2025." in visible  # (split() also splits the nbsp)
 
 
-def test_a_declared_charset_and_the_bytes_around_the_figures_survive(con, tmp_path):
+def test_a_declared_charset_and_the_bytes_around_the_figures_survive(session, tmp_path):
     page = (
         '<html><head><meta charset="windows-1252"><title>Medical Transcriptionists</title></head>'
         "<body><p>Caf\xe9 talk aside, medical transcriptionists earned a median annual wage of $37,060 in May 2023."
@@ -88,23 +88,23 @@ def test_a_declared_charset_and_the_bytes_around_the_figures_survive(con, tmp_pa
     ).encode("cp1252")
     path = tmp_path / "cp1252.html"
     path.write_bytes(page)
-    result = refreshed(con, path)
+    result = refreshed(session, path)
     data = result.refreshed_bytes()
     assert data == page.replace(b"$37,060 in May 2023", b"$40,410 in May 2025")
 
 
-def test_a_figure_split_by_markup_is_left_as_written_and_listed(con, tmp_path):
+def test_a_figure_split_by_markup_is_left_as_written_and_listed(session, tmp_path):
     path = tmp_path / "split.html"
     path.write_text(
         "<p>Medical transcriptionists earned a median annual wage of $37,<span>060</span> in May 2023.</p>",
         encoding="utf-8",
     )
-    result = refreshed(con, path)
+    result = refreshed(session, path)
     # "$37," alone is not a figure and "060" is not one either: nothing is changed.
     assert result.refreshed == path.read_text(encoding="utf-8")
 
 
-def test_a_comparison_split_by_markup_stays_and_one_inside_an_element_is_refreshed(con, tmp_path):
+def test_a_comparison_split_by_markup_stays_and_one_inside_an_element_is_refreshed(session, tmp_path):
     page = tmp_path / "lodging.html"
     page.write_text(
         "<html><head><title>Lodging managers</title></head><body><h1>Lodging managers</h1>"
@@ -112,7 +112,7 @@ def test_a_comparison_split_by_markup_stays_and_one_inside_an_element_is_refresh
         "<p>Their jobs grow <b>much faster than average</b>.</p></body></html>\n",
         encoding="utf-8",
     )
-    result = refreshed(con, page)
+    result = refreshed(session, page)
     assert [(c.old, c.new) for c in result.outlook] == [("much faster than", "about as fast as")]  # 3% vs 3%
     assert [k.reason for k in result.outlook_kept] == ["the words are split by markup"]
     assert "<em>much faster</em> than average growth" in result.refreshed

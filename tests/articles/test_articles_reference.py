@@ -12,11 +12,12 @@ from bls_files import REFERENCE
 
 from factsheets.articles import audit_articles, report_json, report_markdown, unified_diff
 from factsheets.articles.measures import accepted_percents, whole_percent_printed
+from factsheets.articles.session import ArticleSession
 from factsheets.rounding import whole_percent
 
 
-def run(con, path: Path, **options):
-    results, errors = audit_articles(con, [path], **options)
+def run(session: ArticleSession, path: Path):
+    results, errors = session.run([path])
     assert errors == []
     return results[0]
 
@@ -28,8 +29,8 @@ def figure(result, text: str, line: int):
 
 
 @pytest.fixture(scope="module")
-def reference(con):
-    return run(con, REFERENCE)
+def reference(session):
+    return run(session, REFERENCE)
 
 
 def left_as_written(result) -> list[str]:
@@ -129,16 +130,17 @@ def test_reports_and_diff(reference):
     assert "\n-Median Salary* $61,410 (2021)\n" in diff and "\n+Median Salary* $51,140 (2025)\n" in diff
 
 
-def test_refreshing_a_refreshed_article_changes_nothing(con, reference, tmp_path):
+def test_refreshing_a_refreshed_article_changes_nothing(session, reference, tmp_path):
     path = tmp_path / "refreshed.txt"
     path.write_bytes(reference.refreshed_bytes())
-    again = run(con, path)
+    again = run(session, path)
     assert not again.changed
     assert {a.status for _, a in again.figures} == {"matches"}
 
 
 def test_as_of_audits_and_refreshes_against_the_releases_of_that_year(con):
-    result = run(con, REFERENCE, as_of=2023)
+    (result,), errors = audit_articles(con, [REFERENCE], as_of=2023)
+    assert errors == []
     lines = result.refreshed.splitlines()
     assert lines[10] == "Median Salary* $48,780 (2023)"
     assert lines[11] == "Career Outlook* 9% (2023-2033)"  # 8.7% of EP 2023-33
@@ -193,7 +195,7 @@ def test_a_top_coded_median_is_the_lower_bound_bls_prints(article):
     assert "May 2021 median annual wage as $208,000 or more (not $150,000)" in orthodontists.note
 
 
-def test_a_figure_nothing_else_dates_is_dated_by_its_sections_heading(con, tmp_path):
+def test_a_figure_nothing_else_dates_is_dated_by_its_sections_heading(session, tmp_path):
     # 29-2072 Medical records specialists, EP 2024-34: +7% (much faster than average), +13,800 jobs, 14,200
     # openings a year. The heading's period moves once, with all its figures; the salary section stays whole: its
     # "Top earners" wage names no statistic (before, its median was refreshed to May 2025's under "(2021)"). Before,
@@ -205,7 +207,7 @@ def test_a_figure_nothing_else_dates_is_dated_by_its_sections_heading(con, tmp_p
         "- New jobs: 12,300\n- Openings per year: 14,900\n",
         encoding="utf-8",
     )
-    result = run(con, path)
+    result = run(session, path)
     assert [(c.old, c.new, c.measure) for c in result.changes] == [
         ("7%", "7%", "change_percent"),
         ("12,300", "13,800", "change_numeric"),
@@ -218,7 +220,7 @@ def test_a_figure_nothing_else_dates_is_dated_by_its_sections_heading(con, tmp_p
     assert [k.reason for k in result.kept][0] == "'(2021)' also dates another figure that would not move the same way"
 
 
-def test_an_industrys_figures_are_not_the_occupations(con, tmp_path):
+def test_an_industrys_figures_are_not_the_occupations(session, tmp_path):
     # Before: "| Offices of physicians | $271,090 |" (physicians' median), and the hospitals' $47,310 became the
     # nation's $51,140 under "(May 2025)". A table whose rows are industries is left whole.
     path = tmp_path / "career.md"
@@ -233,7 +235,7 @@ def test_an_industrys_figures_are_not_the_occupations(con, tmp_path):
         "annual wage of $100,070 in May 2024.\n",
         encoding="utf-8",
     )
-    result = run(con, path)
+    result = run(session, path)
     assert [(c.old, c.new, c.soc) for c in result.changes] == [("$100,070", "$104,920", "41-4011")]
     assert "products earned a median annual wage of $104,920 in May 2025." in result.refreshed
     assert (
@@ -669,8 +671,8 @@ def test_a_sentence_moves_whole_or_not_at_all(article):
     assert result.kept[0].reason == ("its sentence keeps 1,200,000 as written: refreshed alone, it would mix releases")
 
 
-def test_a_mean_quoted_as_a_median_matches_another_measure(con):
-    result = run(con, ARTICLES / "mean-as-median.txt")
+def test_a_mean_quoted_as_a_median_matches_another_measure(session):
+    result = run(session, ARTICLES / "mean-as-median.txt")
     (binding, audit), = result.figures  # fmt: skip
     assert (binding.soc, binding.measure, binding.claim.label) == ("29-9021", "annual_median", "OEWS May 2022")
     assert audit.status == "matches another measure"
@@ -681,8 +683,8 @@ def test_a_mean_quoted_as_a_median_matches_another_measure(con):
     assert "a median annual wage of $68,020 in May 2025" in result.refreshed
 
 
-def test_another_occupations_figure_matches_another_occupation(con):
-    result = run(con, ARTICLES / "sibling-occupation.md")
+def test_another_occupations_figure_matches_another_occupation(session):
+    result = run(session, ARTICLES / "sibling-occupation.md")
     ((binding, audit),) = result.figures  # fmt: skip  (the figure in inline code is not prose)
     assert binding.soc == "29-2072"
     assert audit.status == "matches another occupation"

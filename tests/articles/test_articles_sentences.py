@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from factsheets.articles import audit_articles
-
 CASES = {case["name"]: case for case in tomllib.loads((Path(__file__).parent / "sentences.toml").read_text())["case"]}
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_an_editors_sentence_refreshes_as_bls_publishes_it(con, tmp_path, name):
+def test_an_editors_sentence_refreshes_as_bls_publishes_it(session, tmp_path, name):
     case = CASES[name]
     path = tmp_path / f"article.{case.get('format', 'txt')}"  # md: its tables are read as tables
     path.write_text("Careers\n\n" + case["text"].strip() + "\n", encoding="utf-8")
-    results, errors = audit_articles(con, [path])
+    results, errors = session.run([path])
     assert errors == []
     result = results[0]
     assert [[c.old, c.new, c.measure] for c in result.changes] == case["changes"], case["before"]

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from articles_fixtures import ARTICLES
 
-from factsheets.articles import ArticleError, audit_articles, refresh_articles_folder
+from factsheets.articles import ArticleError, refresh_articles_folder
+from factsheets.articles.session import ArticleSession
 
 RETIRED = ARTICLES / "retired-title.txt"
 PINS = """# pins written by an editor
@@ -35,14 +36,14 @@ def article(tmp_path) -> Path:
     return Path(shutil.copy(RETIRED, folder / RETIRED.name))
 
 
-def run(con, path: Path):
-    results, errors = audit_articles(con, [path])
+def run(session: ArticleSession, path: Path):
+    results, errors = session.run([path])
     assert errors == []
     return results[0]
 
 
-def test_a_retired_title_split_in_two_is_ambiguous_listed_and_left_unchanged(con, article):
-    result = run(con, article)
+def test_a_retired_title_split_in_two_is_ambiguous_listed_and_left_unchanged(session, article):
+    result = run(session, article)
     assert [(b.figure.text, b.socs, a.status) for b, a in result.figures] == [
         ("$46,660", ("29-2072", "29-9021"), "ambiguous"),
         ("7%", ("29-2072", "29-9021"), "ambiguous"),
@@ -56,10 +57,10 @@ def test_a_retired_title_split_in_two_is_ambiguous_listed_and_left_unchanged(con
     assert "fits 2 occupations" in result.kept[0].reason
 
 
-def test_the_sidecar_pins_the_bindings_and_the_refresh_follows_them(con, article):
+def test_the_sidecar_pins_the_bindings_and_the_refresh_follows_them(session, article):
     sidecar = article.with_name(article.name + ".bls.toml")
     sidecar.write_text(PINS, encoding="utf-8")
-    result = run(con, article)
+    result = run(session, article)
     assert [(b.soc, b.measure, a.status, b.pin.number) for b, a in result.figures] == [
         ("29-2072", "annual_median", "release not held", 1),
         ("29-2072", "change_percent", "matches", 2),
@@ -71,13 +72,13 @@ def test_the_sidecar_pins_the_bindings_and_the_refresh_follows_them(con, article
     assert result.sidecar_refreshed == PINS.replace('figure = "$46,660"', 'figure = "$51,140"')
 
 
-def test_the_nightly_refresh_rewrites_the_pin_so_the_next_run_still_honours_it(con, article):
+def test_the_nightly_refresh_rewrites_the_pin_so_the_next_run_still_honours_it(con, session, article):
     sidecar = article.with_name(article.stem + ".bls.toml")  # career.bls.toml works as well
     sidecar.write_text(PINS, encoding="utf-8")
     first = refresh_articles_folder(con, article.parent)
     assert first.rewritten == [article.name]
     assert 'figure = "$51,140"' in sidecar.read_text(encoding="utf-8")
-    again = run(con, article)
+    again = run(session, article)
     assert again.stale_pins == []
     assert [(b.soc, a.status) for b, a in again.figures] == [("29-2072", "matches"), ("29-2072", "matches")]
     assert not again.changed
@@ -85,13 +86,13 @@ def test_the_nightly_refresh_rewrites_the_pin_so_the_next_run_still_honours_it(c
     assert second.rewritten == [] and second.unchanged == [article.name]
 
 
-def test_an_ignored_figure_and_a_pin_that_binds_nothing_are_listed(con, article):
+def test_an_ignored_figure_and_a_pin_that_binds_nothing_are_listed(session, article):
     sidecar = article.with_name(article.name + ".bls.toml")
     sidecar.write_text(
         '[[pin]]\nfigure = "7%"\nignore = true\n\n[[pin]]\nfigure = "$99,999"\nsoc = "29-2072"\nmeasure = "annual_mean"\n',
         encoding="utf-8",
     )
-    result = run(con, article)
+    result = run(session, article)
     statuses = {b.figure.text: (a.status, a.note) for b, a in result.figures}
     assert statuses["7%"] == ("unbound", "ignored by sidecar pin 1")
     assert [(pin.number, reason) for pin, reason in result.stale_pins] == [(2, "matches no figure of the article")]
@@ -108,10 +109,10 @@ def test_an_ignored_figure_and_a_pin_that_binds_nothing_are_listed(con, article)
         ('figure = "faster than average"\nmeasure = "outlook_words"\n', 1, "soc must be a SOC code"),
     ],
 )
-def test_a_bad_sidecar_is_refused_naming_its_file_and_line(con, article, pin, line, message):
+def test_a_bad_sidecar_is_refused_naming_its_file_and_line(session, article, pin, line, message):
     sidecar = article.with_name(article.name + ".bls.toml")
     sidecar.write_text("[[pin]]\n" + pin, encoding="utf-8")
-    results, errors = audit_articles(con, [article])
+    results, errors = session.run([article])
     assert results == []
     (error,) = errors
     assert isinstance(error, ArticleError)
@@ -151,14 +152,14 @@ def comparisons(tmp_path) -> Path:
     return path
 
 
-def test_a_words_pin_binds_a_comparison_and_follows_its_new_words(con, comparisons):
-    unpinned = run(con, comparisons)
+def test_a_words_pin_binds_a_comparison_and_follows_its_new_words(con, session, comparisons):
+    unpinned = run(session, comparisons)
     assert [c.soc for c in unpinned.outlook] == ["13-1131"]  # fundraisers: 4% against 3%, "about as fast as"
     assert "fits" in unpinned.outlook_kept[0].reason and unpinned.outlook_kept[0].line == 3
 
     sidecar = comparisons.with_name(comparisons.name + ".bls.toml")
     sidecar.write_text(WORDS_PINS, encoding="utf-8")
-    result = run(con, comparisons)
+    result = run(session, comparisons)
     assert [(c.line, c.old, c.new, c.soc) for c in result.outlook] == [
         (3, "faster than", "about as fast as", "29-1210")
     ]
@@ -174,15 +175,15 @@ def test_a_words_pin_binds_a_comparison_and_follows_its_new_words(con, compariso
     folder = refresh_articles_folder(con, comparisons.parent)
     assert folder.rewritten == [comparisons.name]
     assert "Physicians and surgeons keep growing about as fast as the average." in comparisons.read_text()
-    again = run(con, comparisons)  # the rewritten pin still holds: nothing moves, nothing is stale
+    again = run(session, comparisons)  # the rewritten pin still holds: nothing moves, nothing is stale
     assert again.outlook == [] and again.stale_pins == []
     assert [k.reason for k in again.outlook_kept] == ["ignored by sidecar pin 2"]
 
 
-def test_a_words_pin_on_words_that_follow_a_figure_binds_nothing_and_says_what_to_pin(con, comparisons):
+def test_a_words_pin_on_words_that_follow_a_figure_binds_nothing_and_says_what_to_pin(session, comparisons):
     sidecar = comparisons.with_name(comparisons.name + ".bls.toml")
     sidecar.write_text('[[pin]]\nfigure = "much faster than the average"\nmeasure = "outlook_words"\nignore = true\n')
-    result = run(con, comparisons)
+    result = run(session, comparisons)
     assert [(pin.number, reason) for pin, reason in result.stale_pins] == [
         (1, "'much faster than the average' follows the projected change before it: pin that figure")
     ]

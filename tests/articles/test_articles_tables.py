@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from factsheets.articles import audit_articles
+from factsheets.articles.session import ArticleSession
 from factsheets.articles.tables import column_header
 
 TABLE = """# Health information careers
@@ -17,16 +17,16 @@ TABLE = """# Health information careers
 """
 
 
-def refreshed(con, tmp_path, text: str):
+def refreshed(session: ArticleSession, tmp_path, text: str):
     path = tmp_path / "careers.md"
     path.write_text(text, encoding="utf-8")
-    results, errors = audit_articles(con, [path])
+    results, errors = session.run([path])
     assert errors == []
     return results[0]
 
 
-def test_a_cell_is_measured_and_dated_by_its_columns_header(con, tmp_path):
-    result = refreshed(con, tmp_path, TABLE)
+def test_a_cell_is_measured_and_dated_by_its_columns_header(session, tmp_path):
+    result = refreshed(session, tmp_path, TABLE)
     assert [(b.soc, b.measure, b.claim.label, a.status) for b, a in result.figures] == [
         ("29-2072", "annual_median", "OEWS May 2021", "release not held"),
         ("29-2072", "change_percent", "EP 2021-31", "matches"),
@@ -42,8 +42,8 @@ def test_a_cell_is_measured_and_dated_by_its_columns_header(con, tmp_path):
     ]
 
 
-def test_a_column_whose_figures_cannot_all_move_stays_whole(con, tmp_path):
-    result = refreshed(con, tmp_path, TABLE + "| Information clerks | $37,000 | 3% |\n")
+def test_a_column_whose_figures_cannot_all_move_stays_whole(session, tmp_path):
+    result = refreshed(session, tmp_path, TABLE + "| Information clerks | $37,000 | 3% |\n")
     assert result.changes == [] and not result.changed  # the header's year dates the ambiguous row too
     assert "'(May 2021)' also dates another figure that would not move the same way" in [k.reason for k in result.kept]
 
@@ -57,7 +57,7 @@ def test_only_a_body_row_of_a_pipe_table_has_a_column_header():
 
 
 @pytest.mark.parametrize("layout", ["", "\n    "], ids=["one line", "a tag a line"])  # rows apart: one table still
-def test_an_html_table_reads_as_a_pipe_table_and_only_its_text_changes(con, tmp_path, layout):
+def test_an_html_table_reads_as_a_pipe_table_and_only_its_text_changes(session, tmp_path, layout):
     rows = layout.join(
         f"<tr>{layout}<td>{name}</td><td>{wage}</td><td>{growth}</td>{layout}</tr>"
         for name, wage, growth in [
@@ -72,7 +72,7 @@ def test_an_html_table_reads_as_a_pipe_table_and_only_its_text_changes(con, tmp_
     )
     path = tmp_path / "careers.html"
     path.write_text(page, encoding="utf-8")
-    results, errors = audit_articles(con, [path])
+    results, errors = session.run([path])
     assert errors == []
     (result,) = results
     assert result.kept == [] and len(result.changes) == 4

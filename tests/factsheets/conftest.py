@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -47,3 +48,12 @@ def chromium_command() -> Iterator[ChromiumCommand]:
 
     yield command
     shutil.rmtree(sockets, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def distribute() -> ModuleType:
+    """flows.distribute, for the Dask tests that run: it imports Prefect (2 s), which every worker of a fast
+    run (-m "not slow") would otherwise pay only to collect those slow modules."""
+    import flows.distribute
+
+    return flows.distribute

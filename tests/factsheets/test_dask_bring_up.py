@@ -23,7 +23,6 @@ from site_fixtures import RUN2, read_only, warehouse_file
 
 from factsheets.careers import CareersConfigError
 from factsheets.publish import publish_sheets
-from flows.distribute import DaskRunner
 from flows.guard import run_folder
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.shared_data]
@@ -41,9 +40,9 @@ def wait_for_no_workers(seconds: float) -> list[psutil.Process]:
     return left
 
 
-def test_the_render_runs_on_the_cluster_brought_up_while_the_publish_planned(prefect_harness, tmp_path):
+def test_the_render_runs_on_the_cluster_brought_up_while_the_publish_planned(distribute, prefect_harness, tmp_path):
     assert wait_for_no_workers(60) == []  # what earlier tests started has gone
-    runner = DaskRunner(workers=1)
+    runner = distribute.DaskRunner(workers=1)
     with read_only("new") as con, runner:
         bring_up = runner._up  # started on entering, before the publish plans anything
         result = publish_sheets(con, out_dir=tmp_path / "sheets", runner=runner, **RUN2)
@@ -56,7 +55,7 @@ def test_the_render_runs_on_the_cluster_brought_up_while_the_publish_planned(pre
     assert wait_for_no_workers(60) == []  # closed in the background once the publish was over
 
 
-def test_the_workers_import_what_a_batch_runs_before_their_first_batch(prefect_harness):
+def test_the_workers_import_what_a_batch_runs_before_their_first_batch(distribute, prefect_harness):
     """While the publish plans and the render's flow starts, each worker imports Prefect's task engine
     and the area units (about 1 s of CPU a worker would otherwise spend in its first batch)."""
     from distributed import Client
@@ -65,7 +64,7 @@ def test_the_workers_import_what_a_batch_runs_before_their_first_batch(prefect_h
         return "prefect.task_engine" in sys.modules and "factsheets.area_units" in sys.modules
 
     assert wait_for_no_workers(60) == []
-    runner = DaskRunner(workers=2)
+    runner = distribute.DaskRunner(workers=2)
     with runner:
         assert runner._up is not None
         cluster = runner._up.result(timeout=120)
@@ -78,11 +77,11 @@ def test_the_workers_import_what_a_batch_runs_before_their_first_batch(prefect_h
     assert wait_for_no_workers(60) == [] and cluster.status.name == "closed"
 
 
-def test_a_publish_that_stops_before_rendering_closes_the_cluster_it_brought_up(prefect_harness, tmp_path):
+def test_a_publish_that_stops_before_rendering_closes_the_cluster_it_brought_up(distribute, prefect_harness, tmp_path):
     assert wait_for_no_workers(60) == []
     careers = tmp_path / "careers.toml"
     careers.write_text("[[career]\n", encoding="utf-8")  # not TOML: the publish stops before rendering
-    runner = DaskRunner(workers=1)
+    runner = distribute.DaskRunner(workers=1)
     with read_only("new") as con, pytest.raises(CareersConfigError), runner:
         bring_up = runner._up
         publish_sheets(con, out_dir=tmp_path / "sheets", careers_config=careers, runner=runner, **RUN2)
@@ -164,7 +163,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def test_a_local_cluster_beside_another_on_port_8787_prints_no_warning(recwarn):
+def test_a_local_cluster_beside_another_on_port_8787_prints_no_warning(distribute, recwarn):
     """Dask's scheduler serves its health routes on 8787 even without a dashboard, and warns when that
     port is taken (a notebook's cluster, another publish): that warning was noise in a night's output."""
     other = socket.socket()
@@ -174,7 +173,7 @@ def test_a_local_cluster_beside_another_on_port_8787_prints_no_warning(recwarn):
     except OSError:
         pass  # something already holds it: the same situation
     try:
-        with DaskRunner(workers=1).local_cluster() as cluster:
+        with distribute.DaskRunner(workers=1).local_cluster() as cluster:
             assert cluster.scheduler.http_server.address == "127.0.0.1"  # loopback only
             assert cluster.scheduler.http_server.port != 8787
     finally:

@@ -21,7 +21,6 @@ from factsheets.careers import load_careers_config, split_careers
 from factsheets.model import SheetBuilder, build_sheets
 from factsheets.publish import publish_sheets
 from factsheets.state import content_hash
-from flows.distribute import DaskRunner, DaskUnavailable, dask_runner
 from flows.settings import Settings
 from warehouse.sheet_queries import sheet_facts
 
@@ -46,10 +45,12 @@ def test_the_keys_workers_build_from_are_the_sheets_a_serial_build_makes():
     assert {s.kind for s in keyed} == {"occupation", "profile", "career"}
 
 
-def test_two_local_workers_publish_the_same_bytes_as_a_serial_run(prefect_harness, tmp_path):
+def test_two_local_workers_publish_the_same_bytes_as_a_serial_run(distribute, prefect_harness, tmp_path):
     with read_only("new") as con:
         serial = publish_sheets(con, out_dir=tmp_path / "serial" / "sheets", **RUN2)
-        dask = publish_sheets(con, out_dir=tmp_path / "dask" / "sheets", runner=DaskRunner(workers=2), **RUN2)
+        dask = publish_sheets(
+            con, out_dir=tmp_path / "dask" / "sheets", runner=distribute.DaskRunner(workers=2), **RUN2
+        )
     expected = digest(tmp_path / "serial" / "sheets")
     assert digest(tmp_path / "dask" / "sheets") == expected and len(expected) > 2700
     assert (dask.written, dask.held_back, dask.changes) == (serial.written, serial.held_back, serial.changes)
@@ -60,7 +61,7 @@ def test_two_local_workers_publish_the_same_bytes_as_a_serial_run(prefect_harnes
     assert not list((tmp_path / "dask").rglob(".render-inputs.pickle"))
 
 
-def test_an_update_on_a_running_cluster_equals_a_serial_update(prefect_harness, tmp_path):
+def test_an_update_on_a_running_cluster_equals_a_serial_update(distribute, prefect_harness, tmp_path):
     """Old releases published, new ones loaded: changed, unchanged and held-back sheets, rendered by
     the workers of a cluster started apart (as `dask scheduler` and `dask worker` would be)."""
     from distributed import LocalCluster
@@ -81,7 +82,7 @@ def test_an_update_on_a_running_cluster_equals_a_serial_update(prefect_harness, 
             local_directory=scratch,
             scheduler_kwargs={"local_directory": scratch},
         ) as cluster:
-            runner = DaskRunner(address=cluster.scheduler_address)
+            runner = distribute.DaskRunner(address=cluster.scheduler_address)
             assert runner.cluster_workers() == 2
             dask = publish_sheets(new, out_dir=dask_site / "sheets", runner=runner, **RUN2)
     finally:
@@ -98,26 +99,31 @@ def test_an_update_on_a_running_cluster_equals_a_serial_update(prefect_harness, 
     assert {batch.index for batch in dask.batches} == set(range(len(dask.batches)))
 
 
-def test_an_unreachable_cluster_is_a_clear_error_and_the_published_set_stays(tmp_path):
+def test_an_unreachable_cluster_is_a_clear_error_and_the_published_set_stays(distribute, tmp_path):
     with read_only("new") as con:
         publish_sheets(con, out_dir=tmp_path / "sheets", **RUN2)
         before = digest(tmp_path / "sheets")
-        runner = DaskRunner(address="tcp://127.0.0.1:9")
-        with pytest.raises(DaskUnavailable, match=r"no Dask scheduler answers at tcp://127\.0\.0\.1:9") as info:
+        runner = distribute.DaskRunner(address="tcp://127.0.0.1:9")
+        with pytest.raises(
+            distribute.DaskUnavailable, match=r"no Dask scheduler answers at tcp://127\.0\.0\.1:9"
+        ) as info:
             publish_sheets(con, out_dir=tmp_path / "sheets", runner=runner, refreshed_on=date(2026, 4, 1))
     assert isinstance(info.value, RenderWorkersFailed) and "`dask worker tcp://127.0.0.1:9`" in str(info.value)
     assert digest(tmp_path / "sheets") == before
     assert not list((tmp_path / ".sheets-versions").glob("*.partial"))
 
 
-def test_the_settings_choose_the_runner():
-    assert Settings().render_workers() == 0 and dask_runner(0, None) is None  # national sheets render here
-    assert dask_runner(Settings(workers=3).render_workers(), None) == DaskRunner(workers=3)
+def test_the_settings_choose_the_runner(distribute):
+    assert Settings().render_workers() == 0 and distribute.dask_runner(0, None) is None  # national sheets render here
+    assert distribute.dask_runner(Settings(workers=3).render_workers(), None) == distribute.DaskRunner(workers=3)
     address = Settings(dask_address="tcp://scheduler:8786").dask_address
-    assert dask_runner(0, address) == DaskRunner(address="tcp://scheduler:8786")
+    assert distribute.dask_runner(0, address) == distribute.DaskRunner(address="tcp://scheduler:8786")
     with pytest.raises(ValueError, match="expected a Dask scheduler address"):
         Settings(dask_address="scheduler:8786")
-    assert DaskRunner(workers=2).batch_size(37_084) == 2318 and DaskRunner(workers=2).batch_size(916) == 200
+    assert (
+        distribute.DaskRunner(workers=2).batch_size(37_084) == 2318
+        and distribute.DaskRunner(workers=2).batch_size(916) == 200
+    )
 
 
 def run_cli(*args: str, tmpdir: Path | None = None) -> subprocess.CompletedProcess:
