@@ -193,8 +193,10 @@ def test_helpers_die_with_a_publisher_killed_with_sigkill(tmp_path):
             real, parent = factsheets.publish.process_keys, os.getpid()
             def slow(*args):
                 if os.getpid() != parent:
-                    with open({str(pids)!r}, "a") as out:
+                    # written whole, then renamed: the test reads the file as soon as it exists
+                    with open({str(pids)!r} + f".{{os.getpid()}}", "w") as out:
                         out.write(f"{{os.getpid()}}\\n")
+                    os.replace({str(pids)!r} + f".{{os.getpid()}}", {str(pids)!r})
                     time.sleep(120)
                 return real(*args)
             factsheets.publish.process_keys = slow
